@@ -1,0 +1,271 @@
+"""Framework rubrics: one declarative TOML file per framework, loaded into immutable objects.
+
+A rubric file describes what is rated (the unit), on which sub-components, on which scale and
+with which anchor text for every level. Everything downstream — prompts, validation of ratings,
+report labels — reads the rubric, so adding a framework means adding one file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal, cast
+
+Polarity = Literal["positive", "negative"]
+LevelOfMeasurement = Literal["nominal", "ordinal", "interval", "ratio"]
+
+_POLARITIES: tuple[Polarity, ...] = ("positive", "negative")
+_LEVELS: tuple[LevelOfMeasurement, ...] = ("nominal", "ordinal", "interval", "ratio")
+
+#: The four frameworks of Kumar et al. (2025), by the release's folder names.
+FRAMEWORK_IDS: tuple[str, ...] = (
+    "empatheticdialogues",
+    "epitome",
+    "perceived_empathy",
+    "lend_an_ear",
+)
+
+
+class RubricError(ValueError):
+    """A rubric file is malformed; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class SubComponent:
+    """One rated dimension of a framework.
+
+    Attributes:
+        column: The release's column name (also the key a model answers with).
+        label: A readable label for reports.
+        definition: What the sub-component measures.
+        scale_min: Lowest level of the scale.
+        scale_max: Highest level of the scale.
+        polarity: "negative" when a higher rating means a worse behaviour.
+        anchors: Anchor text per level, keyed by every integer from scale_min to scale_max.
+    """
+
+    column: str
+    label: str
+    definition: str
+    scale_min: int
+    scale_max: int
+    polarity: Polarity
+    anchors: Mapping[int, str]
+
+    @property
+    def levels(self) -> tuple[int, ...]:
+        """Every level of the scale, in order."""
+        return tuple(range(self.scale_min, self.scale_max + 1))
+
+    def is_valid_rating(self, value: float) -> bool:
+        """Whether a value is an integer level on this sub-component's scale."""
+        return float(value).is_integer() and self.scale_min <= value <= self.scale_max
+
+
+@dataclass(frozen=True)
+class Framework:
+    """A framework's rubric.
+
+    Attributes:
+        id: The release's folder name (e.g. "epitome").
+        task_name: The Inspect task name (e.g. "empathetic_dialogues").
+        title: Human-readable name.
+        discipline: Field the framework comes from.
+        citation: Source of the construct.
+        unit: What one rated item is.
+        level_of_measurement: Krippendorff level used for α.
+        item_id_columns: Release columns that identify an item (the first is the item id).
+        sub_components: The rated dimensions, in the rubric's order.
+        wording_note: Which wording in the file is the project's own.
+        source: Path of the file the rubric was read from.
+    """
+
+    id: str
+    task_name: str
+    title: str
+    discipline: str
+    citation: str
+    unit: str
+    level_of_measurement: LevelOfMeasurement
+    item_id_columns: tuple[str, ...]
+    sub_components: tuple[SubComponent, ...]
+    wording_note: str
+    source: str
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The sub-components' column names, in order."""
+        return tuple(s.column for s in self.sub_components)
+
+    def sub_component(self, column: str) -> SubComponent:
+        """Look a sub-component up by column name.
+
+        Raises:
+            KeyError: The framework has no such sub-component.
+        """
+        for sub in self.sub_components:
+            if sub.column == column:
+                return sub
+        raise KeyError(f"{self.id} has no sub-component {column!r}; known: {list(self.columns)}")
+
+
+def _require(table: Mapping[str, Any], key: str, kind: type, where: str, file: str) -> Any:
+    if key not in table:
+        raise RubricError(f"{file}: missing field '{where}{key}'")
+    value = table[key]
+    if kind is int and isinstance(value, bool):
+        raise RubricError(f"{file}: field '{where}{key}' must be int, got bool")
+    if not isinstance(value, kind):
+        raise RubricError(
+            f"{file}: field '{where}{key}' must be {kind.__name__}, got {type(value).__name__}"
+        )
+    if isinstance(value, str) and not value.strip():
+        raise RubricError(f"{file}: field '{where}{key}' is empty")
+    return value
+
+
+def _parse_sub_component(raw: Any, index: int, file: str) -> SubComponent:
+    where = f"sub_components[{index}]."
+    if not isinstance(raw, Mapping):
+        raise RubricError(f"{file}: field 'sub_components[{index}]' must be a table")
+    column = _require(raw, "column", str, where, file)
+    where = f"sub_components[{index}] ({column})."
+    scale_min = _require(raw, "scale_min", int, where, file)
+    scale_max = _require(raw, "scale_max", int, where, file)
+    if scale_max <= scale_min:
+        raise RubricError(f"{file}: field '{where}scale_max' must exceed scale_min")
+    polarity = _require(raw, "polarity", str, where, file)
+    if polarity not in _POLARITIES:
+        raise RubricError(f"{file}: field '{where}polarity' must be one of {list(_POLARITIES)}")
+    raw_anchors = _require(raw, "anchors", dict, where, file)
+    anchors: dict[int, str] = {}
+    for key, text in raw_anchors.items():
+        try:
+            level = int(key)
+        except ValueError:
+            raise RubricError(f"{file}: field '{where}anchors.{key}' is not an integer level") from None
+        if not isinstance(text, str) or not text.strip():
+            raise RubricError(f"{file}: field '{where}anchors.{key}' must be non-empty text")
+        anchors[level] = text.strip()
+    expected = set(range(scale_min, scale_max + 1))
+    if set(anchors) != expected:
+        missing = sorted(expected - set(anchors))
+        extra = sorted(set(anchors) - expected)
+        raise RubricError(
+            f"{file}: field '{where}anchors' must cover every level {scale_min}..{scale_max}"
+            f" (missing {missing}, outside the scale {extra})"
+        )
+    return SubComponent(
+        column=column,
+        label=_require(raw, "label", str, where, file),
+        definition=_require(raw, "definition", str, where, file).strip(),
+        scale_min=scale_min,
+        scale_max=scale_max,
+        polarity=cast(Polarity, polarity),
+        anchors=dict(sorted(anchors.items())),
+    )
+
+
+def parse_rubric(data: Mapping[str, Any], file: str) -> Framework:
+    """Validate a parsed rubric document and build its :class:`Framework`.
+
+    Args:
+        data: The parsed TOML document.
+        file: The file name, used in error messages.
+
+    Returns:
+        The framework.
+
+    Raises:
+        RubricError: A field is missing, of the wrong type or inconsistent.
+    """
+    level = _require(data, "level_of_measurement", str, "", file)
+    if level not in _LEVELS:
+        raise RubricError(f"{file}: field 'level_of_measurement' must be one of {list(_LEVELS)}")
+    id_columns = _require(data, "item_id_columns", list, "", file)
+    if not id_columns or not all(isinstance(c, str) and c for c in id_columns):
+        raise RubricError(f"{file}: field 'item_id_columns' must be a non-empty list of names")
+    raw_subs = _require(data, "sub_components", list, "", file)
+    if not raw_subs:
+        raise RubricError(f"{file}: field 'sub_components' is empty")
+    subs = tuple(_parse_sub_component(raw, i, file) for i, raw in enumerate(raw_subs))
+    columns = [s.column for s in subs]
+    duplicated = sorted({c for c in columns if columns.count(c) > 1})
+    if duplicated:
+        raise RubricError(f"{file}: field 'sub_components' repeats columns {duplicated}")
+    return Framework(
+        id=_require(data, "id", str, "", file),
+        task_name=_require(data, "task_name", str, "", file),
+        title=_require(data, "title", str, "", file),
+        discipline=_require(data, "discipline", str, "", file),
+        citation=_require(data, "citation", str, "", file).strip(),
+        unit=_require(data, "unit", str, "", file).strip(),
+        level_of_measurement=cast(LevelOfMeasurement, level),
+        item_id_columns=tuple(id_columns),
+        sub_components=subs,
+        wording_note=_require(data, "wording_note", str, "", file).strip(),
+        source=file,
+    )
+
+
+def load_rubric_file(path: str | Path) -> Framework:
+    """Read and validate one rubric file (a user's own framework, for instance).
+
+    Args:
+        path: Path to a TOML rubric file.
+
+    Returns:
+        The framework.
+
+    Raises:
+        RubricError: The file is not valid TOML or not a valid rubric.
+    """
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise RubricError(f"{path}: not valid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise RubricError(f"{path}: not UTF-8 text: {exc}") from exc
+    return parse_rubric(data, str(path))
+
+
+@cache
+def load_framework(framework_id: str) -> Framework:
+    """Load one of the packaged framework rubrics.
+
+    Args:
+        framework_id: A release folder name from :data:`FRAMEWORK_IDS`, or a task name
+            such as "empathetic_dialogues".
+
+    Returns:
+        The framework.
+
+    Raises:
+        KeyError: No packaged rubric has that id.
+    """
+    wanted = framework_id.replace("-", "_")
+    for candidate in FRAMEWORK_IDS:
+        framework = _load_packaged(candidate)
+        if wanted in (framework.id, framework.task_name):
+            return framework
+    raise KeyError(f"unknown framework {framework_id!r}; known: {list(FRAMEWORK_IDS)}")
+
+
+@cache
+def _load_packaged(framework_id: str) -> Framework:
+    resource = resources.files("empathy_judge.datasets").joinpath(f"rubrics/{framework_id}.toml")
+    with resources.as_file(resource) as path:
+        framework = load_rubric_file(path)
+    if framework.id != framework_id:
+        raise RubricError(f"{path}: field 'id' is {framework.id!r}, expected {framework_id!r}")
+    return framework
+
+
+def all_frameworks() -> tuple[Framework, ...]:
+    """The four packaged frameworks, in the paper's order."""
+    return tuple(load_framework(f) for f in FRAMEWORK_IDS)

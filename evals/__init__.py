@@ -1,0 +1,1 @@
+"""Inspect tasks: rubric -> prompt -> generate, and the project's model providers."""

@@ -1,0 +1,1 @@
+"""Inspect registry entry point: importing this module registers the tasks and model providers."""

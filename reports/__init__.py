@@ -1,0 +1,1 @@
+"""From logs of many runs to leaderboards, comparisons and the command line."""

@@ -1,0 +1,20 @@
+"""The `empathy-judge` command line: one click group; each room contributes its subcommands."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="empathy-judge")
+def main() -> None:
+    """Evaluate LLM judges of empathic communication against expert agreement."""
+
+
+def _register() -> None:
+    from empathy_judge.datasets.commands import data
+
+    main.add_command(data)
+
+
+_register()

@@ -1,0 +1,1 @@
+"""Parsing of model ratings, agreement statistics and the Inspect scorer and metrics."""

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Set up (into the active environment) and run every check: install, ruff, mypy, pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python -m pip install -q --upgrade pip
+python -m pip install -q -e ".[dev,local]"
+ruff check .
+ruff format --check .
+mypy
+set +e
+python -m pytest "$@"
+rc=$?
+set -e
+# pytest exits 5 when it collected no test: that is a failure of the suite, not a pass.
+if [ "$rc" -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi
+exit "$rc"

@@ -1,0 +1,45 @@
+"""Shared fixtures: where the authors' release is, and small helpers."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_RELEASE = REPO_ROOT.parent / "shared" / "data" / "replication"
+SHARED_REDDIT = REPO_ROOT.parent / "shared" / "data" / "epitome-reddit"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _release_dir() -> Path | None:
+    env = os.environ.get("EMPATHY_JUDGE_DATA")
+    if env:
+        return Path(env)
+    if SHARED_RELEASE.is_dir():
+        return SHARED_RELEASE
+    return None
+
+
+@pytest.fixture(scope="session")
+def release_dir() -> Path:
+    """The authors' release; tests that need it skip only when no copy is reachable at all."""
+    found = _release_dir()
+    if found is None or not found.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the release tests: set EMPATHY_JUDGE_DATA to the release copy")
+        pytest.skip("no copy of the release: set EMPATHY_JUDGE_DATA to a local copy")
+    return found
+
+
+@pytest.fixture(scope="session")
+def reddit_dir() -> Path:
+    """The EPITOME Reddit corpus, when a copy sits beside the project."""
+    env = os.environ.get("EMPATHY_JUDGE_REDDIT")
+    found = Path(env) if env else SHARED_REDDIT
+    if not found.is_dir():
+        if os.environ.get("CI") and SHARED_RELEASE.is_dir():
+            pytest.fail("CI has ../shared/data but not the EPITOME Reddit corpus")
+        pytest.skip("no copy of the EPITOME Reddit corpus: set EMPATHY_JUDGE_REDDIT")
+    return found
