@@ -8,7 +8,7 @@ report labels — reads the rubric, so adding a framework means adding one file.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -30,8 +30,53 @@ FRAMEWORK_IDS: tuple[str, ...] = (
 )
 
 
+_FRAMEWORK_FIELDS = frozenset(
+    {
+        "id",
+        "task_name",
+        "title",
+        "discipline",
+        "citation",
+        "unit",
+        "level_of_measurement",
+        "item_id_columns",
+        "sub_components",
+        "wording_note",
+    }
+)
+_SUB_COMPONENT_FIELDS = frozenset(
+    {"column", "label", "definition", "scale_min", "scale_max", "polarity", "anchors"}
+)
+
+
 class RubricError(ValueError):
     """A rubric file is malformed; the message names the file and the field."""
+
+
+class _FrozenAnchors(Mapping[int, str]):
+    """A read-only level -> anchor mapping.
+
+    A plain dict inside a frozen dataclass could still be mutated in place; unlike
+    ``types.MappingProxyType`` this stays picklable and deep-copyable (Inspect copies metadata).
+    """
+
+    def __init__(self, anchors: Mapping[int, str]) -> None:
+        self._data = dict(sorted(anchors.items()))
+
+    def __getitem__(self, level: int) -> str:
+        return self._data[level]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._data.items()))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._data!r})"
 
 
 @dataclass(frozen=True)
@@ -128,12 +173,20 @@ def _require(table: Mapping[str, Any], key: str, kind: type, where: str, file: s
     return value
 
 
+def _reject_unknown(table: Mapping[str, Any], known: frozenset[str], where: str, file: str) -> None:
+    # A misspelt optional-looking key (e.g. "defintion") must not pass silently.
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise RubricError(f"{file}: unknown field '{where}{unknown[0]}' (known: {sorted(known)})")
+
+
 def _parse_sub_component(raw: Any, index: int, file: str) -> SubComponent:
     where = f"sub_components[{index}]."
     if not isinstance(raw, Mapping):
         raise RubricError(f"{file}: field 'sub_components[{index}]' must be a table")
     column = _require(raw, "column", str, where, file)
     where = f"sub_components[{index}] ({column})."
+    _reject_unknown(raw, _SUB_COMPONENT_FIELDS, where, file)
     scale_min = _require(raw, "scale_min", int, where, file)
     scale_max = _require(raw, "scale_max", int, where, file)
     if scale_max <= scale_min:
@@ -147,7 +200,9 @@ def _parse_sub_component(raw: Any, index: int, file: str) -> SubComponent:
         try:
             level = int(key)
         except ValueError:
-            raise RubricError(f"{file}: field '{where}anchors.{key}' is not an integer level") from None
+            raise RubricError(
+                f"{file}: field '{where}anchors.{key}' is not an integer level"
+            ) from None
         if not isinstance(text, str) or not text.strip():
             raise RubricError(f"{file}: field '{where}anchors.{key}' must be non-empty text")
         anchors[level] = text.strip()
@@ -166,7 +221,7 @@ def _parse_sub_component(raw: Any, index: int, file: str) -> SubComponent:
         scale_min=scale_min,
         scale_max=scale_max,
         polarity=cast(Polarity, polarity),
-        anchors=dict(sorted(anchors.items())),
+        anchors=_FrozenAnchors(anchors),
     )
 
 
@@ -183,6 +238,7 @@ def parse_rubric(data: Mapping[str, Any], file: str) -> Framework:
     Raises:
         RubricError: A field is missing, of the wrong type or inconsistent.
     """
+    _reject_unknown(data, _FRAMEWORK_FIELDS, "", file)
     level = _require(data, "level_of_measurement", str, "", file)
     if level not in _LEVELS:
         raise RubricError(f"{file}: field 'level_of_measurement' must be one of {list(_LEVELS)}")
@@ -197,6 +253,11 @@ def parse_rubric(data: Mapping[str, Any], file: str) -> Framework:
     duplicated = sorted({c for c in columns if columns.count(c) > 1})
     if duplicated:
         raise RubricError(f"{file}: field 'sub_components' repeats columns {duplicated}")
+    clashing = sorted(set(columns) & set(id_columns))
+    if clashing:
+        raise RubricError(
+            f"{file}: field 'sub_components' uses item id columns {clashing} as sub-components"
+        )
     return Framework(
         id=_require(data, "id", str, "", file),
         task_name=_require(data, "task_name", str, "", file),
@@ -248,7 +309,10 @@ def load_framework(framework_id: str) -> Framework:
     Raises:
         KeyError: No packaged rubric has that id.
     """
-    wanted = framework_id.replace("-", "_")
+    wanted = framework_id.strip().lower().replace("-", "_")
+    # An id names its file directly: loading it must not depend on the other rubric files.
+    if wanted in FRAMEWORK_IDS:
+        return _load_packaged(wanted)
     for candidate in FRAMEWORK_IDS:
         framework = _load_packaged(candidate)
         if wanted in (framework.id, framework.task_name):

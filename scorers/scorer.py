@@ -1,0 +1,115 @@
+"""The Inspect scorer of the rating tasks, and the epoch reducer that suits ratings.
+
+The scorer parses the model's answer into one rating per sub-component (NaN when missing or
+invalid, never 0) and carries the sample's reference ratings in the score's metadata, so that
+the metrics can compute agreement over the whole run.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from inspect_ai.scorer import (
+    Score,
+    ScoreReducer,
+    Scorer,
+    Target,
+    score_reducer,
+    scorer,
+)
+from inspect_ai.solver import TaskState
+
+from empathy_judge.datasets.rubric import load_framework
+from empathy_judge.scorers.metrics import agreement
+from empathy_judge.scorers.parse import parse_ratings
+
+SCORER_NAME = "empathy_ratings"
+
+
+def _as_float(value: Any) -> float:
+    if isinstance(value, bool) or value is None:
+        return math.nan
+    if isinstance(value, int | float):
+        return float(value)
+    return math.nan
+
+
+@scorer(metrics=[agreement()], name=SCORER_NAME)
+def empathy_ratings(framework: str, sub_components: Sequence[str] | None = None) -> Scorer:
+    """Score a rating answer: parse it and attach the sample's expert reference ratings.
+
+    Args:
+        framework: Framework id or task name.
+        sub_components: The sub-components asked for (all of the framework's by default).
+
+    Returns:
+        The scorer. Its value is a dict sub-component -> rating (NaN when missing or invalid).
+    """
+    rubric = load_framework(framework)
+    asked = list(sub_components) if sub_components else list(rubric.columns)
+
+    async def score(state: TaskState, target: Target) -> Score:
+        completion = state.output.completion if state.output else ""
+        parsed = parse_ratings(completion, rubric, asked)
+        return Score(
+            value={column: parsed.ratings[column] for column in asked},
+            answer=completion,
+            explanation=parsed.rationale,
+            metadata={
+                "framework": rubric.id,
+                "item_id": str(state.sample_id),
+                "reference": state.metadata.get("reference", {}),
+                "parse": {
+                    "status": parsed.status,
+                    "invalid": dict(parsed.invalid),
+                    "missing": list(parsed.missing),
+                },
+            },
+        )
+
+    return score
+
+
+@score_reducer(name="nan_median")
+def nan_median() -> ScoreReducer:
+    """Reduce epochs per sub-component by the median of the valid ratings.
+
+    Inspect's default ``mean`` reducer turns a missing rating into 0; this one ignores missing
+    ratings, gives NaN when no epoch produced a valid rating, and keeps every epoch's ratings in
+    the metadata (``epoch_ratings``) for the self-consistency metric. With an even number of
+    epochs the median can fall between two levels (e.g. 2.5).
+    """
+
+    def reduce(scores: list[Score]) -> Score:
+        keys: list[str] = []
+        for s in scores:
+            if isinstance(s.value, dict):
+                keys.extend(k for k in s.value if k not in keys)
+        per_epoch = {
+            key: [
+                _as_float(s.value.get(key)) if isinstance(s.value, dict) else math.nan
+                for s in scores
+            ]
+            for key in keys
+        }
+        value: dict[str, float] = {}
+        for key, ratings in per_epoch.items():
+            valid = np.asarray(ratings, dtype=float)
+            valid = valid[~np.isnan(valid)]
+            value[key] = float(np.median(valid)) if valid.size else math.nan
+        metadata = dict(scores[0].metadata or {})
+        metadata["epoch_ratings"] = per_epoch
+        metadata["epoch_parse_status"] = [
+            (s.metadata or {}).get("parse", {}).get("status", "failed") for s in scores
+        ]
+        return Score(
+            value=value,
+            answer=scores[0].answer,
+            explanation=scores[0].explanation,
+            metadata=metadata,
+        )
+
+    return reduce
