@@ -2,9 +2,161 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import click
 
 
 @click.group()
 def data() -> None:
     """Fetch, describe and validate the data behind the evaluations."""
+
+
+@data.command()
+@click.option("--force", is_flag=True, help="Download again even if the cache is complete.")
+@click.option(
+    "--url",
+    default=None,
+    help="Base URL to fetch from (default: $EMPATHY_JUDGE_RELEASE_URL or GitHub at the pinned"
+    " commit).",
+)
+def fetch(force: bool, url: str | None) -> None:
+    """Download and verify the authors' release into the user cache."""
+    from empathy_judge.datasets.checksums import RELEASE_COMMIT
+    from empathy_judge.datasets.download import (
+        ReleaseDownloadError,
+        download_release,
+        verify_files,
+    )
+    from empathy_judge.datasets.release import _is_complete, cache_dir
+
+    target = cache_dir()
+    if not force and _is_complete(target):
+        problems = verify_files(target)
+        if not problems:
+            click.echo(f"release {RELEASE_COMMIT[:12]} already in the cache: {target}")
+            return
+        click.echo("cached copy does not verify; downloading again:", err=True)
+        for problem in problems:
+            click.echo(f"  {problem}", err=True)
+    try:
+        download_release(target, url=url)
+    except ReleaseDownloadError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"release {RELEASE_COMMIT[:12]} downloaded and verified: {target}")
+
+
+@data.command()
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="A local copy of the release (else $EMPATHY_JUDGE_DATA, the cache, or a download).",
+)
+def info(data_dir: Path | None) -> None:
+    """Where the release resolves from, and what it holds."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from empathy_judge.datasets.release import (
+        ReleaseFormatError,
+        ReleaseNotFoundError,
+        load_release,
+        resolve_release,
+    )
+
+    try:
+        resolved = resolve_release(data_dir)
+        release = load_release(resolved.path)
+    except (ReleaseNotFoundError, ReleaseFormatError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    ratings = release.ratings
+    console = Console()
+    console.print(f"release: {resolved.path}  (from the {resolved.origin})")
+    experts = ratings[ratings["group"] == "expert"]
+    console.print(
+        f"{ratings['item_id'].nunique()} items, {ratings['sub_component'].nunique()}"
+        f" sub-components, {len(experts):,} expert ratings, {len(ratings):,} ratings in all,"
+        f" {len(release.conversations)} conversations with text"
+    )
+    table = Table(title="ratings per framework, group and annotator")
+    for column in ("framework", "group", "annotator", "items", "sub-components", "ratings"):
+        table.add_column(column, justify="right" if column[0] in "irs" else "left")
+    shown = ratings.assign(
+        annotator=ratings["annotator"].where(
+            ~ratings["annotator"].str.startswith("crowd-rater:"), "crowd-rater:*"
+        )
+    )
+    summary = shown.groupby(["framework", "group", "annotator"], sort=False).agg(
+        items=("item_id", "nunique"),
+        sub_components=("sub_component", "nunique"),
+        ratings=("rating", "size"),
+        raters=("item_id", "size"),
+    )
+    for (framework, group, annotator), row in summary.iterrows():
+        label = str(annotator)
+        if label == "crowd-rater:*":
+            count = ratings.loc[ratings["annotator"].str.startswith("crowd-rater:"), "annotator"]
+            label = f"crowd-rater:* ({count.nunique()} raters)"
+        table.add_row(
+            str(framework),
+            str(group),
+            label,
+            str(row["items"]),
+            str(row["sub_components"]),
+            f"{int(row['ratings']):,}",
+        )
+    console.print(table)
+    for note in release.notes:
+        console.print(f"[yellow]note:[/yellow] {note}")
+
+
+@data.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--framework", "framework", required=True, help="Framework id or task name.")
+@click.option(
+    "--conversations",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The conversations the ratings refer to (checked too, and item ids cross-checked).",
+)
+@click.option(
+    "--annotator", default=None, help="Annotator name for files without an annotator column."
+)
+def validate(
+    path: Path, framework: str, conversations: Path | None, annotator: str | None
+) -> None:
+    """Check a user's ratings (or conversations) file; exit 1 listing every problem.
+
+    PATH holds ratings in the long schema (item_id, sub_component, annotator, rating[, group])
+    or the wide one (item_id, annotator, <sub-component columns>); a file with conversation
+    columns (speaker/text or transcript) and no ratings is checked as conversations.
+    """
+    from empathy_judge.datasets.rubric import load_framework
+    from empathy_judge.datasets.user_data import (
+        looks_like_conversations,
+        validate_conversations,
+        validate_ratings,
+    )
+
+    try:
+        load_framework(framework)
+    except KeyError as exc:
+        raise click.BadParameter(str(exc.args[0]), param_hint="--framework") from exc
+    if conversations is None and looks_like_conversations(path):
+        problems = validate_conversations(path, framework)
+        kind = "conversations"
+    else:
+        problems = validate_ratings(
+            path, framework, conversations=conversations, annotator=annotator
+        )
+        kind = "ratings"
+    if problems:
+        click.echo(f"{len(problems)} problem(s); the file is rejected:", err=True)
+        for problem in problems[:200]:
+            click.echo(f"  {problem}", err=True)
+        if len(problems) > 200:
+            click.echo(f"  ... and {len(problems) - 200} more", err=True)
+        sys.exit(1)
+    click.echo(f"{path}: valid {kind} for {framework}")

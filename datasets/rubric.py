@@ -301,7 +301,7 @@ def load_framework(framework_id: str) -> Framework:
 
     Args:
         framework_id: A release folder name from :data:`FRAMEWORK_IDS`, or a task name
-            such as "empathetic_dialogues".
+            such as "empathetic_dialogues" (case and hyphens versus underscores ignored).
 
     Returns:
         The framework.

@@ -14,10 +14,10 @@ from inspect_ai.model import GenerateConfig, ResponseSchema
 from inspect_ai.solver import generate, system_message
 from inspect_ai.util import JSONSchema
 
+from empathy_judge.datasets import user_data
 from empathy_judge.datasets.conversation import Conversation
 from empathy_judge.datasets.release import load_conversations, load_ratings
 from empathy_judge.datasets.rubric import Framework, SubComponent, load_framework
-from empathy_judge.datasets.user_data import load_user_conversations
 from empathy_judge.evals.prompts import (
     PROMPT_STYLES,
     PROMPT_VERSION,
@@ -76,12 +76,13 @@ def reference_ratings(ratings: pd.DataFrame, framework: Framework) -> dict[str, 
         index=["item_id", "sub_component"], columns="annotator", values="rating", dropna=False
     )
     wide = wide.reindex(columns=[*EXPERTS, "crowd"])
-    median = expert_median(rows)
+    median = expert_median(rows).set_index(["item_id", "sub_component"])["rating"]
     wide["expert_median"] = median.reindex(wide.index)
     reference: dict[str, dict[str, Any]] = {}
-    for (item_id, sub), values in wide.iterrows():
+    records: dict[tuple[str, str], dict[str, float]] = wide.to_dict(orient="index")  # type: ignore[assignment]
+    for (item_id, sub), values in records.items():
         reference.setdefault(str(item_id), {})[str(sub)] = {
-            k: float(v) for k, v in values.items()
+            str(k): float(v) for k, v in values.items()
         }
     return reference
 
@@ -122,7 +123,7 @@ def _conversations_for(
     framework: Framework, data_dir: str | Path | None, conversations: str | None
 ) -> list[Conversation]:
     if conversations:
-        return list(load_user_conversations(conversations, framework.id))
+        return list(user_data.load_user_conversations(conversations, framework.id))
     if framework.id == "perceived_empathy":
         raise TaskConfigError(
             "The Perceived Empathy conversation texts are not public: the authors share them on "
@@ -179,7 +180,9 @@ def build_task(
             input=render_user_prompt(framework, subs, c, prompt, examples),
             metadata={
                 "framework": framework.id,
-                "reference": {s.column: reference.get(c.item_id, {}).get(s.column, {}) for s in subs},
+                "reference": {
+                    s.column: reference.get(c.item_id, {}).get(s.column, {}) for s in subs
+                },
                 **dict(c.metadata),
             },
         )

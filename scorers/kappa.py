@@ -203,4 +203,4 @@ def _statsmodels_weighted_kappa(table: FloatArray) -> tuple[float, float]:
     term_a = freqs * (agreement_weights - (w_col[None, :] + w_row[:, None]) * (1.0 - kappa)) ** 2
     variance = float(term_a.sum()) - (kappa - agree_wexp * (1.0 - kappa)) ** 2
     variance /= (1.0 - agree_wexp) ** 2 * nobs
-    return kappa, variance
+    return float(kappa), float(variance)

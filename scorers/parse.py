@@ -116,8 +116,8 @@ def parse_ratings(
         ValueError: ``sub_components`` is empty.
     """
     subs = _requested(framework, sub_components)
-    if not isinstance(text, str):  # defensive: a None completion must not crash a scorer
-        text = "" if text is None else str(text)
+    # Defensive: a None completion from a misbehaving provider must not crash a scorer.
+    text = text if isinstance(text, str) else str(text or "")
     aliases = _aliases(subs)
 
     found: dict[str, _Found] = {}
@@ -147,9 +147,7 @@ def parse_ratings(
             ratings[sub.column] = rating
 
     n_valid = len(subs) - len(invalid) - len(missing)
-    status: ParseStatus = (
-        "ok" if n_valid == len(subs) else "failed" if n_valid == 0 else "partial"
-    )
+    status: ParseStatus = "ok" if n_valid == len(subs) else "failed" if n_valid == 0 else "partial"
     return ParsedRatings(
         ratings=ratings, invalid=invalid, missing=missing, rationale=rationale, status=status
     )
@@ -351,10 +349,13 @@ def _validate_text(text: str, sub: SubComponent) -> float | None:
     if number_match is None:
         return None
     denominator = _NUMBER_RE.match(text)
-    if denominator is not None and denominator["denominator"] is not None:
-        # "3/5" is a rating on a 1-5 scale; "3/10" is on another scale and is not converted.
-        if int(denominator["denominator"]) != sub.scale_max:
-            return None
+    # "3/5" is a rating on a 1-5 scale; "3/10" is on another scale and is not converted.
+    if (
+        denominator is not None
+        and denominator["denominator"] is not None
+        and int(denominator["denominator"]) != sub.scale_max
+    ):
+        return None
     literal = number_match.group(0)
     if len(literal) > 30:  # far outside any scale; avoids float() overflow on huge literals
         return None

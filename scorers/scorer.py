@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 from inspect_ai.scorer import (
     Score,
-    ScoreReducer,
     Scorer,
+    ScoreReducer,
     Target,
     score_reducer,
     scorer,

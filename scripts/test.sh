@@ -8,7 +8,8 @@ ruff check .
 ruff format --check .
 mypy
 set +e
-python -m pytest "$@"
+# -P: the repo root must not shadow Hugging Face `datasets` with our datasets/ folder.
+python -P -m pytest "$@"
 rc=$?
 set -e
 # pytest exits 5 when it collected no test: that is a failure of the suite, not a pass.

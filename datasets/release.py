@@ -1,0 +1,569 @@
+"""The authors' release (Kumar et al. 2025): find it, then parse it into the canonical shapes.
+
+Where the data comes from, first match wins:
+
+1. an explicit ``data_dir`` argument (``--data-dir`` on the command line);
+2. the ``EMPATHY_JUDGE_DATA`` environment variable;
+3. the user cache, ``platformdirs.user_cache_dir("empathy-judge")/release/<commit>``, when it
+   holds every required file;
+4. a download of the pinned commit into that cache (verified, atomic; see
+   :mod:`empathy_judge.datasets.download`).
+
+A release folder holds ``annotations/<framework>/`` and ``original_data/`` exactly as upstream.
+
+**Ratings** (:func:`load_ratings`) come back as one long table with the columns
+``framework, item_id, sub_component, group, annotator, rating`` (strings, ``rating`` float64
+with NaN for a missing rating). Annotator files map to annotators as follows; whichever are
+present load, absent ones are simply not there:
+
+=========================  =====================  =======
+file in annotations/<fw>/  annotator              group
+=========================  =====================  =======
+expert{1,2,3}_ratings.csv  expert1 .. expert3     expert
+crowd_ratings.csv          crowd (per-item mean)  crowd
+gemini_ratings.csv         gemini-2.5-pro         llm
+gpt_ratings.csv            gpt-4o                 llm
+claude_ratings.csv         claude-3.7-sonnet      llm
+=========================  =====================  =======
+
+``sample_ratings_crowdsourced.csv`` repeats ``crowd_ratings.csv`` (plus ``response_length``) and
+is not read as ratings. The Lend an Ear crowd's individual raters
+(``original_data/sample_lend_an_ear_annotations.csv``) are annotators ``crowd-rater:<user_id>``
+in group ``crowd``; their blank cells are NaN rows (the rater saw the item, gave no rating).
+
+Item ids are the first of the rubric's ``item_id_columns``: ``conv_id`` (EmpatheticDialogues),
+``sp_id`` (EPITOME — GPT/Claude files have no ``rp_id``), ``id`` (Perceived Empathy),
+``conversation_id`` (Lend an Ear, kept as a string: it does not fit in an int64).
+
+Quirks handled: columns in any order; leading unnamed index columns; floats written as ``2.0``;
+quoted multi-line text; files without a final newline. A file with duplicated item ids or not
+exactly 50 items is loaded (first row per item kept) and reported in :attr:`Release.notes` and
+as a :class:`ReleaseWarning`; a non-numeric rating or a missing column raises
+:class:`ReleaseFormatError` naming file, row and column.
+
+**Conversations** (:func:`load_conversations`) are :class:`~empathy_judge.datasets.conversation.
+Conversation` records built from ``original_data/``: EmpatheticDialogues from one row per
+utterance (``_comma_`` -> ``,``; the situation ``prompt`` is the first Seeker turn, then the
+utterances alternate Seeker, Supporter in ``utterance_idx`` order); EPITOME as the seeker post
+and the response; Lend an Ear from the ``Seeker:``/``Supporter:`` transcript (empty turns
+dropped; lines without a label continue the previous turn). Perceived Empathy texts are not
+public, see :func:`load_conversations`.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from empathy_judge.datasets.checksums import OPTIONAL_FILES, RELEASE_CHECKSUMS, RELEASE_COMMIT
+from empathy_judge.datasets.conversation import (
+    Conversation,
+    Turn,
+    parse_transcript,
+    supporter_word_count,
+)
+from empathy_judge.datasets.rubric import FRAMEWORK_IDS, Framework, load_framework
+
+#: Environment variable naming a local copy of the release.
+DATA_ENV = "EMPATHY_JUDGE_DATA"
+#: Items per framework in the study.
+ITEMS_PER_FRAMEWORK = 50
+#: Columns of the long ratings table, in order.
+RATINGS_COLUMNS: tuple[str, ...] = (
+    "framework",
+    "item_id",
+    "sub_component",
+    "group",
+    "annotator",
+    "rating",
+)
+
+Origin = Literal["argument", "environment", "cache", "download"]
+
+
+@dataclass(frozen=True)
+class AnnotatorFile:
+    """How one per-framework annotator file maps to an annotator."""
+
+    filename: str
+    annotator: str
+    group: str
+
+
+#: The annotator files of ``annotations/<framework>/``, in table order.
+ANNOTATOR_FILES: tuple[AnnotatorFile, ...] = (
+    AnnotatorFile("expert1_ratings.csv", "expert1", "expert"),
+    AnnotatorFile("expert2_ratings.csv", "expert2", "expert"),
+    AnnotatorFile("expert3_ratings.csv", "expert3", "expert"),
+    AnnotatorFile("crowd_ratings.csv", "crowd", "crowd"),
+    AnnotatorFile("gemini_ratings.csv", "gemini-2.5-pro", "llm"),
+    AnnotatorFile("gpt_ratings.csv", "gpt-4o", "llm"),
+    AnnotatorFile("claude_ratings.csv", "claude-3.7-sonnet", "llm"),
+)
+
+LAE_RATERS_FILE = "original_data/sample_lend_an_ear_annotations.csv"
+ED_CONVERSATIONS_FILE = "original_data/sample_empatheticdialogues.csv"
+EPITOME_CONVERSATIONS_FILE = "original_data/sample_epitome.csv"
+LAE_CONVERSATIONS_FILE = "original_data/sample_lend_an_ear_conversations.csv"
+#: Prefix of the Lend an Ear individual crowd raters' annotator names.
+CROWD_RATER_PREFIX = "crowd-rater:"
+
+
+class ReleaseNotFoundError(FileNotFoundError):
+    """No usable copy of the release was found (and none could be downloaded)."""
+
+
+class ReleaseFormatError(ValueError):
+    """A release file cannot be parsed; the message names file, row and column."""
+
+
+class ReleaseWarning(UserWarning):
+    """Something odd but loadable in the release (duplicated ids, unexpected item counts)."""
+
+
+class ConversationsUnavailableError(LookupError):
+    """The release has no conversation text for this framework (Perceived Empathy)."""
+
+
+@dataclass(frozen=True)
+class ResolvedRelease:
+    """Where the release was found.
+
+    Attributes:
+        path: The release folder (holds ``annotations/``).
+        origin: Which rule found it: "argument", "environment", "cache" or "download".
+    """
+
+    path: Path
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Release:
+    """The whole release, parsed.
+
+    Attributes:
+        path: The release folder.
+        ratings: The long ratings table (see the module docstring). Treat it as read-only;
+            :func:`load_ratings` returns a copy.
+        conversations: Every conversation with text (EmpatheticDialogues, EPITOME, Lend an Ear).
+        files: Release-relative paths that were read.
+        notes: Loadable oddities found while parsing (also emitted as warnings).
+    """
+
+    path: Path
+    ratings: pd.DataFrame
+    conversations: tuple[Conversation, ...]
+    files: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+# -- resolution ---------------------------------------------------------------------------
+
+
+def cache_dir() -> Path:
+    """The cache folder for the pinned release: ``<user cache>/release/<commit>``."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("empathy-judge")) / "release" / RELEASE_COMMIT
+
+
+def _required_files() -> list[str]:
+    return sorted(p for p in RELEASE_CHECKSUMS if p not in OPTIONAL_FILES)
+
+
+def _is_complete(path: Path) -> bool:
+    return all((path / rel).is_file() for rel in _required_files())
+
+
+def _checked(path: Path, how: str) -> Path:
+    if not path.is_dir():
+        raise ReleaseNotFoundError(f"{how} {path} is not a folder")
+    if not (path / "annotations").is_dir():
+        raise ReleaseNotFoundError(
+            f"{how} {path} does not look like the release: it has no annotations/ folder"
+            " (point at the folder holding annotations/ and original_data/)"
+        )
+    return path
+
+
+def resolve_release(
+    data_dir: str | Path | None = None, *, download: bool = True
+) -> ResolvedRelease:
+    """Find the release: argument, then ``$EMPATHY_JUDGE_DATA``, then the cache, then download.
+
+    Args:
+        data_dir: An explicit release folder; wins over everything else.
+        download: Download into the cache when nothing else is found.
+
+    Returns:
+        The folder and which rule found it.
+
+    Raises:
+        ReleaseNotFoundError: An explicit or environment path is not a release folder, or no
+            copy exists and ``download`` is false.
+        ReleaseDownloadError: The download failed (nothing was written to the cache).
+    """
+    if data_dir is not None:
+        return ResolvedRelease(_checked(Path(data_dir).expanduser(), "data_dir"), "argument")
+    env = os.environ.get(DATA_ENV)
+    if env:
+        return ResolvedRelease(_checked(Path(env).expanduser(), f"${DATA_ENV}="), "environment")
+    cached = cache_dir()
+    if _is_complete(cached):
+        return ResolvedRelease(cached, "cache")
+    if not download:
+        from empathy_judge.datasets.download import OFFLINE_HINT
+
+        raise ReleaseNotFoundError(
+            f"no copy of the release: {DATA_ENV} is not set and the cache {cached} is empty."
+            f" Run `empathy-judge data fetch` to download it. {OFFLINE_HINT}"
+        )
+    from empathy_judge.datasets.download import download_release
+
+    return ResolvedRelease(download_release(cached), "download")
+
+
+def resolve_data_dir(data_dir: str | Path | None = None, *, download: bool = True) -> Path:
+    """The release folder (see :func:`resolve_release`)."""
+    return resolve_release(data_dir, download=download).path
+
+
+# -- loading --------------------------------------------------------------------------------
+
+
+def load_release(data_dir: str | Path | None = None) -> Release:
+    """Parse the whole release (cached in-process per folder and file modification times).
+
+    Args:
+        data_dir: The release folder; resolved with :func:`resolve_data_dir` when None.
+
+    Returns:
+        The parsed release.
+
+    Raises:
+        ReleaseFormatError: A file cannot be parsed.
+    """
+    root = resolve_data_dir(data_dir).resolve()
+    return _load_cached(str(root), _signature(root))
+
+
+def load_ratings(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """The release's ratings as one long table (a fresh copy; see the module docstring).
+
+    Args:
+        data_dir: The release folder; resolved with :func:`resolve_data_dir` when None.
+
+    Returns:
+        Columns ``framework, item_id, sub_component, group, annotator, rating``.
+    """
+    return load_release(data_dir).ratings.copy()
+
+
+def load_conversations(
+    data_dir: str | Path | None = None, framework: str | None = None
+) -> list[Conversation]:
+    """The release's conversations, for one framework or all that have text.
+
+    Perceived Empathy has no text in the release: the authors share it on request. Supply it
+    yourself with :func:`empathy_judge.datasets.user_data.load_user_conversations` (framework
+    "perceived_empathy"), with either the columns ``item_id, speaker, text[, turn]`` (one row
+    per turn; ``speaker`` is "Seeker" for the disclosure and "Supporter" for the response) or
+    ``item_id, transcript`` (lines starting "Seeker:" / "Supporter:"). ``item_id`` is the
+    release's ``id`` column (e.g. "63fb73b8e64f455117b045b9").
+
+    Args:
+        data_dir: The release folder; resolved with :func:`resolve_data_dir` when None.
+        framework: A framework id or task name; None for every framework with text
+            (EmpatheticDialogues, EPITOME, Lend an Ear).
+
+    Returns:
+        The conversations in the source files' order.
+
+    Raises:
+        ConversationsUnavailableError: ``framework`` is Perceived Empathy.
+        KeyError: Unknown framework.
+    """
+    wanted = None if framework is None else load_framework(framework).id
+    if wanted == "perceived_empathy":
+        raise ConversationsUnavailableError(
+            "the release has no Perceived Empathy conversation text: the authors share it on"
+            " request. Supply it with empathy_judge.datasets.user_data.load_user_conversations("
+            "path, 'perceived_empathy'), columns item_id (the release's `id`), speaker"
+            " (Seeker|Supporter), text [, turn] — or item_id, transcript."
+        )
+    conversations = load_release(data_dir).conversations
+    return [c for c in conversations if wanted is None or c.framework == wanted]
+
+
+def _candidate_files() -> list[str]:
+    files = [f"annotations/{fw}/{a.filename}" for fw in FRAMEWORK_IDS for a in ANNOTATOR_FILES]
+    files += [
+        LAE_RATERS_FILE,
+        ED_CONVERSATIONS_FILE,
+        EPITOME_CONVERSATIONS_FILE,
+        LAE_CONVERSATIONS_FILE,
+    ]
+    return files
+
+
+def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
+    # Re-parse when any file the loader reads appears, disappears or changes.
+    entries = []
+    for rel in _candidate_files():
+        try:
+            stat = (root / rel).stat()
+        except FileNotFoundError:
+            continue
+        entries.append((rel, stat.st_mtime_ns, stat.st_size))
+    return tuple(entries)
+
+
+@cache
+def _load_cached(root: str, signature: tuple[tuple[str, int, int], ...]) -> Release:
+    path = Path(root)
+    present = {rel for rel, _, _ in signature}
+    notes: list[str] = []
+    pieces: list[pd.DataFrame] = []
+    for framework_id in FRAMEWORK_IDS:
+        framework = load_framework(framework_id)
+        expected_ids: set[str] | None = None
+        for spec in ANNOTATOR_FILES:
+            rel = f"annotations/{framework_id}/{spec.filename}"
+            if rel not in present:
+                continue
+            piece = _annotator_ratings(path, rel, framework, spec.annotator, spec.group, notes)
+            ids = set(piece["item_id"])
+            if expected_ids is None:
+                expected_ids = ids
+            elif ids != expected_ids:
+                notes.append(
+                    f"{rel}: item ids differ from the framework's first file"
+                    f" ({len(ids - expected_ids)} extra, {len(expected_ids - ids)} missing)"
+                )
+            pieces.append(piece)
+        if framework_id == "lend_an_ear" and LAE_RATERS_FILE in present:
+            pieces.append(_crowd_rater_ratings(path, framework, notes))
+    ratings = _concat(pieces)
+    conversations: list[Conversation] = []
+    if ED_CONVERSATIONS_FILE in present:
+        conversations += _empatheticdialogues_conversations(path)
+    if EPITOME_CONVERSATIONS_FILE in present:
+        conversations += _epitome_conversations(path)
+    if LAE_CONVERSATIONS_FILE in present:
+        conversations += _lend_an_ear_conversations(path)
+    for note in notes:
+        warnings.warn(note, ReleaseWarning, stacklevel=3)
+    return Release(
+        path=path,
+        ratings=ratings,
+        conversations=tuple(conversations),
+        files=tuple(sorted(present)),
+        notes=tuple(notes),
+    )
+
+
+def _read_csv(path: Path, rel: str) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise ReleaseFormatError(f"{rel}: cannot be parsed as CSV: {exc}") from exc
+    # Some files were written by pandas with the index: a leading "Unnamed: 0" column.
+    unnamed = [c for c in frame.columns if str(c).startswith("Unnamed:")]
+    return frame.drop(columns=unnamed)
+
+
+def _require_columns(frame: pd.DataFrame, rel: str, columns: Sequence[str]) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ReleaseFormatError(f"{rel}: missing column(s) {missing}; found {list(frame.columns)}")
+
+
+def _numeric(frame: pd.DataFrame, rel: str, columns: Sequence[str]) -> np.ndarray[Any, Any]:
+    """Ratings as a float matrix; blank cells are NaN, anything else non-numeric is an error."""
+    out = np.empty((len(frame), len(columns)), dtype=np.float64)
+    for j, column in enumerate(columns):
+        text = frame[column].astype(str).str.strip()
+        values = pd.to_numeric(text.where(text != "", None), errors="coerce")
+        bad = values.isna().to_numpy() & (text != "").to_numpy()
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise ReleaseFormatError(
+                f"{rel}: row {row + 1} (data rows numbered from 1 after the header), column"
+                f" {column!r}: {text.iloc[row]!r} is not a number"
+            )
+        out[:, j] = values.to_numpy(dtype=np.float64, na_value=np.nan)
+    return out
+
+
+def _dedupe(
+    frame: pd.DataFrame, keys: Sequence[str], columns: Sequence[str], rel: str, notes: list[str]
+) -> pd.DataFrame:
+    duplicated = frame.duplicated(list(keys), keep=False)
+    if duplicated.any():
+        dupes = frame[duplicated]
+        per_key = dupes.groupby(list(keys))[list(columns)].nunique()
+        conflicting = int((per_key > 1).any(axis=1).sum())
+        notes.append(
+            f"{rel}: {int(frame.duplicated(list(keys)).sum())} duplicated row(s) for"
+            f" {dupes[list(keys)].drop_duplicates().shape[0]} key(s)"
+            f" ({conflicting} with differing ratings); the first row of each is kept"
+        )
+        frame = frame[~frame.duplicated(list(keys))]
+    return frame
+
+
+def _long(
+    framework: str,
+    item_ids: np.ndarray[Any, Any],
+    annotators: np.ndarray[Any, Any],
+    group: str,
+    columns: Sequence[str],
+    values: np.ndarray[Any, Any],
+) -> pd.DataFrame:
+    n, k = values.shape
+    return pd.DataFrame(
+        {
+            "framework": np.full(n * k, framework, dtype=object),
+            "item_id": np.repeat(item_ids, k),
+            "sub_component": np.tile(np.asarray(columns, dtype=object), n),
+            "group": np.full(n * k, group, dtype=object),
+            "annotator": np.repeat(annotators, k),
+            "rating": values.reshape(-1),
+        }
+    )
+
+
+def _annotator_ratings(
+    root: Path, rel: str, framework: Framework, annotator: str, group: str, notes: list[str]
+) -> pd.DataFrame:
+    frame = _read_csv(root / rel, rel)
+    id_column = framework.item_id_columns[0]
+    columns = framework.columns
+    _require_columns(frame, rel, [id_column, *columns])
+    frame = frame.assign(**{id_column: frame[id_column].str.strip()})
+    blank = (frame[id_column] == "").to_numpy()
+    if blank.any():
+        row = int(np.flatnonzero(blank)[0]) + 1
+        raise ReleaseFormatError(f"{rel}: row {row}, column {id_column!r}: empty item id")
+    frame = _dedupe(frame, [id_column], columns, rel, notes)
+    if len(frame) != ITEMS_PER_FRAMEWORK:
+        notes.append(f"{rel}: {len(frame)} items, expected {ITEMS_PER_FRAMEWORK}")
+    values = _numeric(frame, rel, columns)
+    ids = frame[id_column].to_numpy(dtype=object)
+    return _long(
+        framework.id, ids, np.full(len(ids), annotator, dtype=object), group, columns, values
+    )
+
+
+def _crowd_rater_ratings(root: Path, framework: Framework, notes: list[str]) -> pd.DataFrame:
+    rel = LAE_RATERS_FILE
+    frame = _read_csv(root / rel, rel)
+    id_column = framework.item_id_columns[0]
+    columns = framework.columns
+    _require_columns(frame, rel, ["user_id", id_column, *columns])
+    frame = _dedupe(frame, ["user_id", id_column], columns, rel, notes)
+    values = _numeric(frame, rel, columns)
+    annotators = (CROWD_RATER_PREFIX + frame["user_id"].str.strip()).to_numpy(dtype=object)
+    ids = frame[id_column].str.strip().to_numpy(dtype=object)
+    return _long(framework.id, ids, annotators, "crowd", columns, values)
+
+
+def _concat(pieces: list[pd.DataFrame]) -> pd.DataFrame:
+    if not pieces:
+        empty: dict[str, Any] = {c: pd.Series(dtype=str) for c in RATINGS_COLUMNS[:-1]}
+        empty["rating"] = pd.Series(dtype=np.float64)
+        return pd.DataFrame(empty)
+    table = pd.concat(pieces, ignore_index=True)
+    return table.astype({c: str for c in RATINGS_COLUMNS[:-1]} | {"rating": np.float64})
+
+
+def _int_or_none(value: str) -> int | None:
+    try:
+        return int(float(value))
+    except ValueError:
+        return None
+
+
+def _metadata(turns: tuple[Turn, ...], response_length: str, **extra: Any) -> dict[str, Any]:
+    meta: dict[str, Any] = {"supporter_word_count": supporter_word_count(turns)}
+    length = _int_or_none(response_length)
+    if length is not None:
+        meta["response_length"] = length
+    meta.update(extra)
+    return meta
+
+
+def _empatheticdialogues_conversations(root: Path) -> list[Conversation]:
+    rel = ED_CONVERSATIONS_FILE
+    frame = _read_csv(root / rel, rel)
+    _require_columns(frame, rel, ["conv_id", "utterance_idx", "prompt", "utterance", "context"])
+    order = pd.to_numeric(frame["utterance_idx"], errors="coerce")
+    if order.isna().any():
+        row = int(np.flatnonzero(order.isna().to_numpy())[0]) + 1
+        raise ReleaseFormatError(f"{rel}: row {row}, column 'utterance_idx': not a number")
+    frame = frame.assign(_order=order)
+    out = []
+    for conv_id, group in frame.groupby("conv_id", sort=False):
+        rows = group.sort_values("_order", kind="stable")
+        first = rows.iloc[0]
+        texts = [_ed_text(first["prompt"])] + [_ed_text(u) for u in rows["utterance"]]
+        # The prompt is the Seeker's; utterances then alternate, the Seeker speaking first
+        # (checked against the transcripts in gemini_ratings.csv).
+        turns = tuple(
+            Turn("Seeker" if i == 0 or i % 2 == 1 else "Supporter", text)
+            for i, text in enumerate(texts)
+        )
+        meta = _metadata(
+            turns,
+            first.get("response_length", ""),
+            emotion=first["context"],
+            situation=texts[0],
+        )
+        out.append(Conversation("empatheticdialogues", str(conv_id), turns, meta))
+    return out
+
+
+def _ed_text(text: str) -> str:
+    return text.replace("_comma_", ",").strip()
+
+
+def _epitome_conversations(root: Path) -> list[Conversation]:
+    rel = EPITOME_CONVERSATIONS_FILE
+    frame = _read_csv(root / rel, rel)
+    _require_columns(frame, rel, ["sp_id", "rp_id", "seeker_post", "response_post"])
+    out = []
+    for record in frame.to_dict("records"):
+        turns = (
+            Turn("Seeker", str(record["seeker_post"]).strip()),
+            Turn("Supporter", str(record["response_post"]).strip()),
+        )
+        meta = _metadata(turns, str(record.get("response_length", "")), rp_id=record["rp_id"])
+        out.append(Conversation("epitome", str(record["sp_id"]).strip(), turns, meta))
+    return out
+
+
+def _lend_an_ear_conversations(root: Path) -> list[Conversation]:
+    rel = LAE_CONVERSATIONS_FILE
+    frame = _read_csv(root / rel, rel)
+    _require_columns(frame, rel, ["conversation_id", "full_conversation"])
+    out = []
+    for number, record in enumerate(frame.to_dict("records"), start=1):
+        try:
+            turns = parse_transcript(str(record["full_conversation"]))
+        except ValueError as exc:
+            raise ReleaseFormatError(
+                f"{rel}: row {number}, column 'full_conversation': {exc}"
+            ) from exc
+        scenario = next((t.text for t in turns if t.speaker == "Seeker"), "")
+        meta = _metadata(turns, str(record.get("response_length", "")), scenario=scenario)
+        out.append(Conversation("lend_an_ear", str(record["conversation_id"]).strip(), turns, meta))
+    return out

@@ -1,0 +1,224 @@
+"""``replay/<annotator>``: answer with an annotator's published ratings.
+
+The provider turns the release's annotations (Gemini 2.5 Pro, and GPT-4o, Claude 3.7 Sonnet,
+the three experts and the crowd when their files are present) into completions in the format a
+model gives — a JSON object sub-component → rating — so the published annotations run through
+the whole pipeline (parser, metrics, logs, reports) and serve as reference rows.
+
+Which item is being rated is read from the prompt itself: the task wraps the conversation in
+``<transcript framework="..." item="...">`` (see :mod:`empathy_judge.evals.transcript_tag`), and
+the provider takes the last such tag of the last user message. Ratings the annotator left blank
+are omitted, so they parse as missing.
+
+The crowd's ratings are per-item means (2.667 on a 1-5 scale), which the parser would reject as
+non-integer; ``replay/crowd`` therefore rounds them half up to the nearest level. The statistics
+engine's crowd reference rows use the exact means from the release, not this provider.
+
+``-M shuffle_seed=N`` deliberately permutes each framework's answers across items (a degraded
+candidate for regression tests of the reports); the permutation depends only on N and the item
+ids.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from inspect_ai.model import (
+    ChatMessage,
+    ChatMessageUser,
+    GenerateConfig,
+    ModelAPI,
+    ModelOutput,
+    ModelUsage,
+)
+from inspect_ai.tool import ToolChoice, ToolInfo
+
+from empathy_judge.evals.transcript_tag import TRANSCRIPT_OPEN, find_transcript_item
+
+#: Groups of the ratings table an annotator may be replayed from.
+REPLAY_GROUPS: tuple[str, ...] = ("expert", "crowd", "llm")
+#: Individual Lend an Ear crowd raters are in group "crowd" with this prefix.
+CROWD_RATER_PREFIX = "crowd-rater:"
+
+# (framework, item_id) -> {sub_component: rating}
+Answers = dict[tuple[str, str], dict[str, float]]
+
+
+class ReplayError(ValueError):
+    """The replay provider cannot answer (unknown annotator, untagged prompt, unknown item)."""
+
+
+def round_half_up(value: float) -> int:
+    """Round to the nearest integer, halves upwards (2.5 -> 3), unlike Python's banker's round."""
+    return math.floor(value + 0.5)
+
+
+def available_annotators(ratings: pd.DataFrame) -> list[str]:
+    """Annotators that can be replayed, individual crowd raters excluded from the listing."""
+    table = ratings[ratings["group"].isin(REPLAY_GROUPS)]
+    names = table["annotator"].drop_duplicates().tolist()
+    return sorted(str(n) for n in names if not str(n).startswith(CROWD_RATER_PREFIX))
+
+
+def annotator_answers(
+    ratings: pd.DataFrame, annotator: str, *, shuffle_seed: int | None = None
+) -> Answers:
+    """One annotator's ratings per item, as the replay provider answers them.
+
+    Args:
+        ratings: The release's ratings table (``load_ratings``).
+        annotator: An annotator of group expert, crowd or llm.
+        shuffle_seed: When set, each framework's answers are permuted across its items.
+
+    Returns:
+        Ratings per (framework, item_id), missing ratings left out; crowd means rounded half up.
+
+    Raises:
+        ReplayError: The annotator is not in the table; the message lists the available ones.
+    """
+    table = ratings[ratings["group"].isin(REPLAY_GROUPS) & (ratings["annotator"] == annotator)]
+    if table.empty:
+        available = available_annotators(ratings)
+        raters = ratings["annotator"].astype(str).str.startswith(CROWD_RATER_PREFIX)
+        extra = (
+            f" (and {ratings.loc[raters, 'annotator'].nunique()} individual"
+            f" '{CROWD_RATER_PREFIX}<user_id>' raters)"
+            if raters.any()
+            else ""
+        )
+        raise ReplayError(
+            f"replay/{annotator}: no such annotator in the release; available: "
+            f"{', '.join(available)}{extra}"
+        )
+    table = table[table["rating"].notna()]
+    rounded = table["annotator"].eq("crowd") | table["annotator"].str.startswith(CROWD_RATER_PREFIX)
+    values = table["rating"].to_numpy(dtype=float)
+    values = np.where(rounded.to_numpy(), np.floor(values + 0.5), values)
+
+    answers: Answers = {}
+    for framework, item_id, sub, value in zip(
+        table["framework"], table["item_id"], table["sub_component"], values, strict=True
+    ):
+        answers.setdefault((str(framework), str(item_id)), {})[str(sub)] = float(value)
+    # Items the annotator rated but left entirely blank still get an (empty) answer.
+    for framework, item_id in ratings.loc[
+        ratings["annotator"] == annotator, ["framework", "item_id"]
+    ].itertuples(index=False):
+        answers.setdefault((str(framework), str(item_id)), {})
+    if shuffle_seed is not None:
+        answers = _shuffled(answers, shuffle_seed)
+    return answers
+
+
+def _shuffled(answers: Answers, seed: int) -> Answers:
+    """Permute answers across items within each framework, reproducibly."""
+    shuffled: Answers = {}
+    for framework in sorted({f for f, _ in answers}):
+        keys = sorted(k for k in answers if k[0] == framework)
+        order = np.random.default_rng(seed).permutation(len(keys))
+        for key, source in zip(keys, order, strict=True):
+            shuffled[key] = answers[keys[int(source)]]
+    return shuffled
+
+
+def render_answer(ratings: Mapping[str, float], wanted: list[str] | None = None) -> str:
+    """The JSON completion: integers as ints, in the order of ``wanted`` when given."""
+    columns = [c for c in wanted if c in ratings] if wanted else list(ratings)
+    return json.dumps(
+        {c: int(ratings[c]) if float(ratings[c]).is_integer() else ratings[c] for c in columns}
+    )
+
+
+def _schema_columns(config: GenerateConfig) -> list[str] | None:
+    """The sub-components the task asks for, read from its response schema."""
+    if config.response_schema is None:
+        return None
+    properties = config.response_schema.json_schema.properties
+    return list(properties) if properties else None
+
+
+_DEFAULT_CONFIG = GenerateConfig()
+
+
+class ReplayAPI(ModelAPI):
+    """Answers each rating prompt with an annotator's released ratings for that item."""
+
+    def __init__(
+        self,
+        model_name: str,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        config: GenerateConfig = _DEFAULT_CONFIG,
+        data_dir: str | None = None,
+        shuffle_seed: int | str | None = None,
+        **model_args: Any,
+    ) -> None:
+        """Load the annotator's ratings.
+
+        Args:
+            model_name: The annotator (the part after ``replay/``).
+            base_url: Unused.
+            api_key: Unused.
+            config: Generation defaults (ignored: the answers are fixed).
+            data_dir: The release folder; default resolution (``EMPATHY_JUDGE_DATA``, cache,
+                download) when unset.
+            shuffle_seed: Permute answers across items with this seed.
+            **model_args: Not accepted; listed in the error.
+
+        Raises:
+            ReplayError: Unknown model arguments, or an annotator absent from the release.
+        """
+        super().__init__(model_name, base_url, api_key, [], config)
+        if model_args:
+            raise ReplayError(
+                f"replay/{model_name}: unknown model arguments {sorted(model_args)}; "
+                "accepted: data_dir, shuffle_seed"
+            )
+        from empathy_judge.datasets.release import load_ratings
+
+        self.data_dir = None if data_dir is None else Path(data_dir)
+        self.shuffle_seed = None if shuffle_seed is None else int(shuffle_seed)
+        self.answers = annotator_answers(
+            load_ratings(self.data_dir), model_name, shuffle_seed=self.shuffle_seed
+        )
+        self.frameworks = frozenset(framework for framework, _ in self.answers)
+
+    def max_connections(self) -> int:
+        """Answers are a dictionary lookup: no reason to throttle."""
+        return 256
+
+    async def generate(
+        self,
+        input: list[ChatMessage],
+        tools: list[ToolInfo],
+        tool_choice: ToolChoice,
+        config: GenerateConfig,
+    ) -> ModelOutput:
+        """Answer with the annotator's ratings of the item tagged in the last user message."""
+        users = [m for m in input if isinstance(m, ChatMessageUser)]
+        tag = find_transcript_item(users[-1].text) if users else None
+        if tag is None:
+            raise ReplayError(
+                f"replay/{self.model_name}: the last user message has no transcript tag "
+                f"{TRANSCRIPT_OPEN!r}, so the item being rated is unknown"
+            )
+        ratings = self.answers.get(tag)
+        if ratings is None and tag[0] in self.frameworks:
+            ratings = {}  # the annotator skipped this item: every rating parses as missing
+        if ratings is None:
+            raise ReplayError(
+                f"replay/{self.model_name}: no ratings for item {tag[1]!r} of framework "
+                f"{tag[0]!r}; this annotator rated only {sorted(self.frameworks)}"
+            )
+        output = ModelOutput.from_content(
+            model=f"replay/{self.model_name}",
+            content=render_answer(ratings, _schema_columns(config)),
+        )
+        output.usage = ModelUsage(input_tokens=0, output_tokens=0, total_tokens=0)
+        return output

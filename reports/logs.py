@@ -1,0 +1,422 @@
+"""Finding and reading the Inspect logs of rating runs, grouped by model × framework.
+
+A report or a comparison starts from log files or folders. Every log is read through Inspect's
+public API (`inspect_ai.log`): `.eval` logs are zip archives of zstd-compressed members, which
+the standard library cannot read. Each successful log of a rating task becomes a `Run`: the
+model's per-item ratings and the expert reference carried in each score's metadata. When several
+runs share a model and a framework the latest (by the log's creation time) wins, and the runs
+left out are recorded so that a report can say which logs it used.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from inspect_ai.log import EvalLog, EvalSample, list_eval_logs, read_eval_log
+
+from empathy_judge.evals.transcript_tag import (
+    TRANSCRIPT_CLOSE,
+    find_transcript_item,
+    format_transcript_open,
+)
+
+SCORER_NAME = "empathy_ratings"
+REFERENCE_KEYS = ("expert1", "expert2", "expert3", "expert_median", "crowd")
+LOG_SUFFIXES = (".eval", ".json")
+
+
+class LogError(ValueError):
+    """A log cannot be found, read or understood as a rating run."""
+
+
+@dataclass(frozen=True)
+class SampleRecord:
+    """One rated conversation of a run, as the report shows it.
+
+    Attributes:
+        item_id: The release's item id.
+        ratings: The model's rating per sub-component (NaN when missing or invalid).
+        reference: Per sub-component the experts', their median's and the crowd's ratings.
+        answer: The raw completion.
+        explanation: The model's rationale, if any.
+        parse_status: "ok", "partial" or "failed".
+        transcript: The rated conversation's text, recovered from the prompt.
+    """
+
+    item_id: str
+    ratings: Mapping[str, float]
+    reference: Mapping[str, Mapping[str, float]]
+    answer: str
+    explanation: str
+    parse_status: str
+    transcript: str
+
+
+@dataclass(frozen=True, eq=False)
+class Run:
+    """One model's ratings of one framework, read from one log.
+
+    Attributes:
+        model: Model label: the model name plus its model args (``replay/x[shuffle_seed=1]``),
+            so that runs of one provider with different arguments stay apart.
+        model_name: ``EvalLog.eval.model``.
+        framework: Framework id (release folder name).
+        location: Path of the log file.
+        created: The log's creation time (ISO 8601).
+        sub_components: The sub-components the run rated, in the task's order.
+        samples: The rated conversations.
+        input_tokens: Prompt tokens over the run.
+        output_tokens: Completion tokens over the run.
+        total_tokens: All tokens over the run.
+        seconds: Wall time of the run, when the log records it.
+    """
+
+    model: str
+    model_name: str
+    framework: str
+    location: str
+    created: str
+    sub_components: tuple[str, ...]
+    samples: tuple[SampleRecord, ...]
+    input_tokens: int = 0
+    output_tokens: int = 0
+    total_tokens: int = 0
+    seconds: float | None = None
+
+    def ratings(self) -> pd.DataFrame:
+        """The run's ratings with their reference, one row per item and sub-component.
+
+        Returns:
+            Columns item_id, sub_component, rating, expert1, expert2, expert3, expert_median,
+            crowd (float64, NaN when missing).
+        """
+        rows: list[dict[str, Any]] = []
+        for sample in self.samples:
+            for sub in self.sub_components:
+                reference = sample.reference.get(sub, {})
+                row: dict[str, Any] = {
+                    "item_id": sample.item_id,
+                    "sub_component": sub,
+                    "rating": _as_float(sample.ratings.get(sub)),
+                }
+                for key in REFERENCE_KEYS:
+                    row[key] = _as_float(reference.get(key))
+                rows.append(row)
+        frame = pd.DataFrame(rows, columns=["item_id", "sub_component", "rating", *REFERENCE_KEYS])
+        return frame.astype({k: "float64" for k in ("rating", *REFERENCE_KEYS)})
+
+    @property
+    def parse_rate(self) -> float:
+        """Share of the requested ratings that parsed into a valid rating."""
+        total = len(self.samples) * len(self.sub_components)
+        if total == 0:
+            return math.nan
+        valid = sum(
+            not math.isnan(_as_float(s.ratings.get(sub)))
+            for s in self.samples
+            for sub in self.sub_components
+        )
+        return valid / total
+
+
+@dataclass(frozen=True)
+class SkippedLog:
+    """A log that was found but not used, and why."""
+
+    location: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RunSet:
+    """The runs a report uses, one per model × framework, and the logs left out.
+
+    Attributes:
+        runs: The runs used, sorted by model then framework.
+        skipped: Logs not used (superseded by a later run, failed, or not a rating task).
+    """
+
+    runs: tuple[Run, ...]
+    skipped: tuple[SkippedLog, ...] = field(default_factory=tuple)
+
+    @property
+    def models(self) -> list[str]:
+        """Model labels in first-seen order."""
+        return list(dict.fromkeys(r.model for r in self.runs))
+
+    @property
+    def frameworks(self) -> list[str]:
+        """Framework ids in first-seen order."""
+        return list(dict.fromkeys(r.framework for r in self.runs))
+
+    def get(self, model: str, framework: str) -> Run | None:
+        """The run of one model on one framework, if any."""
+        for run in self.runs:
+            if run.model == model and run.framework == framework:
+                return run
+        return None
+
+
+def _as_float(value: Any) -> float:
+    if value is None or isinstance(value, bool):
+        return math.nan
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def strip_file_scheme(location: str) -> str:
+    """A log location as a plain path (Inspect sometimes prefixes ``file://``)."""
+    return location[len("file://") :] if location.startswith("file://") else location
+
+
+def find_log_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Every log file among files and folders (folders are searched recursively).
+
+    Args:
+        paths: Log files (``.eval`` or ``.json``) and folders holding them.
+
+    Returns:
+        The log files, without duplicates, in the order found.
+
+    Raises:
+        LogError: A path does not exist, or a file is not an Inspect log by its suffix.
+    """
+    found: dict[Path, None] = {}
+    for raw in paths:
+        path = Path(strip_file_scheme(str(raw)))
+        if path.is_dir():
+            for info in list_eval_logs(str(path), recursive=True, descending=False):
+                found[Path(strip_file_scheme(info.name)).resolve()] = None
+        elif path.is_file():
+            if path.suffix not in LOG_SUFFIXES:
+                raise LogError(f"{path}: not an Inspect log (expected .eval or .json)")
+            found[path.resolve()] = None
+        else:
+            raise LogError(f"{path}: no such log file or folder")
+    return list(found)
+
+
+def model_label(log: EvalLog) -> str:
+    """The model's name plus its model args, e.g. ``replay/gemini-2.5-pro[shuffle_seed=1]``."""
+    args = log.eval.model_args or {}
+    if not args:
+        return log.eval.model
+    inner = ",".join(f"{k}={args[k]}" for k in sorted(args))
+    return f"{log.eval.model}[{inner}]"
+
+
+def _framework_of(log: EvalLog) -> str | None:
+    for source in (log.eval.metadata or {}, log.eval.task_args or {}):
+        value = source.get("framework")
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def _message_text(sample: EvalSample) -> str:
+    if isinstance(sample.input, str):
+        return sample.input
+    for message in reversed(sample.input):
+        if message.role == "user":
+            return message.text
+    return ""
+
+
+def transcript_from_prompt(prompt: str) -> str:
+    """The rated conversation's lines from a rating prompt (the last tagged transcript).
+
+    Args:
+        prompt: The user message the task built.
+
+    Returns:
+        The ``Seeker:`` / ``Supporter:`` lines, or "" when the prompt has no tagged transcript.
+    """
+    tagged = find_transcript_item(prompt)
+    if tagged is None:
+        return ""
+    opening = format_transcript_open(*tagged)
+    start = prompt.rfind(opening) + len(opening)
+    end = prompt.find(TRANSCRIPT_CLOSE, start)
+    return prompt[start : end if end >= 0 else None].strip("\n")
+
+
+def _reduced_scores(log: EvalLog) -> dict[str, tuple[Any, Mapping[str, Any]]]:
+    # With epochs, the reduced score (NaN-aware median) lives in `reductions`; its metadata is
+    # the first epoch's plus `epoch_ratings`.
+    reduced: dict[str, tuple[Any, Mapping[str, Any]]] = {}
+    for reduction in log.reductions or []:
+        if reduction.scorer != SCORER_NAME:
+            continue
+        for score in reduction.samples:
+            reduced[str(score.sample_id)] = (score.value, score.metadata or {})
+    return reduced
+
+
+def _records(log: EvalLog, location: str) -> list[SampleRecord]:
+    reduced = _reduced_scores(log)
+    records: dict[str, SampleRecord] = {}
+    for sample in log.samples or []:
+        sample_id = str(sample.id)
+        if sample_id in records:
+            continue  # one record per item: further epochs are in the reduction
+        score = (sample.scores or {}).get(SCORER_NAME)
+        if score is None:
+            raise LogError(f"{location}: sample {sample_id} has no {SCORER_NAME!r} score")
+        value, metadata = reduced.get(sample_id, (score.value, score.metadata or {}))
+        if not isinstance(value, dict):
+            raise LogError(
+                f"{location}: sample {sample_id}: score value is {type(value).__name__}, "
+                "expected a dict sub-component -> rating"
+            )
+        parse = metadata.get("parse", {})
+        records[sample_id] = SampleRecord(
+            item_id=str(metadata.get("item_id", sample_id)),
+            ratings={str(k): _as_float(v) for k, v in value.items()},
+            reference={
+                str(sub): {k: _as_float(v) for k, v in dict(ref).items()}
+                for sub, ref in dict(metadata.get("reference", {})).items()
+            },
+            answer=str(score.answer or ""),
+            explanation=str(score.explanation or ""),
+            parse_status=str(parse.get("status", "ok")) if isinstance(parse, dict) else "ok",
+            transcript=transcript_from_prompt(_message_text(sample)),
+        )
+    return list(records.values())
+
+
+def _seconds(log: EvalLog) -> float | None:
+    try:
+        started = datetime.fromisoformat(log.stats.started_at)
+        completed = datetime.fromisoformat(log.stats.completed_at)
+    except (TypeError, ValueError):
+        return None
+    return (completed - started).total_seconds()
+
+
+def run_from_log(log: EvalLog, location: str) -> Run:
+    """Turn a successful rating log into a `Run`.
+
+    Args:
+        log: A log read with its samples.
+        location: Where it was read from (for messages and the report).
+
+    Raises:
+        LogError: The log is not a successful run of an empathy-judge rating task.
+    """
+    if log.status != "success":
+        raise LogError(f"{location}: status {log.status!r}, not 'success'")
+    framework = _framework_of(log)
+    if framework is None:
+        raise LogError(f"{location}: not an empathy-judge rating task (no 'framework' metadata)")
+    records = _records(log, location)
+    if not records:
+        raise LogError(f"{location}: the log holds no samples")
+    subs_meta = (log.eval.metadata or {}).get("sub_components")
+    if isinstance(subs_meta, list) and subs_meta:
+        subs = tuple(str(s) for s in subs_meta)
+    else:
+        subs = tuple(dict.fromkeys(k for r in records for k in r.ratings))
+    usage = log.stats.model_usage or {}
+    return Run(
+        model=model_label(log),
+        model_name=log.eval.model,
+        framework=framework,
+        location=location,
+        created=str(log.eval.created),
+        sub_components=subs,
+        samples=tuple(records),
+        input_tokens=sum(u.input_tokens for u in usage.values()),
+        output_tokens=sum(u.output_tokens for u in usage.values()),
+        total_tokens=sum(u.total_tokens for u in usage.values()),
+        seconds=_seconds(log),
+    )
+
+
+def read_run(path: str | Path) -> Run:
+    """Read one log file as a `Run`.
+
+    Raises:
+        LogError: The file cannot be read or is not a successful rating run.
+    """
+    location = strip_file_scheme(str(path))
+    try:
+        log = read_eval_log(location)
+    except Exception as error:  # Inspect raises several types for corrupt or foreign files
+        raise LogError(f"{location}: cannot read as an Inspect log: {error}") from error
+    return run_from_log(log, location)
+
+
+def select_latest(runs: Sequence[Run]) -> tuple[list[Run], list[SkippedLog]]:
+    """Keep the latest run per model × framework.
+
+    Args:
+        runs: Runs in any order.
+
+    Returns:
+        (kept, superseded): kept sorted by model then framework.
+    """
+    latest: dict[tuple[str, str], Run] = {}
+    superseded: list[SkippedLog] = []
+    for run in sorted(runs, key=lambda r: (r.created, r.location)):
+        key = (run.model, run.framework)
+        if key in latest:
+            old = latest[key]
+            superseded.append(SkippedLog(old.location, f"superseded by {run.location}"))
+        latest[key] = run
+    kept = sorted(latest.values(), key=lambda r: (r.model, r.framework))
+    return kept, superseded
+
+
+def load_runs(
+    paths: Iterable[str | Path],
+    *,
+    model: str | None = None,
+    latest_only: bool = True,
+    strict: bool = False,
+) -> RunSet:
+    """Find, read and group the rating runs among log files and folders.
+
+    Args:
+        paths: Log files and folders.
+        model: Keep only this model (matched against the label or the plain model name).
+        latest_only: Keep only the latest run per model × framework.
+        strict: Raise on a log that cannot be used instead of recording it as skipped.
+
+    Returns:
+        The runs used and the logs skipped, with reasons.
+
+    Raises:
+        LogError: A path does not exist; with ``strict``, any unusable log.
+    """
+    runs: list[Run] = []
+    skipped: list[SkippedLog] = []
+    for path in find_log_files(paths):
+        try:
+            run = read_run(path)
+        except LogError as error:
+            if strict:
+                raise
+            skipped.append(SkippedLog(str(path), str(error)))
+            continue
+        runs.append(run)
+    if model is not None:
+        # An exact label wins over the plain model name, so that "replay/x" does not also pick
+        # up "replay/x[shuffle_seed=1]".
+        exact = [r for r in runs if r.model == model]
+        runs = exact or [r for r in runs if r.model_name == model]
+    if latest_only:
+        runs, superseded = select_latest(runs)
+        skipped.extend(superseded)
+    else:
+        runs = sorted(runs, key=lambda r: (r.model, r.framework, r.created))
+    return RunSet(runs=tuple(runs), skipped=tuple(skipped))

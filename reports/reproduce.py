@@ -1,0 +1,428 @@
+"""The study's tables from the release's annotation files: kappa.csv, alpha.csv, summary.md.
+
+Every number comes from `empathy_judge.scorers`; this module only decides which comparisons to
+make and lays them out. Annotators are discovered from the ratings table, so extra LLM files
+(GPT-4o, Claude 3.7 Sonnet, or any other annotator in group "llm") add their rows without code
+changes.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from empathy_judge.scorers.alpha import Level, krippendorff_alpha
+from empathy_judge.scorers.bootstrap import (
+    DEFAULT_RESAMPLES,
+    alpha_statistic,
+    kappa_statistic,
+    resample_counts,
+)
+from empathy_judge.scorers.classification import threshold_f1, weighted_f1
+from empathy_judge.scorers.kappa import paper_weighted_kappa, weighted_kappa_n
+from empathy_judge.scorers.panel import (
+    CONSENSUS,
+    EXPERT_PAIRS,
+    EXPERTS,
+    FrameworkCube,
+    expert_swap,
+    framework_cube,
+    validate_ratings,
+)
+
+#: LLMs in the order the study lists them; any other "llm" annotator follows, sorted.
+KNOWN_LLMS: tuple[str, ...] = ("gemini-2.5-pro", "gpt-4o", "claude-3.7-sonnet")
+CROWD = "crowd"
+KAPPA_COLUMNS = [
+    "framework",
+    "sub_component",
+    "pair",
+    "kappa_paper",
+    "p_value",
+    "kappa",
+    "ci_low",
+    "ci_high",
+    "n",
+]
+ALPHA_COLUMNS = ["framework", "sub_component", "raters", "level", "alpha", "ci_low", "ci_high"]
+#: The `sub_component` value of a framework-mean row in alpha.csv.
+FRAMEWORK_MEAN = "mean"
+
+
+def llm_annotators(ratings: pd.DataFrame) -> list[str]:
+    """The LLM annotators present: the study's three first (when present), then others sorted."""
+    present = {str(a) for a in ratings.loc[ratings["group"] == "llm", "annotator"].unique()}
+    known = [name for name in KNOWN_LLMS if name in present]
+    return known + sorted(present - set(known))
+
+
+def comparison_pairs(llms: Sequence[str]) -> list[tuple[str, str]]:
+    """The pairs of kappa.csv, in the study's order, extended to every LLM present."""
+    pairs: list[tuple[str, str]] = list(EXPERT_PAIRS)
+    if llms:
+        pairs.append((CONSENSUS, llms[0]))
+    pairs.append((CONSENSUS, CROWD))
+    if llms:
+        pairs.append((llms[0], CROWD))
+    for llm in llms[1:]:
+        pairs.extend([(CONSENSUS, llm), (llm, CROWD)])
+    pairs.extend(itertools.combinations(llms, 2))
+    return pairs
+
+
+def pair_name(a: str, b: str) -> str:
+    """ "experts-gemini-2.5-pro" style name of a pair."""
+    return f"{a}-{b}"
+
+
+def _cubes(ratings: pd.DataFrame, llms: Sequence[str]) -> list[FrameworkCube]:
+    annotators = [*EXPERTS, CONSENSUS, CROWD, *llms]
+    return [framework_cube(ratings, str(f), annotators) for f in pd.unique(ratings["framework"])]
+
+
+def kappa_table(
+    ratings: pd.DataFrame,
+    *,
+    seed: int = 0,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """kappa.csv: paper-mode κw with p-value, value-based κw with a bootstrap CI, and n.
+
+    Items are resampled per framework (one resample matrix shared by all of the framework's
+    sub-components and pairs), with the same seed for every framework.
+    """
+    validate_ratings(ratings)
+    llms = llm_annotators(ratings)
+    pairs = comparison_pairs(llms)
+    rows: list[dict[str, object]] = []
+    tail = (1.0 - confidence) / 2.0
+    for cube in _cubes(ratings, llms):
+        present = [(a, b) for a, b in pairs if _has(cube, a) and _has(cube, b)]
+        keys = [(sub, a, b) for sub in cube.sub_components for a, b in present]
+        x = np.column_stack([cube.series(sub, a) for sub, a, _ in keys])
+        y = np.column_stack([cube.series(sub, b) for sub, _, b in keys])
+        counts = resample_counts(len(cube.item_ids), n_resamples, seed)
+        replicates = kappa_statistic(x, y)(counts)
+        with np.errstate(all="ignore"):
+            low = np.nanquantile(replicates, tail, axis=0)
+            high = np.nanquantile(replicates, 1.0 - tail, axis=0)
+        for column, (sub, a, b) in enumerate(keys):
+            paper = paper_weighted_kappa(x[:, column], y[:, column])
+            value, n = weighted_kappa_n(x[:, column], y[:, column])
+            rows.append(
+                {
+                    "framework": cube.framework,
+                    "sub_component": sub,
+                    "pair": pair_name(a, b),
+                    "kappa_paper": paper.kappa,
+                    "p_value": paper.p_value,
+                    "kappa": value,
+                    "ci_low": float(low[column]),
+                    "ci_high": float(high[column]),
+                    "n": n,
+                }
+            )
+    return pd.DataFrame(rows, columns=KAPPA_COLUMNS)
+
+
+def _has(cube: FrameworkCube, annotator: str) -> bool:
+    index = cube.annotators.index(annotator)
+    return bool((~np.isnan(cube.values[:, :, index])).any())
+
+
+def alpha_table(
+    ratings: pd.DataFrame,
+    *,
+    level: Level = "interval",
+    seed: int = 0,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """alpha.csv: α among the experts, and among the LLMs when two or more are present.
+
+    Each framework also gets a row with sub_component "mean": the mean α over its
+    sub-components (the study's framework value), its CI from the same resamples.
+    """
+    validate_ratings(ratings)
+    llms = llm_annotators(ratings)
+    panels = [list(EXPERTS)] + ([llms] if len(llms) >= 2 else [])
+    rows: list[dict[str, object]] = []
+    tail = (1.0 - confidence) / 2.0
+    for cube in _cubes(ratings, llms):
+        counts = resample_counts(len(cube.item_ids), n_resamples, seed)
+        for panel in panels:
+            raters = "+".join(panel)
+            estimates = []
+            replicate_columns = []
+            for sub in cube.sub_components:
+                data = np.vstack([cube.series(sub, r) for r in panel])
+                estimates.append(krippendorff_alpha(data, level))
+                replicate_columns.append(alpha_statistic(data, level)(counts)[:, 0])
+            replicates = np.column_stack(replicate_columns)
+            with np.errstate(all="ignore"):
+                low = np.nanquantile(replicates, tail, axis=0)
+                high = np.nanquantile(replicates, 1.0 - tail, axis=0)
+                mean_replicates = np.nanmean(replicates, axis=1)
+            for i, sub in enumerate(cube.sub_components):
+                rows.append(
+                    _alpha_row(cube.framework, sub, raters, level, estimates[i], low[i], high[i])
+                )
+            rows.append(
+                _alpha_row(
+                    cube.framework,
+                    FRAMEWORK_MEAN,
+                    raters,
+                    level,
+                    float(np.nanmean(estimates)),
+                    float(np.nanquantile(mean_replicates, tail)),
+                    float(np.nanquantile(mean_replicates, 1.0 - tail)),
+                )
+            )
+    return pd.DataFrame(rows, columns=ALPHA_COLUMNS)
+
+
+def _alpha_row(
+    framework: str, sub: str, raters: str, level: str, alpha: float, low: float, high: float
+) -> dict[str, object]:
+    return {
+        "framework": framework,
+        "sub_component": sub,
+        "raters": raters,
+        "level": level,
+        "alpha": float(alpha),
+        "ci_low": float(low),
+        "ci_high": float(high),
+    }
+
+
+def _scale(framework: str, sub: str, values: np.ndarray) -> tuple[int, int]:
+    """The rubric's scale; the observed range of the experts if the rubric lacks the item."""
+    try:
+        from empathy_judge.datasets.rubric import load_framework
+
+        sub_component = load_framework(framework).sub_component(sub)
+        return sub_component.scale_min, sub_component.scale_max
+    except (KeyError, ValueError, FileNotFoundError):
+        finite = values[~np.isnan(values)]
+        return int(finite.min()), int(finite.max())
+
+
+def summary_markdown(
+    ratings: pd.DataFrame, kappa: pd.DataFrame, alpha: pd.DataFrame, *, level: Level = "interval"
+) -> str:
+    """summary.md: medians, threshold counts, the F1 contrast, crowd inflation, expert swap."""
+    llms = llm_annotators(ratings)
+    candidates = [*llms, CROWD]
+    lines = ["# Reproduction of Kumar et al. (2025): agreement with experts", ""]
+    lines += [
+        "κw in the study's computation (×100, rounded, category-index quadratic weights); "
+        "`kappa.csv` also has the value-based κw with bootstrap intervals.",
+        "",
+    ]
+    expert_pairs = {pair_name(a, b) for a, b in EXPERT_PAIRS}
+    expert_rows = kappa[kappa["pair"].isin(expert_pairs)]
+    threshold = float(np.nanmedian(expert_rows["kappa_paper"]))
+    ceilings = expert_rows.groupby(["framework", "sub_component"])["kappa_paper"].median()
+    lines += ["## Medians over sub-components", "", "| comparison | median κw | sub-components |"]
+    lines += ["|---|---|---|"]
+    lines.append(f"| expert pairs (all) | {threshold:.2f} | {len(expert_rows)} values |")
+    by_pair = {str(p): g for p, g in kappa.groupby("pair")}
+    for name in [*candidates]:
+        rows = by_pair.get(pair_name(CONSENSUS, name))
+        if rows is not None:
+            median = float(np.nanmedian(rows["kappa_paper"]))
+            lines.append(f"| Experts–{name} | {median:.2f} | {len(rows)} |")
+    for llm in llms:
+        rows = by_pair.get(pair_name(llm, CROWD))
+        if rows is not None:
+            lines.append(
+                f"| {llm}–crowd | {float(np.nanmedian(rows['kappa_paper'])):.2f} | {len(rows)} |"
+            )
+    lines += ["", f"High-agreement threshold (median of expert-pair κw): **{threshold:.2f}**.", ""]
+
+    crowd = by_pair.get(pair_name(CONSENSUS, CROWD))
+    crowd_kappa = (
+        crowd.set_index(["framework", "sub_component"])["kappa_paper"]
+        if crowd is not None
+        else None
+    )
+    lines += [
+        "## Candidates against the expert benchmark",
+        "",
+        "| candidate | sub-components | κw ≥ threshold | κw ≥ own expert median | beats the crowd |",
+        "|---|---|---|---|---|",
+    ]
+    for name in candidates:
+        rows = by_pair.get(pair_name(CONSENSUS, name))
+        if rows is None:
+            continue
+        indexed = rows.set_index(["framework", "sub_component"])["kappa_paper"]
+        reach = int((indexed >= threshold).sum())
+        own = int((indexed >= ceilings.reindex(indexed.index)).sum())
+        beats = (
+            "—"
+            if name == CROWD or crowd_kappa is None
+            else str(int((indexed > crowd_kappa.reindex(indexed.index)).sum()))
+        )
+        lines.append(f"| {name} | {len(indexed)} | {reach} | {own} | {beats} |")
+    lines.append("")
+
+    lines += _f1_contrast(ratings, candidates)
+    lines += _inflation(ratings, candidates)
+    lines += _swap(ratings, llms, level)
+    experts_alpha = alpha[
+        (alpha["raters"] == "+".join(EXPERTS)) & (alpha["sub_component"] == FRAMEWORK_MEAN)
+    ]
+    lines += [
+        "## Krippendorff's α among the experts (framework means)",
+        "",
+        "| framework | α | 95% CI |",
+    ]
+    lines += ["|---|---|---|"]
+    for row in experts_alpha.itertuples(index=False):
+        lines.append(
+            f"| {row.framework} | {row.alpha:.3f} | [{row.ci_low:.3f}, {row.ci_high:.3f}] |"
+        )
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _f1_contrast(ratings: pd.DataFrame, candidates: Sequence[str]) -> list[str]:
+    lines = [
+        "## κw against the standard classification metrics",
+        "",
+        "Means over each framework's sub-components; F1 on labels rounded half up against the "
+        "rounded expert median; threshold F1 = binary F1 of rating ≥ t, mean [min, max] over t.",
+        "",
+        "| framework | candidate | κw | weighted F1 | threshold F1 |",
+        "|---|---|---|---|---|",
+    ]
+    for cube in _cubes(ratings, [c for c in candidates if c != CROWD]):
+        for name in candidates:
+            if not _has(cube, name):
+                continue
+            kappas, f1s, means, lows, highs = [], [], [], [], []
+            for sub in cube.sub_components:
+                reference = cube.series(sub, CONSENSUS)
+                rated = cube.series(sub, name)
+                low, high = _scale(cube.framework, sub, reference)
+                kappas.append(paper_weighted_kappa(reference, rated).kappa)
+                f1s.append(weighted_f1(reference, rated))
+                thresholds = threshold_f1(reference, rated, low, high)
+                means.append(thresholds.mean)
+                lows.append(thresholds.min)
+                highs.append(thresholds.max)
+            lines.append(
+                f"| {cube.framework} | {name} | {np.nanmean(kappas):.2f} | {np.nanmean(f1s):.2f} | "
+                f"{np.nanmean(means):.2f} [{np.nanmin(lows):.2f}, {np.nanmax(highs):.2f}] |"
+            )
+    lines.append("")
+    return lines
+
+
+def _inflation(ratings: pd.DataFrame, candidates: Sequence[str]) -> list[str]:
+    header = " | ".join(["framework", "expert median", *candidates])
+    lines = [
+        "## Mean rating per annotator (leniency; the crowd's inflation)",
+        "",
+        f"| {header} |",
+        "|" + "---|" * (2 + len(candidates)),
+    ]
+    for cube in _cubes(ratings, [c for c in candidates if c != CROWD]):
+        consensus = cube.values[:, :, cube.annotators.index(CONSENSUS)]
+        cells = [f"{np.nanmean(consensus):.2f}"]
+        for name in candidates:
+            values = cube.values[:, :, cube.annotators.index(name)]
+            if np.isnan(values).all():
+                cells.append("—")
+                continue
+            both = ~np.isnan(values) & ~np.isnan(consensus)
+            shift = float(np.mean(values[both] - consensus[both]))
+            cells.append(f"{np.nanmean(values):.2f} ({shift:+.2f})")
+        lines.append(f"| {cube.framework} | " + " | ".join(cells) + " |")
+    lines += ["", "In brackets: mean shift against the expert median on the same items.", ""]
+    return lines
+
+
+def _swap(ratings: pd.DataFrame, llms: Sequence[str], level: Level) -> list[str]:
+    if not llms:
+        return []
+    lines = [
+        "## Expert swap: the panel's α with an LLM in place of each expert",
+        "",
+        "Framework means of α; the swapped value is the mean over the three experts replaced.",
+        "",
+        "| framework | experts' α | " + " | ".join(f"with {llm}" for llm in llms) + " |",
+        "|" + "---|" * (2 + len(llms)),
+    ]
+    for framework in pd.unique(ratings["framework"]):
+        subs = pd.unique(ratings.loc[ratings["framework"] == framework, "sub_component"])
+        experts_alpha = []
+        swapped: dict[str, list[float]] = {llm: [] for llm in llms}
+        for sub in subs:
+            for llm in llms:
+                try:
+                    swap = expert_swap(ratings, llm, str(framework), str(sub), level=level)
+                except KeyError:
+                    continue
+                swapped[llm].append(swap.mean_swapped)
+                if llm == llms[0]:
+                    experts_alpha.append(swap.experts_alpha)
+        cells = [f"{np.nanmean(swapped[llm]):.3f}" if swapped[llm] else "—" for llm in llms]
+        base = f"{np.nanmean(experts_alpha):.3f}" if experts_alpha else "—"
+        lines.append(f"| {framework} | {base} | " + " | ".join(cells) + " |")
+    lines.append("")
+    return lines
+
+
+@dataclass(frozen=True)
+class Reproduction:
+    """The tables written by `reproduce`.
+
+    Attributes:
+        kappa: The kappa.csv table.
+        alpha: The alpha.csv table.
+        summary: The summary.md text.
+        out_dir: Where they were written.
+    """
+
+    kappa: pd.DataFrame
+    alpha: pd.DataFrame
+    summary: str
+    out_dir: Path
+
+
+def reproduce(
+    ratings: pd.DataFrame,
+    out_dir: str | Path,
+    *,
+    seed: int = 0,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    level: Level = "interval",
+) -> Reproduction:
+    """Compute and write kappa.csv, alpha.csv and summary.md into `out_dir`.
+
+    Args:
+        ratings: The long ratings table (from `load_ratings`).
+        out_dir: Output folder (created if needed).
+        seed: Seed for the bootstrap resamples.
+        n_resamples: Number of bootstrap resamples.
+        level: Level of measurement for α (the study used interval throughout).
+    """
+    # Individual crowd raters are not part of the study's tables (the crowd is its per-item mean).
+    table = ratings[ratings["annotator"].isin([*EXPERTS, CROWD, *llm_annotators(ratings)])]
+    kappa = kappa_table(table, seed=seed, n_resamples=n_resamples)
+    alpha = alpha_table(table, level=level, seed=seed, n_resamples=n_resamples)
+    summary = summary_markdown(table, kappa, alpha, level=level)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    kappa.to_csv(out / "kappa.csv", index=False)
+    alpha.to_csv(out / "alpha.csv", index=False)
+    (out / "summary.md").write_text(summary, encoding="utf-8")
+    return Reproduction(kappa, alpha, summary, out)

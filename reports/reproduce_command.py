@@ -1,0 +1,43 @@
+"""`empathy-judge reproduce`: the study's agreement tables from the release, in one command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command("reproduce")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The authors' release folder (default: EMPATHY_JUDGE_DATA, the cache, or a download).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("reproduce"),
+    show_default=True,
+    help="Folder for kappa.csv, alpha.csv and summary.md.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Bootstrap seed.")
+@click.option(
+    "--resamples",
+    type=click.IntRange(min=1),
+    default=2000,
+    show_default=True,
+    help="Bootstrap resamples for the confidence intervals.",
+)
+def reproduce(data_dir: Path | None, out_dir: Path, seed: int, resamples: int) -> None:
+    """Write the study's κw and α tables and a summary from the release's annotation files."""
+    from empathy_judge.datasets.release import load_ratings
+    from empathy_judge.reports.reproduce import reproduce as run
+
+    ratings = load_ratings(data_dir)
+    result = run(ratings, out_dir, seed=seed, n_resamples=resamples)
+    click.echo(
+        f"wrote {len(result.kappa)} κ rows, {len(result.alpha)} α rows and summary.md "
+        f"to {result.out_dir}"
+    )

@@ -1,0 +1,403 @@
+"""Item bootstrap for κw and α, vectorised across resamples.
+
+Items are resampled with replacement and duplicates are kept (a resample is a vector of item
+counts; the study's `isin(resampled_ids)` filter collapsed duplicates, which is not a
+bootstrap). Every statistic here is written as a function of an item-weight matrix
+(resamples × items), so B resamples cost one matrix product instead of B Python calls, and the
+jackknife for BCa is the same function applied to the leave-one-out weights.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from statistics import NormalDist
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from empathy_judge.scorers.alpha import (
+    Level,
+    alpha_from_unit_weights,
+    reliability_matrix,
+    unit_coincidences,
+)
+from empathy_judge.scorers.kappa import kappa_from_moment_arrays
+
+FloatArray = NDArray[np.float64]
+IntervalMethod = Literal["percentile", "bca"]
+#: A statistic of weighted items: (R × n) item weights -> (R × S) values for S series.
+WeightedStatistic = Callable[[FloatArray], FloatArray]
+
+DEFAULT_RESAMPLES = 2000
+
+
+def resample_counts(n_items: int, n_resamples: int, seed: int | None) -> FloatArray:
+    """How often each item is drawn in each resample: B × n counts, rows summing to n.
+
+    Args:
+        n_items: Number of items.
+        n_resamples: Number of bootstrap resamples B.
+        seed: Seed of numpy's default generator (None for fresh entropy).
+    """
+    if n_items < 1 or n_resamples < 1:
+        raise ValueError(f"need n_items ≥ 1 and n_resamples ≥ 1, got {n_items}, {n_resamples}")
+    rng = np.random.default_rng(seed)
+    indices = rng.integers(0, n_items, size=(n_resamples, n_items))
+    rows = np.repeat(np.arange(n_resamples), n_items)
+    counts = np.bincount(rows * n_items + indices.ravel(), minlength=n_resamples * n_items)
+    return counts.reshape(n_resamples, n_items).astype(np.float64)
+
+
+def jackknife_weights(n_items: int) -> FloatArray:
+    """Leave-one-out item weights: n × n ones with a zero diagonal."""
+    return np.ones((n_items, n_items)) - np.eye(n_items)
+
+
+@dataclass(frozen=True)
+class BootstrapResult:
+    """Point estimates and bootstrap intervals for S statistics on the same items.
+
+    Attributes:
+        estimate: Statistic on the original items, shape (S,).
+        low: Lower interval bound, shape (S,).
+        high: Upper interval bound, shape (S,).
+        replicates: Bootstrap values, shape (B, S) (NaN where undefined in a resample).
+        confidence: Interval coverage, e.g. 0.95.
+        method: "percentile" or "bca".
+        seed: Seed used for the resamples.
+    """
+
+    estimate: FloatArray
+    low: FloatArray
+    high: FloatArray
+    replicates: FloatArray
+    confidence: float
+    method: IntervalMethod
+    seed: int | None
+
+
+def bootstrap(
+    statistic: WeightedStatistic,
+    n_items: int,
+    *,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    seed: int | None = 0,
+    confidence: float = 0.95,
+    method: IntervalMethod = "percentile",
+    counts: FloatArray | None = None,
+) -> BootstrapResult:
+    """Bootstrap any weighted statistic over items.
+
+    Args:
+        statistic: Maps an (R × n) item-weight matrix to (R × S) statistics.
+        n_items: Number of items n.
+        n_resamples: Number of resamples B (ignored when `counts` is given).
+        seed: Seed for the resamples.
+        confidence: Coverage of the interval.
+        method: "percentile", or "bca" (bias-corrected and accelerated, jackknife acceleration).
+        counts: Precomputed resample counts (B × n), to share resamples between statistics.
+
+    Returns:
+        A `BootstrapResult`. Resamples where the statistic is undefined are ignored; if fewer
+        than half the resamples are defined for a series, its interval is NaN.
+    """
+    if not 0.0 < confidence < 1.0:
+        raise ValueError(f"confidence must be in (0, 1), got {confidence}")
+    if counts is None:
+        counts = resample_counts(n_items, n_resamples, seed)
+    estimate = np.atleast_1d(statistic(np.ones((1, n_items)))[0])
+    replicates = statistic(counts)
+    if replicates.ndim == 1:
+        replicates = replicates[:, None]
+    tail = (1.0 - confidence) / 2.0
+    if method == "percentile":
+        low_q = np.full(estimate.shape, tail)
+        high_q = np.full(estimate.shape, 1.0 - tail)
+    elif method == "bca":
+        low_q, high_q = _bca_quantiles(statistic, n_items, estimate, replicates, tail)
+    else:
+        raise ValueError(f"unknown interval method {method!r}")
+    low = _nan_quantile_columns(replicates, low_q)
+    high = _nan_quantile_columns(replicates, high_q)
+    return BootstrapResult(estimate, low, high, replicates, confidence, method, seed)
+
+
+def _nan_quantile_columns(replicates: FloatArray, quantiles: FloatArray) -> FloatArray:
+    """Per-column quantile, ignoring NaN; NaN when under half the column is defined."""
+    # Sort once (NaN last) and interpolate linearly like np.quantile's default method.
+    ordered = np.sort(replicates, axis=0)
+    defined = (~np.isnan(replicates)).sum(axis=0)
+    position = quantiles * (defined - 1)
+    below = np.clip(np.floor(position).astype(np.int64), 0, None)
+    above = np.clip(below + 1, None, np.maximum(defined - 1, 0))
+    columns = np.arange(replicates.shape[1])
+    fraction = position - below
+    low_values = ordered[below, columns]
+    high_values = ordered[above, columns]
+    value = low_values + (high_values - low_values) * fraction
+    enough = (defined >= max(2, replicates.shape[0] // 2)) & ~np.isnan(quantiles)
+    return np.where(enough, value, np.nan)
+
+
+def _bca_quantiles(
+    statistic: WeightedStatistic,
+    n_items: int,
+    estimate: FloatArray,
+    replicates: FloatArray,
+    tail: float,
+) -> tuple[FloatArray, FloatArray]:
+    normal = NormalDist()
+    defined = ~np.isnan(replicates)
+    below = np.where(defined, replicates < estimate[None, :], False).sum(axis=0)
+    ties = np.where(defined, replicates == estimate[None, :], False).sum(axis=0)
+    share = (below + 0.5 * ties) / np.maximum(defined.sum(axis=0), 1)
+    share = np.clip(share, 1e-10, 1 - 1e-10)
+    bias = np.array([normal.inv_cdf(float(p)) for p in share])
+    jack = statistic(jackknife_weights(n_items))
+    if jack.ndim == 1:
+        jack = jack[:, None]
+    centered = np.nanmean(jack, axis=0)[None, :] - jack
+    with np.errstate(divide="ignore", invalid="ignore"):
+        acceleration = np.nansum(centered**3, axis=0) / (
+            6.0 * np.nansum(centered**2, axis=0) ** 1.5
+        )
+    acceleration = np.where(np.isfinite(acceleration), acceleration, 0.0)
+    quantiles = []
+    for z_tail in (normal.inv_cdf(tail), normal.inv_cdf(1.0 - tail)):
+        shifted = bias + (bias + z_tail) / (1.0 - acceleration * (bias + z_tail))
+        quantiles.append(np.array([normal.cdf(float(z)) for z in shifted]))
+    invalid = np.isnan(estimate)
+    return np.where(invalid, np.nan, quantiles[0]), np.where(invalid, np.nan, quantiles[1])
+
+
+def _as_columns(values: ArrayLike, name: str) -> FloatArray:
+    array = np.asarray(values, dtype=np.float64)
+    if array.ndim == 1:
+        array = array[:, None]
+    if array.ndim != 2:
+        raise ValueError(f"{name}: expected items × series, got shape {array.shape}")
+    if np.isinf(array).any():
+        raise ValueError(f"{name}: infinite rating")
+    return array
+
+
+def kappa_statistic(x: ArrayLike, y: ArrayLike) -> WeightedStatistic:
+    """Value-based κw of S pairs of series as a weighted statistic.
+
+    Args:
+        x: items × S ratings (or a single series); NaN = missing.
+        y: items × S ratings, same shape; a pair with a NaN gets weight zero.
+    """
+    xa = _as_columns(x, "x")
+    ya = _as_columns(y, "y")
+    if xa.shape != ya.shape:
+        raise ValueError(f"x and y differ in shape: {xa.shape} vs {ya.shape}")
+    valid = ~(np.isnan(xa) | np.isnan(ya))
+    x0 = np.where(valid, xa, 0.0)
+    y0 = np.where(valid, ya, 0.0)
+    # items × (6·S): the per-item terms whose weighted sums κw needs.
+    terms = np.concatenate(
+        [valid.astype(np.float64), (x0 - y0) ** 2, x0, y0, x0 * x0, y0 * y0], axis=1
+    )
+    series = xa.shape[1]
+
+    def statistic(weights: FloatArray) -> FloatArray:
+        sums = np.asarray(weights, dtype=np.float64) @ terms
+        parts = [sums[:, i * series : (i + 1) * series] for i in range(6)]
+        return kappa_from_moment_arrays(*parts)
+
+    return statistic
+
+
+def kappa_difference_statistic(
+    reference: ArrayLike, candidate_a: ArrayLike, candidate_b: ArrayLike
+) -> WeightedStatistic:
+    """κw(reference, a) − κw(reference, b) per series, as a weighted statistic.
+
+    Only items where the reference and both candidates are present enter either κ, so the
+    difference compares the candidates on the same items.
+    """
+    ref = _as_columns(reference, "reference")
+    a = _as_columns(candidate_a, "candidate_a")
+    b = _as_columns(candidate_b, "candidate_b")
+    common = np.isnan(ref) | np.isnan(a) | np.isnan(b)
+    ref = np.where(common, np.nan, ref)
+    kappa_a = kappa_statistic(ref, np.where(common, np.nan, a))
+    kappa_b = kappa_statistic(ref, np.where(common, np.nan, b))
+
+    def statistic(weights: FloatArray) -> FloatArray:
+        return kappa_a(weights) - kappa_b(weights)
+
+    return statistic
+
+
+def alpha_statistic(data: ArrayLike, level: Level = "interval") -> WeightedStatistic:
+    """Krippendorff's α of one raters × units matrix as a weighted statistic over units."""
+    coincidences = unit_coincidences(reliability_matrix(data))
+
+    def statistic(weights: FloatArray) -> FloatArray:
+        return alpha_from_unit_weights(coincidences, weights, level).reshape(-1, 1)
+
+    return statistic
+
+
+def bootstrap_kappa(
+    x: ArrayLike,
+    y: ArrayLike,
+    *,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    seed: int | None = 0,
+    confidence: float = 0.95,
+    method: IntervalMethod = "percentile",
+) -> BootstrapResult:
+    """Bootstrap interval of value-based κw for one or many pairs of series on the same items.
+
+    Args:
+        x: items × S ratings (or one series).
+        y: items × S ratings, same shape.
+        n_resamples: Number of resamples.
+        seed: Seed for the resamples.
+        confidence: Interval coverage.
+        method: "percentile" or "bca".
+    """
+    statistic = kappa_statistic(x, y)
+    n_items = _as_columns(x, "x").shape[0]
+    return bootstrap(
+        statistic,
+        n_items,
+        n_resamples=n_resamples,
+        seed=seed,
+        confidence=confidence,
+        method=method,
+    )
+
+
+def bootstrap_alpha(
+    data: ArrayLike,
+    level: Level = "interval",
+    *,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    seed: int | None = 0,
+    confidence: float = 0.95,
+    method: IntervalMethod = "percentile",
+) -> BootstrapResult:
+    """Bootstrap interval of Krippendorff's α, resampling units (columns) with replacement."""
+    matrix = reliability_matrix(data)
+    return bootstrap(
+        alpha_statistic(matrix, level),
+        matrix.shape[1],
+        n_resamples=n_resamples,
+        seed=seed,
+        confidence=confidence,
+        method=method,
+    )
+
+
+@dataclass(frozen=True)
+class PairedDifference:
+    """A paired-bootstrap comparison of two candidates on the same items.
+
+    Attributes:
+        delta: Statistic(a) − statistic(b) on the original items.
+        low: Lower interval bound of the difference.
+        high: Upper interval bound of the difference.
+        p_value: Two-sided bootstrap p-value of "no difference": twice the smaller share of
+            resampled differences on either side of zero (at most 1).
+        replicates: Resampled differences, shape (B,).
+    """
+
+    delta: float
+    low: float
+    high: float
+    p_value: float
+    replicates: FloatArray
+
+
+def _paired(result: BootstrapResult) -> PairedDifference:
+    column = result.replicates[:, 0]
+    defined = column[~np.isnan(column)]
+    if defined.shape[0] == 0:
+        p_value = float("nan")
+    else:
+        share_below = float(np.mean(defined <= 0.0))
+        share_above = float(np.mean(defined >= 0.0))
+        p_value = min(1.0, 2.0 * min(share_below, share_above))
+    return PairedDifference(
+        delta=float(result.estimate[0]),
+        low=float(result.low[0]),
+        high=float(result.high[0]),
+        p_value=p_value,
+        replicates=column,
+    )
+
+
+def paired_bootstrap_kappa(
+    reference: ArrayLike,
+    candidate_a: ArrayLike,
+    candidate_b: ArrayLike,
+    *,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    seed: int | None = 0,
+    confidence: float = 0.95,
+    method: IntervalMethod = "percentile",
+) -> PairedDifference:
+    """Paired bootstrap of Δκw = κw(reference, a) − κw(reference, b) on the same resamples.
+
+    Args:
+        reference: Reference ratings (e.g. expert median), one per item.
+        candidate_a: First candidate's ratings on the same items.
+        candidate_b: Second candidate's ratings on the same items.
+        n_resamples: Number of resamples.
+        seed: Seed for the resamples.
+        confidence: Interval coverage.
+        method: "percentile" or "bca".
+    """
+    statistic = kappa_difference_statistic(reference, candidate_a, candidate_b)
+    n_items = _as_columns(reference, "reference").shape[0]
+    result = bootstrap(
+        statistic,
+        n_items,
+        n_resamples=n_resamples,
+        seed=seed,
+        confidence=confidence,
+        method=method,
+    )
+    return _paired(result)
+
+
+def paired_bootstrap_alpha(
+    data_a: ArrayLike,
+    data_b: ArrayLike,
+    level: Level = "interval",
+    *,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    seed: int | None = 0,
+    confidence: float = 0.95,
+    method: IntervalMethod = "percentile",
+) -> PairedDifference:
+    """Paired bootstrap of Δα = α(data_a) − α(data_b), resampling the same units for both.
+
+    Typical use: the panel with candidate A vs the panel with candidate B (raters × units each,
+    same units in the same column order).
+    """
+    a = reliability_matrix(data_a)
+    b = reliability_matrix(data_b)
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(f"the two panels rate different numbers of units: {a.shape[1]}, {b.shape[1]}")
+    alpha_a = alpha_statistic(a, level)
+    alpha_b = alpha_statistic(b, level)
+
+    def statistic(weights: FloatArray) -> FloatArray:
+        return alpha_a(weights) - alpha_b(weights)
+
+    result = bootstrap(
+        statistic,
+        a.shape[1],
+        n_resamples=n_resamples,
+        seed=seed,
+        confidence=confidence,
+        method=method,
+    )
+    return _paired(result)
