@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import click
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.table import Table
 
 
 @click.group()
@@ -29,10 +34,10 @@ def fetch(force: bool, url: str | None) -> None:
         download_release,
         verify_files,
     )
-    from empathy_judge.datasets.release import _is_complete, cache_dir
+    from empathy_judge.datasets.release import cache_dir, is_complete_release
 
     target = cache_dir()
-    if not force and _is_complete(target):
+    if not force and is_complete_release(target):
         problems = verify_files(target)
         if not problems:
             click.echo(f"release {RELEASE_COMMIT[:12]} already in the cache: {target}")
@@ -57,9 +62,9 @@ def fetch(force: bool, url: str | None) -> None:
 def info(data_dir: Path | None) -> None:
     """Where the release resolves from, and what it holds."""
     from rich.console import Console
-    from rich.table import Table
 
     from empathy_judge.datasets.release import (
+        CROWD_RATER_PREFIX,
         ReleaseFormatError,
         ReleaseNotFoundError,
         load_release,
@@ -80,34 +85,16 @@ def info(data_dir: Path | None) -> None:
         f" sub-components, {len(experts):,} expert ratings, {len(ratings):,} ratings in all,"
         f" {len(release.conversations)} conversations with text"
     )
-    table = Table(title="ratings per framework, group and annotator")
-    for column in ("framework", "group", "annotator", "items", "sub-components", "ratings"):
-        table.add_column(column, justify="right" if column[0] in "irs" else "left")
     shown = ratings.assign(
         annotator=ratings["annotator"].where(
-            ~ratings["annotator"].str.startswith("crowd-rater:"), "crowd-rater:*"
+            ~ratings["annotator"].str.startswith(CROWD_RATER_PREFIX), CROWD_RATER_PREFIX + "*"
         )
     )
-    summary = shown.groupby(["framework", "group", "annotator"], sort=False).agg(
-        items=("item_id", "nunique"),
-        sub_components=("sub_component", "nunique"),
-        ratings=("rating", "size"),
-        raters=("item_id", "size"),
-    )
-    for (framework, group, annotator), row in summary.iterrows():
-        label = str(annotator)
-        if label == "crowd-rater:*":
-            count = ratings.loc[ratings["annotator"].str.startswith("crowd-rater:"), "annotator"]
-            label = f"crowd-rater:* ({count.nunique()} raters)"
-        table.add_row(
-            str(framework),
-            str(group),
-            label,
-            str(row["items"]),
-            str(row["sub_components"]),
-            f"{int(row['ratings']):,}",
-        )
-    console.print(table)
+    raters = ratings.loc[ratings["annotator"].str.startswith(CROWD_RATER_PREFIX), "annotator"]
+    console.print(_summary(shown, ["framework", "group", "annotator"]))
+    console.print(_summary(shown, ["group", "annotator"]))
+    if len(raters):
+        console.print(f"{CROWD_RATER_PREFIX}* = {raters.nunique()} individual crowd raters")
     for note in release.notes:
         console.print(f"[yellow]note:[/yellow] {note}")
 
@@ -124,9 +111,7 @@ def info(data_dir: Path | None) -> None:
 @click.option(
     "--annotator", default=None, help="Annotator name for files without an annotator column."
 )
-def validate(
-    path: Path, framework: str, conversations: Path | None, annotator: str | None
-) -> None:
+def validate(path: Path, framework: str, conversations: Path | None, annotator: str | None) -> None:
     """Check a user's ratings (or conversations) file; exit 1 listing every problem.
 
     PATH holds ratings in the long schema (item_id, sub_component, annotator, rating[, group])
@@ -160,3 +145,28 @@ def validate(
             click.echo(f"  ... and {len(problems) - 200} more", err=True)
         sys.exit(1)
     click.echo(f"{path}: valid {kind} for {framework}")
+
+
+def _summary(ratings: pd.DataFrame, keys: list[str]) -> Table:
+    """Counts of items, sub-components and ratings per ``keys``, as a rich table."""
+    from rich.table import Table
+
+    table = Table(title=f"ratings per {', '.join(keys)}")
+    for column in keys:
+        table.add_column(column, no_wrap=True)
+    for column in ("items", "sub-comp.", "ratings"):
+        table.add_column(column, justify="right", no_wrap=True)
+    summary = ratings.groupby(keys, sort=False).agg(
+        items=("item_id", "nunique"),
+        sub_components=("sub_component", "nunique"),
+        ratings=("rating", "size"),
+    )
+    for key, row in summary.iterrows():
+        labels = [str(k) for k in cast(tuple[object, ...], key)]
+        table.add_row(
+            *labels,
+            str(row["items"]),
+            str(row["sub_components"]),
+            f"{int(row['ratings']):,}",
+        )
+    return table

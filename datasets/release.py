@@ -180,7 +180,8 @@ def _required_files() -> list[str]:
     return sorted(p for p in RELEASE_CHECKSUMS if p not in OPTIONAL_FILES)
 
 
-def _is_complete(path: Path) -> bool:
+def is_complete_release(path: Path) -> bool:
+    """Whether ``path`` holds every required (non-optional) release file."""
     return all((path / rel).is_file() for rel in _required_files())
 
 
@@ -218,7 +219,7 @@ def resolve_release(
     if env:
         return ResolvedRelease(_checked(Path(env).expanduser(), f"${DATA_ENV}="), "environment")
     cached = cache_dir()
-    if _is_complete(cached):
+    if is_complete_release(cached):
         return ResolvedRelease(cached, "cache")
     if not download:
         from empathy_judge.datasets.download import OFFLINE_HINT

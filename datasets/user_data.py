@@ -695,6 +695,16 @@ def load_user_data(
     return table, loaded
 
 
+def looks_like_conversations(source: Any) -> bool:
+    """Whether a source has conversation columns and no rating columns (for the CLI)."""
+    table, _ = _read(source)
+    if table is None:
+        return False
+    columns = set(table.frame.columns)
+    has_text = "transcript" in columns or {"speaker", "text"} <= columns
+    return has_text and "rating" not in columns and "sub_component" not in columns
+
+
 def problems_as_frame(problems: Sequence[Problem]) -> pd.DataFrame:
     """Problems as a table (file, row, column, message), e.g. to save as CSV."""
     return pd.DataFrame(

@@ -13,8 +13,10 @@ def main() -> None:
 
 def _register() -> None:
     from empathy_judge.datasets.commands import data
+    from empathy_judge.reports.reproduce_command import reproduce
 
     main.add_command(data)
+    main.add_command(reproduce)
 
 
 _register()

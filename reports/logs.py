@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -377,6 +377,19 @@ def select_latest(runs: Sequence[Run]) -> tuple[list[Run], list[SkippedLog]]:
     return kept, superseded
 
 
+def _label_repeats(runs: list[Run]) -> list[Run]:
+    # Several runs of one model on one framework become distinct rows, named by their time.
+    counts: dict[tuple[str, str], int] = {}
+    for run in runs:
+        counts[(run.model, run.framework)] = counts.get((run.model, run.framework), 0) + 1
+    return [
+        replace(run, model=f"{run.model} @ {run.created}")
+        if counts[(run.model, run.framework)] > 1
+        else run
+        for run in runs
+    ]
+
+
 def load_runs(
     paths: Iterable[str | Path],
     *,
@@ -389,7 +402,8 @@ def load_runs(
     Args:
         paths: Log files and folders.
         model: Keep only this model (matched against the label or the plain model name).
-        latest_only: Keep only the latest run per model × framework.
+        latest_only: Keep only the latest run per model × framework; otherwise repeated
+            runs of a model on a framework are kept apart, labelled with their creation time.
         strict: Raise on a log that cannot be used instead of recording it as skipped.
 
     Returns:
@@ -418,5 +432,5 @@ def load_runs(
         runs, superseded = select_latest(runs)
         skipped.extend(superseded)
     else:
-        runs = sorted(runs, key=lambda r: (r.model, r.framework, r.created))
+        runs = _label_repeats(sorted(runs, key=lambda r: (r.model, r.framework, r.created)))
     return RunSet(runs=tuple(runs), skipped=tuple(skipped))

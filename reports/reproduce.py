@@ -76,7 +76,7 @@ def comparison_pairs(llms: Sequence[str]) -> list[tuple[str, str]]:
 
 
 def pair_name(a: str, b: str) -> str:
-    """ "experts-gemini-2.5-pro" style name of a pair."""
+    """The name of a pair as in kappa.csv, e.g. experts-gemini-2.5-pro."""
     return f"{a}-{b}"
 
 
@@ -255,7 +255,8 @@ def summary_markdown(
     lines += [
         "## Candidates against the expert benchmark",
         "",
-        "| candidate | sub-components | κw ≥ threshold | κw ≥ own expert median | beats the crowd |",
+        "| candidate | sub-components | κw ≥ threshold | κw ≥ own expert median "
+        "| beats the crowd |",
         "|---|---|---|---|---|",
     ]
     for name in candidates:

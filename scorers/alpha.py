@@ -45,7 +45,7 @@ def reliability_matrix(data: ArrayLike) -> FloatArray:
 def _check_level(level: str) -> Level:
     if level not in LEVELS:
         raise ValueError(f"unknown level of measurement {level!r}; expected one of {LEVELS}")
-    return level  # type: ignore[return-value]
+    return level
 
 
 def is_degenerate(data: ArrayLike) -> bool:
@@ -79,9 +79,7 @@ def krippendorff_alpha(data: ArrayLike, level: Level = "interval") -> float:
     # domain explicitly keeps fractional values (crowd means) from being re-binned.
     domain = np.unique(matrix[~np.isnan(matrix)])
     return float(
-        krippendorff.alpha(
-            reliability_data=matrix, level_of_measurement=level, value_domain=domain
-        )
+        krippendorff.alpha(reliability_data=matrix, level_of_measurement=level, value_domain=domain)
     )
 
 

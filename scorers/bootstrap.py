@@ -385,7 +385,9 @@ def paired_bootstrap_alpha(
     a = reliability_matrix(data_a)
     b = reliability_matrix(data_b)
     if a.shape[1] != b.shape[1]:
-        raise ValueError(f"the two panels rate different numbers of units: {a.shape[1]}, {b.shape[1]}")
+        raise ValueError(
+            f"the two panels rate different numbers of units: {a.shape[1]}, {b.shape[1]}"
+        )
     alpha_a = alpha_statistic(a, level)
     alpha_b = alpha_statistic(b, level)
 

@@ -112,7 +112,9 @@ def consensus_series(
     needed = len(experts) if min_experts is None else min_experts
     enough = (~np.isnan(values)).sum(axis=1) >= max(needed, 1)
     with np.errstate(all="ignore"):
-        median = np.where(enough, np.nanmedian(np.where(enough[:, None], values, 0.0), axis=1), np.nan)
+        median = np.where(
+            enough, np.nanmedian(np.where(enough[:, None], values, 0.0), axis=1), np.nan
+        )
     return pd.Series(median, index=wide.index, name=CONSENSUS)
 
 
@@ -197,13 +199,15 @@ def expert_ceiling(
     """
     wide = wide_ratings(ratings, framework, sub_component)
     values = {f"{a}-{b}": float(pair_kappa(wide[a], wide[b], mode)) for a, b in expert_pairs}
-    return ExpertCeiling(framework, sub_component, values, float(np.nanmedian(list(values.values()))))
+    return ExpertCeiling(
+        framework, sub_component, values, float(np.nanmedian(list(values.values())))
+    )
 
 
 def expert_pair_kappas(ratings: pd.DataFrame, *, mode: KappaMode = "paper") -> pd.DataFrame:
     """Every expert-pair κw: columns framework, sub_component, pair, kappa."""
     validate_ratings(ratings)
-    rows = []
+    rows: list[tuple[str, str, str, float]] = []
     for framework, sub in sub_components(ratings):
         ceiling = expert_ceiling(ratings, framework, sub, mode=mode)
         rows.extend((framework, sub, pair, kappa) for pair, kappa in ceiling.pairs.items())
@@ -397,7 +401,9 @@ class FrameworkCube:
     annotators: tuple[str, ...]
     values: np.ndarray[tuple[int, int, int], np.dtype[np.float64]]
 
-    def series(self, sub_component: str, annotator: str) -> np.ndarray[tuple[int], np.dtype[np.float64]]:
+    def series(
+        self, sub_component: str, annotator: str
+    ) -> np.ndarray[tuple[int], np.dtype[np.float64]]:
         """One annotator's ratings of one sub-component, in item order."""
         s = self.sub_components.index(sub_component)
         a = self.annotators.index(annotator)

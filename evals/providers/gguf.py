@@ -182,9 +182,7 @@ class GGUFAPI(ModelAPI):
         if tools:
             raise ValueError("gguf/ models do not support tools")
         request = self._request(input, config)
-        started = time.perf_counter()
-        response = await anyio.to_thread.run_sync(self._complete, request)
-        elapsed = time.perf_counter() - started
+        response, elapsed = await anyio.to_thread.run_sync(self._complete, request)
         call = ModelCall.create(
             request={k: v for k, v in request.items() if k != "grammar"},
             response=response,
@@ -212,10 +210,16 @@ class GGUFAPI(ModelAPI):
             request["response_format"] = {"type": "json_object", "schema": schema}
         return request
 
-    def _complete(self, request: dict[str, Any]) -> dict[str, Any]:
+    def _complete(self, request: dict[str, Any]) -> tuple[dict[str, Any], float]:
+        """Run one completion; returns it with the seconds spent generating (not queueing).
+
+        Inspect's default adaptive concurrency ignores :meth:`max_connections`, so several
+        samples can be waiting here at once; the lock keeps them off the shared context.
+        """
         with self._lock:
             if self._llama is None:
                 raise RuntimeError(f"gguf/{self.model_name} was closed")
+            started = time.perf_counter()
             try:
                 response: dict[str, Any] = self._llama.create_chat_completion(**request)
             except ValueError as exc:
@@ -223,8 +227,9 @@ class GGUFAPI(ModelAPI):
                     raise
                 # Like Inspect's own providers: an over-long prompt ends the sample with
                 # stop_reason "model_length" and the reason as its text, not a crashed run.
-                return {"context_overflow": f"gguf/{self.model_name}: {exc} (n_ctx={self.n_ctx})"}
-            return response
+                message = f"gguf/{self.model_name}: {exc} (n_ctx={self.n_ctx})"
+                response = {"context_overflow": message}
+            return response, time.perf_counter() - started
 
     def _output(self, response: dict[str, Any], elapsed: float) -> ModelOutput:
         model = f"gguf/{self.model_name}"

@@ -1,0 +1,130 @@
+"""`empathy-judge report LOGS... --out DIR`: the comparative report over Inspect logs."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from empathy_judge.reports.charts import all_charts, write_charts
+from empathy_judge.reports.html import render_html
+from empathy_judge.reports.leaderboard import Leaderboard, build_leaderboard
+from empathy_judge.reports.logs import LogError, RunSet, load_runs
+from empathy_judge.reports.tables import (
+    dumps_json,
+    leaderboard_frame,
+    leaderboard_json,
+    leaderboard_markdown,
+)
+from empathy_judge.scorers.bootstrap import DEFAULT_RESAMPLES
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    """What `write_report` wrote."""
+
+    index_html: Path
+    markdown: Path
+    csv: Path
+    json: Path
+    charts: tuple[Path, ...]
+    leaderboard: Leaderboard
+
+
+def release_ratings(data_dir: str | Path | None = None) -> pd.DataFrame | None:
+    """The release's ratings for the reference rows, or None (with a message) if unavailable."""
+    from empathy_judge.datasets.release import load_ratings
+
+    try:
+        return load_ratings(data_dir)
+    except (OSError, ValueError, LookupError) as error:
+        click.echo(
+            f"warning: the release is unavailable ({error}); reference rows are rebuilt from "
+            "the experts' ratings in the logs, without the published LLMs",
+            err=True,
+        )
+        return None
+
+
+def write_report(
+    runs: RunSet,
+    out: str | Path,
+    ratings: pd.DataFrame | None,
+    *,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    seed: int = 0,
+) -> ReportFiles:
+    """Compute the leaderboard and write every report file into a folder.
+
+    Args:
+        runs: The runs to report on.
+        out: Output folder (created).
+        ratings: The release's ratings (reference rows); None to rebuild them from the logs.
+        n_resamples: Bootstrap resamples.
+        seed: Bootstrap seed.
+
+    Returns:
+        The files written and the leaderboard.
+    """
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    board = build_leaderboard(runs, ratings, n_resamples=n_resamples, seed=seed)
+    charts = all_charts(board)
+    chart_paths = write_charts(charts, folder)
+    markdown = folder / "leaderboard.md"
+    markdown.write_text(leaderboard_markdown(board), encoding="utf-8")
+    csv = folder / "leaderboard.csv"
+    leaderboard_frame(board).to_csv(csv, index=False)
+    results = folder / "results.json"
+    results.write_text(dumps_json(leaderboard_json(board)), encoding="utf-8")
+    index = folder / "index.html"
+    index.write_text(render_html(board, charts), encoding="utf-8")
+    return ReportFiles(index, markdown, csv, results, tuple(chart_paths), board)
+
+
+@click.command("report")
+@click.argument("logs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Output folder.")
+@click.option(
+    "--data-dir", default=None, help="The authors' release (default: EMPATHY_JUDGE_DATA)."
+)
+@click.option(
+    "--resamples",
+    default=DEFAULT_RESAMPLES,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Bootstrap resamples per interval.",
+)
+@click.option("--seed", default=0, show_default=True, help="Bootstrap seed.")
+@click.option(
+    "--all-runs",
+    is_flag=True,
+    help="Keep every run, not only the latest per model × framework (labelled by time).",
+)
+def report(
+    logs: tuple[Path, ...],
+    out: Path,
+    data_dir: str | None,
+    resamples: int,
+    seed: int,
+    all_runs: bool,
+) -> None:
+    """Leaderboard, charts and HTML report from Inspect logs (files or folders).
+
+    The latest run per model × framework is used; the report lists the logs it used.
+    """
+    try:
+        runs = load_runs(logs, latest_only=not all_runs)
+    except LogError as error:
+        raise click.UsageError(str(error)) from error
+    for skipped in runs.skipped:
+        click.echo(f"not used: {skipped.location}: {skipped.reason}", err=True)
+    if not runs.runs:
+        click.echo("error: no usable rating run among the logs given", err=True)
+        sys.exit(2)
+    files = write_report(runs, out, release_ratings(data_dir), n_resamples=resamples, seed=seed)
+    click.echo(files.markdown.read_text(encoding="utf-8"))
+    click.echo(f"report written to {files.index_html}")

@@ -1,0 +1,153 @@
+"""Item bootstrap: resampling with duplicates, vectorised statistics, intervals, paired Δ."""
+
+from __future__ import annotations
+
+import krippendorff
+import numpy as np
+import pytest
+from scipy import stats
+
+from empathy_judge.scorers.bootstrap import (
+    alpha_statistic,
+    bootstrap,
+    bootstrap_alpha,
+    bootstrap_kappa,
+    kappa_statistic,
+    paired_bootstrap_alpha,
+    paired_bootstrap_kappa,
+    resample_counts,
+)
+from empathy_judge.scorers.kappa import weighted_kappa
+
+
+def _data(seed: int = 1, n: int = 50) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    x = rng.integers(1, 6, n).astype(float)
+    y = np.clip(x + rng.integers(-1, 2, n), 1, 5)
+    return x, y
+
+
+def test_resample_counts_are_draws_with_replacement() -> None:
+    counts = resample_counts(50, 300, seed=4)
+    assert counts.shape == (300, 50)
+    assert (counts.sum(axis=1) == 50).all()
+    # with replacement: duplicates occur (P(no duplicate in 50 draws of 50) is ~1e-21)
+    assert (counts.max(axis=1) >= 2).all()
+    assert np.array_equal(counts, resample_counts(50, 300, seed=4))
+    assert not np.array_equal(counts, resample_counts(50, 300, seed=5))
+    # the same draws as numpy's generator gives as indices
+    indices = np.random.default_rng(4).integers(0, 50, size=(300, 50))
+    assert np.array_equal(counts[7], np.bincount(indices[7], minlength=50))
+
+
+def test_vectorised_kappa_equals_kappa_of_resampled_items() -> None:
+    x, y = _data()
+    indices = np.random.default_rng(9).integers(0, 50, size=(25, 50))
+    counts = np.stack([np.bincount(i, minlength=50) for i in indices]).astype(float)
+    vectorised = kappa_statistic(x, y)(counts)[:, 0]
+    explicit = [weighted_kappa(x[i], y[i]) for i in indices]  # duplicates kept
+    assert vectorised == pytest.approx(explicit, abs=1e-12)
+
+
+def test_missing_values_get_zero_weight() -> None:
+    x, y = _data()
+    x[3] = np.nan
+    y[10] = np.nan
+    counts = resample_counts(50, 20, seed=2)
+    keep = ~(np.isnan(x) | np.isnan(y))
+    vectorised = kappa_statistic(x, y)(counts)[:, 0]
+    explicit = [
+        weighted_kappa(
+            np.repeat(x[keep], c[keep].astype(int)), np.repeat(y[keep], c[keep].astype(int))
+        )
+        for c in counts
+    ]
+    assert vectorised == pytest.approx(explicit, abs=1e-12)
+
+
+def test_percentile_interval_is_quantile_of_replicates() -> None:
+    x, y = _data()
+    result = bootstrap_kappa(x, y, n_resamples=500, seed=3)
+    assert result.estimate[0] == pytest.approx(weighted_kappa(x, y))
+    assert result.low[0] == pytest.approx(np.quantile(result.replicates[:, 0], 0.025))
+    assert result.high[0] == pytest.approx(np.quantile(result.replicates[:, 0], 0.975))
+    assert result.low[0] < result.estimate[0] < result.high[0]
+
+
+def test_many_series_at_once_match_one_at_a_time() -> None:
+    x1, y1 = _data(1)
+    x2, y2 = _data(2)
+    both = bootstrap_kappa(np.column_stack([x1, x2]), np.column_stack([y1, y2]), n_resamples=200)
+    one = bootstrap_kappa(x2, y2, n_resamples=200)
+    assert both.low[1] == pytest.approx(one.low[0])
+    assert both.high[1] == pytest.approx(one.high[0])
+
+
+def test_bca_interval_matches_scipy_for_the_mean() -> None:
+    values = np.random.default_rng(0).exponential(size=40)
+
+    def weighted_mean(weights: np.ndarray) -> np.ndarray:
+        means: np.ndarray = (weights @ values) / weights.sum(axis=1)
+        return means[:, None]
+
+    ours = bootstrap(weighted_mean, 40, n_resamples=40000, seed=1, method="bca")
+    oracle = stats.bootstrap(
+        (values,), np.mean, n_resamples=40000, method="BCa", random_state=2
+    ).confidence_interval
+    width = oracle.high - oracle.low
+    assert ours.low[0] == pytest.approx(oracle.low, abs=0.02 * width)
+    assert ours.high[0] == pytest.approx(oracle.high, abs=0.02 * width)
+
+
+def test_alpha_bootstrap_replicates_match_package_on_resampled_units() -> None:
+    rng = np.random.default_rng(6)
+    data = rng.integers(1, 6, size=(3, 30)).astype(float)
+    data[1, 2] = np.nan
+    counts = resample_counts(30, 5, seed=8).astype(int)
+    replicates = alpha_statistic(data, "interval")(counts.astype(float))[:, 0]
+    for b in range(5):
+        resampled = np.repeat(data, counts[b], axis=1)
+        oracle = krippendorff.alpha(reliability_data=resampled, level_of_measurement="interval")
+        assert replicates[b] == pytest.approx(oracle, abs=1e-10)
+    result = bootstrap_alpha(data, "interval", n_resamples=300, seed=1)
+    assert result.low[0] <= result.estimate[0] <= result.high[0]
+
+
+def test_paired_kappa_difference() -> None:
+    reference, close = _data(1)
+    rng = np.random.default_rng(12)
+    far = np.clip(reference + rng.integers(-3, 4, 50), 1, 5)
+    result = paired_bootstrap_kappa(reference, close, far, n_resamples=1000, seed=0)
+    assert result.delta == pytest.approx(
+        weighted_kappa(reference, close) - weighted_kappa(reference, far)
+    )
+    assert result.low > 0  # the close candidate is better beyond doubt
+    assert result.p_value < 0.01
+    same = paired_bootstrap_kappa(reference, close, close, n_resamples=200)
+    assert same.delta == 0.0
+    assert (same.replicates == 0.0).all()
+    assert same.p_value == 1.0
+
+
+def test_paired_difference_uses_common_items_only() -> None:
+    reference, a = _data(1)
+    b = a.copy()
+    b[0] = np.nan  # b lacks item 0, so a is compared on the same 49 items
+    result = paired_bootstrap_kappa(reference, a, b, n_resamples=100)
+    assert result.delta == 0.0
+
+
+def test_paired_alpha_difference() -> None:
+    rng = np.random.default_rng(2)
+    truth = rng.integers(1, 6, 40).astype(float)
+    experts = np.vstack([np.clip(truth + rng.integers(-1, 2, 40), 1, 5) for _ in range(3)])
+    good = experts.copy()
+    good[0] = truth
+    bad = experts.copy()
+    bad[0] = rng.integers(1, 6, 40)
+    result = paired_bootstrap_alpha(good, bad, n_resamples=500, seed=0)
+    oracle = krippendorff.alpha(reliability_data=good, level_of_measurement="interval") - (
+        krippendorff.alpha(reliability_data=bad, level_of_measurement="interval")
+    )
+    assert result.delta == pytest.approx(oracle)
+    assert result.low > 0
