@@ -41,13 +41,14 @@ exactly 50 items is loaded (first row per item kept) and reported in :attr:`Rele
 as a :class:`ReleaseWarning`; a non-numeric rating or a missing column raises
 :class:`ReleaseFormatError` naming file, row and column.
 
-**Conversations** (:func:`load_conversations`) are :class:`~empathy_judge.datasets.conversation.
-Conversation` records built from ``original_data/``: EmpatheticDialogues from one row per
-utterance (``_comma_`` -> ``,``; the situation ``prompt`` is the first Seeker turn, then the
-utterances alternate Seeker, Supporter in ``utterance_idx`` order); EPITOME as the seeker post
-and the response; Lend an Ear from the ``Seeker:``/``Supporter:`` transcript (empty turns
-dropped; lines without a label continue the previous turn). Perceived Empathy texts are not
-public, see :func:`load_conversations`.
+**Conversations** (:func:`load_conversations`) are
+:class:`~empathy_judge.datasets.conversation.Conversation` records built from
+``original_data/``: EmpatheticDialogues from one row per utterance (``_comma_`` -> ``,``; the
+situation ``prompt`` is the first Seeker turn, then the utterances alternate Seeker,
+Supporter in ``utterance_idx`` order); EPITOME as the seeker post and the response; Lend an
+Ear from the ``Seeker:``/``Supporter:`` transcript (empty turns dropped; lines without a label
+continue the previous turn). Perceived Empathy texts are not public, see
+:func:`load_conversations`.
 """
 
 from __future__ import annotations

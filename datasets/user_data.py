@@ -323,7 +323,10 @@ def _ratings_from_table(
     else:
         sub_columns = [c for c in frame.columns if c in known]
         extra = [
-            c for c in frame.columns if c not in known and c not in {*needed, "annotator", "group"}
+            c
+            for c in frame.columns
+            if c not in known
+            and c not in {*needed, "annotator", "group", "sub_component", "rating"}
         ]
         if not sub_columns:
             if "rating" in columns or "sub_component" in columns:

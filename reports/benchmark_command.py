@@ -73,7 +73,8 @@ def build_tasks(
         except TaskConfigError as error:
             echo(
                 f"skipping {load_framework(framework).title}: {error} "
-                "(its published reference rows still appear in the report)",
+                "(benchmark: --conversations PATH; its published reference rows still "
+                "appear in the report)",
                 err=True,
             )
     return tasks

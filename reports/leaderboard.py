@@ -298,11 +298,8 @@ def panels_from_runs(runs: Sequence[Run]) -> dict[str, FrameworkPanel]:
         def wide(
             column: str, table: pd.DataFrame = table, items: Any = items, subs: Any = subs
         ) -> FloatArray:
-            return _wide(
-                table.rename(columns={column: "rating"})[["item_id", "sub_component", "rating"]],
-                items,
-                subs,
-            )
+            picked = table[["item_id", "sub_component", column]]
+            return _wide(picked.rename(columns={column: "rating"}), items, subs)
 
         crowd = wide("crowd")
         panels[framework] = FrameworkPanel(
@@ -611,6 +608,13 @@ def build_leaderboard(
         f"{load_framework(f).title}: no model run; only the published reference rows are shown."
         for f in frameworks
         if f not in {r.framework for r in runs.runs}
+    ]
+    notes += [
+        f"{run.model} rated {len(run.samples)} of the {len(panels[run.framework].items)} "
+        f"{run.framework} items (e.g. --limit): its intervals are wider and its reference "
+        "rows cover all items."
+        for run in runs.runs
+        if len(run.samples) < len(panels[run.framework].items)
     ]
     rows = [
         *_model_rows(runs, panels, ceilings, settings),

@@ -30,6 +30,9 @@ def release_dir() -> Path:
         if os.environ.get("CI"):
             pytest.fail("CI must run the release tests: set EMPATHY_JUDGE_DATA to the release copy")
         pytest.skip("no copy of the release: set EMPATHY_JUDGE_DATA to a local copy")
+    # Providers and tasks resolve the release on their own (e.g. `replay/...` models); point
+    # them at the same copy so that nothing in a test run reaches for the network.
+    os.environ["EMPATHY_JUDGE_DATA"] = str(found)
     return found
 
 

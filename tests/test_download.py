@@ -206,6 +206,10 @@ def test_pinned_url_and_embedded_checksums() -> None:
 def test_embedded_checksums_agree_with_the_list_and_the_shared_copy(release_dir: Path) -> None:
     listing = release_dir.parent / "replication.sha256"
     if listing.is_file():
-        parsed = dict(reversed(line.split()) for line in listing.read_text().splitlines() if line)
+        parsed = {}
+        for line in listing.read_text().splitlines():
+            if line.strip():
+                digest, path = line.split()
+                parsed[path] = digest
         assert parsed == dict(RELEASE_CHECKSUMS)
     assert verify_files(release_dir) == []

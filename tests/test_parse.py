@@ -7,10 +7,11 @@ import math
 from typing import Any
 
 import pytest
-from empathy_judge.datasets.rubric import Framework, load_framework, parse_rubric
-from empathy_judge.scorers.parse import ParsedRatings, parse_ratings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from empathy_judge.datasets.rubric import Framework, load_framework, parse_rubric
+from empathy_judge.scorers.parse import ParsedRatings, parse_ratings
 
 ER = "level_emotional_reactions"
 IP = "level_interpretations"

@@ -13,13 +13,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from empathy_judge.datasets.release import load_ratings
-from empathy_judge.evals.providers.replay import (
-    ReplayError,
-    annotator_answers,
-    round_half_up,
-)
-from empathy_judge.evals.transcript_tag import find_transcript_item, format_transcript_open
 from inspect_ai import Task, eval
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import (
@@ -32,6 +25,14 @@ from inspect_ai.model import (
 from inspect_ai.scorer import Score, Target, accuracy, scorer
 from inspect_ai.solver import TaskState, generate
 from inspect_ai.util import JSONSchema
+
+from empathy_judge.datasets.release import load_ratings
+from empathy_judge.evals.providers.replay import (
+    ReplayError,
+    annotator_answers,
+    round_half_up,
+)
+from empathy_judge.evals.transcript_tag import find_transcript_item, format_transcript_open
 
 ER = "level_emotional_reactions"
 IP = "level_interpretations"
@@ -267,8 +268,9 @@ def test_gguf_smollm2_returns_schema_json(tmp_path: Path) -> None:
 
 
 def test_gguf_unknown_name_needs_a_model_path() -> None:
-    from empathy_judge.evals.providers.gguf import resolve_model_path
     from inspect_ai._util.error import PrerequisiteError
+
+    from empathy_judge.evals.providers.gguf import resolve_model_path
 
     with pytest.raises(PrerequisiteError) as info:
         resolve_model_path("llama3")

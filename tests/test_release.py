@@ -7,6 +7,7 @@ tests/fixtures/data/make_llm_fixtures.py.
 
 from __future__ import annotations
 
+import itertools
 import math
 import shutil
 from pathlib import Path
@@ -175,8 +176,12 @@ def test_gpt_and_claude_files_load_when_present(release_dir: Path, tmp_path: Pat
     assert rating(table, "epitome", "97keuy", "gpt-4o", "level_interpretations") == 1
     assert rating(table, "epitome", "97keuy", "gpt-4o", "level_explorations") == 2
     # llm/lend_an_ear/claude_ratings.csv: scale_max - i % 5; the second row (i=1) is all 4.0
-    assert rating(table, "lend_an_ear", "20241031145050008738", "claude-3.7-sonnet",
-                  "dismissing_emotions") == 4
+    assert (
+        rating(
+            table, "lend_an_ear", "20241031145050008738", "claude-3.7-sonnet", "dismissing_emotions"
+        )
+        == 4
+    )
 
 
 @pytest.mark.release
@@ -192,8 +197,10 @@ def test_duplicated_ids_and_short_files_are_reported_not_fatal(
     target.write_text("\n".join([header, first, conflicting, *lines[2:-1]]) + "\n")
     with pytest.warns(ReleaseWarning):
         release = load_release(copy)
-    assert any("1 duplicated row(s) for 1 key(s) (1 with differing ratings)" in note
-               for note in release.notes)
+    assert any(
+        "1 duplicated row(s) for 1 key(s) (1 with differing ratings)" in note
+        for note in release.notes
+    )
     assert any("49 items, expected 50" in note for note in release.notes)
     gpt = release.ratings[
         (release.ratings["annotator"] == "gpt-4o") & (release.ratings["framework"] == "epitome")
@@ -232,8 +239,9 @@ def test_parsed_release_is_cached_until_a_file_changes(release_dir: Path, tmp_pa
     (copy / "annotations" / "perceived_empathy" / "claude_ratings.csv").unlink()
     after = load_release(copy)
     assert after is not before
-    assert "claude-3.7-sonnet" not in set(after.ratings.loc[
-        after.ratings["framework"] == "perceived_empathy", "annotator"])
+    assert "claude-3.7-sonnet" not in set(
+        after.ratings.loc[after.ratings["framework"] == "perceived_empathy", "annotator"]
+    )
 
 
 # -- conversations --------------------------------------------------------------------------
@@ -318,7 +326,7 @@ def test_epitome_and_lend_an_ear_conversations(release_dir: Path) -> None:
     for conversation in lae.values():
         assert all(t.text for t in conversation.turns)
         speakers = [t.speaker for t in conversation.turns]
-        assert all(a != b for a, b in zip(speakers, speakers[1:], strict=False))
+        assert all(a != b for a, b in itertools.pairwise(speakers))
         assert 9 <= len(conversation.turns) <= 21
 
 

@@ -116,7 +116,7 @@ def test_all_four_tasks_are_registered() -> None:
     for name in ("empathetic_dialogues", "epitome", "perceived_empathy", "lend_an_ear"):
         assert registry_lookup("task", f"empathy_judge/{name}") is not None, name
     for provider in ("gguf", "replay"):
-        assert registry_lookup("modelapi", provider) is not None, provider
+        assert registry_lookup("modelapi", f"empathy_judge/{provider}") is not None, provider
 
 
 def test_perceived_empathy_without_texts_stops_clearly(release_dir: Path) -> None:

@@ -35,29 +35,37 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def expected_long() -> list[tuple[str, str, str, str, str, float]]:
-    # ratings_long.csv, read by hand; conv-2 relevance is blank.
-    rows = [
+Row = tuple[str, str, str, str, str, float | None]
+
+
+def expected_long() -> list[Row]:
+    # ratings_long.csv, read by hand; conv-2 relevance is blank (None = NaN).
+    rows: list[tuple[str, str, float | None]] = [
         ("conv-1", "empathy", 4.0),
         ("conv-1", "relevance", 5.0),
         ("conv-1", "fluency", 3.0),
         ("conv-2", "empathy", 2.0),
-        ("conv-2", "relevance", math.nan),
+        ("conv-2", "relevance", None),
         ("conv-2", "fluency", 4.5),
     ]
-    return [(ED, item, sub, "expert", "alice", value) for item, sub, value in rows]
+    return sorted((ED, item, sub, "expert", "alice", value) for item, sub, value in rows)
 
 
-def as_rows(table: pd.DataFrame) -> list[tuple[str, str, str, str, str, float]]:
-    ordered = table.sort_values(["item_id", "sub_component"])
-    return [tuple(r) for r in ordered.itertuples(index=False)]  # type: ignore[misc]
-
-
-def same(a: list[tuple[str, str, str, str, str, float]], b: list[tuple[str, ...] | tuple]) -> bool:
-    def key(r: tuple) -> tuple:  # type: ignore[type-arg]
-        return tuple("nan" if isinstance(v, float) and math.isnan(v) else v for v in r)
-
-    return sorted(map(key, a)) == sorted(map(key, b))
+def as_rows(table: pd.DataFrame) -> list[Row]:
+    out: list[Row] = []
+    for r in table.to_dict("records"):
+        value = float(r["rating"])
+        out.append(
+            (
+                str(r["framework"]),
+                str(r["item_id"]),
+                str(r["sub_component"]),
+                str(r["group"]),
+                str(r["annotator"]),
+                None if math.isnan(value) else value,
+            )
+        )
+    return sorted(out)
 
 
 # -- good files, every format ---------------------------------------------------------------
@@ -74,25 +82,24 @@ def test_long_and_wide_csv_give_the_same_table() -> None:
         "annotator",
         "rating",
     ]
-    assert same(expected_long(), as_rows(long))
-    assert same(expected_long(), as_rows(wide))
+    assert as_rows(long) == expected_long()
+    assert as_rows(wide) == expected_long()
 
 
 def test_jsonl_parquet_and_hugging_face(tmp_path: Path) -> None:
-    import datasets
+    import importlib
 
+    datasets = importlib.import_module("datasets")  # Hugging Face, imported by name for mypy
     frame = pd.read_csv(USER / "ratings_long.csv", dtype=str, keep_default_na=False)
     jsonl = tmp_path / "ratings.jsonl"
-    frame.assign(rating=pd.to_numeric(frame["rating"])).to_json(
-        jsonl, orient="records", lines=True
-    )
+    frame.assign(rating=pd.to_numeric(frame["rating"])).to_json(jsonl, orient="records", lines=True)
     parquet = tmp_path / "ratings.parquet"
     frame.assign(rating=pd.to_numeric(frame["rating"])).to_parquet(parquet)
     dataset = datasets.Dataset.from_pandas(frame.assign(rating=pd.to_numeric(frame["rating"])))
     saved = tmp_path / "saved"
     dataset.save_to_disk(str(saved))
     for source in (jsonl, parquet, dataset, saved):
-        assert same(expected_long(), as_rows(load_user_ratings(source, ED))), source
+        assert as_rows(load_user_ratings(source, ED)) == expected_long(), source
 
 
 def test_group_column_and_defaults(tmp_path: Path) -> None:
@@ -126,12 +133,13 @@ def test_conversations_turns_and_transcript_schemas_agree() -> None:
                 Turn("Seeker", "My cat is ill."),
                 Turn("Supporter", "Oh no — what does the vet say?\nI hope she recovers soon."),
             ),
-            {"supporter_word_count": 12},
+            {"supporter_word_count": 13},
         ),
     ]
     for loaded in (turns, transcript):
         assert [(c.item_id, c.turns) for c in loaded] == [(c.item_id, c.turns) for c in expected]
-        assert [c.metadata["supporter_word_count"] for c in loaded] == [5, 12]
+        # Whitespace-split words: the lone "—" counts as a word (8 + 5 = 13).
+        assert [c.metadata["supporter_word_count"] for c in loaded] == [5, 13]
 
 
 def test_perceived_empathy_and_lend_an_ear_conversations(tmp_path: Path) -> None:
@@ -231,9 +239,7 @@ def test_empty_files(tmp_path: Path) -> None:
 def test_undecodable_text_names_the_row(tmp_path: Path) -> None:
     path = tmp_path / "latin1.csv"
     path.write_bytes(
-        b"item_id,sub_component,annotator,rating\n"
-        b"conv-1,empathy,a,3\n"
-        b"conv-2,empathy,Ren\xe9,3\n"
+        b"item_id,sub_component,annotator,rating\nconv-1,empathy,a,3\nconv-2,empathy,Ren\xe9,3\n"
     )
     (problem,) = validate_ratings(path, ED)
     assert (problem.row, problem.column) == (2, None)
@@ -254,7 +260,7 @@ def test_jsonl_rows_are_line_numbers(tmp_path: Path) -> None:
         tmp_path / "r.jsonl",
         '{"item_id": "c1", "sub_component": "empathy", "annotator": "a", "rating": 3}\n'
         "\n"
-        '{"item_id": "c1", "sub_component": "empathy", "annotator": "a", "rating": "x"}\n'
+        '{"item_id": "c1", "sub_component": "fluency", "annotator": "a", "rating": "x"}\n'
         "{not json}\n",
     )
     problems = validate_ratings(path, ED)
@@ -306,5 +312,7 @@ def test_both_files_are_reported_together(tmp_path: Path) -> None:
 
 
 def test_unsupported_and_missing_files(tmp_path: Path) -> None:
-    assert "unsupported file type" in validate_ratings(write(tmp_path / "r.xlsx", "x"), ED)[0].message
+    assert (
+        "unsupported file type" in validate_ratings(write(tmp_path / "r.xlsx", "x"), ED)[0].message
+    )
     assert validate_ratings(tmp_path / "nope.csv", ED)[0].message == "no such file"

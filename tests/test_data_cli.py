@@ -1,0 +1,130 @@
+"""`empathy-judge data fetch | info | validate`."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from empathy_judge.reports.cli import main
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "data"
+
+
+def release_with_llm_files(release: Path, dest: Path) -> Path:
+    """Symlinks to the real release plus the synthetic gpt/claude stand-ins."""
+    for path in release.rglob("*"):
+        if path.is_file():
+            target = dest / path.relative_to(release)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(path.resolve())
+    for path in (FIXTURES / "llm").rglob("*.csv"):
+        shutil.copyfile(path, dest / "annotations" / path.relative_to(FIXTURES / "llm"))
+    return dest
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+@pytest.mark.release
+def test_info_reports_the_papers_counts(release_dir: Path) -> None:
+    code, out = run("data", "info", env={"EMPATHY_JUDGE_DATA": str(release_dir), "COLUMNS": "120"})
+    assert code == 0
+    assert "(from the environment)" in out
+    assert "200 items, 21 sub-components, 3,150 expert ratings" in out
+    assert "116 individual crowd raters" in out
+    assert "gpt-4o" not in out
+
+
+@pytest.mark.release
+def test_info_lists_gpt_and_claude_when_present(release_dir: Path, tmp_path: Path) -> None:
+    copy = release_with_llm_files(release_dir, tmp_path / "release")
+    code, out = run("data", "info", "--data-dir", str(copy), env={"COLUMNS": "120"})
+    assert code == 0
+    assert "(from the argument)" in out
+    lines = [line for line in out.splitlines() if "gpt-4o" in line or "claude-3.7-sonnet" in line]
+    # Per framework rows plus one overall row each, the overall one with 1,050 ratings.
+    overall = [line for line in lines if "1,050" in line]
+    assert len(overall) == 2
+
+
+def test_validate_good_file_exits_0() -> None:
+    code, out = run(
+        "data",
+        "validate",
+        str(FIXTURES / "user" / "ratings_long.csv"),
+        "--framework",
+        "empatheticdialogues",
+        "--conversations",
+        str(FIXTURES / "user" / "conversations_turns.csv"),
+    )
+    assert code == 0, out
+    assert "valid ratings" in out
+
+
+def test_validate_conversations_file() -> None:
+    path = FIXTURES / "user" / "conversations_transcript.jsonl"
+    code, out = run("data", "validate", str(path), "--framework", "empathetic_dialogues")
+    assert code == 0, out
+    assert "valid conversations" in out
+
+
+def test_validate_broken_file_exits_1_naming_file_row_and_column() -> None:
+    path = FIXTURES / "user" / "ratings_broken.csv"
+    code, out = run("data", "validate", str(path), "--framework", "empatheticdialogues")
+    assert code == 1
+    assert "4 problem(s)" in out
+    assert f"{path}, row 4, column 'rating': rating 'high' is not a number" in out
+    assert f"{path}, row 5, column 'rating'" in out
+
+
+def test_validate_unknown_framework_is_a_usage_error() -> None:
+    path = FIXTURES / "user" / "ratings_long.csv"
+    code, out = run("data", "validate", str(path), "--framework", "nope")
+    assert code == 2
+    assert "unknown framework" in out
+
+
+def test_info_without_any_copy_explains(tmp_path: Path) -> None:
+    code, out = run("data", "info", "--data-dir", str(tmp_path))
+    assert code == 1
+    assert "no annotations/ folder" in out
+
+
+def test_fetch_uses_the_cache_when_complete(tmp_path: Path, release_dir: Path) -> None:
+    # A cache holding the shared copy (symlinks) verifies, so fetch downloads nothing.
+    cache = tmp_path / "cache"
+    target = cache / "empathy-judge" / "release" / "713458108e28897fccf136a6337296b5199cb617"
+    release_with_llm_files(release_dir, target)
+    for path in (FIXTURES / "llm").rglob("*.csv"):
+        (target / "annotations" / path.relative_to(FIXTURES / "llm")).unlink()
+    code, out = run(
+        "data",
+        "fetch",
+        env={"XDG_CACHE_HOME": str(cache), "EMPATHY_JUDGE_RELEASE_URL": "http://127.0.0.1:9"},
+    )
+    assert code == 0, out
+    assert "already in the cache" in out
+
+
+def test_fetch_offline_fails_cleanly(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    cache = tmp_path / "cache"
+    code, out = run(
+        "data",
+        "fetch",
+        env={"XDG_CACHE_HOME": str(cache), "EMPATHY_JUDGE_RELEASE_URL": f"http://127.0.0.1:{port}"},
+    )
+    assert code == 1
+    assert "EMPATHY_JUDGE_DATA" in out
+    assert "--data-dir" in out
+    release = cache / "empathy-judge" / "release"
+    assert list(release.iterdir()) == []
