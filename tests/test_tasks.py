@@ -156,18 +156,16 @@ def test_epochs_report_self_consistency(release_dir: Path, tmp_path: Path) -> No
     assert _metrics(log)["self_consistency"] == pytest.approx(1.0)
 
 
-def test_cli_inspect_eval_epitome(release_dir: Path, tmp_path: Path) -> None:
-    """The documented command, through the `inspect` CLI and the entry point."""
+def _inspect_cli(release_dir: Path, log_dir: Path, *args: str) -> dict[str, Any]:
+    """Run `inspect eval ...` in a subprocess and return its JSON log."""
     env = {**os.environ, "EMPATHY_JUDGE_DATA": str(release_dir)}
     result = subprocess.run(
         [
             str(Path(sys.executable).parent / "inspect"),
             "eval",
-            "empathy_judge/epitome",
-            "--model",
-            "replay/gemini-2.5-pro",
+            *args,
             "--log-dir",
-            str(tmp_path),
+            str(log_dir),
             "--display",
             "plain",
             "--log-format",
@@ -176,19 +174,50 @@ def test_cli_inspect_eval_epitome(release_dir: Path, tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         env=env,
-        timeout=300,
+        timeout=600,
         check=False,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    (log_file,) = tmp_path.glob("*.json")
-    log = json.loads(log_file.read_text(encoding="utf-8"))
+    (log_file,) = log_dir.glob("*.json")
+    log: dict[str, Any] = json.loads(log_file.read_text(encoding="utf-8"))
     assert log["status"] == "success"
+    return log
+
+
+def test_cli_inspect_eval_epitome(release_dir: Path, tmp_path: Path) -> None:
+    """The documented command, through the `inspect` CLI and the entry point."""
+    log = _inspect_cli(
+        release_dir, tmp_path, "empathy_judge/epitome", "--model", "replay/gemini-2.5-pro"
+    )
     metrics = log["results"]["scores"][0]["metrics"]
     assert round(metrics["kappa_paper_level_emotional_reactions"]["value"], 2) == 0.64
+    assert round(metrics["kappa_paper_level_explorations"]["value"], 2) == 0.76
+    assert round(metrics["kappa_paper_level_interpretations"]["value"], 2) == 0.59
 
 
 @pytest.mark.gguf
-@pytest.mark.parametrize("framework", ["epitome", "lend_an_ear", "empatheticdialogues"])
+def test_cli_lend_an_ear_with_local_model(release_dir: Path, tmp_path: Path) -> None:
+    """`inspect eval empathy_judge/lend_an_ear --model gguf/smollm2 --limit 5` succeeds."""
+    pytest.importorskip("llama_cpp", reason="needs the [local] extra: pip install -e '.[local]'")
+    log = _inspect_cli(
+        release_dir,
+        tmp_path,
+        "empathy_judge/lend_an_ear",
+        "--model",
+        "gguf/smollm2",
+        "--limit",
+        "5",
+        "--max-connections",
+        "1",
+    )
+    assert len(log["samples"]) == 5
+    metrics = log["results"]["scores"][0]["metrics"]
+    assert 0.0 <= metrics["parse_rate"]["value"] <= 1.0
+    assert log["stats"]["model_usage"]["gguf/smollm2"]["input_tokens"] > 5 * 1000
+
+
+@pytest.mark.gguf
+@pytest.mark.parametrize("framework", ["epitome", "empatheticdialogues"])
 def test_local_gguf_model_runs_every_task(
     framework: str, release_dir: Path, tmp_path: Path
 ) -> None:
@@ -199,6 +228,7 @@ def test_local_gguf_model_runs_every_task(
         log_dir=str(tmp_path),
         display="none",
         limit=2,
+        max_connections=1,
     )
     assert log.status == "success", log.error
     metrics = _metrics(log)
