@@ -26,11 +26,10 @@ from empathy_judge.evals.prompts import (
     render_user_prompt,
     response_schema_for,
 )
-from empathy_judge.scorers.panel import expert_median
+from empathy_judge.scorers.panel import EXPERTS, expert_median
 from empathy_judge.scorers.scorer import empathy_ratings, nan_median
 
 DEFAULT_SHOTS = 3
-EXPERTS = ("expert1", "expert2", "expert3")
 
 
 class TaskConfigError(ValueError):

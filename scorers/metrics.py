@@ -18,8 +18,8 @@ from inspect_ai.scorer import Metric, SampleScore, metric
 
 from empathy_judge.scorers.alpha import krippendorff_alpha
 from empathy_judge.scorers.kappa import paper_weighted_kappa, weighted_kappa
+from empathy_judge.scorers.panel import EXPERTS
 
-EXPERTS = ("expert1", "expert2", "expert3")
 CEILING_TOLERANCE = 1e-9
 
 

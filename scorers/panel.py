@@ -20,6 +20,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from empathy_judge.datasets.release import RATINGS_COLUMNS
 from empathy_judge.scorers.alpha import Level, krippendorff_alpha
 from empathy_judge.scorers.classification import ThresholdF1, threshold_f1, weighted_f1
 from empathy_judge.scorers.correlation import Correlation, spearman
@@ -28,14 +29,6 @@ from empathy_judge.scorers.pairs import mean_shift
 
 KappaMode = Literal["paper", "value"]
 
-RATINGS_COLUMNS: tuple[str, ...] = (
-    "framework",
-    "item_id",
-    "sub_component",
-    "group",
-    "annotator",
-    "rating",
-)
 EXPERTS: tuple[str, str, str] = ("expert1", "expert2", "expert3")
 #: The study's three expert pairs, in its order and orientation.
 EXPERT_PAIRS: tuple[tuple[str, str], ...] = (
