@@ -117,9 +117,10 @@ def render_transcript(conversation: Conversation, *, tagged: bool = True) -> str
 
 
 def _format_example(sub_components: Sequence[SubComponent], *, rationale: bool) -> str:
-    example: dict[str, Any] = {"rationale": "..."} if rationale else {}
-    example.update({s.column: s.scale_min for s in sub_components})
-    return json.dumps(example)
+    # Placeholders, not numbers: small models copy example values into their answers.
+    fields = ['"rationale": "..."'] if rationale else []
+    fields += [f'"{s.column}": <{s.scale_min}-{s.scale_max}>' for s in sub_components]
+    return "{" + ", ".join(fields) + "}"
 
 
 def render_user_prompt(

@@ -111,8 +111,11 @@ def kappa_chart(board: Leaderboard, framework: str) -> Chart:
             linewidth=1.6,
             label="crowd (floor)",
         )
+    # One colour and marker per rater across every framework's chart.
+    everyone = [r.label for r in board.rows if r.kind in ("model", "published LLM")]
     spread = np.linspace(-0.28, 0.28, max(len(candidates), 1)) if len(candidates) > 1 else [0.0]
     for k, row in enumerate(candidates):
+        style = everyone.index(row.label)
         by_sub = {s.sub_component: s for s in row.frameworks[framework].sub_components}
         kappa = np.array([by_sub[s].kappa if s in by_sub else math.nan for s in subs])
         low = np.array([by_sub[s].low if s in by_sub else math.nan for s in subs])
@@ -123,7 +126,8 @@ def kappa_chart(board: Leaderboard, framework: str) -> Chart:
             x + spread[k],
             kappa,
             yerr=np.nan_to_num(errors),
-            fmt=MODEL_MARKERS[k % len(MODEL_MARKERS)],
+            fmt=MODEL_MARKERS[style % len(MODEL_MARKERS)],
+            color=f"C{style % 10}",
             markersize=6,
             capsize=3,
             mfc="white" if published else None,

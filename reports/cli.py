@@ -13,10 +13,13 @@ def main() -> None:
 
 def _register() -> None:
     from empathy_judge.datasets.commands import data
+    from empathy_judge.reports.benchmark_command import benchmark
+    from empathy_judge.reports.compare_command import compare
+    from empathy_judge.reports.report_command import report
     from empathy_judge.reports.reproduce_command import reproduce
 
-    main.add_command(data)
-    main.add_command(reproduce)
+    for command in (data, benchmark, report, compare, reproduce):
+        main.add_command(command)
 
 
 _register()

@@ -117,7 +117,7 @@ def image_tag(chart: Chart) -> str:
 
 def _leaderboard_table(board: Leaderboard) -> str:
     header = ["Rank", "Model", *(framework_title(f) for f in board.frameworks)]
-    header += ["Parse rate", "Tokens", "Time"]
+    header += ["Parse rate", "Tokens", "Time (Σ runs)"]
     out = ["<table class='leaderboard'><thead><tr>"]
     out += [f"<th>{_e(h)}</th>" for h in header]
     out.append("</tr></thead><tbody>")
@@ -203,6 +203,12 @@ def _disagreement_block(item: Disagreement) -> str:
     )
 
 
+def _source(board: Leaderboard) -> str:
+    if board.reference_source == "release":
+        return "the authors' published release"
+    return "the experts' and crowd's ratings carried in the logs (release unavailable)"
+
+
 def render_html(board: Leaderboard, charts: Sequence[Chart]) -> str:
     """The whole report as one HTML document.
 
@@ -226,8 +232,8 @@ def render_html(board: Leaderboard, charts: Sequence[Chart]) -> str:
         f"({board.n_resamples:,} resamples, seed {board.seed}). "
         "Cells: median κw across the framework's sub-components [interval] · sub-components "
         "at expert level (κw ≥ the median expert-pair κw) · κw relative to the expert ceiling. "
-        "Rows marked <span class='tag'>reference</span> come from the published release "
-        f"({_e(board.reference_source)}), not from a run.</p>",
+        "Rows marked <span class='tag'>reference</span> are not runs: they come from "
+        f"{_e(_source(board))}.</p>",
         "<h2 id='leaderboard'>Leaderboard</h2>",
         _leaderboard_table(board),
     ]

@@ -429,27 +429,19 @@ def _candidate_result(
 def run_matrix(run: Run, panel: FrameworkPanel) -> tuple[FloatArray, FloatArray]:
     """A run's ratings and the expert median on the items it rated (items × sub-components).
 
-    Sub-components the run did not rate are NaN, so they drop out of κw.
+    Sub-components the run did not rate are NaN, so they drop out of κw. Items the panel does
+    not know keep the expert median carried in the log.
 
     Returns:
         (expert median, model ratings), rows in the run's item order.
     """
-    table = run.ratings()
-    items = list(dict.fromkeys(table["item_id"]))
-    ratings = _wide(table, items, panel.sub_components)
-    rows = panel.rows_of(items)
-    known = [i for i in items if i in set(panel.items)]
-    if len(known) != len(items):
-        # Items the panel does not know keep the expert median carried in the log.
-        median_from_log = _wide(
-            table.rename(columns={"rating": "_", "expert_median": "rating"}),
-            items,
-            panel.sub_components,
-        )
-        median = median_from_log
-        median[[items.index(i) for i in known]] = panel.median[rows]
-    else:
-        median = panel.median[rows]
+    ratings = run.rating_matrix(panel.sub_components)
+    median = run.rating_matrix(panel.sub_components, reference="expert_median")
+    index = {item: i for i, item in enumerate(panel.items)}
+    rows = [index.get(s.item_id, -1) for s in run.samples]
+    known = np.array([r >= 0 for r in rows], dtype=bool)
+    if known.any():
+        median[known] = panel.median[np.array([r for r in rows if r >= 0], dtype=np.int64)]
     return median, ratings
 
 
@@ -654,6 +646,6 @@ def _distributions(
             by_rater[f"{name} (published)"] = _flat(values)
         for run in runs.runs:
             if run.framework == framework:
-                by_rater[run.model] = _flat(run.ratings()["rating"].to_numpy(dtype=np.float64))
+                by_rater[run.model] = _flat(run.rating_matrix(run.sub_components))
         out[framework] = by_rater
     return out

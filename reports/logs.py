@@ -17,8 +17,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from inspect_ai.log import EvalLog, EvalSample, list_eval_logs, read_eval_log
+from numpy.typing import NDArray
 
 from empathy_judge.evals.transcript_tag import (
     TRANSCRIPT_CLOSE,
@@ -110,6 +112,28 @@ class Run:
                 rows.append(row)
         frame = pd.DataFrame(rows, columns=["item_id", "sub_component", "rating", *REFERENCE_KEYS])
         return frame.astype({k: "float64" for k in ("rating", *REFERENCE_KEYS)})
+
+    def rating_matrix(
+        self, sub_components: Sequence[str], reference: str | None = None
+    ) -> NDArray[np.float64]:
+        """Items × sub-components array of the model's ratings (or of a reference rater).
+
+        Args:
+            sub_components: Column order.
+            reference: None for the model's ratings, else a key of the score metadata's
+                reference ("expert1", ..., "expert_median", "crowd").
+
+        Returns:
+            Rows in `samples` order; NaN where missing.
+        """
+        if reference is None:
+            values = [[_as_float(s.ratings.get(c)) for c in sub_components] for s in self.samples]
+        else:
+            values = [
+                [_as_float(s.reference.get(c, {}).get(reference)) for c in sub_components]
+                for s in self.samples
+            ]
+        return np.array(values, dtype=np.float64).reshape(len(self.samples), len(sub_components))
 
     @property
     def parse_rate(self) -> float:

@@ -63,7 +63,7 @@ def leaderboard_markdown(board: Leaderboard) -> str:
         Markdown: the table, a legend, the notes and the logs used.
     """
     titles = [framework_title(f) for f in board.frameworks]
-    header = ["Rank", "Model", "Kind", *titles, "Parse rate", "Tokens", "Time"]
+    header = ["Rank", "Model", "Kind", *titles, "Parse rate", "Tokens", "Time (Σ runs)"]
     lines = [
         "# Empathy-judge leaderboard",
         "",
@@ -72,8 +72,12 @@ def leaderboard_markdown(board: Leaderboard) -> str:
         f"({board.n_resamples:,} item resamples), then the sub-components at expert level "
         f"(κw ≥ median expert-pair κw) and κw relative to the expert ceiling. "
         f"Rank: mean ratio to the ceiling over the frameworks a model ran. "
-        f"Rows marked *reference* come from the published release ({board.reference_source}), "
-        f"not from a run.",
+        "Rows marked *reference* are not runs: they come from "
+        + (
+            "the authors' published release."
+            if board.reference_source == "release"
+            else "the experts' and crowd's ratings in the logs (release unavailable)."
+        ),
         "",
         "| " + " | ".join(header) + " |",
         "|" + "|".join(["---"] * len(header)) + "|",

@@ -46,3 +46,33 @@ def reddit_dir() -> Path:
             pytest.fail("CI has ../shared/data but not the EPITOME Reddit corpus")
         pytest.skip("no copy of the EPITOME Reddit corpus: set EMPATHY_JUDGE_REDDIT")
     return found
+
+
+#: Replay "models" whose logs the report, compare and browser tests share.
+REPLAY_RUNS: tuple[tuple[str, dict[str, int]], ...] = (
+    ("replay/gemini-2.5-pro", {}),
+    ("replay/expert1", {}),
+    # Gemini's ratings shuffled across items: a deliberately degraded candidate.
+    ("replay/gemini-2.5-pro", {"shuffle_seed": 1}),
+)
+
+
+@pytest.fixture(scope="session")
+def replay_logs_dir(tmp_path_factory: pytest.TempPathFactory, release_dir: Path) -> Path:
+    """Success logs of the three replay models on the frameworks with public texts."""
+    from inspect_ai import eval as inspect_eval
+
+    from empathy_judge.evals.tasks import TASKS
+
+    log_dir = tmp_path_factory.mktemp("replay-logs")
+    for model, model_args in REPLAY_RUNS:
+        tasks = [
+            TASKS[f](data_dir=str(release_dir))
+            for f in ("empatheticdialogues", "epitome", "lend_an_ear")
+        ]
+        logs = inspect_eval(
+            tasks, model=model, model_args=model_args, log_dir=str(log_dir), display="none"
+        )
+        for log in logs:
+            assert log.status == "success", (model, log.eval.task, log.error)
+    return log_dir

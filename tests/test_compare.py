@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from _report_logs import DEGRADED, EXPERT1, GEMINI, replay_logs
 from click.testing import CliRunner
 from inspect_ai import eval as inspect_eval
 from sklearn.metrics import cohen_kappa_score
@@ -18,10 +17,15 @@ from empathy_judge.reports.logs import load_runs
 
 pytestmark = pytest.mark.release
 
+# Run labels of the shared replay logs (tests/conftest.py): model[model args].
+DEGRADED = "replay/gemini-2.5-pro[shuffle_seed=1]"
+EXPERT1 = "replay/expert1"
+GEMINI = "replay/gemini-2.5-pro"
+
 
 @pytest.fixture(scope="session")
-def logs_dir(tmp_path_factory: pytest.TempPathFactory, release_dir: Path) -> Path:
-    return replay_logs(tmp_path_factory.mktemp("compare-logs"), release_dir)
+def logs_dir(replay_logs_dir: Path) -> Path:
+    return replay_logs_dir
 
 
 def _invoke(*args: str) -> tuple[int, str]:

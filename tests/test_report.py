@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -20,23 +21,24 @@ from empathy_judge.reports.logs import (
     SampleRecord,
     load_runs,
     select_latest,
-    transcript_from_prompt,
 )
 from empathy_judge.reports.report_command import report
-from _report_logs import DEGRADED, EXPERT1, GEMINI, replay_logs
 
 pytestmark = pytest.mark.release
 
+# Run labels of the shared replay logs (tests/conftest.py): model[model args].
+DEGRADED = "replay/gemini-2.5-pro[shuffle_seed=1]"
+EXPERT1 = "replay/expert1"
+GEMINI = "replay/gemini-2.5-pro"
+
 
 @pytest.fixture(scope="session")
-def logs_dir(tmp_path_factory: pytest.TempPathFactory, release_dir: Path) -> Path:
-    return replay_logs(tmp_path_factory.mktemp("report-logs"), release_dir)
+def logs_dir(replay_logs_dir: Path) -> Path:
+    return replay_logs_dir
 
 
 @pytest.fixture(scope="session")
-def report_dir(
-    logs_dir: Path, release_dir: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Path:
+def report_dir(logs_dir: Path, release_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("report") / "out"
     result = CliRunner().invoke(
         report, [str(logs_dir), "--out", str(out), "--data-dir", str(release_dir)]
@@ -54,7 +56,8 @@ def results(report_dir: Path) -> dict[str, Any]:
 def _row(results: dict[str, Any], label: str) -> dict[str, Any]:
     rows = [r for r in results["rows"] if r["label"] == label]
     assert len(rows) == 1, [r["label"] for r in results["rows"]]
-    return rows[0]
+    row: dict[str, Any] = rows[0]
+    return row
 
 
 def test_degraded_candidate_ranks_last(results: dict[str, Any]) -> None:
@@ -128,7 +131,7 @@ def test_report_files_and_logs_used(report_dir: Path, results: dict[str, Any]) -
     html = (report_dir / "index.html").read_text()
     assert html.count("data:image/png;base64,") == len(pngs)
     assert "<script" not in html.lower()
-    assert 'src="http' not in html and "href=\"http" not in html
+    assert 'src="http' not in html and 'href="http' not in html
 
 
 def test_crowd_inflation_in_distributions(logs_dir: Path, release_dir: Path) -> None:
@@ -250,7 +253,7 @@ def test_html_escapes_everything_from_data(logs_dir: Path) -> None:
 def test_unreadable_and_missing_logs(tmp_path: Path) -> None:
     bad = tmp_path / "broken.eval"
     bad.write_bytes(b"not a zip")
-    with pytest.raises(LogError, match="broken.eval"):
+    with pytest.raises(LogError, match=r"broken\.eval"):
         load_runs([bad], strict=True)
     skipped = load_runs([tmp_path])
     assert skipped.runs == () and "broken.eval" in skipped.skipped[0].location
@@ -259,3 +262,18 @@ def test_unreadable_and_missing_logs(tmp_path: Path) -> None:
     result = CliRunner().invoke(report, [str(bad), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert "no usable rating run" in result.output
+
+
+def test_json_logs_read_like_eval_logs(logs_dir: Path, tmp_path: Path) -> None:
+    from inspect_ai.log import read_eval_log, write_eval_log
+
+    run = load_runs([logs_dir]).get(GEMINI, "epitome")
+    assert run is not None
+    copy = tmp_path / "copy.json"
+    write_eval_log(read_eval_log(run.location), str(copy))
+    [again] = load_runs([copy]).runs
+    assert again.model == GEMINI and again.framework == "epitome"
+    assert again.location == str(copy.resolve())
+    np.testing.assert_array_equal(
+        again.rating_matrix(run.sub_components), run.rating_matrix(run.sub_components)
+    )

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from empathy_judge.datasets.rubric import (
     FRAMEWORK_IDS,
     Framework,

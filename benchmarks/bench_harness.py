@@ -1,0 +1,700 @@
+"""Benchmark: the rating harness's cost per sample, prompt sizes, and the local model's speed.
+
+One run measures, on the authors' release, for each framework with public text
+(empatheticdialogues, epitome, lend_an_ear):
+
+1. Harness overhead: the framework task (system prompt, response schema, parsing scorer with
+   reference metadata, NaN-aware median reducer, run-level agreement metric) run with
+   ``replay/gemini-2.5-pro`` on all samples through ``inspect_ai.eval``, against a *bare* Inspect
+   task on the same sample ids and inputs with the same provider instance: ``generate()`` only, a
+   scorer that returns 1, Inspect's ``mean`` metric and default reducer, no metadata, no config.
+   Harness and bare runs are interleaved (order alternating per repeat) after one discarded
+   warm-up run of each, and medians over the repeats are reported because the machine is shared.
+   One-sample runs of both estimate Inspect's fixed cost per ``eval()`` call, so the marginal
+   cost per sample is reported too.
+2. Prompt tokens per conversation, with the SmolLM2 tokenizer applied to the chat-formatted
+   messages the harness sent (all samples), and the prompt and completion tokens that
+   ``gguf/smollm2`` reports on its first ``--gguf-samples`` samples.
+3. Wall time per sample of ``gguf/smollm2`` (the same runs, ``max_connections=1``: Inspect's
+   adaptive concurrency ignores the provider's own limit).
+
+``--breakdown`` also times the cumulative steps from the bare task to the harness (system
+message, generation config, sample metadata, scorer and metric, reducer).
+
+Run from the repository root (a few minutes on 2 cores, mostly the local model; under a minute
+with ``--skip-gguf``)::
+
+    .venv/bin/python benchmarks/bench_harness.py [--repeats 5] [--gguf-samples 3] [--skip-gguf]
+        [--breakdown] [--data-dir PATH] [--json PATH]
+
+The release is ``--data-dir``, else ``EMPATHY_JUDGE_DATA``, else ``../shared/data/replication``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+from inspect_ai import Epochs, Task
+from inspect_ai import eval as inspect_eval
+from inspect_ai.dataset import MemoryDataset, Sample
+from inspect_ai.log import EvalLog
+from inspect_ai.model import ChatMessageAssistant, GenerateConfig, Model, get_model
+from inspect_ai.scorer import SampleScore, Score, Scorer, Target, mean, scorer
+from inspect_ai.solver import TaskState, generate
+
+from empathy_judge.evals.tasks import TASKS
+from empathy_judge.scorers.metrics import agreement
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_RELEASE = REPO_ROOT.parent / "shared" / "data" / "replication"
+#: Frameworks whose conversation texts are public (Perceived Empathy's are shared on request).
+FRAMEWORKS = ("empatheticdialogues", "epitome", "lend_an_ear")
+REPLAY_MODEL = "replay/gemini-2.5-pro"
+GGUF_MODEL = "gguf/smollm2"
+OVERHEAD_GOAL = 1.2
+
+
+def resolve_release(data_dir: str | None) -> Path:
+    """The release folder: the argument, else ``EMPATHY_JUDGE_DATA``, else the sibling copy."""
+    found = Path(data_dir or os.environ.get("EMPATHY_JUDGE_DATA") or DEFAULT_RELEASE)
+    if not found.is_dir():
+        raise SystemExit(f"release folder {str(found)!r} not found: pass --data-dir")
+    return found
+
+
+@scorer(metrics=[mean()], name="constant_one")
+def constant_one() -> Scorer:
+    """A scorer that does no work: every sample scores 1."""
+
+    async def score(state: TaskState, target: Target) -> Score:
+        return Score(value=1)
+
+    return score
+
+
+def _variant(
+    task: Task,
+    name: str,
+    limit: int | None = None,
+    *,
+    solver: bool = False,
+    config: bool = False,
+    metadata: bool = False,
+    scorer: bool = False,
+    reducer: bool = False,
+) -> Task:
+    """The task's samples (ids, inputs) with only the chosen parts of the task kept."""
+    samples = [
+        Sample(id=s.id, input=s.input, metadata=dict(s.metadata or {}) if metadata else None)
+        for s in task.dataset
+    ]
+    if limit is not None:
+        samples = samples[:limit]
+    return Task(
+        name=name,
+        dataset=MemoryDataset(samples, name=f"bare_{task.dataset.name}"),
+        solver=task.solver if solver else generate(),
+        scorer=task.scorer if scorer else constant_one(),
+        config=task.config if config else GenerateConfig(),
+        epochs=Epochs(task.epochs or 1, task.epochs_reducer) if reducer else None,
+    )
+
+
+def bare_task(task: Task, limit: int | None = None) -> Task:
+    """The baseline for a framework task: the same samples, and nothing of the harness.
+
+    Args:
+        task: A built framework task.
+        limit: Keep only the first ``limit`` samples.
+
+    Returns:
+        A task with the same sample ids and inputs (no metadata), ``generate()`` as its only
+        solver, a constant scorer with Inspect's ``mean`` metric, and the default reducer and
+        generation config.
+    """
+    return _variant(task, f"bare_{task.name}", limit)
+
+
+#: The cumulative steps from the bare task to the harness, for ``--breakdown``.
+LADDER_STEPS: tuple[str, ...] = (
+    "bare",
+    "+ system message",
+    "+ generation config (response schema)",
+    "+ sample metadata (references)",
+    "+ rating scorer and agreement metric",
+    "+ NaN-median epoch reducer (= harness)",
+)
+
+
+def harness_ladder(task: Task, limit: int | None = None) -> list[tuple[str, Task]]:
+    """Tasks that add the harness's parts to the bare task one at a time, cumulatively.
+
+    Args:
+        task: A built framework task.
+        limit: Keep only the first ``limit`` samples.
+
+    Returns:
+        ``(step, task)`` pairs in the order of :data:`LADDER_STEPS`; the last has every part
+        of the framework task (solver, config, metadata, scorer and metric, reducer).
+    """
+    return [
+        (
+            step,
+            _variant(
+                task,
+                f"ladder{i}_{task.name}",
+                limit,
+                solver=i >= 1,
+                config=i >= 2,
+                metadata=i >= 3,
+                scorer=i >= 4,
+                reducer=i >= 5,
+            ),
+        )
+        for i, step in enumerate(LADDER_STEPS)
+    ]
+
+
+def timed_eval(
+    task: Task, model: Model, log_dir: str, **kwargs: Any
+) -> tuple[EvalLog, float, float]:
+    """Run one ``eval()`` call.
+
+    Returns:
+        The log, the wall seconds, and the CPU seconds of this process (all its threads): the
+        CPU time is far less sensitive than wall time to other jobs on a shared machine.
+    """
+    gc.collect()  # garbage from earlier runs (their logs) is not this call's cost
+    started, cpu_started = time.perf_counter(), time.process_time()
+    (log,) = inspect_eval(task, model=model, log_dir=log_dir, display="none", **kwargs)
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    if log.status != "success":
+        raise RuntimeError(f"{task.name} with {model}: status {log.status}: {log.error}")
+    return log, elapsed, cpu
+
+
+def _median(values: Sequence[float]) -> float:
+    return float(statistics.median(values)) if values else float("nan")
+
+
+@dataclass
+class OverheadRow:
+    """Harness vs bare task with the replay model, one framework (seconds, medians)."""
+
+    framework: str
+    samples: int
+    task_build_s: float
+    cold_harness_s: float
+    cold_bare_s: float
+    harness_runs_s: list[float] = field(default_factory=list)
+    bare_runs_s: list[float] = field(default_factory=list)
+    harness_one_runs_s: list[float] = field(default_factory=list)
+    bare_one_runs_s: list[float] = field(default_factory=list)
+    harness_cpu_runs_s: list[float] = field(default_factory=list)
+    bare_cpu_runs_s: list[float] = field(default_factory=list)
+    agreement_metric_s: float = float("nan")
+    harness_log_kb: float = float("nan")
+    bare_log_kb: float = float("nan")
+
+    @property
+    def harness_s(self) -> float:
+        return _median(self.harness_runs_s)
+
+    @property
+    def bare_s(self) -> float:
+        return _median(self.bare_runs_s)
+
+    @property
+    def ratio(self) -> float:
+        """Wall time of the whole eval() call, harness over bare (includes fixed costs)."""
+        return self.harness_s / self.bare_s
+
+    @property
+    def harness_marginal_s(self) -> float:
+        """Seconds per extra sample: (all-sample run - one-sample run) / (samples - 1)."""
+        return (self.harness_s - _median(self.harness_one_runs_s)) / (self.samples - 1)
+
+    @property
+    def bare_marginal_s(self) -> float:
+        return (self.bare_s - _median(self.bare_one_runs_s)) / (self.samples - 1)
+
+    def summary(self) -> dict[str, float]:
+        return {
+            "harness_s": self.harness_s,
+            "bare_s": self.bare_s,
+            "harness_per_sample_s": self.harness_s / self.samples,
+            "bare_per_sample_s": self.bare_s / self.samples,
+            "ratio": self.ratio,
+            "harness_one_sample_s": _median(self.harness_one_runs_s),
+            "bare_one_sample_s": _median(self.bare_one_runs_s),
+            "harness_marginal_per_sample_s": self.harness_marginal_s,
+            "bare_marginal_per_sample_s": self.bare_marginal_s,
+            "marginal_ratio": self.harness_marginal_s / self.bare_marginal_s,
+            "harness_cpu_s": _median(self.harness_cpu_runs_s),
+            "bare_cpu_s": _median(self.bare_cpu_runs_s),
+            "cpu_ratio": _median(self.harness_cpu_runs_s) / _median(self.bare_cpu_runs_s),
+        }
+
+
+def _log_kb(log: EvalLog) -> float:
+    path = Path(log.location.removeprefix("file://"))
+    return path.stat().st_size / 1024 if path.is_file() else float("nan")
+
+
+def _time_agreement_metric(log: EvalLog) -> float:
+    """Seconds the run-level agreement metric takes on this run's reduced scores."""
+    scores = [
+        SampleScore(score=s.scores["empathy_ratings"], sample_id=s.id)
+        for s in log.samples or []
+        if s.scores
+    ]
+    # Metric is a union with Inspect's deprecated list[Score] form; this one takes SampleScores.
+    compute = cast(Callable[[list[SampleScore]], Any], agreement())
+    started = time.perf_counter()
+    compute(scores)
+    return time.perf_counter() - started
+
+
+def measure_overhead(
+    data_dir: Path, repeats: int, log_dir: str, progress: Callable[[str], None]
+) -> tuple[list[OverheadRow], dict[str, EvalLog], float]:
+    """Harness vs bare runs with the replay model, interleaved.
+
+    Returns:
+        The rows, the last harness log per framework (for its messages), and the seconds the
+        replay provider took to load.
+    """
+    started = time.perf_counter()
+    model = get_model(REPLAY_MODEL, data_dir=str(data_dir))
+    model_load_s = time.perf_counter() - started
+    tasks: dict[str, tuple[Task, Task]] = {}
+    rows: dict[str, OverheadRow] = {}
+    last_logs: dict[str, EvalLog] = {}
+    for fw in FRAMEWORKS:
+        started = time.perf_counter()
+        task = TASKS[fw](data_dir=str(data_dir))
+        build_s = time.perf_counter() - started
+        bare = bare_task(task)
+        # The first eval() of a process pays for lazy imports and caches: kept apart.
+        _, cold_harness, _ = timed_eval(task, model, log_dir)
+        _, cold_bare, _ = timed_eval(bare, model, log_dir)
+        tasks[fw] = (task, bare)
+        rows[fw] = OverheadRow(fw, len(task.dataset), build_s, cold_harness, cold_bare)
+        progress(f"{fw}: built in {build_s:.2f} s, warm-up done")
+    for r in range(repeats):
+        for fw in FRAMEWORKS:
+            task, bare = tasks[fw]
+            row = rows[fw]
+            runs: list[tuple[Task, list[float], list[float] | None, int | None]] = [
+                (task, row.harness_runs_s, row.harness_cpu_runs_s, None),
+                (bare, row.bare_runs_s, row.bare_cpu_runs_s, None),
+                (task, row.harness_one_runs_s, None, 1),
+                (bare, row.bare_one_runs_s, None, 1),
+            ]
+            if r % 2:  # alternate which goes first, so drift in machine load hits both
+                runs = [runs[1], runs[0], runs[3], runs[2]]
+            for t, times, cpu_times, limit in runs:
+                log, elapsed, cpu = timed_eval(t, model, log_dir, limit=limit)
+                times.append(elapsed)
+                if cpu_times is not None:
+                    cpu_times.append(cpu)
+                if limit is None and t is task:
+                    last_logs[fw] = log
+                    row.harness_log_kb = _log_kb(log)
+                elif limit is None:
+                    row.bare_log_kb = _log_kb(log)
+        progress(f"repeat {r + 1}/{repeats} done")
+    for fw, row in rows.items():
+        row.agreement_metric_s = _median([_time_agreement_metric(last_logs[fw]) for _ in range(3)])
+    return list(rows.values()), last_logs, model_load_s
+
+
+def measure_breakdown(
+    data_dir: Path, repeats: int, log_dir: str, progress: Callable[[str], None]
+) -> dict[str, dict[str, float]]:
+    """Median CPU seconds of each cumulative ladder step, per framework (all samples).
+
+    CPU time rather than wall time: a step adds a few hundredths of a second, less than the
+    wall-time noise of a shared machine.
+
+    Returns:
+        ``{framework: {step: seconds}}`` in the order of :data:`LADDER_STEPS`.
+    """
+    model = get_model(REPLAY_MODEL, data_dir=str(data_dir))
+    ladders = {fw: harness_ladder(TASKS[fw](data_dir=str(data_dir))) for fw in FRAMEWORKS}
+    times: dict[str, dict[str, list[float]]] = {
+        fw: {step: [] for step in LADDER_STEPS} for fw in FRAMEWORKS
+    }
+    for ladder in ladders.values():
+        for _, t in ladder:  # warm-up, discarded
+            timed_eval(t, model, log_dir)
+    for r in range(repeats):
+        for fw, ladder in ladders.items():
+            for step, t in ladder if r % 2 == 0 else ladder[::-1]:
+                times[fw][step].append(timed_eval(t, model, log_dir)[2])
+        progress(f"breakdown repeat {r + 1}/{repeats} done")
+    return {fw: {step: _median(xs) for step, xs in steps.items()} for fw, steps in times.items()}
+
+
+@dataclass
+class TokenRow:
+    """Prompt and completion tokens per conversation, SmolLM2 tokenizer and gguf runs."""
+
+    framework: str
+    samples: int
+    prompt_median: float
+    prompt_max: int
+    prompt_min: int
+    reference_answer_median: float
+    gguf_samples: int = 0
+    gguf_prompt_median: float = float("nan")
+    gguf_prompt_max: float = float("nan")
+    gguf_completion_median: float = float("nan")
+    gguf_completion_max: float = float("nan")
+    gguf_tokenizer_agrees: bool | None = None
+    gguf_wall_s: float = float("nan")
+    gguf_wall_per_sample_s: float = float("nan")
+    gguf_sample_working_median_s: float = float("nan")
+    gguf_parse_rate: float = float("nan")
+
+
+class ChatTokenizer:
+    """Counts the prompt tokens llama.cpp feeds a GGUF model for a list of chat messages."""
+
+    def __init__(self, model_path: Path) -> None:
+        from llama_cpp import Llama, llama_chat_format
+
+        self._llama: Any = Llama(model_path=str(model_path), vocab_only=True, verbose=False)
+        eos_id, bos_id = self._llama.token_eos(), self._llama.token_bos()
+        # The same formatter llama.cpp builds from the file's own chat template.
+        self._formatter: Any = llama_chat_format.Jinja2ChatFormatter(
+            template=self._llama.metadata["tokenizer.chat_template"],
+            eos_token=self._llama._model.token_get_text(eos_id) if eos_id != -1 else "",
+            bos_token=self._llama._model.token_get_text(bos_id) if bos_id != -1 else "",
+            stop_token_ids=[eos_id],
+        )
+
+    def prompt_tokens(self, messages: Sequence[dict[str, str]]) -> int:
+        """Tokens of the chat-formatted prompt, as the provider's chat completion counts them."""
+        result = self._formatter(messages=list(messages))
+        tokens = self._llama.tokenize(
+            result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True
+        )
+        return len(tokens)
+
+    def text_tokens(self, text: str) -> int:
+        """Tokens of a plain text (no special tokens)."""
+        return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+    def close(self) -> None:
+        """Free the vocabulary."""
+        self._llama.close()
+
+
+def _prompt_messages(log: EvalLog) -> dict[str, list[dict[str, str]]]:
+    """Per sample id, the messages sent to the model (the answer left out)."""
+    return {
+        str(s.id): [
+            {"role": m.role, "content": m.text}
+            for m in s.messages
+            if not isinstance(m, ChatMessageAssistant)
+        ]
+        for s in log.samples or []
+    }
+
+
+def measure_tokens(harness_logs: dict[str, EvalLog], tokenizer: ChatTokenizer) -> list[TokenRow]:
+    """Prompt tokens over all samples and the replayed answers' length, per framework."""
+    rows = []
+    for fw, log in harness_logs.items():
+        counts = [tokenizer.prompt_tokens(m) for m in _prompt_messages(log).values()]
+        answers = [tokenizer.text_tokens(s.output.completion) for s in log.samples or []]
+        rows.append(
+            TokenRow(
+                framework=fw,
+                samples=len(counts),
+                prompt_median=_median(counts),
+                prompt_max=max(counts),
+                prompt_min=min(counts),
+                reference_answer_median=_median(answers),
+            )
+        )
+    return rows
+
+
+def measure_gguf(
+    data_dir: Path,
+    n_samples: int,
+    log_dir: str,
+    token_rows: list[TokenRow],
+    tokenizer: ChatTokenizer,
+    progress: Callable[[str], None],
+) -> float:
+    """Run ``gguf/smollm2`` on the first samples of each framework; fills the token rows.
+
+    Returns:
+        Seconds the model took to load.
+    """
+    started = time.perf_counter()
+    model = get_model(GGUF_MODEL)
+    load_s = time.perf_counter() - started
+    for row in token_rows:
+        task = TASKS[row.framework](data_dir=str(data_dir))
+        log, elapsed, _ = timed_eval(task, model, log_dir, limit=n_samples, max_connections=1)
+        samples = log.samples or []
+        usage = [s.model_usage[GGUF_MODEL] for s in samples]
+        prompt = [u.input_tokens for u in usage]
+        completion = [u.output_tokens for u in usage]
+        counted = [tokenizer.prompt_tokens(m) for m in _prompt_messages(log).values()]
+        row.gguf_samples = len(samples)
+        row.gguf_prompt_median = _median(prompt)
+        row.gguf_prompt_max = max(prompt)
+        row.gguf_completion_median = _median(completion)
+        row.gguf_completion_max = max(completion)
+        row.gguf_tokenizer_agrees = counted == prompt
+        row.gguf_wall_s = elapsed
+        row.gguf_wall_per_sample_s = elapsed / len(samples)
+        row.gguf_sample_working_median_s = _median([s.working_time or 0.0 for s in samples])
+        assert log.results is not None
+        row.gguf_parse_rate = float(log.results.scores[0].metrics["parse_rate"].value)
+        progress(f"gguf {row.framework}: {len(samples)} samples in {elapsed:.1f} s")
+    return load_s
+
+
+def _f(value: float, digits: int = 3) -> str:
+    return f"{value:.{digits}f}"
+
+
+def render_markdown(
+    overhead: list[OverheadRow],
+    tokens: list[TokenRow],
+    *,
+    repeats: int,
+    replay_load_s: float,
+    gguf_load_s: float | None,
+    gguf_note: str,
+    breakdown: dict[str, dict[str, float]] | None = None,
+    load_average: tuple[tuple[float, ...], tuple[float, ...]] | None = None,
+) -> str:
+    """The benchmark's results as Markdown tables with their reading notes."""
+    lines = []
+    if load_average is not None:
+        before, after = (" / ".join(f"{x:.2f}" for x in la) for la in load_average)
+        lines += [
+            f"Machine: {os.cpu_count()} cores; load average (1/5/15 min) at start {before}, "
+            f"at end {after}.",
+            "",
+        ]
+    lines += [
+        f"## Harness overhead: `{REPLAY_MODEL}`, all samples, median of {repeats} runs",
+        "",
+        "| framework | n | harness eval (s) | bare eval (s) | harness s/sample | "
+        "bare s/sample | ratio | 1-sample harness / bare (s) | marginal s/sample "
+        "harness / bare | marginal ratio | CPU s harness / bare | CPU ratio |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in overhead:
+        s = row.summary()
+        lines.append(
+            f"| {row.framework} | {row.samples} | {_f(s['harness_s'])} | {_f(s['bare_s'])} | "
+            f"{_f(s['harness_per_sample_s'], 4)} | {_f(s['bare_per_sample_s'], 4)} | "
+            f"{_f(s['ratio'], 2)}× | {_f(s['harness_one_sample_s'])} / "
+            f"{_f(s['bare_one_sample_s'])} | {_f(s['harness_marginal_per_sample_s'], 4)} / "
+            f"{_f(s['bare_marginal_per_sample_s'], 4)} | {_f(s['marginal_ratio'], 2)}× | "
+            f"{_f(s['harness_cpu_s'])} / {_f(s['bare_cpu_s'])} | {_f(s['cpu_ratio'], 2)}× |"
+        )
+    total_h = sum(r.harness_s for r in overhead)
+    total_b = sum(r.bare_s for r in overhead)
+    cpu_h = sum(r.summary()["harness_cpu_s"] for r in overhead)
+    cpu_b = sum(r.summary()["bare_cpu_s"] for r in overhead)
+    lines += [
+        f"| **all** | {sum(r.samples for r in overhead)} | {_f(total_h)} | {_f(total_b)} | "
+        f"{_f(total_h / sum(r.samples for r in overhead), 4)} | "
+        f"{_f(total_b / sum(r.samples for r in overhead), 4)} | "
+        f"**{_f(total_h / total_b, 2)}×** (goal ≤ {OVERHEAD_GOAL}×) | | | | "
+        f"{_f(cpu_h)} / {_f(cpu_b)} | **{_f(cpu_h / cpu_b, 2)}×** |",
+        "",
+        "| framework | task build (s) | first harness / bare eval of the process (s) | "
+        "agreement metric (s) | log size harness / bare (KB) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for row in overhead:
+        lines.append(
+            f"| {row.framework} | {_f(row.task_build_s)} | {_f(row.cold_harness_s)} / "
+            f"{_f(row.cold_bare_s)} | {_f(row.agreement_metric_s, 4)} | "
+            f"{_f(row.harness_log_kb, 0)} / {_f(row.bare_log_kb, 0)} |"
+        )
+    lines += [
+        "",
+        f"Replay provider load: {_f(replay_load_s)} s (once, outside every timing).",
+        "The ratio compares whole `eval()` calls (warm process, one shared model instance): both",
+        "include Inspect's fixed cost per call (task/plan resolution, log file open and write,",
+        "scheduling; the one-sample runs estimate it) and the replay lookup; the harness adds its",
+        "system message, response schema, answer parser, reference metadata in samples and",
+        "scores, NaN-aware median reducer and run-level agreement metric (κw/α; shown apart).",
+        "Task building (reading the release) and provider loading are outside both. The marginal",
+        "ratio, (all-sample run − one-sample run) / (n − 1), removes the fixed cost per call.",
+        "CPU s: this process's CPU time over the same calls (all threads), steadier than wall",
+        "time when other jobs share the machine.",
+    ]
+    if breakdown:
+        lines += [
+            "",
+            f"### Where the overhead goes: cumulative steps, CPU s per eval, median of {repeats}",
+            "",
+            "| step | " + " | ".join(breakdown) + " |",
+            "|---|" + "---:|" * len(breakdown),
+        ]
+        for step in LADDER_STEPS:
+            cells = " | ".join(
+                f"{_f(b[step])} ({_f(b[step] / b[LADDER_STEPS[0]], 2)}×)"
+                for b in breakdown.values()
+            )
+            lines.append(f"| {step} | {cells} |")
+    lines += [
+        "",
+        "## Tokens per conversation (SmolLM2 tokenizer) and `gguf/smollm2` speed",
+        "",
+        "| framework | n | prompt tokens median / max (all samples) | reference answer tokens "
+        "(median) | gguf n | gguf prompt median / max | gguf completion median / max | "
+        "tokenizer = gguf usage | gguf wall s/sample | gguf sample working s (median) | "
+        "gguf parse rate |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for t in tokens:
+        ran = t.gguf_samples > 0
+        lines.append(
+            f"| {t.framework} | {t.samples} | {_f(t.prompt_median, 0)} / {t.prompt_max} | "
+            f"{_f(t.reference_answer_median, 0)} | {t.gguf_samples if ran else '–'} | "
+            + (
+                f"{_f(t.gguf_prompt_median, 0)} / {_f(t.gguf_prompt_max, 0)} | "
+                f"{_f(t.gguf_completion_median, 0)} / {_f(t.gguf_completion_max, 0)} | "
+                f"{'yes' if t.gguf_tokenizer_agrees else 'NO'} | "
+                f"{_f(t.gguf_wall_per_sample_s, 2)} | "
+                f"{_f(t.gguf_sample_working_median_s, 2)} | {_f(t.gguf_parse_rate, 2)} |"
+                if ran
+                else "– | – | – | – | – | – |"
+            )
+        )
+    lines += [
+        "",
+        "Prompt tokens: the system and user messages the harness sent, chat-formatted with the",
+        "GGUF file's template and tokenized as llama.cpp does (BOS and special tokens included).",
+        "Reference answer: the replayed Gemini JSON answer (the length of a well-formed answer).",
+    ]
+    if gguf_load_s is not None:
+        lines.append(
+            f"`gguf/smollm2`: model load {_f(gguf_load_s, 2)} s (outside the timings), "
+            "`max_connections=1`; wall s/sample = the `eval()` call's wall time / samples "
+            "(includes Inspect's fixed cost per call); working s = Inspect's per-sample time."
+        )
+    if gguf_note:
+        lines.append(gguf_note)
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--data-dir", help="the authors' release folder")
+    parser.add_argument("--repeats", type=int, default=5, help="timed runs per variant")
+    parser.add_argument(
+        "--gguf-samples", type=int, default=3, help="gguf/smollm2 samples per framework"
+    )
+    parser.add_argument("--skip-gguf", action="store_true", help="no gguf/smollm2 runs")
+    parser.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="also time the steps from the bare task to the harness (about 1 min more)",
+    )
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+    if args.repeats < 1 or args.gguf_samples < 1:
+        parser.error("--repeats and --gguf-samples must be >= 1")
+
+    data_dir = resolve_release(args.data_dir)
+    # Providers resolve the release on their own; point them at the same copy.
+    os.environ["EMPATHY_JUDGE_DATA"] = str(data_dir)
+
+    def progress(message: str) -> None:
+        print(f"[bench_harness] {message}", file=sys.stderr, flush=True)
+
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="bench-harness-") as log_dir:
+        overhead, harness_logs, replay_load_s = measure_overhead(
+            data_dir, args.repeats, log_dir, progress
+        )
+        breakdown = (
+            measure_breakdown(data_dir, args.repeats, log_dir, progress) if args.breakdown else None
+        )
+        tokens: list[TokenRow] = []
+        gguf_load_s: float | None = None
+        note = ""
+        try:
+            from empathy_judge.evals.providers.gguf import resolve_model_path
+
+            tokenizer = ChatTokenizer(resolve_model_path("smollm2"))
+        except Exception as exc:  # llama-cpp-python or the model file is missing
+            tokenizer = None
+            note = f"Token counts and gguf runs skipped: {exc}"
+        if tokenizer is not None:
+            try:
+                tokens = measure_tokens(harness_logs, tokenizer)
+                if args.skip_gguf:
+                    note = "gguf runs skipped (--skip-gguf)."
+                else:
+                    gguf_load_s = measure_gguf(
+                        data_dir, args.gguf_samples, log_dir, tokens, tokenizer, progress
+                    )
+            finally:
+                tokenizer.close()
+    load_after = os.getloadavg()
+
+    print(
+        render_markdown(
+            overhead,
+            tokens,
+            repeats=args.repeats,
+            replay_load_s=replay_load_s,
+            gguf_load_s=gguf_load_s,
+            gguf_note=note,
+            breakdown=breakdown,
+            load_average=(load_before, load_after),
+        )
+    )
+    if args.json:
+        payload = {
+            "data_dir": str(data_dir),
+            "repeats": args.repeats,
+            "cpu_count": os.cpu_count(),
+            "load_average_start": load_before,
+            "load_average_end": load_after,
+            "replay_model": REPLAY_MODEL,
+            "replay_load_s": replay_load_s,
+            "overhead": [{**asdict(r), **r.summary()} for r in overhead],
+            "overhead_total_ratio": sum(r.harness_s for r in overhead)
+            / sum(r.bare_s for r in overhead),
+            "overhead_total_cpu_ratio": sum(r.summary()["harness_cpu_s"] for r in overhead)
+            / sum(r.summary()["bare_cpu_s"] for r in overhead),
+            "gguf_model": None if gguf_load_s is None else GGUF_MODEL,
+            "gguf_load_s": gguf_load_s,
+            "breakdown": breakdown,
+            "tokens": [asdict(t) for t in tokens],
+            "note": note,
+        }
+        args.json.write_text(json.dumps(payload, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
