@@ -3,7 +3,7 @@
 A report or a comparison starts from log files or folders. Every log is read through Inspect's
 public API (`inspect_ai.log`): `.eval` logs are zip archives of zstd-compressed members, which
 the standard library cannot read. Each successful log of a rating task becomes a `Run`: the
-model's per-item ratings and the expert reference carried in each score's metadata. When several
+model's per-item ratings and the expert reference carried in each sample's metadata. When several
 runs share a model and a framework the latest (by the log's creation time) wins, and the runs
 left out are recorded so that a report can say which logs it used.
 """
@@ -120,7 +120,7 @@ class Run:
 
         Args:
             sub_components: Column order.
-            reference: None for the model's ratings, else a key of the score metadata's
+            reference: None for the model's ratings, else a key of the sample metadata's
                 reference ("expert1", ..., "expert_median", "crowd").
 
         Returns:
@@ -308,7 +308,7 @@ def _records(log: EvalLog, location: str) -> list[SampleRecord]:
             ratings={str(k): _as_float(v) for k, v in value.items()},
             reference={
                 str(sub): {k: _as_float(v) for k, v in dict(ref).items()}
-                for sub, ref in dict(metadata.get("reference", {})).items()
+                for sub, ref in dict((sample.metadata or {}).get("reference", {})).items()
             },
             answer=str(score.answer or ""),
             explanation=str(score.explanation or ""),

@@ -69,7 +69,7 @@ def gather_run_ratings(scores: Sequence[SampleScore]) -> RunRatings:
         )
         for sub in subs
     }
-    refs = [(s.score.metadata or {}).get("reference", {}) for s in scores]
+    refs = [(s.sample_metadata or {}).get("reference", {}) for s in scores]
     reference = {
         sub: {
             name: np.array([_float(r.get(sub, {}).get(name)) for r in refs])

@@ -1,8 +1,9 @@
 """The Inspect scorer of the rating tasks, and the epoch reducer that suits ratings.
 
 The scorer parses the model's answer into one rating per sub-component (NaN when missing or
-invalid, never 0) and carries the sample's reference ratings in the score's metadata, so that
-the metrics can compute agreement over the whole run.
+invalid, never 0). The reference ratings stay in the sample's metadata (``reference``), where
+the metrics read them to compute agreement over the whole run: copying them into every score
+would write them to the log twice.
 """
 
 from __future__ import annotations
@@ -61,7 +62,6 @@ def empathy_ratings(framework: str, sub_components: Sequence[str] | None = None)
             metadata={
                 "framework": rubric.id,
                 "item_id": str(state.sample_id),
-                "reference": state.metadata.get("reference", {}),
                 "parse": {
                     "status": parsed.status,
                     "invalid": dict(parsed.invalid),
@@ -84,6 +84,8 @@ def nan_median() -> ScoreReducer:
     """
 
     def reduce(scores: list[Score]) -> Score:
+        if len(scores) == 1:
+            return scores[0]
         keys: list[str] = []
         for s in scores:
             if isinstance(s.value, dict):

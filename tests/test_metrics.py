@@ -30,8 +30,9 @@ def _sample(i: int, rating: float) -> SampleScore:
         }
     }
     return SampleScore(
-        score=Score(value={"empathy": rating}, metadata={"reference": reference}),
+        score=Score(value={"empathy": rating}, metadata={}),
         sample_id=f"item{i}",
+        sample_metadata={"reference": reference},
     )
 
 

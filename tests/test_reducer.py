@@ -12,7 +12,7 @@ from empathy_judge.scorers.scorer import nan_median
 def _score(empathy: float, fluency: float, status: str = "ok") -> Score:
     return Score(
         value={"empathy": empathy, "fluency": fluency},
-        metadata={"reference": {"empathy": {"expert_median": 3.0}}, "parse": {"status": status}},
+        metadata={"item_id": "hit:1_conv:2", "parse": {"status": status}},
     )
 
 
@@ -27,7 +27,7 @@ def test_median_ignores_missing_ratings() -> None:
     assert reduced.value["fluency"] == 4.0
     assert reduced.metadata is not None
     assert reduced.metadata["epoch_parse_status"] == ["ok", "failed", "ok"]
-    assert reduced.metadata["reference"] == {"empathy": {"expert_median": 3.0}}
+    assert reduced.metadata["item_id"] == "hit:1_conv:2"
     assert reduced.metadata["epoch_ratings"]["empathy"][0] == 2.0
 
 
