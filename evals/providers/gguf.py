@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import importlib.util
+import os
 import threading
 import time
 import weakref
@@ -136,7 +137,8 @@ class GGUFAPI(ModelAPI):
             config: Generation defaults.
             model_path: GGUF file, required unless the name is bundled.
             n_ctx: Context length in tokens (prompt plus completion).
-            n_threads: CPU threads for llama.cpp (its default when unset).
+            n_threads: CPU threads for llama.cpp (default: every core; calls are serialised,
+                so one generation at a time may use them all).
             verbose: Let llama.cpp print its own logs.
             **model_args: Further keyword arguments for ``llama_cpp.Llama``.
         """
@@ -149,7 +151,7 @@ class GGUFAPI(ModelAPI):
         self._llama: Any = llama_cpp.Llama(
             model_path=str(self.model_path),
             n_ctx=self.n_ctx,
-            n_threads=None if n_threads is None else int(n_threads),
+            n_threads=(os.cpu_count() or 1) if n_threads is None else int(n_threads),
             verbose=bool(verbose),
             **model_args,
         )
