@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,8 @@ from empathy_judge.evals.prompts import (
 )
 from empathy_judge.scorers.panel import EXPERTS, expert_median
 from empathy_judge.scorers.scorer import empathy_ratings, nan_median
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_SHOTS = 3
 
@@ -170,6 +173,18 @@ def build_task(
 
     items = _conversations_for(framework, data_dir, conversations)
     reference = reference_ratings(load_ratings(data_dir), framework)
+    unrated = [c.item_id for c in items if c.item_id not in reference]
+    if len(unrated) == len(items):
+        raise TaskConfigError(
+            f"none of the {len(items)} conversations has expert ratings in the {framework.id} "
+            f"release (e.g. item {unrated[0]!r}): item ids must be the release's ids"
+        )
+    if unrated:
+        logger.warning(
+            "%d conversations have no expert ratings and will not count towards agreement: %s",
+            len(unrated),
+            ", ".join(unrated[:5]) + (" ..." if len(unrated) > 5 else ""),
+        )
     examples = _few_shot_examples(items, reference, subs, n_shots, seed)
     excluded = {c.item_id for c, _ in examples}
 

@@ -240,3 +240,37 @@ def test_local_gguf_model_runs_every_task(
         assert isinstance(value, dict)
         assert all(math.isnan(v) or float(v).is_integer() for v in value.values())
         assert not np.any([v == 0 and framework != "epitome" for v in value.values()])
+
+
+PE_FIXTURE = Path(__file__).parent / "fixtures" / "perceived_empathy" / "conversations.csv"
+
+
+def test_perceived_empathy_with_user_texts(
+    release_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """User texts (hand-written stand-ins here) are rated; references come from the release."""
+    with caplog.at_level("WARNING"):
+        task = TASKS["perceived_empathy"](data_dir=str(release_dir), conversations=str(PE_FIXTURE))
+    assert "nonexistent-item-id" in caplog.text
+    (log,) = inspect_eval(
+        task, model="replay/gemini-2.5-pro", log_dir=str(tmp_path), display="none"
+    )
+    assert log.status == "success", log.error
+    assert log.samples is not None
+    by_id = {str(s.id): s for s in log.samples}
+    # gemini_ratings.csv, first data row: 63fb73b8e64f455117b045b9 -> m_understood 1, m_practical 7
+    value = by_id["63fb73b8e64f455117b045b9"].scores["empathy_ratings"].value  # type: ignore[index]
+    assert value["m_understood"] == 1  # type: ignore[index]
+    assert value["m_practical"] == 7  # type: ignore[index]
+    # expert1_ratings.csv, first data row: m_practical 7
+    ref = by_id["63fb73b8e64f455117b045b9"].metadata["reference"]["m_practical"]
+    assert ref["expert1"] == 7.0
+    # The item without a release rating is rated, but has no reference.
+    assert by_id["nonexistent-item-id"].metadata["reference"]["m_practical"] == {}
+
+
+def test_user_texts_without_any_release_item_are_refused(release_dir: Path, tmp_path: Path) -> None:
+    texts = tmp_path / "texts.csv"
+    texts.write_text('item_id,transcript\nabc,"Seeker: hi\nSupporter: hello"\n', encoding="utf-8")
+    with pytest.raises(TaskConfigError, match="none of the 1 conversations"):
+        build_task("perceived_empathy", data_dir=str(release_dir), conversations=str(texts))
