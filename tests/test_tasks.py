@@ -260,8 +260,9 @@ def test_perceived_empathy_with_user_texts(
     by_id = {str(s.id): s for s in log.samples}
     # gemini_ratings.csv, first data row: 63fb73b8e64f455117b045b9 -> m_understood 1, m_practical 7
     value = by_id["63fb73b8e64f455117b045b9"].scores["empathy_ratings"].value  # type: ignore[index]
-    assert value["m_understood"] == 1  # type: ignore[index]
-    assert value["m_practical"] == 7  # type: ignore[index]
+    assert isinstance(value, dict)
+    assert value["m_understood"] == 1
+    assert value["m_practical"] == 7
     # expert1_ratings.csv, first data row: m_practical 7
     ref = by_id["63fb73b8e64f455117b045b9"].metadata["reference"]["m_practical"]
     assert ref["expert1"] == 7.0
