@@ -15,19 +15,14 @@ import numpy as np
 
 from empathy_judge.datasets.release import load_ratings
 from empathy_judge.scorers.bootstrap import bootstrap_kappa, resample_counts
+from empathy_judge.scorers.common import EXPERTS
 from empathy_judge.scorers.kappa import weighted_kappa
-from empathy_judge.scorers.panel import framework_cube
+from empathy_judge.scorers.panel import CONSENSUS, EXPERT_PAIRS, framework_cube
 
 RESAMPLES = 2000
 SEED = 0
-ANNOTATORS = ("expert1", "expert2", "expert3", "experts", "gemini-2.5-pro", "crowd")
-PAIRS = (
-    ("expert1", "expert2"),
-    ("expert2", "expert3"),
-    ("expert3", "expert1"),
-    ("experts", "gemini-2.5-pro"),
-    ("experts", "crowd"),
-)
+ANNOTATORS = (*EXPERTS, CONSENSUS, "gemini-2.5-pro", "crowd")
+PAIRS = (*EXPERT_PAIRS, (CONSENSUS, "gemini-2.5-pro"), (CONSENSUS, "crowd"))
 
 
 def _series(data_dir: str | None) -> list[tuple[np.ndarray, np.ndarray]]:

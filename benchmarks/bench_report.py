@@ -28,20 +28,21 @@ import numpy as np
 import pandas as pd
 
 from empathy_judge.datasets.release import load_ratings
+from empathy_judge.datasets.rubric import FRAMEWORK_IDS
 from empathy_judge.reports.logs import Run, RunSet, SampleRecord, load_runs
 from empathy_judge.reports.report_command import write_report
+from empathy_judge.scorers.common import EXPERTS
 from empathy_judge.scorers.panel import expert_median
 
 N_MODELS = 10
-FRAMEWORKS = ("empatheticdialogues", "epitome", "perceived_empathy", "lend_an_ear")
-REFERENCE = ("expert1", "expert2", "expert3", "crowd")
+REFERENCE = (*EXPERTS, "crowd")
 
 
 def synthetic_runs(ratings: pd.DataFrame, n_models: int = N_MODELS) -> RunSet:
     """Runs of `n_models` models on every framework, built from Gemini's published ratings."""
     consensus = expert_median(ratings).set_index(["framework", "item_id", "sub_component"])
     runs: list[Run] = []
-    for framework in FRAMEWORKS:
+    for framework in FRAMEWORK_IDS:
         rows = ratings[ratings["framework"] == framework]
         wide = rows[rows["annotator"].isin([*REFERENCE, "gemini-2.5-pro"])].pivot_table(
             index=["item_id", "sub_component"], columns="annotator", values="rating"
@@ -96,7 +97,7 @@ def write_replay_logs(log_dir: Path, n_models: int = N_MODELS) -> None:
     from empathy_judge.evals.tasks import TASKS
 
     for model in range(n_models):
-        tasks = [TASKS[f]() for f in FRAMEWORKS if f != "perceived_empathy"]
+        tasks = [TASKS[f]() for f in FRAMEWORK_IDS if f != "perceived_empathy"]
         logs = inspect_eval(
             tasks,
             model="replay/gemini-2.5-pro",

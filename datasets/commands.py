@@ -12,6 +12,14 @@ if TYPE_CHECKING:
     import pandas as pd
     from rich.table import Table
 
+#: The ``--data-dir`` option of every command that reads the release.
+data_dir_option = click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="The authors' release folder (default: $EMPATHY_JUDGE_DATA, the cache, or a download).",
+)
+
 
 @click.group()
 def data() -> None:
@@ -53,13 +61,8 @@ def fetch(force: bool, url: str | None) -> None:
 
 
 @data.command()
-@click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="A local copy of the release (else $EMPATHY_JUDGE_DATA, the cache, or a download).",
-)
-def info(data_dir: Path | None) -> None:
+@data_dir_option
+def info(data_dir: str | None) -> None:
     """Where the release resolves from, and what it holds."""
     from rich.console import Console
 

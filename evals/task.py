@@ -27,7 +27,8 @@ from empathy_judge.evals.prompts import (
     render_user_prompt,
     response_schema_for,
 )
-from empathy_judge.scorers.panel import EXPERTS, expert_median
+from empathy_judge.scorers.common import EXPERTS
+from empathy_judge.scorers.panel import expert_median
 from empathy_judge.scorers.scorer import empathy_ratings, nan_median
 
 logger = logging.getLogger(__name__)

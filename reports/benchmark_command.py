@@ -11,15 +11,17 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import click
-from inspect_ai import Task
 
+from empathy_judge.datasets.commands import data_dir_option
 from empathy_judge.datasets.rubric import FRAMEWORK_IDS, load_framework
 from empathy_judge.reports.logs import load_runs
-from empathy_judge.reports.report_command import release_ratings, write_report
-from empathy_judge.scorers.bootstrap import DEFAULT_RESAMPLES
+from empathy_judge.reports.report_command import release_ratings, resamples_option, write_report
+
+if TYPE_CHECKING:
+    from inspect_ai import Task
 
 DEFAULT_LOG_DIR = Path("logs") / "benchmark"
 Display = Literal["full", "conversation", "rich", "plain", "log", "none"]
@@ -112,22 +114,14 @@ def _model_args(pairs: Sequence[str]) -> dict[str, Any]:
     default=None,
     help="Report folder (default: LOG_DIR/report).",
 )
-@click.option(
-    "--data-dir", default=None, help="The authors' release (default: EMPATHY_JUDGE_DATA)."
-)
+@data_dir_option
 @click.option(
     "--conversations",
     default=None,
     help="Perceived Empathy conversation texts obtained from the authors.",
 )
 @click.option("-M", "model_arg", multiple=True, help="Model argument KEY=VALUE for every model.")
-@click.option(
-    "--resamples",
-    default=DEFAULT_RESAMPLES,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Bootstrap resamples per interval.",
-)
+@resamples_option
 @click.option(
     "--display",
     type=click.Choice(["full", "conversation", "rich", "plain", "log", "none"]),

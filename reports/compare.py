@@ -23,13 +23,13 @@ from typing import Any, Literal
 
 import numpy as np
 
-from empathy_judge.reports.leaderboard import FloatArray
 from empathy_judge.reports.logs import LogError, Run, RunSet, load_runs
 from empathy_judge.scorers.bootstrap import (
     DEFAULT_RESAMPLES,
     bootstrap,
     kappa_difference_statistic,
 )
+from empathy_judge.scorers.common import FloatArray
 from empathy_judge.scorers.kappa import weighted_kappa
 
 DEFAULT_TOLERANCE = 0.05

@@ -13,9 +13,9 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import TYPE_CHECKING
 
 from empathy_judge.datasets.rubric import load_framework
-from empathy_judge.reports.charts import Chart
 from empathy_judge.reports.leaderboard import Leaderboard, LeaderboardRow
 from empathy_judge.reports.logs import Run, SampleRecord
 from empathy_judge.reports.tables import (
@@ -25,6 +25,10 @@ from empathy_judge.reports.tables import (
     framework_title,
     kind_label,
 )
+from empathy_judge.scorers.common import EXPERTS
+
+if TYPE_CHECKING:
+    from empathy_judge.reports.charts import Chart
 
 TRANSCRIPT_EXCERPT_CHARS = 1500
 DISAGREEMENTS_PER_RUN = 3
@@ -179,10 +183,7 @@ def _disagreement_block(item: Disagreement) -> str:
         cells = [
             sub,
             _rating(sample.ratings.get(sub)),
-            *(
-                _rating(reference.get(k))
-                for k in ("expert1", "expert2", "expert3", "expert_median")
-            ),
+            *(_rating(reference.get(k)) for k in (*EXPERTS, "expert_median")),
         ]
         rows.append("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in cells) + "</tr>")
     rationale = sample.explanation or "(no rationale given)"

@@ -23,7 +23,6 @@ carried in the logs' score metadata stand in, and there are no published-LLM row
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -40,10 +39,10 @@ from empathy_judge.scorers.bootstrap import (
     kappa_statistic,
     resample_counts,
 )
+from empathy_judge.scorers.common import EXPERTS, FloatArray, finite_median, nanmedian_last
 from empathy_judge.scorers.kappa import paper_weighted_kappa
-from empathy_judge.scorers.panel import EXPERT_PAIRS, EXPERTS, expert_median
+from empathy_judge.scorers.panel import EXPERT_PAIRS, expert_median
 
-FloatArray = NDArray[np.float64]
 RowKind = Literal["model", "expert ceiling", "crowd", "published LLM"]
 REFERENCE_KINDS: tuple[RowKind, ...] = ("expert ceiling", "crowd", "published LLM")
 
@@ -314,19 +313,13 @@ def panels_from_runs(runs: Sequence[Run]) -> dict[str, FrameworkPanel]:
     return panels
 
 
-def _nan_median_rows(values: FloatArray) -> FloatArray:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows give NaN, as intended
-        return np.asarray(np.nanmedian(values, axis=-1), dtype=np.float64)
-
-
 def _with_median(
     statistic: Callable[[FloatArray], FloatArray],
 ) -> Callable[[FloatArray], FloatArray]:
     # Append the median across sub-components as one more column of the same resamples.
     def combined(weights: FloatArray) -> FloatArray:
         per_sub = statistic(weights)
-        return np.column_stack([per_sub, _nan_median_rows(per_sub)])
+        return np.column_stack([per_sub, nanmedian_last(per_sub)])
 
     return combined
 
@@ -336,7 +329,7 @@ def _ceiling_statistic(experts: Mapping[str, FloatArray]) -> Callable[[FloatArra
 
     def statistic(weights: FloatArray) -> FloatArray:
         stacked = np.stack([s(weights) for s in pair_stats], axis=-1)
-        return _nan_median_rows(stacked)
+        return nanmedian_last(stacked)
 
     return statistic
 
@@ -351,7 +344,7 @@ def _ceilings(panel: FrameworkPanel) -> dict[str, Ceiling]:
     for j, sub in enumerate(panel.sub_components):
         values = pairs[j]
         ceilings[sub] = Ceiling(
-            median=float(_nan_median_rows(values[None, :])[0]),
+            median=finite_median(values),
             low=float(np.nanmin(values)) if not np.isnan(values).all() else math.nan,
             high=float(np.nanmax(values)) if not np.isnan(values).all() else math.nan,
             pairs=tuple(float(v) for v in values),
@@ -389,7 +382,7 @@ def _framework_result(
         )
         for j, sub in enumerate(panel.sub_components)
     )
-    median_ceiling = float(_nan_median_rows(np.array([[s.ceiling for s in subs]]))[0])
+    median_ceiling = finite_median([s.ceiling for s in subs])
     median_kappa = float(result.estimate[-1])
     return FrameworkResult(
         framework=panel.framework,

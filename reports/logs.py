@@ -15,11 +15,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from inspect_ai.log import EvalLog, EvalSample, list_eval_logs, read_eval_log
 from numpy.typing import NDArray
 
 from empathy_judge.evals.transcript_tag import (
@@ -27,9 +26,11 @@ from empathy_judge.evals.transcript_tag import (
     find_transcript_item,
     format_transcript_open,
 )
+from empathy_judge.scorers.common import REFERENCE_KEYS, SCORER_NAME, as_float
 
-SCORER_NAME = "empathy_ratings"
-REFERENCE_KEYS = ("expert1", "expert2", "expert3", "expert_median", "crowd")
+if TYPE_CHECKING:
+    from inspect_ai.log import EvalLog, EvalSample
+
 LOG_SUFFIXES = (".eval", ".json")
 
 
@@ -105,10 +106,10 @@ class Run:
                 row: dict[str, Any] = {
                     "item_id": sample.item_id,
                     "sub_component": sub,
-                    "rating": _as_float(sample.ratings.get(sub)),
+                    "rating": as_float(sample.ratings.get(sub)),
                 }
                 for key in REFERENCE_KEYS:
-                    row[key] = _as_float(reference.get(key))
+                    row[key] = as_float(reference.get(key))
                 rows.append(row)
         frame = pd.DataFrame(rows, columns=["item_id", "sub_component", "rating", *REFERENCE_KEYS])
         return frame.astype({k: "float64" for k in ("rating", *REFERENCE_KEYS)})
@@ -127,10 +128,10 @@ class Run:
             Rows in `samples` order; NaN where missing.
         """
         if reference is None:
-            values = [[_as_float(s.ratings.get(c)) for c in sub_components] for s in self.samples]
+            values = [[as_float(s.ratings.get(c)) for c in sub_components] for s in self.samples]
         else:
             values = [
-                [_as_float(s.reference.get(c, {}).get(reference)) for c in sub_components]
+                [as_float(s.reference.get(c, {}).get(reference)) for c in sub_components]
                 for s in self.samples
             ]
         return np.array(values, dtype=np.float64).reshape(len(self.samples), len(sub_components))
@@ -142,7 +143,7 @@ class Run:
         if total == 0:
             return math.nan
         valid = sum(
-            not math.isnan(_as_float(s.ratings.get(sub)))
+            not math.isnan(as_float(s.ratings.get(sub)))
             for s in self.samples
             for sub in self.sub_components
         )
@@ -187,17 +188,6 @@ class RunSet:
         return None
 
 
-def _as_float(value: Any) -> float:
-    if value is None or isinstance(value, bool):
-        return math.nan
-    if isinstance(value, int | float):
-        return float(value)
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return math.nan
-
-
 def strip_file_scheme(location: str) -> str:
     """A log location as a plain path (Inspect sometimes prefixes ``file://``)."""
     return location[len("file://") :] if location.startswith("file://") else location
@@ -215,6 +205,8 @@ def find_log_files(paths: Iterable[str | Path]) -> list[Path]:
     Raises:
         LogError: A path does not exist, or a file is not an Inspect log by its suffix.
     """
+    from inspect_ai.log import list_eval_logs
+
     found: dict[Path, None] = {}
     for raw in paths:
         path = Path(strip_file_scheme(str(raw)))
@@ -305,9 +297,9 @@ def _records(log: EvalLog, location: str) -> list[SampleRecord]:
         parse = metadata.get("parse", {})
         records[sample_id] = SampleRecord(
             item_id=str(metadata.get("item_id", sample_id)),
-            ratings={str(k): _as_float(v) for k, v in value.items()},
+            ratings={str(k): as_float(v) for k, v in value.items()},
             reference={
-                str(sub): {k: _as_float(v) for k, v in dict(ref).items()}
+                str(sub): {k: as_float(v) for k, v in dict(ref).items()}
                 for sub, ref in dict((sample.metadata or {}).get("reference", {})).items()
             },
             answer=str(score.answer or ""),
@@ -372,6 +364,8 @@ def read_run(path: str | Path) -> Run:
     Raises:
         LogError: The file cannot be read or is not a successful rating run.
     """
+    from inspect_ai.log import read_eval_log
+
     location = strip_file_scheme(str(path))
     try:
         log = read_eval_log(location)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
-from empathy_judge.reports.charts import all_charts, write_charts
+from empathy_judge.datasets.commands import data_dir_option
 from empathy_judge.reports.html import render_html
 from empathy_judge.reports.leaderboard import Leaderboard, build_leaderboard
 from empathy_judge.reports.logs import LogError, RunSet, load_runs
@@ -20,6 +20,18 @@ from empathy_judge.reports.tables import (
     leaderboard_markdown,
 )
 from empathy_judge.scorers.bootstrap import DEFAULT_RESAMPLES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: The ``--resamples`` option of the commands that write a report.
+resamples_option = click.option(
+    "--resamples",
+    default=DEFAULT_RESAMPLES,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Bootstrap resamples per interval.",
+)
 
 
 @dataclass(frozen=True)
@@ -69,6 +81,9 @@ def write_report(
     Returns:
         The files written and the leaderboard.
     """
+    # matplotlib is imported only when a report is written, not at every CLI start-up.
+    from empathy_judge.reports.charts import all_charts, write_charts
+
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     board = build_leaderboard(runs, ratings, n_resamples=n_resamples, seed=seed)
@@ -88,16 +103,8 @@ def write_report(
 @click.command("report")
 @click.argument("logs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Output folder.")
-@click.option(
-    "--data-dir", default=None, help="The authors' release (default: EMPATHY_JUDGE_DATA)."
-)
-@click.option(
-    "--resamples",
-    default=DEFAULT_RESAMPLES,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Bootstrap resamples per interval.",
-)
+@data_dir_option
+@resamples_option
 @click.option("--seed", default=0, show_default=True, help="Bootstrap seed.")
 @click.option(
     "--all-runs",

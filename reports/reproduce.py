@@ -24,11 +24,11 @@ from empathy_judge.scorers.bootstrap import (
     resample_counts,
 )
 from empathy_judge.scorers.classification import threshold_f1, weighted_f1
+from empathy_judge.scorers.common import EXPERTS
 from empathy_judge.scorers.kappa import paper_weighted_kappa, weighted_kappa_n
 from empathy_judge.scorers.panel import (
     CONSENSUS,
     EXPERT_PAIRS,
-    EXPERTS,
     FrameworkCube,
     expert_swap,
     framework_cube,

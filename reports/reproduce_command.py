@@ -6,14 +6,12 @@ from pathlib import Path
 
 import click
 
+from empathy_judge.datasets.commands import data_dir_option
+from empathy_judge.scorers.bootstrap import DEFAULT_RESAMPLES
+
 
 @click.command("reproduce")
-@click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="The authors' release folder (default: EMPATHY_JUDGE_DATA, the cache, or a download).",
-)
+@data_dir_option
 @click.option(
     "--out",
     "out_dir",
@@ -26,11 +24,11 @@ import click
 @click.option(
     "--resamples",
     type=click.IntRange(min=1),
-    default=2000,
+    default=DEFAULT_RESAMPLES,
     show_default=True,
     help="Bootstrap resamples for the confidence intervals.",
 )
-def reproduce(data_dir: Path | None, out_dir: Path, seed: int, resamples: int) -> None:
+def reproduce(data_dir: str | None, out_dir: Path, seed: int, resamples: int) -> None:
     """Write the study's κw and α tables and a summary from the release's annotation files."""
     from empathy_judge.datasets.release import load_ratings
     from empathy_judge.reports.reproduce import reproduce as run

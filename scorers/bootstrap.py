@@ -15,7 +15,7 @@ from statistics import NormalDist
 from typing import Literal
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
 from empathy_judge.scorers.alpha import (
     Level,
@@ -23,9 +23,9 @@ from empathy_judge.scorers.alpha import (
     reliability_matrix,
     unit_coincidences,
 )
+from empathy_judge.scorers.common import FloatArray
 from empathy_judge.scorers.kappa import kappa_from_moment_arrays
 
-FloatArray = NDArray[np.float64]
 IntervalMethod = Literal["percentile", "bca"]
 #: A statistic of weighted items: (R × n) item weights -> (R × S) values for S series.
 WeightedStatistic = Callable[[FloatArray], FloatArray]

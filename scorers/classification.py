@@ -11,11 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
+from empathy_judge.scorers.common import FloatArray
 from empathy_judge.scorers.pairs import paired_ratings
-
-FloatArray = NDArray[np.float64]
 
 
 def round_half_up(values: ArrayLike) -> FloatArray:

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from statistics import NormalDist
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
+from empathy_judge.scorers.common import FloatArray
 from empathy_judge.scorers.pairs import paired_ratings
-
-FloatArray = NDArray[np.float64]
 
 
 @dataclass(frozen=True)

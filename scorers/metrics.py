@@ -11,22 +11,15 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Any
 
 import numpy as np
 from inspect_ai.scorer import Metric, SampleScore, metric
 
-from empathy_judge.scorers.alpha import krippendorff_alpha
+from empathy_judge.scorers.alpha import framework_mean, krippendorff_alpha
+from empathy_judge.scorers.common import EXPERTS, REFERENCE_KEYS, as_float, finite_median
 from empathy_judge.scorers.kappa import paper_weighted_kappa, weighted_kappa
-from empathy_judge.scorers.panel import EXPERTS
 
 CEILING_TOLERANCE = 1e-9
-
-
-def _float(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return math.nan
-    return float(value)
 
 
 @dataclass(frozen=True)
@@ -63,7 +56,7 @@ def gather_run_ratings(scores: Sequence[SampleScore]) -> RunRatings:
     model = {
         sub: np.array(
             [
-                _float(s.score.value.get(sub)) if isinstance(s.score.value, dict) else math.nan
+                as_float(s.score.value.get(sub)) if isinstance(s.score.value, dict) else math.nan
                 for s in scores
             ]
         )
@@ -72,8 +65,8 @@ def gather_run_ratings(scores: Sequence[SampleScore]) -> RunRatings:
     refs = [(s.sample_metadata or {}).get("reference", {}) for s in scores]
     reference = {
         sub: {
-            name: np.array([_float(r.get(sub, {}).get(name)) for r in refs])
-            for name in (*EXPERTS, "expert_median", "crowd")
+            name: np.array([as_float(r.get(sub, {}).get(name)) for r in refs])
+            for name in REFERENCE_KEYS
         }
         for sub in subs
     }
@@ -84,7 +77,7 @@ def gather_run_ratings(scores: Sequence[SampleScore]) -> RunRatings:
         if len(widths) == 1 and (width := widths.pop()) >= 2:
             epochs = {
                 sub: np.array(
-                    [[_float(v) for v in e[sub]] for e in per_sample if isinstance(e, dict)]
+                    [[as_float(v) for v in e[sub]] for e in per_sample if isinstance(e, dict)]
                 ).reshape(len(per_sample), width)
                 for sub in subs
             }
@@ -93,9 +86,9 @@ def gather_run_ratings(scores: Sequence[SampleScore]) -> RunRatings:
 
 def expert_ceiling(reference: Mapping[str, np.ndarray]) -> float:
     """Median of the three pairwise expert κw on the given items."""
-    pairs = [weighted_kappa(reference[a], reference[b]) for a, b in combinations(EXPERTS, 2)]
-    finite = [p for p in pairs if not math.isnan(p)]
-    return float(np.median(finite)) if finite else math.nan
+    return finite_median(
+        [weighted_kappa(reference[a], reference[b]) for a, b in combinations(EXPERTS, 2)]
+    )
 
 
 def agreement_summary(ratings: RunRatings) -> dict[str, float]:
@@ -133,17 +126,14 @@ def agreement_summary(ratings: RunRatings) -> dict[str, float]:
         above_crowd += int(kappa > crowd)
         valid += int(np.count_nonzero(~np.isnan(model)))
         total += model.size
-    finite = [k for k in kappas if not math.isnan(k)]
-    out["median_kappa"] = float(np.median(finite)) if finite else math.nan
+    out["median_kappa"] = finite_median(kappas)
     out["n_at_ceiling"] = float(at_ceiling)
     out["n_above_crowd"] = float(above_crowd)
     out["parse_rate"] = valid / total if total else math.nan
     if ratings.epoch_ratings:
-        alphas = [
-            krippendorff_alpha(matrix.T, "interval") for matrix in ratings.epoch_ratings.values()
-        ]
-        finite_alphas = [a for a in alphas if not math.isnan(a)]
-        out["self_consistency"] = float(np.mean(finite_alphas)) if finite_alphas else math.nan
+        out["self_consistency"] = framework_mean(
+            [krippendorff_alpha(matrix.T, "interval") for matrix in ratings.epoch_ratings.values()]
+        )
     return out
 
 

@@ -23,13 +23,13 @@ import pandas as pd
 from empathy_judge.datasets.release import RATINGS_COLUMNS
 from empathy_judge.scorers.alpha import Level, krippendorff_alpha
 from empathy_judge.scorers.classification import ThresholdF1, threshold_f1, weighted_f1
+from empathy_judge.scorers.common import EXPERTS
 from empathy_judge.scorers.correlation import Correlation, spearman
 from empathy_judge.scorers.kappa import paper_weighted_kappa, weighted_kappa
 from empathy_judge.scorers.pairs import mean_shift
 
 KappaMode = Literal["paper", "value"]
 
-EXPERTS: tuple[str, str, str] = ("expert1", "expert2", "expert3")
 #: The study's three expert pairs, in its order and orientation.
 EXPERT_PAIRS: tuple[tuple[str, str], ...] = (
     ("expert1", "expert2"),

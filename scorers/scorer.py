@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
 
-import numpy as np
 from inspect_ai.scorer import (
     Score,
     Scorer,
@@ -24,18 +22,9 @@ from inspect_ai.scorer import (
 from inspect_ai.solver import TaskState
 
 from empathy_judge.datasets.rubric import load_framework
+from empathy_judge.scorers.common import SCORER_NAME, as_float, finite_median
 from empathy_judge.scorers.metrics import agreement
 from empathy_judge.scorers.parse import parse_ratings
-
-SCORER_NAME = "empathy_ratings"
-
-
-def _as_float(value: Any) -> float:
-    if isinstance(value, bool) or value is None:
-        return math.nan
-    if isinstance(value, int | float):
-        return float(value)
-    return math.nan
 
 
 @scorer(metrics=[agreement()], name=SCORER_NAME)
@@ -92,16 +81,12 @@ def nan_median() -> ScoreReducer:
                 keys.extend(k for k in s.value if k not in keys)
         per_epoch = {
             key: [
-                _as_float(s.value.get(key)) if isinstance(s.value, dict) else math.nan
+                as_float(s.value.get(key)) if isinstance(s.value, dict) else math.nan
                 for s in scores
             ]
             for key in keys
         }
-        value: dict[str, float] = {}
-        for key, ratings in per_epoch.items():
-            valid = np.asarray(ratings, dtype=float)
-            valid = valid[~np.isnan(valid)]
-            value[key] = float(np.median(valid)) if valid.size else math.nan
+        value = {key: finite_median(ratings) for key, ratings in per_epoch.items()}
         metadata = dict(scores[0].metadata or {})
         metadata["epoch_ratings"] = per_epoch
         metadata["epoch_parse_status"] = [

@@ -39,12 +39,11 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
 
+from empathy_judge.datasets.release import CROWD_RATER_PREFIX
 from empathy_judge.evals.transcript_tag import TRANSCRIPT_OPEN, find_transcript_item
 
 #: Groups of the ratings table an annotator may be replayed from.
 REPLAY_GROUPS: tuple[str, ...] = ("expert", "crowd", "llm")
-#: Individual Lend an Ear crowd raters are in group "crowd" with this prefix.
-CROWD_RATER_PREFIX = "crowd-rater:"
 
 # (framework, item_id) -> {sub_component: rating}
 Answers = dict[tuple[str, str], dict[str, float]]
