@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal, cast
 
+from empathy_judge.datasets.errors import EmpathyJudgeError
+
 Speaker = Literal["Seeker", "Supporter"]
 
 #: The two speaker roles, in the order a conversation starts.
@@ -88,7 +90,7 @@ def normalize_speaker(value: str) -> Speaker | None:
     return None
 
 
-class TranscriptError(ValueError):
+class TranscriptError(EmpathyJudgeError, ValueError):
     """A transcript does not start with a "Seeker:" or "Supporter:" line."""
 
 

@@ -20,6 +20,7 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from empathy_judge.datasets.checksums import OPTIONAL_FILES, RELEASE_CHECKSUMS, base_url
+from empathy_judge.datasets.errors import EmpathyJudgeError
 
 _CHUNK = 64 * 1024
 
@@ -30,7 +31,7 @@ OFFLINE_HINT = (
 )
 
 
-class ReleaseDownloadError(RuntimeError):
+class ReleaseDownloadError(EmpathyJudgeError, RuntimeError):
     """The release could not be downloaded or verified; nothing was written to the cache."""
 
 
@@ -145,7 +146,9 @@ def _download_all(
         disable=not progress,
     ) as bar:
         task = bar.add_task("", total=len(checksums))
-        for rel, expected in sorted(checksums.items()):
+        # Required files first: when the network is down, the error then names a file the
+        # release cannot do without, not an optional one.
+        for rel, expected in sorted(checksums.items(), key=lambda kv: (kv[0] in optional, kv[0])):
             bar.update(task, description=rel)
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)

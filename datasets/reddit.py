@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from empathy_judge.datasets.conversation import Conversation, Turn, supporter_word_count
+from empathy_judge.datasets.errors import EmpathyJudgeError
 from empathy_judge.datasets.release import RATINGS_COLUMNS
 
 #: File name -> sub-component (the release's column name).
@@ -54,7 +55,7 @@ _COLUMNS = ("sp_id", "rp_id", "seeker_post", "response_post", "level")
 ConflictPolicy = Literal["drop", "first", "error"]
 
 
-class RedditConflictError(ValueError):
+class RedditConflictError(EmpathyJudgeError, ValueError):
     """Duplicated pairs carry conflicting labels and the policy is "error"."""
 
 

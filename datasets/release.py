@@ -71,6 +71,7 @@ from empathy_judge.datasets.conversation import (
     parse_transcript,
     supporter_word_count,
 )
+from empathy_judge.datasets.errors import EmpathyJudgeError
 from empathy_judge.datasets.rubric import FRAMEWORK_IDS, Framework, load_framework
 
 #: Environment variable naming a local copy of the release.
@@ -118,11 +119,11 @@ LAE_CONVERSATIONS_FILE = "original_data/sample_lend_an_ear_conversations.csv"
 CROWD_RATER_PREFIX = "crowd-rater:"
 
 
-class ReleaseNotFoundError(FileNotFoundError):
+class ReleaseNotFoundError(EmpathyJudgeError, FileNotFoundError):
     """No usable copy of the release was found (and none could be downloaded)."""
 
 
-class ReleaseFormatError(ValueError):
+class ReleaseFormatError(EmpathyJudgeError, ValueError):
     """A release file cannot be parsed; the message names file, row and column."""
 
 
@@ -130,7 +131,7 @@ class ReleaseWarning(UserWarning):
     """Something odd but loadable in the release (duplicated ids, unexpected item counts)."""
 
 
-class ConversationsUnavailableError(LookupError):
+class ConversationsUnavailableError(EmpathyJudgeError, LookupError):
     """The release has no conversation text for this framework (Perceived Empathy)."""
 
 

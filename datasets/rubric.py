@@ -15,6 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, cast
 
+from empathy_judge.datasets.errors import EmpathyJudgeError
+
 Polarity = Literal["positive", "negative"]
 LevelOfMeasurement = Literal["nominal", "ordinal", "interval", "ratio"]
 
@@ -49,7 +51,7 @@ _SUB_COMPONENT_FIELDS = frozenset(
 )
 
 
-class RubricError(ValueError):
+class RubricError(EmpathyJudgeError, ValueError):
     """A rubric file is malformed; the message names the file and the field."""
 
 

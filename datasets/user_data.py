@@ -63,6 +63,7 @@ from empathy_judge.datasets.conversation import (
     parse_transcript,
     supporter_word_count,
 )
+from empathy_judge.datasets.errors import EmpathyJudgeError
 from empathy_judge.datasets.release import RATINGS_COLUMNS
 from empathy_judge.datasets.rubric import Framework, load_framework
 
@@ -98,7 +99,7 @@ class Problem:
         return f"{', '.join(where)}: {self.message}"
 
 
-class DataValidationError(ValueError):
+class DataValidationError(EmpathyJudgeError, ValueError):
     """A user's file was rejected; :attr:`problems` lists every problem found."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:

@@ -17,6 +17,7 @@ from inspect_ai.util import JSONSchema
 
 from empathy_judge.datasets import user_data
 from empathy_judge.datasets.conversation import Conversation
+from empathy_judge.datasets.errors import EmpathyJudgeError
 from empathy_judge.datasets.release import load_conversations, load_ratings
 from empathy_judge.datasets.rubric import Framework, SubComponent, load_framework
 from empathy_judge.evals.prompts import (
@@ -36,7 +37,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_SHOTS = 3
 
 
-class TaskConfigError(ValueError):
+class TaskConfigError(EmpathyJudgeError, ValueError):
     """A task parameter is invalid or the data it needs is unavailable."""
 
 

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
+from empathy_judge.datasets.errors import EmpathyJudgeError
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class _Main(click.Group):
+    """Shows a user-fixable error (bad data, no release, offline) as a message, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except EmpathyJudgeError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="empathy-judge")
 def main() -> None:
     """Evaluate LLM judges of empathic communication against expert agreement."""

@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from empathy_judge.datasets.errors import EmpathyJudgeError
 from empathy_judge.reports.logs import LogError, Run, RunSet, load_runs
 from empathy_judge.scorers.bootstrap import (
     DEFAULT_RESAMPLES,
@@ -37,7 +38,7 @@ Verdict = Literal["regressed", "improved", "unchanged"]
 OutputFormat = Literal["text", "md", "json"]
 
 
-class CompareError(ValueError):
+class CompareError(EmpathyJudgeError, ValueError):
     """The two sides cannot be compared (usage or data error: exit code 2)."""
 
 

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from empathy_judge.datasets.errors import EmpathyJudgeError
 from empathy_judge.evals.transcript_tag import (
     TRANSCRIPT_CLOSE,
     find_transcript_item,
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 LOG_SUFFIXES = (".eval", ".json")
 
 
-class LogError(ValueError):
+class LogError(EmpathyJudgeError, ValueError):
     """A log cannot be found, read or understood as a rating run."""
 
 
