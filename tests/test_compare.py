@@ -23,11 +23,6 @@ EXPERT1 = "replay/expert1"
 GEMINI = "replay/gemini-2.5-pro"
 
 
-@pytest.fixture(scope="session")
-def logs_dir(replay_logs_dir: Path) -> Path:
-    return replay_logs_dir
-
-
 def _invoke(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(compare, list(args))
     return result.exit_code, result.output
@@ -47,8 +42,8 @@ def test_verdict_with_default_tolerance(low: float, high: float, expected: str) 
     assert verdict_of(low, high, 0.05) == expected
 
 
-def test_degraded_candidate_regresses(logs_dir: Path) -> None:
-    code, output = _invoke(f"{logs_dir}:{GEMINI}", f"{logs_dir}:{DEGRADED}")
+def test_degraded_candidate_regresses(replay_logs_dir: Path) -> None:
+    code, output = _invoke(f"{replay_logs_dir}:{GEMINI}", f"{replay_logs_dir}:{DEGRADED}")
     assert code == 1, output
     assert "REGRESSED" in output
     # Shuffling ratings across items destroys agreement where Gemini had plenty.
@@ -56,8 +51,10 @@ def test_degraded_candidate_regresses(logs_dir: Path) -> None:
         assert name in output
 
 
-def test_same_model_is_unchanged(logs_dir: Path) -> None:
-    code, output = _invoke(f"{logs_dir}:{GEMINI}", f"{logs_dir}:{GEMINI}", "--format", "json")
+def test_same_model_is_unchanged(replay_logs_dir: Path) -> None:
+    code, output = _invoke(
+        f"{replay_logs_dir}:{GEMINI}", f"{replay_logs_dir}:{GEMINI}", "--format", "json"
+    )
     assert code == 0, output
     data = json.loads(output)
     assert data["regressed"] == []
@@ -66,8 +63,8 @@ def test_same_model_is_unchanged(logs_dir: Path) -> None:
     assert {d["delta"] for d in data["sub_components"]} == {0.0}
 
 
-def test_single_log_files_and_markdown(logs_dir: Path) -> None:
-    runs = load_runs([logs_dir])
+def test_single_log_files_and_markdown(replay_logs_dir: Path) -> None:
+    runs = load_runs([replay_logs_dir])
     base = runs.get(GEMINI, "epitome")
     cand = runs.get(DEGRADED, "epitome")
     assert base is not None and cand is not None
@@ -76,9 +73,11 @@ def test_single_log_files_and_markdown(logs_dir: Path) -> None:
     assert "| epitome | level_explorations |" in output and "**regressed**" in output
 
 
-def test_delta_matches_sklearn_oracle(logs_dir: Path) -> None:
-    comparison = compare_paths(f"{logs_dir}:{GEMINI}", f"{logs_dir}:{EXPERT1}", n_resamples=200)
-    runs = load_runs([logs_dir])
+def test_delta_matches_sklearn_oracle(replay_logs_dir: Path) -> None:
+    comparison = compare_paths(
+        f"{replay_logs_dir}:{GEMINI}", f"{replay_logs_dir}:{EXPERT1}", n_resamples=200
+    )
+    runs = load_runs([replay_logs_dir])
     gemini = runs.get(GEMINI, "epitome")
     expert = runs.get(EXPERT1, "epitome")
     assert gemini is not None and expert is not None
@@ -101,8 +100,8 @@ def test_delta_matches_sklearn_oracle(logs_dir: Path) -> None:
     assert np.isfinite(delta.low) and delta.n_items == 50
 
 
-def test_different_frameworks_exit_2(logs_dir: Path) -> None:
-    runs = load_runs([logs_dir])
+def test_different_frameworks_exit_2(replay_logs_dir: Path) -> None:
+    runs = load_runs([replay_logs_dir])
     epitome = runs.get(GEMINI, "epitome")
     lae = runs.get(EXPERT1, "lend_an_ear")
     assert epitome is not None and lae is not None
@@ -134,14 +133,14 @@ def test_no_shared_items_exit_2(tmp_path: Path, release_dir: Path) -> None:
     assert "no shared items" in output
 
 
-def test_unreadable_or_ambiguous_sides_exit_2(logs_dir: Path, tmp_path: Path) -> None:
+def test_unreadable_or_ambiguous_sides_exit_2(replay_logs_dir: Path, tmp_path: Path) -> None:
     broken = tmp_path / "broken.eval"
     broken.write_bytes(b"\x00garbage")
-    code, output = _invoke(str(broken), f"{logs_dir}:{GEMINI}")
+    code, output = _invoke(str(broken), f"{replay_logs_dir}:{GEMINI}")
     assert code == 2 and "broken.eval" in output
-    code, output = _invoke(str(tmp_path / "absent"), f"{logs_dir}:{GEMINI}")
+    code, output = _invoke(str(tmp_path / "absent"), f"{replay_logs_dir}:{GEMINI}")
     assert code == 2 and "no such log" in output
-    code, output = _invoke(str(logs_dir), f"{logs_dir}:{GEMINI}")
+    code, output = _invoke(str(replay_logs_dir), f"{replay_logs_dir}:{GEMINI}")
     assert code == 2 and "several models" in output
-    code, output = _invoke(f"{logs_dir}:replay/nobody", f"{logs_dir}:{GEMINI}")
+    code, output = _invoke(f"{replay_logs_dir}:replay/nobody", f"{replay_logs_dir}:{GEMINI}")
     assert code == 2 and "replay/nobody" in output

@@ -33,15 +33,12 @@ GEMINI = "replay/gemini-2.5-pro"
 
 
 @pytest.fixture(scope="session")
-def logs_dir(replay_logs_dir: Path) -> Path:
-    return replay_logs_dir
-
-
-@pytest.fixture(scope="session")
-def report_dir(logs_dir: Path, release_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def report_dir(
+    replay_logs_dir: Path, release_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
     out = tmp_path_factory.mktemp("report") / "out"
     result = CliRunner().invoke(
-        report, [str(logs_dir), "--out", str(out), "--data-dir", str(release_dir)]
+        report, [str(replay_logs_dir), "--out", str(out), "--data-dir", str(release_dir)]
     )
     assert result.exit_code == 0, result.output
     return out
@@ -134,10 +131,12 @@ def test_report_files_and_logs_used(report_dir: Path, results: dict[str, Any]) -
     assert 'src="http' not in html and 'href="http' not in html
 
 
-def test_crowd_inflation_in_distributions(logs_dir: Path, release_dir: Path) -> None:
+def test_crowd_inflation_in_distributions(replay_logs_dir: Path, release_dir: Path) -> None:
     from empathy_judge.datasets.release import load_ratings
 
-    board = build_leaderboard(load_runs([logs_dir]), load_ratings(release_dir), n_resamples=50)
+    board = build_leaderboard(
+        load_runs([replay_logs_dir]), load_ratings(release_dir), n_resamples=50
+    )
     # Published: Perceived Empathy crowd mean 4.99 against the experts' ~3.39.
     crowd = board.distributions["perceived_empathy"]["Crowd"]
     experts = board.distributions["perceived_empathy"]["Experts"]
@@ -145,8 +144,8 @@ def test_crowd_inflation_in_distributions(logs_dir: Path, release_dir: Path) -> 
     assert float(experts.mean()) == pytest.approx(3.39, abs=0.02)
 
 
-def test_transcript_recovered_from_log(logs_dir: Path) -> None:
-    runs = load_runs([logs_dir])
+def test_transcript_recovered_from_log(replay_logs_dir: Path) -> None:
+    runs = load_runs([replay_logs_dir])
     run = runs.get(GEMINI, "epitome")
     assert run is not None
     sample = next(s for s in run.samples if s.item_id == "97keuy")
@@ -216,8 +215,8 @@ def test_largest_disagreement_and_parse_failure_first() -> None:
     assert run.parse_rate == pytest.approx(2 / 3)
 
 
-def test_html_escapes_everything_from_data(logs_dir: Path) -> None:
-    runs = load_runs([logs_dir])
+def test_html_escapes_everything_from_data(replay_logs_dir: Path) -> None:
+    runs = load_runs([replay_logs_dir])
     hostile = "Seeker: <script>document.title='PWNED'</script>\nSupporter: <b>bold</b> & co"
     gemini = runs.get(GEMINI, "epitome")
     assert gemini is not None
@@ -264,10 +263,10 @@ def test_unreadable_and_missing_logs(tmp_path: Path) -> None:
     assert "no usable rating run" in result.output
 
 
-def test_json_logs_read_like_eval_logs(logs_dir: Path, tmp_path: Path) -> None:
+def test_json_logs_read_like_eval_logs(replay_logs_dir: Path, tmp_path: Path) -> None:
     from inspect_ai.log import read_eval_log, write_eval_log
 
-    run = load_runs([logs_dir]).get(GEMINI, "epitome")
+    run = load_runs([replay_logs_dir]).get(GEMINI, "epitome")
     assert run is not None
     copy = tmp_path / "copy.json"
     write_eval_log(read_eval_log(run.location), str(copy))
