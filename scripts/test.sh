@@ -4,6 +4,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python -m pip install -q --upgrade pip
 python -m pip install -q -e ".[dev,local]"
+# Headless Chromium (Debian's package) for the HTML report's browser test, when missing.
+if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  ($sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium) \
+    || echo "warning: could not install chromium; the browser test will fail" >&2
+fi
 ruff check .
 ruff format --check .
 mypy

@@ -19,7 +19,14 @@ def _release_dir() -> Path | None:
         return Path(env)
     if SHARED_RELEASE.is_dir():
         return SHARED_RELEASE
-    return None
+    # No local copy: the user cache, or a verified download, as for any user.
+    from empathy_judge.datasets.errors import EmpathyJudgeError
+    from empathy_judge.datasets.release import resolve_data_dir
+
+    try:
+        return resolve_data_dir()
+    except EmpathyJudgeError:
+        return None
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +36,10 @@ def release_dir() -> Path:
     if found is None or not found.is_dir():
         if os.environ.get("CI"):
             pytest.fail("CI must run the release tests: set EMPATHY_JUDGE_DATA to the release copy")
-        pytest.skip("no copy of the release: set EMPATHY_JUDGE_DATA to a local copy")
+        pytest.skip(
+            "no copy of the release reachable (none local, download failed): "
+            "set EMPATHY_JUDGE_DATA to a local copy"
+        )
     # Providers and tasks resolve the release on their own (e.g. `replay/...` models); point
     # them at the same copy so that nothing in a test run reaches for the network.
     os.environ["EMPATHY_JUDGE_DATA"] = str(found)
