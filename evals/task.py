@@ -199,7 +199,7 @@ def build_task(
                 "reference": {
                     s.column: reference.get(c.item_id, {}).get(s.column, {}) for s in subs
                 },
-                **dict(c.metadata),
+                "supporter_word_count": c.metadata.get("supporter_word_count"),
             },
         )
         for c in items

@@ -103,6 +103,7 @@ def test_samples_carry_references_and_stable_ids(gemini_logs: dict[str, EvalLog]
     sample = by_id["97keuy"]  # expert1 rated it 0, 0, 0 (read from expert1_ratings.csv)
     ref = sample.metadata["reference"]["level_emotional_reactions"]
     assert ref["expert1"] == 0.0
+    assert sample.metadata["supporter_word_count"] == 5  # "So sorry for your loss"
     assert "<transcript" in str(sample.input) and "So sorry for your loss" in str(sample.input)
     score = sample.scores["empathy_ratings"]  # type: ignore[index]
     assert set(score.value) == set(PUBLISHED_EPITOME_GEMINI)  # type: ignore[arg-type]
