@@ -30,7 +30,7 @@ import pandas as pd
 from empathy_judge.datasets.release import load_ratings
 from empathy_judge.datasets.rubric import FRAMEWORK_IDS
 from empathy_judge.reports.logs import Run, RunSet, SampleRecord, load_runs
-from empathy_judge.reports.report_command import write_report
+from empathy_judge.reports.report_files import write_report
 from empathy_judge.scorers.common import EXPERTS
 from empathy_judge.scorers.panel import expert_median
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from empathy_judge.reports.benchmark_command import benchmark
+from empathy_judge.reports.cli.benchmark import benchmark
 
 pytestmark = pytest.mark.release
 

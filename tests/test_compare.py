@@ -12,7 +12,7 @@ from inspect_ai import eval as inspect_eval
 from sklearn.metrics import cohen_kappa_score
 
 from empathy_judge.reports.compare import compare_paths, verdict_of
-from empathy_judge.reports.compare_command import compare
+from empathy_judge.reports.cli.compare import compare
 from empathy_judge.reports.logs import load_runs
 
 pytestmark = pytest.mark.release

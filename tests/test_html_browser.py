@@ -12,7 +12,7 @@ from inspect_ai.log import read_eval_log, write_eval_log
 
 from empathy_judge.datasets.release import load_ratings
 from empathy_judge.reports.logs import load_runs
-from empathy_judge.reports.report_command import write_report
+from empathy_judge.reports.report_files import write_report
 
 pytestmark = [pytest.mark.release, pytest.mark.browser]
 

@@ -22,7 +22,7 @@ from empathy_judge.reports.logs import (
     load_runs,
     select_latest,
 )
-from empathy_judge.reports.report_command import report
+from empathy_judge.reports.cli.report import report
 
 pytestmark = pytest.mark.release
 

@@ -8,17 +8,11 @@ from typing import TYPE_CHECKING, cast
 
 import click
 
+from empathy_judge.reports.cli.options import data_dir_option
+
 if TYPE_CHECKING:
     import pandas as pd
     from rich.table import Table
-
-#: The ``--data-dir`` option of every command that reads the release.
-data_dir_option = click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False),
-    default=None,
-    help="The authors' release folder (default: $EMPATHY_JUDGE_DATA, the cache, or a download).",
-)
 
 
 @click.group()

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from empathy_judge.datasets.commands import data_dir_option
-from empathy_judge.scorers.bootstrap import DEFAULT_RESAMPLES
+from empathy_judge.reports.cli.options import data_dir_option, resamples_option, seed_option
 
 
 @click.command("reproduce")
@@ -20,14 +19,8 @@ from empathy_judge.scorers.bootstrap import DEFAULT_RESAMPLES
     show_default=True,
     help="Folder for kappa.csv, alpha.csv and summary.md.",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Bootstrap seed.")
-@click.option(
-    "--resamples",
-    type=click.IntRange(min=1),
-    default=DEFAULT_RESAMPLES,
-    show_default=True,
-    help="Bootstrap resamples for the confidence intervals.",
-)
+@seed_option
+@resamples_option("Bootstrap resamples for the confidence intervals.")
 def reproduce(data_dir: str | None, out_dir: Path, seed: int, resamples: int) -> None:
     """Write the study's κw and α tables and a summary from the release's annotation files."""
     from empathy_judge.datasets.release import load_ratings

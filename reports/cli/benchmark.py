@@ -1,9 +1,7 @@
 """`empathy-judge benchmark`: run every framework task for every model, then write the report.
 
-The runs go through Inspect's `eval_set`, so a re-run with the same log folder resumes and
-reuses the logs already finished, and Inspect's own progress display shows. Frameworks whose
-conversations are unavailable (Perceived Empathy without the texts the authors share on
-request) are skipped with a message; their published reference rows still appear in the report.
+The runs go through Inspect's `eval_set` (see :mod:`empathy_judge.reports.benchmark`), so a
+re-run with the same log folder resumes from the logs already finished.
 """
 
 from __future__ import annotations
@@ -11,75 +9,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import Any, Literal, cast
 
 import click
 
-from empathy_judge.datasets.commands import data_dir_option
-from empathy_judge.datasets.rubric import FRAMEWORK_IDS, load_framework
-from empathy_judge.reports.logs import load_runs
-from empathy_judge.reports.report_command import release_ratings, resamples_option, write_report
+from empathy_judge.reports.cli.options import data_dir_option, resamples_option
 
-if TYPE_CHECKING:
-    from inspect_ai import Task
-
-DEFAULT_LOG_DIR = Path("logs") / "benchmark"
 Display = Literal["full", "conversation", "rich", "plain", "log", "none"]
-
-
-def framework_ids(requested: Sequence[str]) -> list[str]:
-    """Framework ids from ids or task names (all four when none is given).
-
-    Raises:
-        click.BadParameter: An unknown framework.
-    """
-    if not requested:
-        return list(FRAMEWORK_IDS)
-    ids: list[str] = []
-    for name in requested:
-        try:
-            ids.append(load_framework(name).id)
-        except KeyError as error:
-            raise click.BadParameter(str(error), param_hint="--framework") from error
-    return list(dict.fromkeys(ids))
-
-
-def build_tasks(
-    frameworks: Sequence[str],
-    *,
-    data_dir: str | None = None,
-    conversations: str | None = None,
-    echo: Any = click.echo,
-) -> list[Task]:
-    """The framework tasks that can run; the others are reported through `echo` and skipped.
-
-    Args:
-        frameworks: Framework ids.
-        data_dir: The authors' release.
-        conversations: Perceived Empathy texts from the authors, if the user has them.
-        echo: Where to write skip messages.
-
-    Returns:
-        One task per framework that has its conversations.
-    """
-    from empathy_judge.evals.task import TaskConfigError
-    from empathy_judge.evals.tasks import TASKS
-
-    tasks: list[Task] = []
-    for framework in frameworks:
-        args: dict[str, Any] = {"data_dir": data_dir}
-        if framework == "perceived_empathy" and conversations:
-            args["conversations"] = conversations
-        try:
-            tasks.append(TASKS[framework](**args))
-        except TaskConfigError as error:
-            echo(
-                f"skipping {load_framework(framework).title}: {error} "
-                "(benchmark: --conversations PATH; its published reference rows still "
-                "appear in the report)",
-                err=True,
-            )
-    return tasks
+#: Where the logs go by default.
+DEFAULT_LOG_DIR = Path("logs") / "benchmark"
 
 
 def _model_args(pairs: Sequence[str]) -> dict[str, Any]:
@@ -121,7 +59,7 @@ def _model_args(pairs: Sequence[str]) -> dict[str, Any]:
     help="Perceived Empathy conversation texts obtained from the authors.",
 )
 @click.option("-M", "model_arg", multiple=True, help="Model argument KEY=VALUE for every model.")
-@resamples_option
+@resamples_option()
 @click.option(
     "--display",
     type=click.Choice(["full", "conversation", "rich", "plain", "log", "none"]),
@@ -142,6 +80,10 @@ def benchmark(
 ) -> None:
     """Run the framework tasks for every model with Inspect's eval_set, then write the report."""
     from inspect_ai import eval_set
+
+    from empathy_judge.reports.benchmark import build_tasks, framework_ids
+    from empathy_judge.reports.logs import load_runs
+    from empathy_judge.reports.report_files import release_ratings, write_report
 
     tasks = build_tasks(framework_ids(frameworks), data_dir=data_dir, conversations=conversations)
     if not tasks:

@@ -1,18 +1,16 @@
-"""`empathy-judge report LOGS... --out DIR`: the comparative report over Inspect logs."""
+"""Write the comparative report (HTML, Markdown, CSV, JSON, charts) for a set of runs."""
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from empathy_judge.datasets.commands import data_dir_option
 from empathy_judge.reports.html import render_html
 from empathy_judge.reports.leaderboard import Leaderboard, build_leaderboard
-from empathy_judge.reports.logs import LogError, RunSet, load_runs
+from empathy_judge.reports.logs import RunSet
 from empathy_judge.reports.tables import (
     dumps_json,
     leaderboard_frame,
@@ -23,15 +21,6 @@ from empathy_judge.scorers.bootstrap import DEFAULT_RESAMPLES
 
 if TYPE_CHECKING:
     import pandas as pd
-
-#: The ``--resamples`` option of the commands that write a report.
-resamples_option = click.option(
-    "--resamples",
-    default=DEFAULT_RESAMPLES,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Bootstrap resamples per interval.",
-)
 
 
 @dataclass(frozen=True)
@@ -81,7 +70,7 @@ def write_report(
     Returns:
         The files written and the leaderboard.
     """
-    # matplotlib is imported only when a report is written, not at every CLI start-up.
+    # matplotlib is imported only when a report is written.
     from empathy_judge.reports.charts import all_charts, write_charts
 
     folder = Path(out)
@@ -98,40 +87,3 @@ def write_report(
     index = folder / "index.html"
     index.write_text(render_html(board, charts), encoding="utf-8")
     return ReportFiles(index, markdown, csv, results, tuple(chart_paths), board)
-
-
-@click.command("report")
-@click.argument("logs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Output folder.")
-@data_dir_option
-@resamples_option
-@click.option("--seed", default=0, show_default=True, help="Bootstrap seed.")
-@click.option(
-    "--all-runs",
-    is_flag=True,
-    help="Keep every run, not only the latest per model × framework (labelled by time).",
-)
-def report(
-    logs: tuple[Path, ...],
-    out: Path,
-    data_dir: str | None,
-    resamples: int,
-    seed: int,
-    all_runs: bool,
-) -> None:
-    """Leaderboard, charts and HTML report from Inspect logs (files or folders).
-
-    The latest run per model × framework is used; the report lists the logs it used.
-    """
-    try:
-        runs = load_runs(logs, latest_only=not all_runs)
-    except LogError as error:
-        raise click.UsageError(str(error)) from error
-    for skipped in runs.skipped:
-        click.echo(f"not used: {skipped.location}: {skipped.reason}", err=True)
-    if not runs.runs:
-        click.echo("error: no usable rating run among the logs given", err=True)
-        sys.exit(2)
-    files = write_report(runs, out, release_ratings(data_dir), n_resamples=resamples, seed=seed)
-    click.echo(files.markdown.read_text(encoding="utf-8"))
-    click.echo(f"report written to {files.index_html}")

@@ -7,18 +7,19 @@ Exit codes: 0 nothing regressed, 1 at least one sub-component regressed, 2 usage
 from __future__ import annotations
 
 import sys
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import click
 
-from empathy_judge.reports.compare import (
-    DEFAULT_TOLERANCE,
-    CompareError,
-    OutputFormat,
-    compare_paths,
-    format_comparison,
+from empathy_judge.reports.cli.options import (
+    ImportedDefault,
+    format_option,
+    resamples_option,
+    seed_option,
 )
-from empathy_judge.scorers.bootstrap import DEFAULT_RESAMPLES
+
+if TYPE_CHECKING:
+    from empathy_judge.reports.compare import OutputFormat
 
 # click already exits with 2 on a usage error; data errors use the same code.
 USAGE_ERROR = 2
@@ -30,28 +31,16 @@ USAGE_ERROR = 2
 @click.option(
     "--tolerance",
     "-t",
-    default=DEFAULT_TOLERANCE,
+    cls=ImportedDefault,
+    default_from="empathy_judge.reports.compare:DEFAULT_TOLERANCE",
     show_default=True,
     type=click.FloatRange(min=0.0),
     help="T: a sub-component regressed when the whole Δκw interval lies below −T "
     "(improved when above +T).",
 )
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["text", "md", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
-@click.option(
-    "--resamples",
-    default=DEFAULT_RESAMPLES,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Paired-bootstrap resamples.",
-)
-@click.option("--seed", default=0, show_default=True, help="Bootstrap seed.")
+@format_option(["text", "md", "json"], "text")
+@resamples_option("Paired-bootstrap resamples.")
+@seed_option
 def compare(
     baseline: str, candidate: str, tolerance: float, output: str, resamples: int, seed: int
 ) -> None:
@@ -61,6 +50,8 @@ def compare(
     model's runs within a folder; the latest run per framework). Exit code 0 when nothing
     regressed, 1 when a sub-component regressed, 2 for usage or data errors.
     """
+    from empathy_judge.reports.compare import CompareError, compare_paths, format_comparison
+
     try:
         comparison = compare_paths(
             baseline, candidate, tolerance=tolerance, n_resamples=resamples, seed=seed
@@ -68,5 +59,5 @@ def compare(
     except CompareError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(USAGE_ERROR)
-    click.echo(format_comparison(comparison, cast(OutputFormat, output)))
+    click.echo(format_comparison(comparison, cast("OutputFormat", output)))
     sys.exit(comparison.exit_code)

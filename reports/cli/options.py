@@ -1,0 +1,97 @@
+"""Options shared by several commands, and an option whose default lives in a heavy module.
+
+Command modules import only click and this module when the command line starts; the default of
+``--resamples`` is a constant of the statistics engine (which needs numpy), so it is read through
+:class:`ImportedDefault` only when a command runs or its own ``--help`` is shown.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Where the bootstrap's default number of resamples is defined.
+RESAMPLES_DEFAULT_FROM = "empathy_judge.scorers.bootstrap:DEFAULT_RESAMPLES"
+
+
+def imported_constant(reference: str) -> Any:
+    """The value of ``module:NAME``, importing the module.
+
+    Args:
+        reference: ``package.module:NAME``.
+
+    Returns:
+        The module attribute.
+    """
+    module, _, name = reference.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+class ImportedDefault(click.Option):
+    """An option whose default is a constant of another module, imported only when needed.
+
+    Pass ``default_from="package.module:NAME"`` instead of ``default``; the module is imported
+    when the command runs or when its help shows the default, never when the command line
+    merely starts.
+    """
+
+    def __init__(self, *args: Any, default_from: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.default_from = default_from
+
+    def get_default(self, ctx: click.Context, call: bool = True) -> Any:
+        """The imported constant (``call`` is irrelevant: it is never a callable)."""
+        return imported_constant(self.default_from)
+
+
+#: ``--data-dir``: every command that reads the authors' release.
+data_dir_option = click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="The authors' release folder (default: $EMPATHY_JUDGE_DATA, the cache, or a download).",
+)
+
+#: ``--seed``: the bootstrap seed.
+seed_option = click.option("--seed", type=int, default=0, show_default=True, help="Bootstrap seed.")
+
+
+def resamples_option(help: str = "Bootstrap resamples per interval.") -> Callable[[F], F]:
+    """``--resamples``, defaulting to the statistics engine's number of bootstrap resamples.
+
+    Args:
+        help: The option's help text.
+    """
+    return click.option(
+        "--resamples",
+        cls=ImportedDefault,
+        default_from=RESAMPLES_DEFAULT_FROM,
+        show_default=True,
+        type=click.IntRange(min=1),
+        help=help,
+    )
+
+
+def format_option(
+    choices: Sequence[str], default: str, help: str = "Output format."
+) -> Callable[[F], F]:
+    """``--format``: one of ``choices``, stored in the parameter ``output``.
+
+    Args:
+        choices: The formats the command writes.
+        default: The format when none is given.
+        help: The option's help text.
+    """
+    return click.option(
+        "--format",
+        "output",
+        type=click.Choice(list(choices)),
+        default=default,
+        show_default=True,
+        help=help,
+    )

@@ -1,0 +1,50 @@
+"""`empathy-judge report LOGS... --out DIR`: the comparative report over Inspect logs."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from empathy_judge.reports.cli.options import data_dir_option, resamples_option, seed_option
+
+
+@click.command("report")
+@click.argument("logs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Output folder.")
+@data_dir_option
+@resamples_option()
+@seed_option
+@click.option(
+    "--all-runs",
+    is_flag=True,
+    help="Keep every run, not only the latest per model × framework (labelled by time).",
+)
+def report(
+    logs: tuple[Path, ...],
+    out: Path,
+    data_dir: str | None,
+    resamples: int,
+    seed: int,
+    all_runs: bool,
+) -> None:
+    """Leaderboard, charts and HTML report from Inspect logs (files or folders).
+
+    The latest run per model × framework is used; the report lists the logs it used.
+    """
+    from empathy_judge.reports.logs import LogError, load_runs
+    from empathy_judge.reports.report_files import release_ratings, write_report
+
+    try:
+        runs = load_runs(logs, latest_only=not all_runs)
+    except LogError as error:
+        raise click.UsageError(str(error)) from error
+    for skipped in runs.skipped:
+        click.echo(f"not used: {skipped.location}: {skipped.reason}", err=True)
+    if not runs.runs:
+        click.echo("error: no usable rating run among the logs given", err=True)
+        sys.exit(2)
+    files = write_report(runs, out, release_ratings(data_dir), n_resamples=resamples, seed=seed)
+    click.echo(files.markdown.read_text(encoding="utf-8"))
+    click.echo(f"report written to {files.index_html}")
