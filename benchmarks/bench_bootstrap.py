@@ -15,13 +15,12 @@ import numpy as np
 
 from empathy_judge.datasets.release import load_ratings
 from empathy_judge.scorers.bootstrap import bootstrap_kappa, resample_counts
-from empathy_judge.scorers.common import EXPERTS
 from empathy_judge.scorers.kappa import weighted_kappa
-from empathy_judge.scorers.panel import CONSENSUS, EXPERT_PAIRS, framework_cube
+from empathy_judge.scorers.panel import CONSENSUS, panel_from_table
 
 RESAMPLES = 2000
 SEED = 0
-ANNOTATORS = (*EXPERTS, CONSENSUS, "gemini-2.5-pro", "crowd")
+EXPERT_PAIRS = (("expert1", "expert2"), ("expert2", "expert3"), ("expert3", "expert1"))
 PAIRS = (*EXPERT_PAIRS, (CONSENSUS, "gemini-2.5-pro"), (CONSENSUS, "crowd"))
 
 
@@ -29,9 +28,10 @@ def _series(data_dir: str | None) -> list[tuple[np.ndarray, np.ndarray]]:
     ratings = load_ratings(data_dir)
     blocks = []
     for framework in sorted(ratings["framework"].unique()):
-        cube = framework_cube(ratings, str(framework), ANNOTATORS)
-        xs = [cube.series(sub, a) for sub in cube.sub_components for a, _ in PAIRS]
-        ys = [cube.series(sub, b) for sub in cube.sub_components for _, b in PAIRS]
+        data = panel_from_table(ratings, str(framework), annotators=["gemini-2.5-pro", "crowd"])
+        subs = range(len(data.panel.sub_components))
+        xs = [data.ratings_of(a)[:, j] for j in subs for a, _ in PAIRS]
+        ys = [data.ratings_of(b)[:, j] for j in subs for _, b in PAIRS]
         blocks.append((np.column_stack(xs), np.column_stack(ys)))
     return blocks
 

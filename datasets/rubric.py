@@ -2,7 +2,40 @@
 
 A rubric file describes what is rated (the unit), on which sub-components, on which scale and
 with which anchor text for every level. Everything downstream — prompts, validation of ratings,
-report labels — reads the rubric, so adding a framework means adding one file.
+report labels, the expert panel's consensus and κ weights — reads the rubric, so adding a
+framework means adding one file.
+
+Fields (TOML, top level):
+
+=====================  ========  =============================================================
+field                  required  meaning
+=====================  ========  =============================================================
+id                     yes       the framework's id (a release folder name for packaged ones)
+title                  yes       readable name
+unit                   yes       what one rated item is (shown to the judge)
+level_of_measurement   yes       nominal, ordinal, interval or ratio: κ weights (none for
+                                 nominal, quadratic otherwise) and Krippendorff's α metric
+sub_components         yes       the rated dimensions (array of tables, below)
+task_name              no        Inspect task name (default: the id)
+discipline             no        field the framework comes from
+citation               no        source of the construct
+wording_note           no        which wording in the file is the project's or the user's own
+consensus              no        median (default), mean, or majority (nominal scales)
+speakers               no        ``{seeker = "Client", supporter = "Therapist"}``: how the two
+                                 roles are named in transcripts and prompts (default Seeker,
+                                 Supporter)
+item_id_columns        no        release columns that identify an item (packaged frameworks)
+data                   no        "release" for the four packaged frameworks (data resolved from
+                                 the authors' release); a pack's data sits beside its rubric
+order                  no        position in reports (packaged frameworks: the paper's order)
+=====================  ========  =============================================================
+
+Each ``[[sub_components]]`` table: ``column`` (the key ratings use), ``label``, ``definition``,
+``scale_min``, ``scale_max`` (integers), ``polarity`` (positive, or negative when a higher rating
+means worse behaviour) and ``anchors`` (a text for every level from scale_min to scale_max).
+
+Packaged rubrics are discovered: every ``*.toml`` file in ``datasets/rubrics/`` is a framework,
+so adding a fifth packaged framework needs no list to be edited.
 """
 
 from __future__ import annotations
@@ -19,17 +52,15 @@ from empathy_judge.datasets.errors import EmpathyJudgeError
 
 Polarity = Literal["positive", "negative"]
 LevelOfMeasurement = Literal["nominal", "ordinal", "interval", "ratio"]
+ConsensusRule = Literal["median", "mean", "majority"]
+DataSource = Literal["release", "pack"]
 
 _POLARITIES: tuple[Polarity, ...] = ("positive", "negative")
 _LEVELS: tuple[LevelOfMeasurement, ...] = ("nominal", "ordinal", "interval", "ratio")
-
-#: The four frameworks of Kumar et al. (2025), by the release's folder names.
-FRAMEWORK_IDS: tuple[str, ...] = (
-    "empatheticdialogues",
-    "epitome",
-    "perceived_empathy",
-    "lend_an_ear",
-)
+_CONSENSUS_RULES: tuple[ConsensusRule, ...] = ("median", "mean", "majority")
+_DATA_SOURCES: tuple[DataSource, ...] = ("release", "pack")
+#: The default names of the two roles in a conversation.
+DEFAULT_SPEAKERS: tuple[str, str] = ("Seeker", "Supporter")
 
 
 _FRAMEWORK_FIELDS = frozenset(
@@ -44,6 +75,10 @@ _FRAMEWORK_FIELDS = frozenset(
         "item_id_columns",
         "sub_components",
         "wording_note",
+        "consensus",
+        "speakers",
+        "data",
+        "order",
     }
 )
 _SUB_COMPONENT_FIELDS = frozenset(
@@ -129,6 +164,10 @@ class Framework:
         sub_components: The rated dimensions, in the rubric's order.
         wording_note: Which wording in the file is the project's own.
         source: Path of the file the rubric was read from.
+        consensus: How the experts' ratings of an item become its consensus.
+        speakers: Names of the (seeker, supporter) roles in transcripts and prompts.
+        data: "release" (the authors' release) or "pack" (files beside the rubric).
+        order: Position in reports.
     """
 
     id: str
@@ -142,6 +181,10 @@ class Framework:
     sub_components: tuple[SubComponent, ...]
     wording_note: str
     source: str
+    consensus: ConsensusRule = "median"
+    speakers: tuple[str, str] = DEFAULT_SPEAKERS
+    data: DataSource = "pack"
+    order: int = 1000
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -227,6 +270,42 @@ def _parse_sub_component(raw: Any, index: int, file: str) -> SubComponent:
     )
 
 
+def _optional(table: Mapping[str, Any], key: str, kind: type, default: Any, file: str) -> Any:
+    if key not in table:
+        return default
+    return _require(table, key, kind, "", file)
+
+
+def _choice(
+    table: Mapping[str, Any], key: str, choices: tuple[str, ...], default: str, file: str
+) -> str:
+    value = _optional(table, key, str, default, file)
+    if value not in choices:
+        raise RubricError(f"{file}: field '{key}' must be one of {list(choices)}, got {value!r}")
+    return str(value)
+
+
+def _speakers(data: Mapping[str, Any], file: str) -> tuple[str, str]:
+    raw = data.get("speakers")
+    if raw is None:
+        return DEFAULT_SPEAKERS
+    if not isinstance(raw, Mapping):
+        raise RubricError(
+            f"{file}: field 'speakers' must be a table {{seeker = ..., supporter = ...}}"
+        )
+    _reject_unknown(raw, frozenset({"seeker", "supporter"}), "speakers.", file)
+    seeker = _require(raw, "seeker", str, "speakers.", file).strip()
+    supporter = _require(raw, "supporter", str, "speakers.", file).strip()
+    for role, name in (("seeker", seeker), ("supporter", supporter)):
+        if ":" in name or "\n" in name or "<" in name or ">" in name:
+            raise RubricError(
+                f"{file}: field 'speakers.{role}' must not contain ':', '<', '>' or a line break"
+            )
+    if seeker.lower() == supporter.lower():
+        raise RubricError(f"{file}: field 'speakers': the two roles need different names")
+    return seeker, supporter
+
+
 def parse_rubric(data: Mapping[str, Any], file: str) -> Framework:
     """Validate a parsed rubric document and build its :class:`Framework`.
 
@@ -244,9 +323,17 @@ def parse_rubric(data: Mapping[str, Any], file: str) -> Framework:
     level = _require(data, "level_of_measurement", str, "", file)
     if level not in _LEVELS:
         raise RubricError(f"{file}: field 'level_of_measurement' must be one of {list(_LEVELS)}")
-    id_columns = _require(data, "item_id_columns", list, "", file)
-    if not id_columns or not all(isinstance(c, str) and c for c in id_columns):
-        raise RubricError(f"{file}: field 'item_id_columns' must be a non-empty list of names")
+    id_columns = _optional(data, "item_id_columns", list, [], file)
+    if not all(isinstance(c, str) and c for c in id_columns):
+        raise RubricError(f"{file}: field 'item_id_columns' must be a list of names")
+    source = _choice(data, "data", _DATA_SOURCES, "pack", file)
+    if source == "release" and not id_columns:
+        raise RubricError(f"{file}: field 'item_id_columns' is needed when data = \"release\"")
+    consensus = _choice(data, "consensus", _CONSENSUS_RULES, "median", file)
+    if consensus == "mean" and level == "nominal":
+        raise RubricError(
+            f"{file}: field 'consensus': the mean of nominal labels means nothing; use majority"
+        )
     raw_subs = _require(data, "sub_components", list, "", file)
     if not raw_subs:
         raise RubricError(f"{file}: field 'sub_components' is empty")
@@ -260,18 +347,26 @@ def parse_rubric(data: Mapping[str, Any], file: str) -> Framework:
         raise RubricError(
             f"{file}: field 'sub_components' uses item id columns {clashing} as sub-components"
         )
+    framework_id = _require(data, "id", str, "", file)
+    if not framework_id.replace("_", "").replace("-", "").isalnum():
+        raise RubricError(f"{file}: field 'id' may hold only letters, digits, '_' and '-'")
+    task_name = _optional(data, "task_name", str, framework_id.replace("-", "_"), file)
     return Framework(
-        id=_require(data, "id", str, "", file),
-        task_name=_require(data, "task_name", str, "", file),
+        id=framework_id,
+        task_name=task_name,
         title=_require(data, "title", str, "", file),
-        discipline=_require(data, "discipline", str, "", file),
-        citation=_require(data, "citation", str, "", file).strip(),
+        discipline=_optional(data, "discipline", str, "", file),
+        citation=_optional(data, "citation", str, "", file).strip(),
         unit=_require(data, "unit", str, "", file).strip(),
         level_of_measurement=cast(LevelOfMeasurement, level),
         item_id_columns=tuple(id_columns),
         sub_components=subs,
-        wording_note=_require(data, "wording_note", str, "", file).strip(),
+        wording_note=_optional(data, "wording_note", str, "", file).strip(),
         source=file,
+        consensus=cast(ConsensusRule, consensus),
+        speakers=_speakers(data, file),
+        data=cast(DataSource, source),
+        order=_optional(data, "order", int, 1000, file),
     )
 
 
@@ -297,13 +392,29 @@ def load_rubric_file(path: str | Path) -> Framework:
     return parse_rubric(data, str(path))
 
 
+def _packaged_files() -> dict[str, Any]:
+    folder = resources.files("empathy_judge.datasets").joinpath("rubrics")
+    return {
+        entry.name[: -len(".toml")]: entry
+        for entry in folder.iterdir()
+        if entry.name.endswith(".toml")
+    }
+
+
+@cache
+def packaged_ids() -> tuple[str, ...]:
+    """Ids of the packaged frameworks (every ``rubrics/*.toml`` file), in their `order`."""
+    frameworks = [_load_packaged(name) for name in _packaged_files()]
+    return tuple(f.id for f in sorted(frameworks, key=lambda f: (f.order, f.id)))
+
+
 @cache
 def load_framework(framework_id: str) -> Framework:
     """Load one of the packaged framework rubrics.
 
     Args:
-        framework_id: A release folder name from :data:`FRAMEWORK_IDS`, or a task name
-            such as "empathetic_dialogues" (case and hyphens versus underscores ignored).
+        framework_id: A packaged id (e.g. "epitome"), or a task name such as
+            "empathetic_dialogues" (case and hyphens versus underscores ignored).
 
     Returns:
         The framework.
@@ -312,19 +423,20 @@ def load_framework(framework_id: str) -> Framework:
         KeyError: No packaged rubric has that id.
     """
     wanted = framework_id.strip().lower().replace("-", "_")
+    files = _packaged_files()
     # An id names its file directly: loading it must not depend on the other rubric files.
-    if wanted in FRAMEWORK_IDS:
+    if wanted in files:
         return _load_packaged(wanted)
-    for candidate in FRAMEWORK_IDS:
+    for candidate in files:
         framework = _load_packaged(candidate)
         if wanted in (framework.id, framework.task_name):
             return framework
-    raise KeyError(f"unknown framework {framework_id!r}; known: {list(FRAMEWORK_IDS)}")
+    raise KeyError(f"unknown framework {framework_id!r}; known: {list(packaged_ids())}")
 
 
 @cache
 def _load_packaged(framework_id: str) -> Framework:
-    resource = resources.files("empathy_judge.datasets").joinpath(f"rubrics/{framework_id}.toml")
+    resource = _packaged_files()[framework_id]
     with resources.as_file(resource) as path:
         framework = load_rubric_file(path)
     if framework.id != framework_id:
@@ -333,5 +445,12 @@ def _load_packaged(framework_id: str) -> Framework:
 
 
 def all_frameworks() -> tuple[Framework, ...]:
-    """The four packaged frameworks, in the paper's order."""
-    return tuple(load_framework(f) for f in FRAMEWORK_IDS)
+    """The packaged frameworks, in their order (the paper's for the four of the study)."""
+    return tuple(load_framework(f) for f in packaged_ids())
+
+
+def __getattr__(name: str) -> Any:
+    # FRAMEWORK_IDS is computed on first use: the packaged rubric files are discovered, not listed.
+    if name == "FRAMEWORK_IDS":
+        return packaged_ids()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -28,8 +28,7 @@ from empathy_judge.evals.prompts import (
     render_user_prompt,
     response_schema_for,
 )
-from empathy_judge.scorers.common import EXPERTS
-from empathy_judge.scorers.panel import expert_median
+from empathy_judge.scorers.panel import panel_from_table
 from empathy_judge.scorers.scorer import empathy_ratings, nan_median
 
 logger = logging.getLogger(__name__)
@@ -65,7 +64,7 @@ def _select_sub_components(
 
 
 def reference_ratings(ratings: pd.DataFrame, framework: Framework) -> dict[str, dict[str, Any]]:
-    """Per item and sub-component: each expert's rating, the expert median and the crowd mean.
+    """Per item and sub-component: each expert's rating, the expert consensus and the crowd mean.
 
     Args:
         ratings: The long ratings table.
@@ -75,19 +74,24 @@ def reference_ratings(ratings: pd.DataFrame, framework: Framework) -> dict[str, 
         ``{item_id: {sub_component: {"expert1": r, ..., "expert_median": r, "crowd": r}}}``,
         with NaN where a rating is missing.
     """
-    rows = ratings[ratings["framework"] == framework.id]
-    wide = rows[rows["annotator"].isin([*EXPERTS, "crowd"])].pivot_table(
-        index=["item_id", "sub_component"], columns="annotator", values="rating", dropna=False
+    data = panel_from_table(
+        ratings,
+        framework.id,
+        sub_components=list(framework.columns),
+        annotators=["crowd"],
     )
-    wide = wide.reindex(columns=[*EXPERTS, "crowd"])
-    median = expert_median(rows).set_index(["item_id", "sub_component"])["rating"]
-    wide["expert_median"] = median.reindex(wide.index)
+    panel = data.panel
+    consensus = panel.consensus()
+    crowd = data.others.get("crowd")
     reference: dict[str, dict[str, Any]] = {}
-    records: dict[tuple[str, str], dict[str, float]] = wide.to_dict(orient="index")  # type: ignore[assignment]
-    for (item_id, sub), values in records.items():
-        reference.setdefault(str(item_id), {})[str(sub)] = {
-            str(k): float(v) for k, v in values.items()
-        }
+    for i, item in enumerate(panel.items):
+        per_sub: dict[str, Any] = {}
+        for j, sub in enumerate(panel.sub_components):
+            values = {r: float(panel.values[i, j, k]) for k, r in enumerate(panel.raters)}
+            values["expert_median"] = float(consensus[i, j])
+            values["crowd"] = float(crowd[i, j]) if crowd is not None else float("nan")
+            per_sub[sub] = values
+        reference[item] = per_sub
     return reference
 
 

@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from empathy_judge.datasets.rubric import load_framework
+from empathy_judge.scorers.agreement import MARGIN, Assessment, assess_many
 from empathy_judge.scorers.alpha import Level, krippendorff_alpha
 from empathy_judge.scorers.bootstrap import (
     DEFAULT_RESAMPLES,
@@ -28,10 +30,9 @@ from empathy_judge.scorers.common import EXPERTS
 from empathy_judge.scorers.kappa import paper_weighted_kappa, weighted_kappa_n
 from empathy_judge.scorers.panel import (
     CONSENSUS,
-    EXPERT_PAIRS,
-    FrameworkCube,
-    expert_swap,
-    framework_cube,
+    PanelData,
+    Scale,
+    panel_from_table,
     validate_ratings,
 )
 
@@ -50,6 +51,24 @@ KAPPA_COLUMNS = [
     "n",
 ]
 ALPHA_COLUMNS = ["framework", "sub_component", "raters", "level", "alpha", "ci_low", "ci_high"]
+LEAVE_ONE_OUT_COLUMNS = [
+    "framework",
+    "sub_component",
+    "annotator",
+    "candidate_kappa",
+    "expert_kappa",
+    "difference",
+    "lower",
+    "upper",
+    "verdict",
+]
+ALT_TEST_COLUMNS = ["framework", "sub_component", "annotator", "epsilon", "omega", "rho", "passes"]
+#: The study's three expert pairs, in its order and orientation.
+EXPERT_PAIRS: tuple[tuple[str, str], ...] = (
+    ("expert1", "expert2"),
+    ("expert2", "expert3"),
+    ("expert3", "expert1"),
+)
 #: The `sub_component` value of a framework-mean row in alpha.csv.
 FRAMEWORK_MEAN = "mean"
 
@@ -80,9 +99,28 @@ def pair_name(a: str, b: str) -> str:
     return f"{a}-{b}"
 
 
-def _cubes(ratings: pd.DataFrame, llms: Sequence[str]) -> list[FrameworkCube]:
-    annotators = [*EXPERTS, CONSENSUS, CROWD, *llms]
-    return [framework_cube(ratings, str(f), annotators) for f in pd.unique(ratings["framework"])]
+def framework_panels(ratings: pd.DataFrame, annotators: Sequence[str]) -> list[PanelData]:
+    """Each framework's expert panel and the given other annotators, with the rubric's scales."""
+    out = []
+    for framework in pd.unique(ratings["framework"]):
+        rubric = load_framework(str(framework))
+        present = set(ratings.loc[ratings["framework"] == framework, "sub_component"])
+        subs = [s for s in rubric.sub_components if s.column in present]
+        out.append(
+            panel_from_table(
+                ratings,
+                str(framework),
+                sub_components=[s.column for s in subs],
+                scales=[Scale(s.scale_min, s.scale_max) for s in subs],
+                level=rubric.level_of_measurement,
+                annotators=annotators,
+            )
+        )
+    return out
+
+
+def _series(data: PanelData, sub: str, name: str) -> np.ndarray:
+    return np.ascontiguousarray(data.ratings_of(name)[:, data.panel.sub_components.index(sub)])
 
 
 def kappa_table(
@@ -102,12 +140,12 @@ def kappa_table(
     pairs = comparison_pairs(llms)
     rows: list[dict[str, object]] = []
     tail = (1.0 - confidence) / 2.0
-    for cube in _cubes(ratings, llms):
-        present = [(a, b) for a, b in pairs if _has(cube, a) and _has(cube, b)]
-        keys = [(sub, a, b) for sub in cube.sub_components for a, b in present]
-        x = np.column_stack([cube.series(sub, a) for sub, a, _ in keys])
-        y = np.column_stack([cube.series(sub, b) for sub, _, b in keys])
-        counts = resample_counts(len(cube.item_ids), n_resamples, seed)
+    for data in framework_panels(ratings, [CROWD, *llms]):
+        present = [(a, b) for a, b in pairs if data.has(a) and data.has(b)]
+        keys = [(sub, a, b) for sub in data.panel.sub_components for a, b in present]
+        x = np.column_stack([_series(data, sub, a) for sub, a, _ in keys])
+        y = np.column_stack([_series(data, sub, b) for sub, _, b in keys])
+        counts = resample_counts(len(data.panel.items), n_resamples, seed)
         replicates = kappa_statistic(x, y)(counts)
         with np.errstate(all="ignore"):
             low = np.nanquantile(replicates, tail, axis=0)
@@ -117,7 +155,7 @@ def kappa_table(
             value, n = weighted_kappa_n(x[:, column], y[:, column])
             rows.append(
                 {
-                    "framework": cube.framework,
+                    "framework": data.panel.framework,
                     "sub_component": sub,
                     "pair": pair_name(a, b),
                     "kappa_paper": paper.kappa,
@@ -129,11 +167,6 @@ def kappa_table(
                 }
             )
     return pd.DataFrame(rows, columns=KAPPA_COLUMNS)
-
-
-def _has(cube: FrameworkCube, annotator: str) -> bool:
-    index = cube.annotators.index(annotator)
-    return bool((~np.isnan(cube.values[:, :, index])).any())
 
 
 def alpha_table(
@@ -154,28 +187,29 @@ def alpha_table(
     panels = [list(EXPERTS)] + ([llms] if len(llms) >= 2 else [])
     rows: list[dict[str, object]] = []
     tail = (1.0 - confidence) / 2.0
-    for cube in _cubes(ratings, llms):
-        counts = resample_counts(len(cube.item_ids), n_resamples, seed)
+    for data in framework_panels(ratings, [CROWD, *llms]):
+        counts = resample_counts(len(data.panel.items), n_resamples, seed)
+        framework = data.panel.framework
         for panel in panels:
             raters = "+".join(panel)
             estimates = []
             replicate_columns = []
-            for sub in cube.sub_components:
-                data = np.vstack([cube.series(sub, r) for r in panel])
-                estimates.append(krippendorff_alpha(data, level))
-                replicate_columns.append(alpha_statistic(data, level)(counts)[:, 0])
+            for sub in data.panel.sub_components:
+                matrix = np.vstack([_series(data, sub, r) for r in panel])
+                estimates.append(krippendorff_alpha(matrix, level))
+                replicate_columns.append(alpha_statistic(matrix, level)(counts)[:, 0])
             replicates = np.column_stack(replicate_columns)
             with np.errstate(all="ignore"):
                 low = np.nanquantile(replicates, tail, axis=0)
                 high = np.nanquantile(replicates, 1.0 - tail, axis=0)
                 mean_replicates = np.nanmean(replicates, axis=1)
-            for i, sub in enumerate(cube.sub_components):
+            for i, sub in enumerate(data.panel.sub_components):
                 rows.append(
-                    _alpha_row(cube.framework, sub, raters, level, estimates[i], low[i], high[i])
+                    _alpha_row(framework, sub, raters, level, estimates[i], low[i], high[i])
                 )
             rows.append(
                 _alpha_row(
-                    cube.framework,
+                    framework,
                     FRAMEWORK_MEAN,
                     raters,
                     level,
@@ -201,22 +235,116 @@ def _alpha_row(
     }
 
 
-def _scale(framework: str, sub: str, values: np.ndarray) -> tuple[int, int]:
-    """The rubric's scale; the observed range of the experts if the rubric lacks the item."""
-    try:
-        from empathy_judge.datasets.rubric import load_framework
+def assessments(
+    ratings: pd.DataFrame, *, seed: int = 0, n_resamples: int = DEFAULT_RESAMPLES
+) -> dict[str, dict[str, Assessment]]:
+    """Every non-expert annotator (crowd, each LLM) against each framework's expert panel.
 
-        sub_component = load_framework(framework).sub_component(sub)
-        return sub_component.scale_min, sub_component.scale_max
-    except (KeyError, ValueError, FileNotFoundError):
-        finite = values[~np.isnan(values)]
-        return int(finite.min()), int(finite.max())
+    Returns:
+        ``{framework: {annotator: Assessment}}`` (see `empathy_judge.scorers.agreement`).
+    """
+    candidates = [CROWD, *llm_annotators(ratings)]
+    out: dict[str, dict[str, Assessment]] = {}
+    for data in framework_panels(ratings, candidates):
+        present = {name: data.ratings_of(name) for name in candidates if data.has(name)}
+        out[data.panel.framework] = assess_many(
+            data.panel, present, n_resamples=n_resamples, seed=seed
+        )
+    return out
+
+
+def leave_one_out_table(results: dict[str, dict[str, Assessment]]) -> pd.DataFrame:
+    """leave_one_out.csv: the like-for-like expert benchmark per annotator and sub-component."""
+    rows = [
+        {
+            "framework": framework,
+            "sub_component": sub.sub_component,
+            "annotator": name,
+            "candidate_kappa": sub.loo_candidate.value,
+            "expert_kappa": sub.loo_experts.value,
+            "difference": sub.difference.value,
+            "lower": sub.difference.low,
+            "upper": sub.difference.high,
+            "verdict": sub.verdict,
+        }
+        for framework, by_name in results.items()
+        for name, assessment in by_name.items()
+        for sub in assessment.sub_components
+    ]
+    return pd.DataFrame(rows, columns=LEAVE_ONE_OUT_COLUMNS)
+
+
+def alt_test_table(results: dict[str, dict[str, Assessment]]) -> pd.DataFrame:
+    """alt_test.csv: the Alternative Annotator Test per annotator and sub-component."""
+    rows = [
+        {
+            "framework": framework,
+            "sub_component": sub.sub_component,
+            "annotator": name,
+            "epsilon": sub.alt_test.epsilon,
+            "omega": sub.alt_test.omega,
+            "rho": sub.alt_test.rho,
+            "passes": sub.alt_test.passes,
+        }
+        for framework, by_name in results.items()
+        for name, assessment in by_name.items()
+        for sub in assessment.sub_components
+        if sub.alt_test is not None
+    ]
+    return pd.DataFrame(rows, columns=ALT_TEST_COLUMNS)
+
+
+def _like_for_like(results: dict[str, dict[str, Assessment]]) -> list[str]:
+    names = list(dict.fromkeys(n for by_name in results.values() for n in by_name))
+    lines = [
+        "## Like for like: each candidate against the same reference as an expert",
+        "",
+        "Leave one expert out: for each expert k, the reference is the mean of the other experts;"
+        " κw(candidate, reference) is set beside κw(expert k, reference) on the same items and"
+        " averaged over k (`leave_one_out.csv`). Verdicts read the 95% paired item-bootstrap"
+        f" interval of the difference with a non-inferiority margin of {MARGIN:.2f} κw: above"
+        " (interval above 0), at (lower bound ≥ −margin), below (interval below 0 and past the"
+        " margin), inconclusive (otherwise). The Alternative Annotator Test (Calderon et al.,"
+        " 2025; `alt_test.csv`) passes when the candidate beats at least half of the experts.",
+        "",
+        "| candidate | sub-components | candidate ≥ experts (point) | above | at | below "
+        "| inconclusive | alt-test passes | paper's test: κw ≥ own expert median |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name in names:
+        subs = [
+            s
+            for by_name in results.values()
+            if name in by_name
+            for s in by_name[name].sub_components
+        ]
+        point = sum(s.loo_candidate.value >= s.loo_experts.value for s in subs)
+        counts = {
+            v: sum(s.verdict == v for s in subs) for v in ("above", "at", "below", "inconclusive")
+        }
+        passes = sum(bool(s.alt_test and s.alt_test.passes) for s in subs)
+        paper = sum(s.paper_reaches_ceiling for s in subs)
+        lines.append(
+            f"| {name} | {len(subs)} | {point} | {counts['above']} | {counts['at']} "
+            f"| {counts['below']} | {counts['inconclusive']} | {passes} | {paper} |"
+        )
+    lines += [
+        "",
+        "The last column is the study's comparison (κw against the median of the three experts"
+        " set beside the median expert pair), kept for reproduction: the median of three experts"
+        " is less noisy than one expert, so it favours the candidate.",
+        "",
+    ]
+    return lines
 
 
 def summary_markdown(
-    ratings: pd.DataFrame, kappa: pd.DataFrame, alpha: pd.DataFrame, *, level: Level = "interval"
+    ratings: pd.DataFrame,
+    kappa: pd.DataFrame,
+    alpha: pd.DataFrame,
+    results: dict[str, dict[str, Assessment]],
 ) -> str:
-    """summary.md: medians, threshold counts, the F1 contrast, crowd inflation, expert swap."""
+    """summary.md: medians, the like-for-like verdicts, F1 contrast, inflation, expert swap."""
     llms = llm_annotators(ratings)
     candidates = [*llms, CROWD]
     lines = ["# Reproduction of Kumar et al. (2025): agreement with experts", ""]
@@ -252,8 +380,9 @@ def summary_markdown(
         if crowd is not None
         else None
     )
+    lines += _like_for_like(results)
     lines += [
-        "## Candidates against the expert benchmark",
+        "## Candidates against the expert benchmark (the paper's comparison)",
         "",
         "| candidate | sub-components | κw ≥ threshold | κw ≥ own expert median "
         "| beats the crowd |",
@@ -276,7 +405,7 @@ def summary_markdown(
 
     lines += _f1_contrast(ratings, candidates)
     lines += _inflation(ratings, candidates)
-    lines += _swap(ratings, llms, level)
+    lines += _swap(results, llms)
     experts_alpha = alpha[
         (alpha["raters"] == "+".join(EXPERTS)) & (alpha["sub_component"] == FRAMEWORK_MEAN)
     ]
@@ -304,15 +433,16 @@ def _f1_contrast(ratings: pd.DataFrame, candidates: Sequence[str]) -> list[str]:
         "| framework | candidate | κw | weighted F1 | threshold F1 |",
         "|---|---|---|---|---|",
     ]
-    for cube in _cubes(ratings, [c for c in candidates if c != CROWD]):
+    for data in framework_panels(ratings, candidates):
         for name in candidates:
-            if not _has(cube, name):
+            if not data.has(name):
                 continue
             kappas, f1s, means, lows, highs = [], [], [], [], []
-            for sub in cube.sub_components:
-                reference = cube.series(sub, CONSENSUS)
-                rated = cube.series(sub, name)
-                low, high = _scale(cube.framework, sub, reference)
+            for j, sub in enumerate(data.panel.sub_components):
+                reference = _series(data, sub, CONSENSUS)
+                rated = _series(data, sub, name)
+                scale = data.panel.scales[j]
+                low, high = int(scale.low), int(scale.high)
                 kappas.append(paper_weighted_kappa(reference, rated).kappa)
                 f1s.append(weighted_f1(reference, rated))
                 thresholds = threshold_f1(reference, rated, low, high)
@@ -320,7 +450,8 @@ def _f1_contrast(ratings: pd.DataFrame, candidates: Sequence[str]) -> list[str]:
                 lows.append(thresholds.min)
                 highs.append(thresholds.max)
             lines.append(
-                f"| {cube.framework} | {name} | {np.nanmean(kappas):.2f} | {np.nanmean(f1s):.2f} | "
+                f"| {data.panel.framework} | {name} | {np.nanmean(kappas):.2f} | "
+                f"{np.nanmean(f1s):.2f} | "
                 f"{np.nanmean(means):.2f} [{np.nanmin(lows):.2f}, {np.nanmax(highs):.2f}] |"
             )
     lines.append("")
@@ -335,23 +466,26 @@ def _inflation(ratings: pd.DataFrame, candidates: Sequence[str]) -> list[str]:
         f"| {header} |",
         "|" + "---|" * (2 + len(candidates)),
     ]
-    for cube in _cubes(ratings, [c for c in candidates if c != CROWD]):
-        consensus = cube.values[:, :, cube.annotators.index(CONSENSUS)]
+    for data in framework_panels(ratings, candidates):
+        consensus = data.ratings_of(CONSENSUS)
         cells = [f"{np.nanmean(consensus):.2f}"]
         for name in candidates:
-            values = cube.values[:, :, cube.annotators.index(name)]
+            if not data.has(name):
+                cells.append("—")
+                continue
+            values = data.ratings_of(name)
             if np.isnan(values).all():
                 cells.append("—")
                 continue
             both = ~np.isnan(values) & ~np.isnan(consensus)
             shift = float(np.mean(values[both] - consensus[both]))
             cells.append(f"{np.nanmean(values):.2f} ({shift:+.2f})")
-        lines.append(f"| {cube.framework} | " + " | ".join(cells) + " |")
+        lines.append(f"| {data.panel.framework} | " + " | ".join(cells) + " |")
     lines += ["", "In brackets: mean shift against the expert median on the same items.", ""]
     return lines
 
 
-def _swap(ratings: pd.DataFrame, llms: Sequence[str], level: Level) -> list[str]:
+def _swap(results: dict[str, dict[str, Assessment]], llms: Sequence[str]) -> list[str]:
     if not llms:
         return []
     lines = [
@@ -362,22 +496,18 @@ def _swap(ratings: pd.DataFrame, llms: Sequence[str], level: Level) -> list[str]
         "| framework | experts' α | " + " | ".join(f"with {llm}" for llm in llms) + " |",
         "|" + "---|" * (2 + len(llms)),
     ]
-    for framework in pd.unique(ratings["framework"]):
-        subs = pd.unique(ratings.loc[ratings["framework"] == framework, "sub_component"])
-        experts_alpha = []
-        swapped: dict[str, list[float]] = {llm: [] for llm in llms}
-        for sub in subs:
-            for llm in llms:
-                try:
-                    swap = expert_swap(ratings, llm, str(framework), str(sub), level=level)
-                except KeyError:
-                    continue
-                swapped[llm].append(swap.mean_swapped)
-                if llm == llms[0]:
-                    experts_alpha.append(swap.experts_alpha)
-        cells = [f"{np.nanmean(swapped[llm]):.3f}" if swapped[llm] else "—" for llm in llms]
-        base = f"{np.nanmean(experts_alpha):.3f}" if experts_alpha else "—"
-        lines.append(f"| {framework} | {base} | " + " | ".join(cells) + " |")
+    for framework, by_name in results.items():
+        cells = []
+        base: list[float] = []
+        for llm in llms:
+            if llm not in by_name:
+                cells.append("—")
+                continue
+            subs = by_name[llm].sub_components
+            base = [s.experts_alpha for s in subs]
+            cells.append(f"{np.nanmean([s.experts_alpha + s.swap.value for s in subs]):.3f}")
+        experts = f"{np.nanmean(base):.3f}" if base else "—"
+        lines.append(f"| {framework} | {experts} | " + " | ".join(cells) + " |")
     lines.append("")
     return lines
 
@@ -389,12 +519,16 @@ class Reproduction:
     Attributes:
         kappa: The kappa.csv table.
         alpha: The alpha.csv table.
+        leave_one_out: The leave_one_out.csv table.
+        alt_test: The alt_test.csv table.
         summary: The summary.md text.
         out_dir: Where they were written.
     """
 
     kappa: pd.DataFrame
     alpha: pd.DataFrame
+    leave_one_out: pd.DataFrame
+    alt_test: pd.DataFrame
     summary: str
     out_dir: Path
 
@@ -407,7 +541,7 @@ def reproduce(
     n_resamples: int = DEFAULT_RESAMPLES,
     level: Level = "interval",
 ) -> Reproduction:
-    """Compute and write kappa.csv, alpha.csv and summary.md into `out_dir`.
+    """Compute and write kappa.csv, alpha.csv, leave_one_out.csv, alt_test.csv and summary.md.
 
     Args:
         ratings: The long ratings table (from `load_ratings`).
@@ -420,10 +554,15 @@ def reproduce(
     table = ratings[ratings["annotator"].isin([*EXPERTS, CROWD, *llm_annotators(ratings)])]
     kappa = kappa_table(table, seed=seed, n_resamples=n_resamples)
     alpha = alpha_table(table, level=level, seed=seed, n_resamples=n_resamples)
-    summary = summary_markdown(table, kappa, alpha, level=level)
+    results = assessments(table, seed=seed, n_resamples=n_resamples)
+    leave_one_out = leave_one_out_table(results)
+    alt = alt_test_table(results)
+    summary = summary_markdown(table, kappa, alpha, results)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     kappa.to_csv(out / "kappa.csv", index=False)
     alpha.to_csv(out / "alpha.csv", index=False)
+    leave_one_out.to_csv(out / "leave_one_out.csv", index=False)
+    alt.to_csv(out / "alt_test.csv", index=False)
     (out / "summary.md").write_text(summary, encoding="utf-8")
-    return Reproduction(kappa, alpha, summary, out)
+    return Reproduction(kappa, alpha, leave_one_out, alt, summary, out)

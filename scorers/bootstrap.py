@@ -211,6 +211,66 @@ def kappa_statistic(x: ArrayLike, y: ArrayLike) -> WeightedStatistic:
     return statistic
 
 
+def nominal_kappa_statistic(x: ArrayLike, y: ArrayLike) -> WeightedStatistic:
+    """Unweighted Cohen's κ of S pairs of label series as a weighted statistic.
+
+    κ = (p_o − p_e) / (1 − p_e) with p_o the weighted share of items with equal labels and p_e
+    the chance agreement from the weighted label margins; every term is a weighted sum over
+    items, so a resample is a matrix product as for `kappa_statistic`. NaN where fewer than two
+    pairs are complete or chance agreement is 1.
+
+    Args:
+        x: items × S labels (or a single series); NaN = missing.
+        y: items × S labels, same shape.
+    """
+    xa = _as_columns(x, "x")
+    ya = _as_columns(y, "y")
+    if xa.shape != ya.shape:
+        raise ValueError(f"x and y differ in shape: {xa.shape} vs {ya.shape}")
+    valid = ~(np.isnan(xa) | np.isnan(ya))
+    labels = np.unique(np.concatenate([xa[valid], ya[valid]]))
+    series = xa.shape[1]
+    k = max(labels.shape[0], 1)
+    one_x = (np.where(valid, xa, np.nan)[:, :, None] == labels[None, None, :]).astype(np.float64)
+    one_y = (np.where(valid, ya, np.nan)[:, :, None] == labels[None, None, :]).astype(np.float64)
+    terms = np.concatenate(
+        [
+            valid.astype(np.float64),
+            (valid & (xa == ya)).astype(np.float64),
+            one_x.reshape(xa.shape[0], series * labels.shape[0]),
+            one_y.reshape(xa.shape[0], series * labels.shape[0]),
+        ],
+        axis=1,
+    )
+
+    def statistic(weights: FloatArray) -> FloatArray:
+        sums = np.asarray(weights, dtype=np.float64) @ terms
+        n = sums[:, :series]
+        agree = sums[:, series : 2 * series]
+        width = series * labels.shape[0]
+        margin_x = sums[:, 2 * series : 2 * series + width].reshape(-1, series, k)
+        margin_y = sums[:, 2 * series + width :].reshape(-1, series, k)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            observed = agree / n
+            expected = (margin_x * margin_y).sum(axis=2) / (n * n)
+            kappa = (observed - expected) / (1.0 - expected)
+        degenerate = (n < 2) | (1.0 - expected <= 1e-12)
+        return np.asarray(np.where(degenerate, np.nan, kappa), dtype=np.float64)
+
+    return statistic
+
+
+def agreement_statistic(x: ArrayLike, y: ArrayLike, level: Level = "interval") -> WeightedStatistic:
+    """The κ a level of measurement calls for, as a weighted statistic.
+
+    Nominal scales get unweighted Cohen's κ (`nominal_kappa_statistic`); ordinal, interval and
+    ratio scales the value-based quadratic weighted κ (`kappa_statistic`).
+    """
+    if level == "nominal":
+        return nominal_kappa_statistic(x, y)
+    return kappa_statistic(x, y)
+
+
 def kappa_difference_statistic(
     reference: ArrayLike, candidate_a: ArrayLike, candidate_b: ArrayLike
 ) -> WeightedStatistic:

@@ -1,8 +1,24 @@
-"""Run-level Inspect metric: the model's agreement with the expert panel, and its benchmarks.
+"""Run-level Inspect metric: the model's agreement with the expert panel, and its verdicts.
 
 Agreement is a property of the whole run (κ and α are computed over all items), so one metric
 reads every sample's score at once and returns a dict: Inspect shows each key as its own metric
-in the log and in ``inspect view``.
+in the log and in ``inspect view``. Every figure comes from the agreement engine
+(`empathy_judge.scorers.agreement`) applied to the panel the samples carry in their metadata, so
+the in-run figures and the report's agree by construction.
+
+Keys, the first being the framework's headline (the SCORE column of ``inspect view``):
+
+* ``kappa``, ``kappa_low``, ``kappa_high``: mean κ against the expert consensus over the
+  sub-components, with its 95% item-bootstrap interval;
+* ``n_at_expert_level``, ``n_below``, ``n_inconclusive``: the like-for-like verdicts (leave one
+  expert out; see the engine) counted over the sub-components;
+* ``loo_difference``, ``loo_low``, ``loo_high``: mean over sub-components of candidate − experts
+  against the same references, with its interval;
+* ``parse_rate``: share of the requested ratings that were valid;
+* ``self_consistency`` (several epochs only): mean over sub-components of α across epochs;
+* per sub-component ``<sub>``: ``kappa_<sub>`` (κ against the consensus), ``ceiling_<sub>`` (the
+  median expert-pair κ, the paper's benchmark), ``loo_<sub>`` (candidate − experts, like for
+  like) and ``crowd_kappa_<sub>`` (the crowd's κ on the same items, when the data has a crowd).
 """
 
 from __future__ import annotations
@@ -10,16 +26,19 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from typing import Any
 
 import numpy as np
 from inspect_ai.scorer import Metric, SampleScore, metric
 
+from empathy_judge.scorers.agreement import assess
 from empathy_judge.scorers.alpha import framework_mean, krippendorff_alpha
-from empathy_judge.scorers.common import EXPERTS, REFERENCE_KEYS, as_float, finite_median
-from empathy_judge.scorers.kappa import paper_weighted_kappa, weighted_kappa
+from empathy_judge.scorers.bootstrap import kappa_statistic
+from empathy_judge.scorers.common import EXPERTS, as_float
+from empathy_judge.scorers.panel import Panel, PanelSpec
 
-CEILING_TOLERANCE = 1e-9
+#: Bootstrap resamples of the in-run intervals (the report recomputes with its own setting).
+RUN_RESAMPLES = 1000
 
 
 @dataclass(frozen=True)
@@ -27,16 +46,19 @@ class RunRatings:
     """The ratings of one run, gathered from its sample scores.
 
     Attributes:
+        framework: Framework id (from the scores' metadata).
+        item_ids: One id per sample.
         sub_components: The rated sub-components, in the order first seen.
-        model: Per sub-component, the model's rating per sample (NaN when missing).
-        reference: Per sub-component and reference name (expert1..3, expert_median, crowd),
-            the reference rating per sample.
+        model: items × sub-components model ratings (NaN when missing).
+        reference: Per sample, ``{sub_component: {annotator: rating}}``.
         epoch_ratings: Per sub-component, a samples × epochs matrix when the run had epochs.
     """
 
+    framework: str
+    item_ids: tuple[str, ...]
     sub_components: tuple[str, ...]
-    model: Mapping[str, np.ndarray]
-    reference: Mapping[str, Mapping[str, np.ndarray]]
+    model: np.ndarray
+    reference: tuple[Mapping[str, Mapping[str, Any]], ...]
     epoch_ratings: Mapping[str, np.ndarray]
 
 
@@ -45,31 +67,26 @@ def gather_run_ratings(scores: Sequence[SampleScore]) -> RunRatings:
 
     Args:
         scores: Every sample's score (one per sample after epoch reduction).
-
-    Returns:
-        The ratings, aligned by sample.
     """
     subs: list[str] = []
     for s in scores:
         if isinstance(s.score.value, dict):
             subs.extend(k for k in s.score.value if k not in subs)
-    model = {
-        sub: np.array(
+    model = np.array(
+        [
             [
                 as_float(s.score.value.get(sub)) if isinstance(s.score.value, dict) else math.nan
-                for s in scores
+                for sub in subs
             ]
-        )
-        for sub in subs
-    }
-    refs = [(s.sample_metadata or {}).get("reference", {}) for s in scores]
-    reference = {
-        sub: {
-            name: np.array([as_float(r.get(sub, {}).get(name)) for r in refs])
-            for name in REFERENCE_KEYS
-        }
-        for sub in subs
-    }
+            for s in scores
+        ],
+        dtype=np.float64,
+    ).reshape(len(scores), len(subs))
+    reference = tuple(dict((s.sample_metadata or {}).get("reference", {})) for s in scores)
+    framework = next(
+        (str(m["framework"]) for s in scores if (m := s.score.metadata or {}).get("framework")),
+        "",
+    )
     epochs: dict[str, np.ndarray] = {}
     per_sample = [(s.score.metadata or {}).get("epoch_ratings") for s in scores]
     if per_sample and all(isinstance(e, dict) for e in per_sample):
@@ -81,73 +98,93 @@ def gather_run_ratings(scores: Sequence[SampleScore]) -> RunRatings:
                 ).reshape(len(per_sample), width)
                 for sub in subs
             }
-    return RunRatings(tuple(subs), model, reference, epochs)
+    item_ids = tuple(str(s.sample_id) for s in scores)
+    return RunRatings(framework, item_ids, tuple(subs), model, reference, epochs)
 
 
-def expert_ceiling(reference: Mapping[str, np.ndarray]) -> float:
-    """Median of the three pairwise expert κw on the given items."""
-    return finite_median(
-        [weighted_kappa(reference[a], reference[b]) for a, b in combinations(EXPERTS, 2)]
+def default_spec(ratings: RunRatings) -> PanelSpec:
+    """The panel of a run whose task recorded no description: the study's three experts."""
+    keys = {k for per_sub in ratings.reference for r in per_sub.values() for k in r}
+    raters = tuple(e for e in EXPERTS if e in keys)
+    scales: dict[str, tuple[float, float]] = {}
+    try:
+        from empathy_judge.datasets.rubric import load_framework
+
+        rubric = load_framework(ratings.framework)
+        scales = {s.column: (s.scale_min, s.scale_max) for s in rubric.sub_components}
+    except KeyError:
+        pass
+    return PanelSpec(raters=raters, scales=scales, crowd="crowd" if "crowd" in keys else None)
+
+
+def run_panel(ratings: RunRatings, spec: PanelSpec) -> Panel:
+    """The panel a run was scored against, rebuilt from its samples."""
+    return spec.panel(
+        ratings.framework, ratings.item_ids, ratings.reference, ratings.sub_components
     )
 
 
-def agreement_summary(ratings: RunRatings) -> dict[str, float]:
-    """All agreement figures of a run, keyed as they appear in the log.
-
-    Per sub-component ``<sub>``: ``kappa_<sub>`` (value-based quadratic κw against the expert
-    median), ``kappa_paper_<sub>`` (the authors' computation), ``alpha_<sub>`` (interval α of
-    model and expert median), ``ceiling_<sub>`` (median expert-pair κw), ``crowd_kappa_<sub>``,
-    ``relative_<sub>`` (κw / ceiling). Per run: ``median_kappa``, ``n_at_ceiling``,
-    ``n_above_crowd``, ``parse_rate`` (share of requested ratings that were valid) and, with
-    several epochs, ``self_consistency`` (mean over sub-components of α across epochs).
-    """
+def agreement_summary(
+    ratings: RunRatings, spec: PanelSpec | None = None, *, seed: int = 0
+) -> dict[str, float]:
+    """All agreement figures of a run, keyed as they appear in the log (see module doc)."""
+    spec = spec or default_spec(ratings)
     out: dict[str, float] = {}
-    kappas: list[float] = []
-    at_ceiling = above_crowd = 0
-    valid = total = 0
-    for sub in ratings.sub_components:
-        model = ratings.model[sub]
-        ref = ratings.reference[sub]
-        median = ref["expert_median"]
-        kappa = weighted_kappa(model, median)
-        ceiling = expert_ceiling(ref)
-        crowd = weighted_kappa(ref["crowd"], median)
-        out[f"kappa_{sub}"] = kappa
-        out[f"kappa_paper_{sub}"] = paper_weighted_kappa(model, median).kappa
-        out[f"alpha_{sub}"] = krippendorff_alpha(np.vstack([model, median]), "interval")
-        out[f"ceiling_{sub}"] = ceiling
-        out[f"crowd_kappa_{sub}"] = crowd
-        out[f"relative_{sub}"] = (
-            kappa / ceiling if ceiling and not math.isnan(ceiling) else math.nan
-        )
-        kappas.append(kappa)
-        # Reaching the ceiling tolerates floating-point noise between equal κ computed apart.
-        at_ceiling += int(kappa >= ceiling - CEILING_TOLERANCE)
-        above_crowd += int(kappa > crowd)
-        valid += int(np.count_nonzero(~np.isnan(model)))
-        total += model.size
-    out["median_kappa"] = finite_median(kappas)
-    out["n_at_ceiling"] = float(at_ceiling)
-    out["n_above_crowd"] = float(above_crowd)
-    out["parse_rate"] = valid / total if total else math.nan
+    total = ratings.model.size
+    parse_rate = float(np.count_nonzero(~np.isnan(ratings.model)) / total) if total else math.nan
+    if not ratings.sub_components or not spec.raters:
+        return {"kappa": math.nan, "parse_rate": parse_rate}
+    panel = run_panel(ratings, spec)
+    result = assess(
+        panel, ratings.model, "model", n_resamples=RUN_RESAMPLES, seed=seed, alt_epsilon=None
+    )
+    counts = result.verdict_counts()
+    out["kappa"] = result.mean_kappa.value
+    out["kappa_low"] = result.mean_kappa.low
+    out["kappa_high"] = result.mean_kappa.high
+    out["n_at_expert_level"] = float(counts["above"] + counts["at"])
+    out["n_below"] = float(counts["below"])
+    out["n_inconclusive"] = float(counts["inconclusive"] + counts["not assessed"])
+    out["loo_difference"] = result.mean_difference.value
+    out["loo_low"] = result.mean_difference.low
+    out["loo_high"] = result.mean_difference.high
+    out["parse_rate"] = parse_rate
     if ratings.epoch_ratings:
         out["self_consistency"] = framework_mean(
             [krippendorff_alpha(matrix.T, "interval") for matrix in ratings.epoch_ratings.values()]
         )
+    crowd = spec.crowd_ratings(ratings.reference, ratings.sub_components)
+    consensus = panel.consensus()
+    crowd_kappa = (
+        kappa_statistic(crowd, consensus)(np.ones((1, len(ratings.item_ids))))[0]
+        if crowd is not None
+        else None
+    )
+    for j, sub in enumerate(result.sub_components):
+        name = sub.sub_component
+        out[f"kappa_{name}"] = sub.kappa.value
+        out[f"ceiling_{name}"] = sub.ceiling.value
+        out[f"loo_{name}"] = sub.difference.value
+        if crowd_kappa is not None:
+            out[f"crowd_kappa_{name}"] = float(crowd_kappa[j])
     return out
 
 
 @metric(name="agreement")
-def agreement() -> Metric:
-    """Agreement of the run's ratings with the expert median, with the expert and crowd benchmarks.
+def agreement(panel: dict[str, Any] | None = None) -> Metric:
+    """Agreement of the run's ratings with the expert panel, and the like-for-like verdicts.
+
+    Args:
+        panel: The task's panel description (`PanelSpec.to_dict`); None: the study's experts.
 
     Returns:
         A metric whose value is the dict of :func:`agreement_summary` (NaN on an empty run).
     """
+    spec = PanelSpec.from_dict(panel) if panel else None
 
     def compute(scores: list[SampleScore]) -> dict[str, float]:
         if not scores:
-            return {"median_kappa": math.nan, "parse_rate": math.nan}
-        return agreement_summary(gather_run_ratings(scores))
+            return {"kappa": math.nan, "parse_rate": math.nan}
+        return agreement_summary(gather_run_ratings(scores), spec)
 
     return compute

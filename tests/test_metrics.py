@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 from typing import Any, cast
 
+import numpy as np
 import pytest
 from inspect_ai.scorer import SampleScore, Score
 
+from empathy_judge.scorers.kappa import weighted_kappa
 from empathy_judge.scorers.metrics import agreement, agreement_summary, gather_run_ratings
 
 # Hand computation (value-based κw = 1 - n·Σ(x-y)² / ΣᵢΣⱼ(xᵢ-yⱼ)²):
@@ -30,7 +32,7 @@ def _sample(i: int, rating: float) -> SampleScore:
         }
     }
     return SampleScore(
-        score=Score(value={"empathy": rating}, metadata={}),
+        score=Score(value={"empathy": rating}, metadata={"framework": "empatheticdialogues"}),
         sample_id=f"item{i}",
         sample_metadata={"reference": reference},
     )
@@ -40,14 +42,30 @@ def test_agreement_matches_hand_computation() -> None:
     scores = [_sample(i, MODEL[i]) for i in range(4)]
     result = cast(Any, agreement())(scores)
     assert isinstance(result, dict)
+    assert next(iter(result)) == "kappa"  # the headline is the SCORE column of inspect view
+    assert result["kappa"] == pytest.approx(13 / 14)
     assert result["kappa_empathy"] == pytest.approx(13 / 14)
     assert result["ceiling_empathy"] == pytest.approx(13 / 14)
     assert result["crowd_kappa_empathy"] == pytest.approx(0.9)
-    assert result["relative_empathy"] == pytest.approx(1.0)
-    assert result["n_at_ceiling"] == 1
-    assert result["n_above_crowd"] == 1
     assert result["parse_rate"] == 1.0
-    assert result["median_kappa"] == pytest.approx(13 / 14)
+    # Like for like, by hand: R_k = mean of the other two experts; a_k = κw(model, R_k),
+    # b_k = κw(expert k, R_k). The model equals expert3, so a_3 = b_3 and the rest differ.
+    e = np.array([MEDIAN, MEDIAN, MODEL], dtype=float)
+    a = [weighted_kappa(np.array(MODEL, float), np.delete(e, k, 0).mean(0)) for k in range(3)]
+    b = [weighted_kappa(e[k], np.delete(e, k, 0).mean(0)) for k in range(3)]
+    assert result["loo_empathy"] == pytest.approx(np.mean(a) - np.mean(b))
+    # Four items cannot tell the model from the experts.
+    assert result["n_inconclusive"] + result["n_at_expert_level"] + result["n_below"] == 1
+    assert result["kappa_low"] <= result["kappa"] <= result["kappa_high"]
+    assert "relative_empathy" not in result and "kappa_paper_empathy" not in result
+
+
+def test_constant_answers_on_three_items_are_not_expert_level() -> None:
+    # --limit 3 with a constant answer: κ is 0 and the tiny ceiling must not make it "at level".
+    scores = [_sample(i, 3) for i in range(3)]
+    result = cast(Any, agreement())(scores)
+    assert result["n_at_expert_level"] == 0
+    assert result["kappa_empathy"] == pytest.approx(0.0)
 
 
 def test_missing_rating_is_dropped_not_zero() -> None:
@@ -63,7 +81,7 @@ def test_missing_rating_is_dropped_not_zero() -> None:
 def test_empty_run_gives_nan() -> None:
     result = cast(Any, agreement())([])
     assert isinstance(result, dict)
-    assert math.isnan(result["median_kappa"])
+    assert math.isnan(result["kappa"])
     assert math.isnan(result["parse_rate"])
 
 

@@ -1,0 +1,524 @@
+"""Reference-level statistics: how a candidate rater compares with the experts of a panel.
+
+One module computes every verdict empathy-judge gives about a candidate (a model run, the crowd,
+a published LLM, a replayed expert) against a `Panel`; the in-run metric, the leaderboard, the
+regression gate and `reproduce` all call it.
+
+**Like-for-like expert benchmark (leave one expert out; the primary verdict).** For each expert
+k, the reference R_k is the mean of the *other* experts' ratings of each item (their majority
+label on nominal scales). a_k = κ(candidate, R_k) and b_k = κ(expert k, R_k) are computed on
+the same items (those where the candidate, expert k and R_k are all present), so candidate and
+expert are judged against the same reference. candidate = mean_k a_k, experts = mean_k b_k,
+difference = candidate − experts, with a 95% paired item-bootstrap interval (the same resampled
+items for both sides). κ is the value-based quadratic weighted κ; unweighted Cohen's κ on
+nominal scales.
+
+The verdict per sub-component reads the interval of the difference against a non-inferiority
+margin δ (`MARGIN` = 0.10 κ, about the spread between expert pairs on the release):
+
+* ``above`` expert level: the whole interval lies above 0;
+* ``at`` expert level: the interval's lower bound is at or above −δ (non-inferior);
+* ``below``: the whole interval lies below 0 and its lower bound below −δ;
+* ``inconclusive``: anything else — 50 items often cannot tell, and the tool says so.
+
+With one expert there is no leave-one-out reference: the verdict is ``not assessed``.
+
+**The paper's comparison** (κ against the median of all experts, set beside the median
+expert-pair κ) is kept for reproduction, labelled as the paper's: it favours the candidate,
+because the median of three experts is less noisy than the single expert of a pair.
+
+**Expert swap** α: Krippendorff's α of the panel with the candidate in place of each expert in
+turn, averaged, minus the experts' own α, with an item-bootstrap interval.
+
+**The Alternative Annotator Test** (Calderon, Reichart & Dror, ACL 2025) is in
+`empathy_judge.scorers.alt_test`; `assess` runs it per sub-component.
+
+A candidate that belongs to the panel (a replayed expert) is always scored against the panel
+without it, and the assessment says so.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from empathy_judge.scorers.alpha import alpha_from_unit_weights, unit_coincidences
+from empathy_judge.scorers.bootstrap import (
+    DEFAULT_RESAMPLES,
+    agreement_statistic,
+    bootstrap,
+    resample_counts,
+)
+from empathy_judge.scorers.common import FloatArray
+from empathy_judge.scorers.kappa import paper_weighted_kappa
+from empathy_judge.scorers.panel import Panel, PanelError
+
+#: Non-inferiority margin of the leave-one-out verdict, in κ units.
+MARGIN = 0.10
+
+Verdict = Literal["above", "at", "below", "inconclusive", "not assessed"]
+VERDICTS: tuple[Verdict, ...] = ("above", "at", "below", "inconclusive", "not assessed")
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A point estimate with its bootstrap interval (NaN where undefined)."""
+
+    value: float
+    low: float
+    high: float
+
+    @staticmethod
+    def missing() -> Estimate:
+        """An estimate that could not be computed."""
+        return Estimate(math.nan, math.nan, math.nan)
+
+
+def verdict_of(low: float, high: float, margin: float = MARGIN) -> Verdict:
+    """The leave-one-out verdict from the interval of candidate − experts (see module doc)."""
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return "inconclusive"
+    if low > 0.0:
+        return "above"
+    if low >= -margin:
+        return "at"
+    if high < 0.0:
+        return "below"
+    return "inconclusive"
+
+
+@dataclass(frozen=True)
+class SubComponentResult:
+    """One candidate against the panel on one sub-component.
+
+    Attributes:
+        sub_component: Sub-component name.
+        n_items: Items with both a candidate rating and a consensus.
+        kappa: κ(candidate, consensus) with its interval.
+        ceiling: Median of the expert-pair κ, with its interval (NaN with one expert).
+        loo_candidate: mean_k κ(candidate, R_k).
+        loo_experts: mean_k κ(expert k, R_k), on the same items.
+        difference: loo_candidate − loo_experts, paired interval.
+        verdict: "above", "at", "below", "inconclusive" or "not assessed".
+        paper_kappa: κ against the consensus in the study's computation (NaN when nominal).
+        paper_ceiling: Median expert-pair κ in the study's computation.
+        experts_alpha: Krippendorff's α among the experts.
+        swap: Mean α with the candidate swapped in for each expert, minus experts_alpha.
+        mean_shift: Mean candidate − consensus rating (leniency when > 0).
+        alt_test: The Alternative Annotator Test, when it could be run.
+    """
+
+    sub_component: str
+    n_items: int
+    kappa: Estimate
+    ceiling: Estimate
+    loo_candidate: Estimate
+    loo_experts: Estimate
+    difference: Estimate
+    verdict: Verdict
+    paper_kappa: float
+    paper_ceiling: float
+    experts_alpha: float
+    swap: Estimate
+    mean_shift: float
+    alt_test: AltTestSummary | None = None
+
+    @property
+    def paper_reaches_ceiling(self) -> bool:
+        """The paper's (biased) test: κ against the consensus ≥ median expert-pair κ."""
+        return bool(self.paper_kappa >= self.paper_ceiling)
+
+
+@dataclass(frozen=True)
+class AltTestSummary:
+    """The Alternative Annotator Test's outcome on one sub-component.
+
+    Attributes:
+        epsilon: The cost-benefit margin ε.
+        omega: Winning rate: the share of experts the candidate beats (BY-corrected).
+        rho: Advantage probability: mean over experts of the share of items it wins.
+        passes: ω ≥ 0.5.
+        note: How degenerate cases were decided, if any.
+    """
+
+    epsilon: float
+    omega: float
+    rho: float
+    passes: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One candidate against one framework's panel.
+
+    Attributes:
+        framework: Framework id.
+        candidate: Candidate name.
+        n_items: Items in the comparison (the panel's items).
+        raters: The panel raters the candidate was judged against.
+        sub_components: Per sub-component results, in the panel's order.
+        mean_kappa: Mean κ against the consensus over the sub-components.
+        mean_difference: Mean leave-one-out difference over the sub-components.
+        replicates: Bootstrap replicates of (mean_kappa, mean_difference), B × 2, for ranks.
+        notes: What the reader must know (panel member scored without itself, one expert...).
+    """
+
+    framework: str
+    candidate: str
+    n_items: int
+    raters: tuple[str, ...]
+    sub_components: tuple[SubComponentResult, ...]
+    mean_kappa: Estimate
+    mean_difference: Estimate
+    replicates: FloatArray = field(repr=False)
+    notes: tuple[str, ...] = ()
+
+    def verdict_counts(self) -> dict[Verdict, int]:
+        """How many sub-components got each verdict."""
+        counts: dict[Verdict, int] = dict.fromkeys(VERDICTS, 0)
+        for sub in self.sub_components:
+            counts[sub.verdict] += 1
+        return counts
+
+    @property
+    def n_at_expert_level(self) -> int:
+        """Sub-components at or above expert level, like for like."""
+        counts = self.verdict_counts()
+        return counts["above"] + counts["at"]
+
+    def result(self, sub_component: str) -> SubComponentResult:
+        """The result of one sub-component.
+
+        Raises:
+            KeyError: Not assessed here.
+        """
+        for sub in self.sub_components:
+            if sub.sub_component == sub_component:
+                return sub
+        raise KeyError(f"{self.framework} has no sub-component {sub_component!r} here")
+
+
+def _quiet_nanmean(values: FloatArray, axis: int) -> FloatArray:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.asarray(np.nanmean(values, axis=axis))
+
+
+def _quiet_nanmedian(values: FloatArray, axis: int) -> FloatArray:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.asarray(np.nanmedian(values, axis=axis))
+
+
+def _checked_candidate(panel: Panel, candidate: ArrayLike) -> FloatArray:
+    values = np.asarray(candidate, dtype=np.float64)
+    expected = (len(panel.items), len(panel.sub_components))
+    if values.shape != expected:
+        raise PanelError(
+            f"candidate ratings have shape {values.shape}; the {panel.framework} panel needs "
+            f"{expected} (items × sub-components, aligned with Panel.items)"
+        )
+    if np.isinf(values).any():
+        raise PanelError("candidate ratings contain an infinite value")
+    return values
+
+
+def shared_counts(panel: Panel, n_resamples: int = DEFAULT_RESAMPLES, seed: int = 0) -> FloatArray:
+    """The resample counts every candidate on this panel shares (for ranks and differences)."""
+    return resample_counts(len(panel.items), n_resamples, seed)
+
+
+def assess(
+    panel: Panel,
+    candidate: ArrayLike,
+    name: str = "candidate",
+    *,
+    margin: float = MARGIN,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    seed: int = 0,
+    confidence: float = 0.95,
+    counts: FloatArray | None = None,
+    alt_epsilon: float | None = 0.2,
+    alt_q: float = 0.05,
+) -> Assessment:
+    """Every reference-level statistic of one candidate on one framework.
+
+    Args:
+        panel: The reference panel.
+        candidate: items × sub-components ratings aligned with `panel.items` (NaN: not rated).
+        name: The candidate's name; a panel member is scored against the panel without it.
+        margin: Non-inferiority margin δ of the verdict.
+        n_resamples: Bootstrap resamples.
+        seed: Seed of the resamples (ignored when `counts` is given).
+        confidence: Interval coverage.
+        counts: Shared resample counts (B × items), e.g. from `shared_counts`.
+        alt_epsilon: ε of the Alternative Annotator Test; None skips the test.
+        alt_q: Benjamini–Yekutieli level of the Alternative Annotator Test.
+
+    Returns:
+        The assessment.
+    """
+    notes: list[str] = []
+    if name in panel.raters:
+        panel = panel.without(name)
+        notes.append(
+            f"{name} belongs to the panel: it is scored against the other "
+            f"{panel.n_raters} rater(s), never against a consensus containing its own ratings"
+        )
+    values = _checked_candidate(panel, candidate)
+    n_items, n_subs, n_raters = panel.values.shape
+    if n_raters == 1:
+        notes.append("one expert: there is no expert ceiling and no like-for-like verdict")
+    if counts is None:
+        counts = resample_counts(n_items, n_resamples, seed)
+    consensus = panel.consensus()
+    pairs = list(combinations(range(n_raters), 2))
+    references = panel.leave_one_out_references()
+
+    # Column blocks of one κ statistic, evaluated on every resample at once.
+    x_blocks: list[FloatArray] = [values]
+    y_blocks: list[FloatArray] = [consensus]
+    for a, b in pairs:
+        x_blocks.append(panel.values[:, :, a])
+        y_blocks.append(panel.values[:, :, b])
+    for k in range(n_raters if n_raters >= 2 else 0):
+        reference = references[:, :, k]
+        expert = panel.values[:, :, k]
+        same = ~(np.isnan(values) | np.isnan(expert) | np.isnan(reference))
+        x_blocks += [np.where(same, values, np.nan), np.where(same, expert, np.nan)]
+        y_blocks += [np.where(same, reference, np.nan), np.where(same, reference, np.nan)]
+    kappas = agreement_statistic(np.hstack(x_blocks), np.hstack(y_blocks), panel.level)
+    n_pairs = len(pairs)
+    n_loo = n_raters if n_raters >= 2 else 0
+
+    def statistic(weights: FloatArray) -> FloatArray:
+        v = kappas(weights).reshape(weights.shape[0], -1, n_subs)
+        kappa = v[:, 0]
+        ceiling = (
+            _quiet_nanmedian(v[:, 1 : 1 + n_pairs], axis=1)
+            if n_pairs
+            else np.full_like(kappa, np.nan)
+        )
+        loo = v[:, 1 + n_pairs :].reshape(weights.shape[0], n_loo, 2, n_subs)
+        if n_loo:
+            cand = _quiet_nanmean(loo[:, :, 0], axis=1)
+            experts = _quiet_nanmean(loo[:, :, 1], axis=1)
+        else:
+            cand = experts = np.full_like(kappa, np.nan)
+        difference = cand - experts
+        return np.column_stack(
+            [
+                kappa,
+                ceiling,
+                cand,
+                experts,
+                difference,
+                _quiet_nanmean(kappa, axis=1),
+                _quiet_nanmean(difference, axis=1),
+            ]
+        )
+
+    result = bootstrap(statistic, n_items, counts=counts, confidence=confidence)
+
+    def estimate(block: int, j: int) -> Estimate:
+        column = block * n_subs + j
+        return Estimate(
+            float(result.estimate[column]), float(result.low[column]), float(result.high[column])
+        )
+
+    swaps = _expert_swap(panel, values, counts, confidence)
+    alt = _alt_tests(panel, values, alt_epsilon, alt_q) if alt_epsilon is not None else None
+    subs: list[SubComponentResult] = []
+    for j, sub in enumerate(panel.sub_components):
+        both = ~(np.isnan(values[:, j]) | np.isnan(consensus[:, j]))
+        difference = estimate(4, j)
+        subs.append(
+            SubComponentResult(
+                sub_component=sub,
+                n_items=int(both.sum()),
+                kappa=estimate(0, j),
+                ceiling=estimate(1, j),
+                loo_candidate=estimate(2, j),
+                loo_experts=estimate(3, j),
+                difference=difference,
+                verdict=(
+                    verdict_of(difference.low, difference.high, margin) if n_loo else "not assessed"
+                ),
+                paper_kappa=_paper_kappa(consensus[:, j], values[:, j], panel),
+                paper_ceiling=_paper_ceiling(panel, j, pairs),
+                experts_alpha=swaps[j][0],
+                swap=swaps[j][1],
+                mean_shift=float(np.mean(values[both, j] - consensus[both, j]))
+                if both.any()
+                else math.nan,
+                alt_test=alt[j] if alt is not None else None,
+            )
+        )
+    last = 5 * n_subs
+    return Assessment(
+        framework=panel.framework,
+        candidate=name,
+        n_items=n_items,
+        raters=panel.raters,
+        sub_components=tuple(subs),
+        mean_kappa=Estimate(
+            float(result.estimate[last]), float(result.low[last]), float(result.high[last])
+        ),
+        mean_difference=Estimate(
+            float(result.estimate[last + 1]),
+            float(result.low[last + 1]),
+            float(result.high[last + 1]),
+        ),
+        replicates=np.ascontiguousarray(result.replicates[:, last : last + 2]),
+        notes=tuple(notes),
+    )
+
+
+def _paper_kappa(reference: FloatArray, candidate: FloatArray, panel: Panel) -> float:
+    if panel.level == "nominal":
+        return math.nan
+    return float(paper_weighted_kappa(reference, candidate).kappa)
+
+
+def _paper_ceiling(panel: Panel, j: int, pairs: Sequence[tuple[int, int]]) -> float:
+    if panel.level == "nominal" or not pairs:
+        return math.nan
+    values = [
+        paper_weighted_kappa(panel.values[:, j, a], panel.values[:, j, b]).kappa for a, b in pairs
+    ]
+    return float(_quiet_nanmedian(np.asarray(values), axis=0))
+
+
+def _expert_swap(
+    panel: Panel, candidate: FloatArray, counts: FloatArray, confidence: float
+) -> list[tuple[float, Estimate]]:
+    """Per sub-component: the experts' α and (mean α with the candidate swapped in) − that α."""
+    out: list[tuple[float, Estimate]] = []
+    n_raters = panel.n_raters
+    for j in range(len(panel.sub_components)):
+        experts = panel.values[:, j, :].T  # raters × units
+        if n_raters < 2:
+            out.append((math.nan, Estimate.missing()))
+            continue
+        matrices = [experts]
+        for k in range(n_raters):
+            swapped = experts.copy()
+            swapped[k] = candidate[:, j]
+            matrices.append(swapped)
+        coincidences = [unit_coincidences(m) for m in matrices]
+
+        def statistic(weights: FloatArray, coincidences: list = coincidences) -> FloatArray:  # type: ignore[type-arg]
+            alphas = np.column_stack(
+                [alpha_from_unit_weights(c, weights, panel.level) for c in coincidences]
+            )
+            return np.column_stack(
+                [alphas[:, 0], _quiet_nanmean(alphas[:, 1:], axis=1) - alphas[:, 0]]
+            )
+
+        result = bootstrap(statistic, experts.shape[1], counts=counts, confidence=confidence)
+        out.append(
+            (
+                float(result.estimate[0]),
+                Estimate(float(result.estimate[1]), float(result.low[1]), float(result.high[1])),
+            )
+        )
+    return out
+
+
+def _alt_tests(
+    panel: Panel, candidate: FloatArray, epsilon: float, q: float
+) -> list[AltTestSummary | None]:
+    if panel.n_raters < 2:
+        return [None] * len(panel.sub_components)
+    from empathy_judge.scorers.alt_test import alt_test
+
+    metric: Literal["rmse", "accuracy"] = "accuracy" if panel.level == "nominal" else "rmse"
+    out: list[AltTestSummary | None] = []
+    for j in range(len(panel.sub_components)):
+        result = alt_test(
+            candidate[:, j],
+            panel.values[:, j, :],
+            epsilon=epsilon,
+            q=q,
+            metric=metric,
+            names=panel.raters,
+        )
+        notes = [
+            f"{h.annotator}: d has zero variance, decided by its mean against ε"
+            for h in result.humans
+            if h.zero_variance
+        ] + [f"{h.annotator}: too few items" for h in result.humans if h.too_few_items]
+        out.append(
+            AltTestSummary(
+                epsilon=epsilon,
+                omega=float(result.omega),
+                rho=float(result.rho),
+                passes=bool(result.passes),
+                note="; ".join(notes),
+            )
+        )
+    return out
+
+
+def assess_many(
+    panel: Panel,
+    candidates: Mapping[str, ArrayLike],
+    **settings: float | int | None,
+) -> dict[str, Assessment]:
+    """Assess several candidates on the same resamples of the same items (ranks need this)."""
+    n_resamples = int(settings.pop("n_resamples", DEFAULT_RESAMPLES) or DEFAULT_RESAMPLES)
+    seed = int(settings.pop("seed", 0) or 0)
+    counts = shared_counts(panel, n_resamples, seed)
+    return {
+        name: assess(panel, values, name, counts=counts, **settings)  # type: ignore[arg-type]
+        for name, values in candidates.items()
+    }
+
+
+@dataclass(frozen=True)
+class RankRange:
+    """A rank and the range it takes over the bootstrap resamples.
+
+    Attributes:
+        rank: Rank of the point estimate (1 = best).
+        low: Best rank in the central `confidence` share of resamples.
+        high: Worst rank in that share.
+    """
+
+    rank: int
+    low: int
+    high: int
+
+
+def rank_ranges(
+    estimates: Sequence[float], replicates: FloatArray, confidence: float = 0.95
+) -> list[RankRange]:
+    """Ranks (higher is better) with their bootstrap ranges, from shared resamples.
+
+    Args:
+        estimates: One point estimate per candidate.
+        replicates: B × candidates bootstrap values on the same resamples.
+        confidence: Share of resamples the range covers.
+
+    Returns:
+        One `RankRange` per candidate, in input order. NaN estimates rank last.
+    """
+    point = np.nan_to_num(np.asarray(estimates, dtype=np.float64), nan=-np.inf)
+    order = np.argsort(-point, kind="stable")
+    ranks = np.empty(point.shape[0], dtype=np.int64)
+    ranks[order] = np.arange(1, point.shape[0] + 1)
+    values = np.nan_to_num(np.asarray(replicates, dtype=np.float64), nan=-np.inf)
+    # Rank within each resample: 1 + how many candidates are strictly better.
+    better = (values[:, None, :] > values[:, :, None]).sum(axis=2) + 1
+    tail = (1.0 - confidence) / 2.0
+    low = np.floor(np.quantile(better, tail, axis=0, method="lower"))
+    high = np.ceil(np.quantile(better, 1.0 - tail, axis=0, method="higher"))
+    return [RankRange(int(ranks[i]), int(low[i]), int(high[i])) for i in range(point.shape[0])]
