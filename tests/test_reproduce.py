@@ -147,3 +147,38 @@ def test_extra_llm_annotators_appear(release_dir: Path, tmp_path: Path) -> None:
     assert np.allclose(copy["kappa_paper"], 1.0)
     assert "gemini-2.5-pro+gpt-4o+claude-3.7-sonnet" in set(result.alpha["raters"])
     assert "| Experts–gpt-4o |" in (tmp_path / "summary.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.release
+def test_leave_one_out_csv(tables: Path) -> None:
+    """Issue 8's oracle: candidate ≥ experts (point estimates) on 6/21 for Gemini, 2/21 crowd."""
+    table = pd.read_csv(tables / "leave_one_out.csv")
+    assert list(table.columns) == [
+        "framework", "sub_component", "annotator", "candidate_kappa", "expert_kappa",
+        "difference", "lower", "upper", "verdict",
+    ]  # fmt: skip
+    assert len(table) == 2 * 21
+    at_least = (table["candidate_kappa"] >= table["expert_kappa"]).groupby(table["annotator"])
+    assert at_least.sum().to_dict() == {"crowd": 2, "gemini-2.5-pro": 6}
+    assert set(table["verdict"]) <= {"above", "at", "below", "inconclusive"}
+    assert ((table["lower"] <= table["difference"]) & (table["difference"] <= table["upper"])).all()
+    # A verdict of "below" needs the whole interval under zero.
+    below = table[table["verdict"] == "below"]
+    assert (below["upper"] < 0).all()
+
+
+@pytest.mark.release
+def test_alt_test_csv(tables: Path) -> None:
+    table = pd.read_csv(tables / "alt_test.csv")
+    assert list(table.columns) == [
+        "framework", "sub_component", "annotator", "epsilon", "omega", "rho", "passes",
+    ]  # fmt: skip
+    # Counted independently (an item-by-item implementation with statsmodels' BY correction).
+    assert table.groupby("annotator")["passes"].sum().to_dict() == {
+        "crowd": 2,
+        "gemini-2.5-pro": 8,
+    }
+    assert set(table["omega"].round(3)) <= {0.0, 0.333, 0.667, 1.0}  # three experts
+    summary = (tables / "summary.md").read_text(encoding="utf-8")
+    assert "## Like for like" in summary
+    assert "the paper's comparison" in summary
