@@ -69,3 +69,102 @@ def test_unknown_framework_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "unknown framework" in result.output
+
+
+def _invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(benchmark, ["--model", "replay/gemini-2.5-pro", *args])
+    return result.exit_code, result.output
+
+
+def test_unknown_task_parameter_is_rejected_with_the_valid_names(tmp_path: Path) -> None:
+    # Before: benchmark had no -T; `inspect eval -T promt=cot` runs with defaults after a warning.
+    code, output = _invoke("-T", "promt=cot", "--log-dir", str(tmp_path))
+    assert code == 2
+    text = " ".join(output.split())
+    assert "unknown task parameter 'promt' (did you mean 'prompt'?)" in text
+    assert "valid: prompt, shots, sub_components, seed, epochs" in text
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("name", "option"), [("data_dir", "--data-dir"), ("conversations", "--conversations")]
+)
+def test_task_parameters_with_their_own_option_point_to_it(
+    tmp_path: Path, name: str, option: str
+) -> None:
+    code, output = _invoke("-T", f"{name}=x", "--log-dir", str(tmp_path))
+    assert code == 2
+    assert f"-T {name}: use the benchmark's {option} option" in " ".join(output.split())
+
+
+def test_prompt_given_twice_must_agree(tmp_path: Path) -> None:
+    code, output = _invoke("--prompt", "cot", "-T", "prompt=few_shot", "--log-dir", str(tmp_path))
+    assert code == 2
+    assert "--prompt cot and -T prompt=few_shot disagree" in " ".join(output.split())
+
+
+def test_malformed_task_option_is_a_usage_error(tmp_path: Path) -> None:
+    code, output = _invoke("-T", "prompt", "--log-dir", str(tmp_path))
+    assert code == 2
+    assert "expected NAME=VALUE" in output
+
+
+def test_invalid_task_value_is_a_usage_error(tmp_path: Path, release_dir: Path) -> None:
+    code, output = _invoke(
+        "--framework",
+        "epitome",
+        "--prompt",
+        "chatty",
+        "--data-dir",
+        str(release_dir),
+        "--log-dir",
+        str(tmp_path),
+    )
+    assert code == 2
+    assert "prompt must be one of ['zero_shot', 'few_shot', 'cot'], not 'chatty'" in output
+    assert "Traceback" not in output
+
+
+def test_limit_epochs_prompt_and_task_options_reach_the_runs(
+    tmp_path: Path, release_dir: Path
+) -> None:
+    from inspect_ai.log import read_eval_log
+
+    log_dir = tmp_path / "logs"
+    code, output = _invoke(
+        "--framework",
+        "epitome",
+        "--limit",
+        "3",
+        "--epochs",
+        "2",
+        "--prompt",
+        "few_shot",
+        "-T",
+        "shots=1",
+        "-T",
+        "sub_components=emotional_reactions,explorations",
+        "--data-dir",
+        str(release_dir),
+        "--log-dir",
+        str(log_dir),
+        "--display",
+        "none",
+        "--resamples",
+        "50",
+    )
+    assert code == 0, output
+    (log_file,) = sorted(log_dir.glob("*.eval"))
+    log = read_eval_log(str(log_file))
+    assert log.eval.task_args["prompt"] == "few_shot"
+    assert log.eval.task_args["epochs"] == 2
+    assert log.eval.task_args["shots"] == 1
+    assert log.eval.task_args["sub_components"] == ["emotional_reactions", "explorations"]
+    assert log.samples is not None
+    # 3 conversations (--limit) rated twice each (--epochs), on the two sub-components asked.
+    assert len(log.samples) == 6
+    assert {s.epoch for s in log.samples} == {1, 2}
+    assert len({s.id for s in log.samples}) == 3
+    first = log.samples[0]
+    assert "interpretations" not in str(first.metadata.get("reference", {}))
+    assert set(first.metadata["reference"]) == {"emotional_reactions", "explorations"}

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.reports.cli import benchmark, compare, data, report, reproduce
+from empathy_judge.reports.cli import benchmark, compare, data, report, reproduce, tasks
 
 
 class _Main(click.Group):
@@ -35,6 +35,7 @@ def main() -> None:
 
 
 main.add_command(data.data)
+main.add_command(tasks.tasks)
 main.add_command(benchmark.benchmark)
 main.add_command(report.report)
 main.add_command(compare.compare)

@@ -20,13 +20,17 @@ Display = Literal["full", "conversation", "rich", "plain", "log", "none"]
 DEFAULT_LOG_DIR = Path("logs") / "benchmark"
 
 
-def _model_args(pairs: Sequence[str]) -> dict[str, Any]:
-    args: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise click.BadParameter(f"expected KEY=VALUE, got {pair!r}", param_hint="-M")
-        args[key] = int(value) if value.lstrip("-").isdigit() else value
+def _task_args(pairs: Sequence[str], *, prompt: str | None, epochs: int | None) -> dict[str, Any]:
+    """The ``-T`` options with ``--prompt`` and ``--epochs`` folded in (each given once)."""
+    from empathy_judge.reports.task_params import TaskParameterError, parse_task_args
+
+    args = parse_task_args(pairs)
+    for name, value in (("prompt", prompt), ("epochs", epochs)):
+        if value is None:
+            continue
+        if name in args and args[name] != value:
+            raise TaskParameterError(f"--{name} {value} and -T {name}={args[name]} disagree")
+        args[name] = value
     return args
 
 
@@ -39,6 +43,25 @@ def _model_args(pairs: Sequence[str]) -> dict[str, Any]:
     help="Framework id or task name (repeatable; default: all four).",
 )
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Samples per task.")
+@click.option(
+    "--epochs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Ratings per conversation, reduced by their median (the task parameter epochs).",
+)
+@click.option(
+    "--prompt",
+    default=None,
+    help="Prompt style: zero_shot, few_shot or cot (the task parameter prompt).",
+)
+@click.option(
+    "-T",
+    "task_arg",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Task parameter for every framework, as in inspect eval (repeatable;"
+    " `empathy-judge tasks` lists them).",
+)
 @click.option(
     "--log-dir",
     type=click.Path(path_type=Path),
@@ -58,7 +81,13 @@ def _model_args(pairs: Sequence[str]) -> dict[str, Any]:
     default=None,
     help="Perceived Empathy conversation texts obtained from the authors.",
 )
-@click.option("-M", "model_arg", multiple=True, help="Model argument KEY=VALUE for every model.")
+@click.option(
+    "-M",
+    "model_arg",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Model argument for every model, as in inspect eval (repeatable).",
+)
 @resamples_option()
 @click.option(
     "--display",
@@ -70,6 +99,9 @@ def benchmark(
     models: tuple[str, ...],
     frameworks: tuple[str, ...],
     limit: int | None,
+    epochs: int | None,
+    prompt: str | None,
+    task_arg: tuple[str, ...],
     log_dir: Path,
     out: Path | None,
     data_dir: str | None,
@@ -78,22 +110,48 @@ def benchmark(
     resamples: int,
     display: str | None,
 ) -> None:
-    """Run the framework tasks for every model with Inspect's eval_set, then write the report."""
-    from inspect_ai import eval_set
+    """Run the framework tasks for every model with Inspect's eval_set, then write the report.
 
-    from empathy_judge.reports.benchmark import build_tasks, framework_ids
-    from empathy_judge.reports.logs import load_runs
-    from empathy_judge.reports.report_files import release_ratings, write_report
+    The options --limit, --epochs, --prompt, -T and -M mean what they mean for `inspect eval`;
+    -T applies to every framework task, and Perceived Empathy runs only with --conversations.
+    """
+    from empathy_judge.evals.task import TaskConfigError
+    from empathy_judge.reports.benchmark import (
+        build_tasks,
+        check_benchmark_task_args,
+        framework_ids,
+    )
+    from empathy_judge.reports.task_params import (
+        TaskParameterError,
+        parse_task_args,
+        task_parameters,
+    )
 
-    tasks = build_tasks(framework_ids(frameworks), data_dir=data_dir, conversations=conversations)
+    ids = framework_ids(frameworks)
+    try:
+        model_args = parse_task_args(model_arg, option="-M")
+    except TaskParameterError as error:
+        raise click.BadParameter(str(error), param_hint="-M") from error
+    try:
+        task_args = _task_args(task_arg, prompt=prompt, epochs=epochs)
+        check_benchmark_task_args(task_args, [p.name for p in task_parameters()])
+        tasks = build_tasks(
+            ids, data_dir=data_dir, conversations=conversations, task_args=task_args
+        )
+    except TaskParameterError as error:
+        raise click.BadParameter(str(error), param_hint="-T") from error
+    except TaskConfigError as error:
+        raise click.UsageError(str(error)) from error
     if not tasks:
         click.echo("error: no framework task can run (see the messages above)", err=True)
         sys.exit(2)
+    from inspect_ai import eval_set
+
     success, logs = eval_set(
         tasks,
         log_dir=str(log_dir),
         model=list(models),
-        model_args=_model_args(model_arg),
+        model_args=model_args,
         limit=limit,
         display=cast(Display | None, display),
     )
@@ -103,6 +161,9 @@ def benchmark(
     if not locations:
         click.echo(f"error: no run succeeded; see the logs in {log_dir}", err=True)
         sys.exit(1)
+    from empathy_judge.reports.logs import load_runs
+    from empathy_judge.reports.report_files import release_ratings, write_report
+
     runs = load_runs(locations)
     files = write_report(
         runs, out or log_dir / "report", release_ratings(data_dir), n_resamples=resamples

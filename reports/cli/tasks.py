@@ -1,0 +1,132 @@
+"""`empathy-judge tasks`: the framework tasks, their parameters and the model providers."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import click
+
+from empathy_judge.reports.cli.options import data_dir_option
+
+_LITERAL = re.compile(r"``([^`]+)``")
+
+
+def _plain(text: str) -> str:
+    """Docstring markup (``name``) as plain text."""
+    return _LITERAL.sub(r"\1", text)
+
+
+def _entry(name: str, width: int, lines: list[str], columns: int) -> list[str]:
+    """``name`` in a column of ``width``, each of ``lines`` wrapped beside it."""
+    indent = " " * (width + 4)
+    out: list[str] = []
+    for number, line in enumerate(lines):
+        first = f"  {name:<{width}}  " if number == 0 else indent
+        out += textwrap.wrap(
+            line,
+            width=max(columns, width + 30),
+            initial_indent=first,
+            subsequent_indent=indent,
+            break_on_hyphens=False,
+        ) or [first.rstrip()]
+    return out
+
+
+def _default_text(value: Any) -> str:
+    return "none" if value is None else str(value)
+
+
+def _replay_annotators(data_dir: str | None) -> tuple[Path | None, list[str]]:
+    """The release folder found without downloading, and the annotators whose files it holds."""
+    from empathy_judge.datasets.release import (
+        ANNOTATOR_FILES,
+        ReleaseNotFoundError,
+        resolve_release,
+    )
+    from empathy_judge.datasets.rubric import FRAMEWORK_IDS
+
+    try:
+        root = resolve_release(data_dir, download=False).path
+    except ReleaseNotFoundError:
+        return None, []
+    present = [
+        entry.annotator
+        for entry in ANNOTATOR_FILES
+        if any((root / "annotations" / fw / entry.filename).is_file() for fw in FRAMEWORK_IDS)
+    ]
+    return root, present
+
+
+def tasks_text(data_dir: str | None = None, columns: int | None = None) -> str:
+    """What `empathy-judge tasks` prints.
+
+    Args:
+        data_dir: The release folder whose replay annotators to list (never downloaded).
+        columns: Line width (default: the terminal's).
+
+    Returns:
+        The listing: tasks, task parameters with defaults and meanings, model providers.
+    """
+    from empathy_judge.evals.providers.gguf import BUNDLED_MODELS
+    from empathy_judge.reports.task_params import framework_tasks, task_parameters
+
+    columns = columns or shutil.get_terminal_size((100, 24)).columns
+    lines = ["Tasks (inspect eval TASK --model MODEL; empathy-judge benchmark runs them all):"]
+    infos = framework_tasks()
+    width = max(len(info.name) for info in infos)
+    for info in infos:
+        lines += _entry(info.name, width, [_plain(info.summary)], columns)
+
+    lines += [
+        "",
+        "Task parameters (-T NAME=VALUE, for inspect eval and empathy-judge benchmark; benchmark"
+        " takes data_dir and conversations as --data-dir and --conversations):",
+    ]
+    parameters = task_parameters()
+    width = max(len(p.name) for p in parameters)
+    for p in parameters:
+        text = [f"{p.type}; default: {_default_text(p.default)}"]
+        lines += _entry(p.name, width, text + ([_plain(p.help)] if p.help else []), columns)
+
+    root, annotators = _replay_annotators(data_dir)
+    if root is None:
+        replay = (
+            "No local copy of the release yet: `empathy-judge data fetch` downloads it, and"
+            " `empathy-judge data info` then lists its annotators."
+        )
+    else:
+        replay = f"In {root}: " + ", ".join(f"replay/{name}" for name in annotators) + "."
+    bundled = ", ".join(f"gguf/{name}" for name in sorted(BUNDLED_MODELS))
+    providers = [
+        (
+            "gguf/NAME",
+            [
+                "A local GGUF model run in-process by llama.cpp (the [local] extra).",
+                f"Bundled: {bundled}. Any other file: gguf/NAME -M model_path=FILE.gguf.",
+            ],
+        ),
+        ("replay/ANNOTATOR", ["An annotator's published ratings replayed as answers.", replay]),
+        (
+            "any other",
+            [
+                "Any Inspect provider: openai/gpt-4o, anthropic/claude-sonnet-4-0, or"
+                " openai-api/SERVICE/MODEL for an OpenAI-compatible server."
+            ],
+        ),
+    ]
+    width = max(len(name) for name, _ in providers)
+    lines += ["", "Model providers (--model):"]
+    for name, text in providers:
+        lines += _entry(name, width, text, columns)
+    return "\n".join(lines)
+
+
+@click.command("tasks")
+@data_dir_option
+def tasks(data_dir: str | None) -> None:
+    """List the framework tasks, every task parameter (-T) and the model providers."""
+    click.echo(tasks_text(data_dir))
