@@ -7,6 +7,23 @@ into a :class:`ParsedRatings` without ever raising on text: a rating that cannot
 recorded as missing or invalid, and its value is NaN — never 0, which is a real level on some
 scales. Values are validated against the rubric, not repaired: 2.5, 7 on a 1-5 scale or "high"
 are invalid rather than rounded or clipped.
+
+Rules for hostile or odd answers:
+
+- **Only ASCII digits** make a number: Arabic-Indic (``٢``) or full-width (``２``) digits are
+  not read as ratings.
+- **The literal decides**, not its float: a rating must be written as an integer value on the
+  scale (``2``, ``2.0``, ``20e-1``), so ``1.9999999999999999`` (which rounds to 2.0) and
+  ``1e-400`` (which underflows to 0.0) are invalid, whether JSON numbers or text.
+- **Ambiguous answers are missing**: a value followed by a comment holding another number —
+  ``"2 to 3"``, ``"3-4"``, ``"1 or 2"``, ``"4, maybe 5"`` — gives no rating; the raw text is kept
+  in :attr:`ParsedRatings.ambiguous`. Repeating the rating or naming the scale's maximum
+  (``"2 (2/2)"``, ``"3, out of 5"``) is not ambiguous.
+- **Nesting**: a value may sit in one pair of brackets (``[2]``); a list, or deeper brackets, is
+  invalid; JSON nested too deeply to decode is skipped, never a crash.
+- **Rationale cap**: the rationale is cut to :data:`MAX_RATIONALE_CHARS` characters (ending in
+  "…"); :attr:`ParsedRatings.rationale_chars` keeps the original length so that the scorer can
+  record the truncation in the score's metadata.
 """
 
 from __future__ import annotations
@@ -15,7 +32,8 @@ import json
 import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from empathy_judge.datasets.rubric import Framework, SubComponent
@@ -29,6 +47,9 @@ VALUE_KEYS: tuple[str, ...] = ("rating", "score", "value", "level", "answer")
 #: Generic names a model uses for its only rating when one sub-component is asked.
 SINGLE_ANSWER_KEYS: tuple[str, ...] = ("answer", "rating", "score", "level", "final answer")
 
+#: Longest rationale kept (characters, including the closing "…" of a cut one): about a page of
+#: text, far more than any rubric asks for, while a runaway 1 MB completion stays out of the log.
+MAX_RATIONALE_CHARS = 4000
 # Raw values are kept for diagnosis only; a runaway completion should not bloat the log.
 _MAX_RAW_CHARS = 200
 # JSON nested deeper than this is not a rating object; the bound keeps recursion safe.
@@ -36,23 +57,37 @@ _MAX_DEPTH = 4
 # Each failed decode can scan to the end of the text; bounding the attempts keeps a pathological
 # completion (thousands of stray braces) from taking quadratic time.
 _MAX_JSON_ATTEMPTS = 2000
-# A number, optionally out of a denominator ("3/5"), optionally followed by a comment such as
-# "2 (strong)" or "3 - moderate". "2.5" stays one number, so it is seen and rejected as such.
+# A number in ASCII digits ("2", "-1", "2.0", "20e-1"); "2.5" stays one number, so it is seen
+# and rejected as such.
+_LITERAL = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+# The number, optionally out of a denominator ("3/5"), then the rest: nothing, or a comment such
+# as "2 (strong)" or "3 - moderate" after a separator.
 _NUMBER_RE = re.compile(
-    r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"  # the number
-    r"(?:\s*/\s*(?P<denominator>\d+))?"  # "/5"
-    r"(?:\s*$|\s*[-–—:(,;]|\s+\w)",  # end, or a separator before a comment
+    rf"^(?P<number>{_LITERAL})"
+    r"(?:\s*/\s*(?P<denominator>[0-9]+))?"  # "/5"
+    r"(?P<rest>\s*$|\s*[-–—:(,;].*|\s+\w.*)",  # end, or a separator before a comment
+    re.DOTALL,
 )
-_LEADING_NUMBER_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_LEADING_NUMBER_RE = re.compile(_LITERAL)
+# Any number in a comment, in any script's digits: a second number makes the answer ambiguous.
+_ANY_NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+# The scale's maximum named in a comment ("/2", "out of 2", "of 2") does not make it ambiguous.
+_SCALE_MENTION_RE = re.compile(r"(?:/|\bout\s+of\b|\bof\b)\s*(\d+)", re.IGNORECASE)
+# Longest number literal read at all: far outside any scale, and keeps Decimal/int work bounded.
+_MAX_LITERAL_CHARS = 30
 # "name: value" or "name = value"; the list marker is optional ("- ", "1. ", "## ").
 _PAIR_RE = re.compile(
-    r"^\s*(?:[-*+•]\s+|\d{1,2}[.)]\s+|#{1,6}\s*)?(?P<name>[^:=\n]{1,120}?)\s*[:=]\s*(?P<value>.*)$"
+    r"^\s*(?:[-*+•]\s+|[0-9]{1,2}[.)]\s+|#{1,6}\s*)?(?P<name>[^:=\n]{1,120}?)\s*[:=]\s*(?P<value>.*)$"
 )
 # Characters that decorate a name or a value in Markdown or JSON and carry no meaning.
 _DECORATION = "*_`\"'#[]<> \t"
+# The same without brackets: a value keeps its brackets so that only one pair is taken off.
+_VALUE_DECORATION = "*_`\"'#<> \t"
 # Segments of text that can each hold one "name: value" pair; braces and commas split truncated
-# JSON ({"a": 1, "b": 2) into its pairs as well.
-_SEGMENT_SPLIT_RE = re.compile(r"[\n\r{},;|]+")
+# JSON ({"a": 1, "b": 2) into its pairs as well. The separators are kept (capturing group).
+_SEGMENT_SPLIT_RE = re.compile(r"([\n\r{},;|]+)")
+# Separators that end a value for good; after ",", ";" or "|" a value's comment may go on.
+_HARD_SEPARATORS = frozenset("\n\r{}")
 _CODE_FENCE_RE = re.compile(r"```[A-Za-z0-9_-]*")
 
 
@@ -65,10 +100,14 @@ class ParsedRatings:
             rating is missing or invalid.
         invalid: Sub-components whose answer was present but not a level of the scale, mapped
             to the offending raw value (as text, truncated to 200 characters).
-        missing: Requested sub-components the completion gave no answer for.
-        rationale: The model's justification, when it gave one.
+        missing: Requested sub-components the completion gave no single answer for.
+        rationale: The model's justification, when it gave one, cut to
+            :data:`MAX_RATIONALE_CHARS` characters.
         status: "ok" when every requested rating is valid, "failed" when none is,
             "partial" otherwise.
+        ambiguous: The sub-components of ``missing`` whose answer named several numbers
+            ("2 to 3"), mapped to the raw answer (truncated to 200 characters).
+        rationale_chars: Length of the rationale before it was cut (0 without one).
     """
 
     ratings: dict[str, float]
@@ -76,11 +115,31 @@ class ParsedRatings:
     missing: list[str]
     rationale: str | None
     status: ParseStatus
+    ambiguous: dict[str, str] = field(default_factory=dict)
+    rationale_chars: int = 0
+
+    @property
+    def rationale_truncated(self) -> bool:
+        """Whether the rationale was cut to :data:`MAX_RATIONALE_CHARS` characters."""
+        return self.rationale is not None and self.rationale_chars > len(self.rationale)
 
     @property
     def n_valid(self) -> int:
         """Number of requested sub-components with a valid rating."""
         return sum(1 for value in self.ratings.values() if not math.isnan(value))
+
+
+class _JsonNumber(str):
+    """A JSON number kept as its literal text."""
+
+    __slots__ = ()
+
+
+class _Ambiguous:
+    """The marker of an answer that names several numbers."""
+
+
+_AMBIGUOUS = _Ambiguous()
 
 
 @dataclass(frozen=True)
@@ -133,23 +192,35 @@ def parse_ratings(
     ratings: dict[str, float] = {}
     invalid: dict[str, str] = {}
     missing: list[str] = []
+    ambiguous: dict[str, str] = {}
     for sub in subs:
+        ratings[sub.column] = math.nan
         hit = found.get(sub.column)
         if hit is None or hit.value is None:
             missing.append(sub.column)
-            ratings[sub.column] = math.nan
             continue
         rating = _validate(hit.value, sub)
-        if rating is None:
-            invalid[sub.column] = _raw_text(hit.value)
-            ratings[sub.column] = math.nan
-        else:
+        if rating is _AMBIGUOUS:
+            missing.append(sub.column)
+            ambiguous[sub.column] = _raw_text(hit.value)
+        elif isinstance(rating, float):
             ratings[sub.column] = rating
+        else:
+            invalid[sub.column] = _raw_text(hit.value)
 
+    rationale_chars = len(rationale) if rationale is not None else 0
+    if rationale is not None and rationale_chars > MAX_RATIONALE_CHARS:
+        rationale = rationale[: MAX_RATIONALE_CHARS - 1] + "…"
     n_valid = len(subs) - len(invalid) - len(missing)
     status: ParseStatus = "ok" if n_valid == len(subs) else "failed" if n_valid == 0 else "partial"
     return ParsedRatings(
-        ratings=ratings, invalid=invalid, missing=missing, rationale=rationale, status=status
+        ratings=ratings,
+        invalid=invalid,
+        missing=missing,
+        rationale=rationale,
+        status=status,
+        ambiguous=ambiguous,
+        rationale_chars=rationale_chars,
     )
 
 
@@ -195,7 +266,9 @@ def _json_objects(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
     their own; a '{' that does not start valid JSON is skipped, which lets an intact inner
     object of a truncated outer one still be found.
     """
-    decoder = json.JSONDecoder()
+    # Numbers stay as their literal text, so that validation sees what the model wrote: a float
+    # would turn 1e-400 into 0.0 and 1.9999999999999999 into 2.0, and int() refuses long literals.
+    decoder = json.JSONDecoder(parse_int=_JsonNumber, parse_float=_JsonNumber)
     failures = 0
     position = text.find("{")
     while position != -1 and failures < _MAX_JSON_ATTEMPTS:
@@ -284,37 +357,80 @@ def _read_pairs(
     by_column: dict[str, list[str]] = {}
     rationale: str | None = None
     first_pair_at: int | None = None
-    offset = 0
-    for segment in _SEGMENT_SPLIT_RE.split(text):
-        at = text.find(segment, offset) if segment else offset
-        offset = at + len(segment)
-        match = _PAIR_RE.match(segment)
+    # Segments at even indices, the separators between them at odd ones.
+    pieces = _SEGMENT_SPLIT_RE.split(text)
+    matches = [_PAIR_RE.match(piece) if i % 2 == 0 else None for i, piece in enumerate(pieces)]
+    at = 0
+    for index, segment in enumerate(pieces):
+        segment_at = at
+        at += len(segment)
+        match = matches[index]
         if match is None:
             continue
         name = _normalise(match["name"])
-        value = match["value"].strip().strip(_DECORATION).strip()
         if name in RATIONALE_KEYS:
+            value = match["value"].strip().strip(_DECORATION).strip()
             rationale = rationale or (value or None)
             continue
         column = aliases.get(name)
-        if column is None or not value:
+        if column is None:
+            continue
+        # "4, maybe 5": the comment after a soft separator belongs to the value.
+        value = match["value"] + _value_tail(pieces, matches, index, aliases)
+        # Brackets stay: validation takes off one pair, and only one.
+        value = value.strip().strip(_VALUE_DECORATION).strip()
+        if not value:
             continue
         by_column.setdefault(column, []).append(value)
         if first_pair_at is None:
-            first_pair_at = at
+            first_pair_at = segment_at
     if len(subs) == 1 and not by_column:
-        bare = text.strip().strip(_DECORATION).strip()
+        bare = _clean_value(text)
         if _LEADING_NUMBER_RE.fullmatch(bare):
             by_column[subs[0].column] = [bare]
 
     found: dict[str, _Found] = {}
     sub_by_column = {sub.column: sub for sub in subs}
     for column, values in by_column.items():
-        valid = [v for v in values if _validate(v, sub_by_column[column]) is not None]
+        valid = [v for v in values if isinstance(_validate(v, sub_by_column[column]), float)]
         found[column] = _Found((valid or values)[-1], from_json=False)
     if rationale is None and first_pair_at is not None:
         rationale = _clean_rationale(text[:first_pair_at])
     return found, rationale
+
+
+def _value_tail(
+    pieces: Sequence[str],
+    matches: Sequence[re.Match[str] | None],
+    index: int,
+    aliases: Mapping[str, str],
+) -> str:
+    """The text after a pair's value up to the next pair or line: ", maybe 5" in "4, maybe 5"."""
+    tail = ""
+    for following in range(index + 1, len(pieces)):
+        piece = pieces[following]
+        if following % 2 == 1:  # a separator
+            if _HARD_SEPARATORS.intersection(piece):
+                break
+        elif matches[following] is not None or _starts_with_name(piece, aliases):
+            break  # the next pair, with or without its colon
+        tail += piece
+        if len(tail) > _MAX_RAW_CHARS:  # a comment, not a rating, and bounded work per pair
+            break
+    return tail.rstrip(",;| \t") if tail.strip(",;| \t") else ""
+
+
+def _starts_with_name(piece: str, aliases: Mapping[str, str]) -> bool:
+    normalised = _normalise(piece)
+    return any(normalised == name or normalised.startswith(name + " ") for name in aliases)
+
+
+def _clean_value(value: str) -> str:
+    """A value without decoration and without one enclosing pair of brackets ("[2]" -> "2")."""
+    value = value.strip().strip(_VALUE_DECORATION).strip()
+    if value.startswith("[") and value.endswith("]"):
+        value = value[1:-1].strip().strip(_VALUE_DECORATION).strip()
+    return value
 
 
 def _clean_rationale(prefix: str) -> str | None:
@@ -326,43 +442,65 @@ def _clean_rationale(prefix: str) -> str | None:
 # --- validation --------------------------------------------------------------------------------
 
 
-def _validate(value: Any, sub: SubComponent) -> float | None:
-    """The rating as a float when it is an integer level of the scale, else None."""
+def _validate(value: Any, sub: SubComponent) -> float | _Ambiguous | None:
+    """The rating as a float when it is an integer level of the scale.
+
+    Returns:
+        The rating; :data:`_AMBIGUOUS` when the answer names several numbers; None when it is
+        invalid.
+    """
     if isinstance(value, bool):  # JSON true/false are not ratings, although bool is an int
         return None
+    if isinstance(value, str):  # text, or a JSON number as its literal
+        return _validate_text(value, sub)
     if isinstance(value, int):
         return float(value) if sub.scale_min <= value <= sub.scale_max else None
-    if isinstance(value, float):
-        if math.isfinite(value) and value.is_integer() and sub.is_valid_rating(value):
+    if isinstance(value, float):  # NaN or Infinity in JSON
+        if math.isfinite(value) and sub.is_valid_rating(value):
             return float(value)
         return None
-    if isinstance(value, str):
-        return _validate_text(value, sub)
     return None
 
 
-def _validate_text(text: str, sub: SubComponent) -> float | None:
-    text = text.strip().strip(_DECORATION).strip()
-    if not _NUMBER_RE.match(text):
+def _validate_text(text: str, sub: SubComponent) -> float | _Ambiguous | None:
+    text = _clean_value(text)
+    match = _NUMBER_RE.match(text)
+    if match is None:
         return None
-    number_match = _LEADING_NUMBER_RE.match(text)
-    if number_match is None:
+    literal = match["number"]
+    if len(literal) > _MAX_LITERAL_CHARS:  # far outside any scale
         return None
-    denominator = _NUMBER_RE.match(text)
+    try:
+        number = Decimal(literal)
+    except InvalidOperation:  # an exponent beyond Decimal's range
+        return None
+    if _names_another_number(match["rest"], number, sub):
+        return _AMBIGUOUS
     # "3/5" is a rating on a 1-5 scale; "3/10" is on another scale and is not converted.
-    if (
-        denominator is not None
-        and denominator["denominator"] is not None
-        and int(denominator["denominator"]) != sub.scale_max
-    ):
+    denominator = match["denominator"]
+    if denominator is not None and int(denominator) != sub.scale_max:
         return None
-    literal = number_match.group(0)
-    if len(literal) > 30:  # far outside any scale; avoids float() overflow on huge literals
+    # Decided on the exact value of the literal, never on its float: 1.9999999999999999 is not
+    # an integer although its float is 2.0, and 1e-400 is not 0 although its float is.
+    if not sub.scale_min <= number <= sub.scale_max or number != number.to_integral_value():
         return None
-    number = float(literal)
-    if math.isfinite(number) and number.is_integer() and sub.is_valid_rating(number):
-        return number
-    return None
+    return float(int(number))
+
+
+def _names_another_number(rest: str, number: Decimal, sub: SubComponent) -> bool:
+    """Whether a value's comment names a number other than the value or the scale's maximum."""
+    if not rest or not any(ch.isdigit() for ch in rest):
+        return False
+    rest = _SCALE_MENTION_RE.sub(lambda m: "" if m[1] == str(sub.scale_max) else m[0], rest)
+    for other in _ANY_NUMBER_RE.findall(rest):
+        if len(other) > _MAX_LITERAL_CHARS:
+            return True
+        try:
+            if Decimal(other) != number:
+                return True
+        except InvalidOperation:  # digits Decimal does not read
+            return True
+    return False
 
 
 def _raw_text(value: Any, limit: int | None = _MAX_RAW_CHARS) -> str:

@@ -44,19 +44,22 @@ def empathy_ratings(framework: str, sub_components: Sequence[str] | None = None)
     async def score(state: TaskState, target: Target) -> Score:
         completion = state.output.completion if state.output else ""
         parsed = parse_ratings(completion, rubric, asked)
+        parse: dict[str, object] = {
+            "status": parsed.status,
+            "invalid": dict(parsed.invalid),
+            "missing": list(parsed.missing),
+        }
+        # Only when they apply, so that ordinary scores stay small.
+        if parsed.ambiguous:
+            parse["ambiguous"] = dict(parsed.ambiguous)
+        if parsed.rationale_truncated:
+            parse["rationale_truncated"] = True
+            parse["rationale_chars"] = parsed.rationale_chars
         return Score(
             value={column: parsed.ratings[column] for column in asked},
             answer=completion,
             explanation=parsed.rationale,
-            metadata={
-                "framework": rubric.id,
-                "item_id": str(state.sample_id),
-                "parse": {
-                    "status": parsed.status,
-                    "invalid": dict(parsed.invalid),
-                    "missing": list(parsed.missing),
-                },
-            },
+            metadata={"framework": rubric.id, "item_id": str(state.sample_id), "parse": parse},
         )
 
     return score

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from empathy_judge.datasets.rubric import Framework, load_framework, parse_rubric
-from empathy_judge.scorers.parse import ParsedRatings, parse_ratings
+from empathy_judge.scorers.parse import MAX_RATIONALE_CHARS, ParsedRatings, parse_ratings
 
 ER = "level_emotional_reactions"
 IP = "level_interpretations"
@@ -248,6 +248,168 @@ def test_huge_integer_is_invalid_and_its_raw_text_is_bounded(epitome: Framework)
     assert parsed.status == "partial"
 
 
+# --- hostile answers (issue 10): each of these read as a rating before ------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [f'{{"{ER}": 1e-400}}', f'{{"{ER}": "1e-400"}}', "Emotional reactions: 1e-400", "1e-400"],
+    ids=["json-number", "json-string", "line", "bare"],
+)
+def test_underflow_to_zero_is_invalid_not_zero(epitome: Framework, text: str) -> None:
+    # float("1e-400") == 0.0, a real EPITOME level: the literal is not 0, so it is no rating.
+    parsed = parse_ratings(text, epitome, [ER])
+    assert math.isnan(parsed.ratings[ER])
+    assert parsed.invalid == {ER: "1e-400"}
+    assert parsed.status == "failed"
+
+
+@pytest.mark.parametrize("answer", ["2 to 3", "3-4", "1 or 2", "4, maybe 5", "2 or ٣"])
+def test_answers_naming_two_numbers_are_missing(answer: str) -> None:
+    as_json = parse_ratings(json.dumps({"empathy": answer, "self_oriented": 1}), FIVE)
+    as_line = parse_ratings(f"Empathy: {answer}\nSelf-oriented talk: 1", FIVE)
+    for parsed in (as_json, as_line):
+        assert math.isnan(parsed.ratings["empathy"])
+        assert parsed.missing == ["empathy"]
+        assert parsed.ambiguous == {"empathy": answer}
+        assert parsed.invalid == {}
+        assert parsed.ratings["self_oriented"] == 1.0
+        assert parsed.status == "partial"
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("2 (strong)", 2.0),
+        ("2 (2/2)", 2.0),
+        ("1, out of 2", 1.0),
+        ("2 - 2", 2.0),
+        ("1/2 (moderate)", 1.0),
+        ("0 - none of 2 kinds", 0.0),
+    ],
+)
+def test_a_comment_repeating_the_rating_or_the_scale_is_not_ambiguous(
+    epitome: Framework, answer: str, expected: float
+) -> None:
+    # On EPITOME's 0-2 scale "2" (or "of 2") names the maximum, which is not a second answer.
+    parsed = parse_ratings(f"Emotional reactions: {answer}", epitome, [ER])
+    assert parsed.ratings == {ER: expected}
+    assert parsed.ambiguous == {}
+
+
+def test_a_second_pair_without_colon_ends_the_value(epitome: Framework) -> None:
+    parsed = parse_ratings("Emotional reactions: 2, Interpretations 1, Explorations 0", epitome)
+    assert _as_tuple(parsed) == {ER: "2.0", IP: "nan", EX: "nan"}
+    assert parsed.missing == [IP, EX]
+    assert parsed.ambiguous == {}
+
+
+@pytest.mark.parametrize(
+    "digit",
+    ["\u0662", "\u06f2", "\uff12", "\u0968"],
+    ids=["arabic", "persian", "fullwidth", "devanagari"],
+)
+def test_only_ascii_digits_are_ratings(epitome: Framework, digit: str) -> None:
+    # Each is a two in its script; float() reads every one of them as 2.0.
+    assert float(digit) == 2.0
+    for text in (f'{{"{ER}": "{digit}"}}', f"Emotional reactions: {digit}"):
+        parsed = parse_ratings(text, epitome, [ER])
+        assert parsed.invalid == {ER: digit}, text
+        assert math.isnan(parsed.ratings[ER])
+    # Alone, it is not read as an answer at all.
+    bare = parse_ratings(digit, epitome, [ER])
+    assert math.isnan(bare.ratings[ER])
+    assert bare.missing == [ER]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [f'{{"{ER}": 1.9999999999999999}}', f'{{"{ER}": "1.9999999999999999"}}'],
+    ids=["json-number", "json-string"],
+)
+def test_the_literal_not_its_float_decides_integrality(epitome: Framework, text: str) -> None:
+    assert float("1.9999999999999999") == 2.0
+    parsed = parse_ratings(text, epitome, [ER])
+    assert parsed.invalid == {ER: "1.9999999999999999"}
+    assert math.isnan(parsed.ratings[ER])
+
+
+def test_integer_values_in_other_notations_stay_valid(epitome: Framework) -> None:
+    parsed = parse_ratings(f'{{"{ER}": 20e-1, "{IP}": 1.0, "{EX}": -0}}', epitome)
+    assert parsed.ratings == {ER: 2.0, IP: 1.0, EX: 0.0}
+
+
+def test_exponent_beyond_any_range_is_invalid(epitome: Framework) -> None:
+    parsed = parse_ratings(f'{{"{ER}": 9e999999999999999999999999}}', epitome, [ER])
+    assert parsed.invalid == {ER: "9e999999999999999999999999"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f'{{"{ER}": ' + "[" * 5000 + "1" + "]" * 5000 + "}",
+        "Emotional reactions: " + "[" * 5000 + "1" + "]" * 5000,
+        f'{{"{ER}": [[1]]}}',
+        "Emotional reactions: [[1]]",
+    ],
+    ids=["json-5000", "line-5000", "json-2", "line-2"],
+)
+def test_nested_lists_are_invalid_never_a_rating(epitome: Framework, text: str) -> None:
+    parsed = parse_ratings(text, epitome, [ER])
+    assert math.isnan(parsed.ratings[ER])
+    assert list(parsed.invalid) == [ER]
+    assert parsed.invalid[ER].startswith("[[")
+    assert len(parsed.invalid[ER]) <= 200
+
+
+def test_one_pair_of_brackets_is_decoration(epitome: Framework) -> None:
+    assert parse_ratings("Emotional reactions: [2]", epitome, [ER]).ratings == {ER: 2.0}
+
+
+def test_a_huge_rationale_is_capped_and_its_length_kept(epitome: Framework) -> None:
+    rationale = "x" * 1_000_000
+    text = json.dumps({"rationale": rationale, ER: 1, IP: 0, EX: 0})
+    parsed = parse_ratings(text, epitome)
+    assert parsed.ratings == {ER: 1.0, IP: 0.0, EX: 0.0}
+    assert parsed.rationale == "x" * (MAX_RATIONALE_CHARS - 1) + "…"
+    assert len(parsed.rationale) == 4000
+    assert parsed.rationale_chars == 1_000_000
+    assert parsed.rationale_truncated
+    short = parse_ratings(json.dumps({"rationale": "kind", ER: 1}), epitome, [ER])
+    assert (short.rationale, short.rationale_chars, short.rationale_truncated) == ("kind", 4, False)
+
+
+def test_the_scorer_records_truncation_and_ambiguity_in_the_metadata() -> None:
+    import asyncio
+
+    from inspect_ai.model import ModelName, ModelOutput
+    from inspect_ai.scorer import Target
+    from inspect_ai.solver import TaskState
+
+    from empathy_judge.scorers.scorer import empathy_ratings
+
+    completion = json.dumps({"reasoning": "y" * 5000, ER: "1 or 2", IP: 1, EX: 0})
+    state = TaskState(
+        ModelName("mockllm/model"),
+        "item-1",
+        1,
+        "rate",
+        [],
+        output=ModelOutput.from_content(model="mockllm/model", content=completion),
+    )
+    score = asyncio.run(empathy_ratings("epitome")(state, Target([])))
+    assert score is not None and score.metadata is not None
+    assert score.metadata["parse"] == {
+        "status": "partial",
+        "invalid": {},
+        "missing": [ER],
+        "ambiguous": {ER: "1 or 2"},
+        "rationale_truncated": True,
+        "rationale_chars": 5000,
+    }
+    assert score.explanation is not None and len(score.explanation) == MAX_RATIONALE_CHARS
+
+
 # --- generated junk ----------------------------------------------------------------------------
 
 _COLUMNS = [ER, IP, EX]
@@ -315,6 +477,11 @@ def _check_invariants(parsed: ParsedRatings, requested: list[str], framework: Fr
     expected = "ok" if n_valid == len(requested) else "failed" if n_valid == 0 else "partial"
     assert parsed.status == expected
     assert all(len(raw) <= 200 for raw in parsed.invalid.values())
+    assert set(parsed.ambiguous) <= set(parsed.missing)
+    assert all(len(raw) <= 200 for raw in parsed.ambiguous.values())
+    if parsed.rationale is not None:
+        assert len(parsed.rationale) <= MAX_RATIONALE_CHARS
+        assert parsed.rationale_chars >= len(parsed.rationale)
 
 
 _HYPOTHESIS = settings(
