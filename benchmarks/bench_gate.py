@@ -1,0 +1,435 @@
+"""Benchmark: error rates of the regression gate (`scorers.gate.regression_gate`), by simulation.
+
+Simulation model (`../shared/docs/verdict-notes.md`): every item has a latent level per
+sub-component, standard normal with correlation 0.5 between an item's sub-components; a rater
+adds independent normal noise to it and cuts the result to the scale (cut points at the
+k-quantiles of N(0, 1 + 0.75²), so a typical rater uses every point about equally). Three experts
+(noise sd 0.8) give the reference, their median per item; judges have noise sd 0.7. The release's
+layout: EPITOME 3 sub-components on 0–2, EmpatheticDialogues 3 on 1–5, Perceived Empathy 9 on
+1–7, Lend an Ear 6 on 1–5; 50 items each.
+
+It prints, with 95% binomial half-widths:
+
+(a) the family-wise false "regressed" rate when baseline and candidate are equally good judges,
+    over all 21 sub-components (and the 4 framework means) in ONE call: the four frameworks'
+    items are stacked as rows with NaN outside each framework's own columns, `groups` and
+    `strata` set to the framework (goal ≤ 5%);
+(b) the detection rate when every sub-component of EPITOME (3 sub-components, 50 items) loses
+    0.2 κw: the candidate's noise sd is calibrated on 400,000 simulated items to give that
+    drop (printed); one call on that framework alone (goal ≥ 80%), and also within the 21
+    sub-component call where only EPITOME got worse;
+
+each for the gate's default rule (max-statistic FWER control, significant drop AND Δ̂ < −T),
+the alternatives the default was chosen from ("high < 0" without T; "high < −T"; Holm instead
+of the max-statistic), and the OLD rule (a per-sub-component two-sided 95% percentile interval
+wholly below −0.05, no correction) computed from the same resamples; and the smallest drop the
+comparisons could detect with 80% power (median over replications).
+
+Run: `.venv/bin/python benchmarks/bench_gate.py [--reps 2000] [--resamples 2000] [--seed 0]`.
+The default 2,000 replications give a 95% half-width of at most ±2.2 points on a rate (±1
+point near 5%); about 2–4 minutes on 2 busy cores.
+"""
+
+from __future__ import annotations
+
+import os
+
+# Small matrix products on a shared 2-core machine run faster on one BLAS thread.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import argparse
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from statistics import NormalDist
+
+import numpy as np
+
+from empathy_judge.scorers.common import FloatArray
+from empathy_judge.scorers.gate import (
+    DeltaBootstrap,
+    GateResult,
+    decide,
+    delta_bootstrap,
+    stratified_counts,
+)
+from empathy_judge.scorers.kappa import kappa_from_moment_arrays
+
+EXPERT_SD = 0.8
+JUDGE_SD = 0.7
+CORRELATION = 0.5
+N_ITEMS = 50
+TOLERANCE = 0.05
+TARGET_DROP = 0.2
+#: Scenario (c): a drop on one sub-component only.
+ISOLATED_DROP = 0.3
+#: Noise sd at which the cut points make every scale point about equally likely.
+TYPICAL_SD = 0.75
+
+
+@dataclass(frozen=True)
+class Framework:
+    """A framework of the release as the simulation sees it."""
+
+    name: str
+    n_sub_components: int
+    scale_min: int
+    scale_max: int
+
+
+RELEASE: tuple[Framework, ...] = (
+    Framework("epitome", 3, 0, 2),
+    Framework("empatheticdialogues", 3, 1, 5),
+    Framework("perceived_empathy", 9, 1, 7),
+    Framework("lend_an_ear", 6, 1, 5),
+)
+
+
+def cut_points(framework: Framework) -> FloatArray:
+    """Thresholds on the latent + noise scale between consecutive scale points."""
+    k = framework.scale_max - framework.scale_min + 1
+    normal = NormalDist(0.0, math.sqrt(1.0 + TYPICAL_SD**2))
+    return np.array([normal.inv_cdf(j / k) for j in range(1, k)])
+
+
+def rate(
+    latent: FloatArray, noise_sd: FloatArray | float, framework: Framework, rng: np.random.Generator
+) -> FloatArray:
+    """One rater's ratings: latent level plus normal noise, cut to the framework's scale."""
+    noisy = latent + noise_sd * rng.standard_normal(latent.shape)
+    return framework.scale_min + np.searchsorted(cut_points(framework), noisy).astype(np.float64)
+
+
+def simulate(
+    framework: Framework,
+    reps: int,
+    rng: np.random.Generator,
+    *,
+    n_items: int = N_ITEMS,
+    baseline_sd: float = JUDGE_SD,
+    candidate_sd: FloatArray | float = JUDGE_SD,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Reference (median of 3 experts), baseline and candidate ratings, each reps × items × S."""
+    shape = (reps, n_items, framework.n_sub_components)
+    common = rng.standard_normal((reps, n_items, 1))
+    latent = math.sqrt(CORRELATION) * common + math.sqrt(1.0 - CORRELATION) * rng.standard_normal(
+        shape
+    )
+    experts = np.stack([rate(latent, EXPERT_SD, framework, rng) for _ in range(3)])
+    reference = np.median(experts, axis=0)
+    return (
+        reference,
+        rate(latent, baseline_sd, framework, rng),
+        rate(latent, candidate_sd, framework, rng),
+    )
+
+
+def kappa(x: FloatArray, y: FloatArray) -> FloatArray:
+    """Value-based κw over the items axis (-2) of same-shaped arrays."""
+    n = np.full(x.shape[:-2] + x.shape[-1:], float(x.shape[-2]))
+    return kappa_from_moment_arrays(
+        n,
+        ((x - y) ** 2).sum(axis=-2),
+        x.sum(axis=-2),
+        y.sum(axis=-2),
+        (x * x).sum(axis=-2),
+        (y * y).sum(axis=-2),
+    )
+
+
+def mean_kappa_drop(framework: Framework, noise_sd: float, n_items: int, seed: int) -> float:
+    """κw(judge sd 0.7) − κw(judge with `noise_sd`) against the expert median, large sample."""
+    rng = np.random.default_rng(seed)
+    reference, good, worse = simulate(framework, 1, rng, n_items=n_items, candidate_sd=noise_sd)
+    return float(np.mean(kappa(good, reference) - kappa(worse, reference)))
+
+
+def calibrate_noise(
+    framework: Framework, drop: float, *, n_items: int = 400_000, seed: int = 1
+) -> float:
+    """The candidate noise sd whose κw is `drop` below a 0.7-sd judge's.
+
+    Bisection on one large sample (the same latent levels and standard-normal noise at every
+    step, so the drop is a monotone function of the sd).
+    """
+    rng = np.random.default_rng(seed)
+    shape3 = (1, n_items, framework.n_sub_components)
+    common = rng.standard_normal((1, n_items, 1))
+    latent = math.sqrt(CORRELATION) * common + math.sqrt(1.0 - CORRELATION) * rng.standard_normal(
+        shape3
+    )
+    experts = np.stack([rate(latent, EXPERT_SD, framework, rng) for _ in range(3)])
+    reference = np.median(experts, axis=0)
+    good_kappa = kappa(rate(latent, JUDGE_SD, framework, rng), reference)
+    noise = rng.standard_normal(shape3)
+    cuts = cut_points(framework)
+
+    def loss(sd: float) -> float:
+        ratings = framework.scale_min + np.searchsorted(cuts, latent + sd * noise)
+        return float(np.mean(good_kappa - kappa(ratings.astype(np.float64), reference)))
+
+    low, high = JUDGE_SD, 5.0
+    for _ in range(25):
+        middle = 0.5 * (low + high)
+        if loss(middle) < drop:
+            low = middle
+        else:
+            high = middle
+    return 0.5 * (low + high)
+
+
+def stack(
+    blocks: Sequence[tuple[FloatArray, FloatArray, FloatArray]],
+) -> tuple[FloatArray, FloatArray, FloatArray, list[int], list[int]]:
+    """Frameworks' (items × S_f) blocks stacked block-diagonally with NaN elsewhere.
+
+    Returns:
+        reference, baseline, candidate (Σ items × Σ S), the column groups and the row strata.
+    """
+    rows = sum(b[0].shape[0] for b in blocks)
+    columns = sum(b[0].shape[1] for b in blocks)
+    out = [np.full((rows, columns), np.nan) for _ in range(3)]
+    groups: list[int] = []
+    strata: list[int] = []
+    r = c = 0
+    for f, block in enumerate(blocks):
+        n, s = block[0].shape
+        for target, source in zip(out, block, strict=True):
+            target[r : r + n, c : c + s] = source
+        groups += [f] * s
+        strata += [f] * n
+        r, c = r + n, c + s
+    return out[0], out[1], out[2], groups, strata
+
+
+@dataclass
+class Tally:
+    """How often each rule said "regressed" (anywhere in the call), over replications."""
+
+    counts: dict[str, int]
+    mdd_columns: list[FloatArray]
+    mdd_groups: list[FloatArray]
+    reps: int = 0
+
+    def rate(self, rule: str) -> float:
+        """Share of replications flagged by `rule`."""
+        return self.counts[rule] / self.reps
+
+
+#: The rules compared; the first is the gate's default.
+RULES = (
+    "hierarchical (default)",
+    "hierarchical, no T",
+    "max-T",
+    "max-T, high < -T",
+    "holm",
+    "old rule",
+)
+
+
+def flags(deltas: DeltaBootstrap, tolerance: float) -> tuple[dict[str, bool], GateResult]:
+    """Whether each rule flags a regression anywhere in one comparison; the default's result."""
+    default = decide(deltas, tolerance=tolerance, correction="hierarchical")
+    max_t = decide(deltas, tolerance=tolerance, correction="maxt")
+    alpha = 1.0 - default.level
+    entries = [*default.columns, *default.groups]
+    highs = np.array([e.high for e in (*max_t.columns, *max_t.groups)])
+    # The old rule: a two-sided 95% percentile interval per sub-component, no correction.
+    old_high = np.nanquantile(deltas.replicates, 0.975, axis=0)
+    return {
+        RULES[0]: default.regressed,
+        RULES[1]: any(e.p_value <= alpha for e in entries),
+        RULES[2]: max_t.regressed,
+        RULES[3]: bool(np.any(highs < -tolerance)),
+        RULES[4]: decide(deltas, tolerance=tolerance, correction="holm").regressed,
+        RULES[5]: bool(np.any(old_high < -tolerance)),
+    }, default
+
+
+Blocks = list[tuple[FloatArray, FloatArray, FloatArray]]
+#: Replications bootstrapped together (side by side as columns on the same resamples).
+CHUNK = 20
+
+
+def columns_of(deltas: DeltaBootstrap, columns: slice) -> DeltaBootstrap:
+    """The part of a bootstrap that belongs to some columns (one replication of a chunk)."""
+    return replace(
+        deltas,
+        names=deltas.names[columns],
+        groups=deltas.groups[columns],
+        estimate=deltas.estimate[columns],
+        replicates=deltas.replicates[:, columns],
+        n_items=deltas.n_items[columns],
+        baseline_kappa=deltas.baseline_kappa[columns],
+        candidate_kappa=deltas.candidate_kappa[columns],
+        reasons=deltas.reasons[columns],
+    )
+
+
+def run(
+    blocks: Callable[[np.random.Generator, int], Blocks],
+    reps: int,
+    *,
+    resamples: int,
+    seed: int,
+) -> Tally:
+    """Simulate `reps` comparisons and judge each with every rule.
+
+    All data are drawn at once. Every replication uses the same resamples, as every `compare`
+    with the default seed does (the data differ from one replication to the next), so a chunk
+    of replications is bootstrapped in one `delta_bootstrap` call, side by side as columns
+    (κw is computed column by column), and then judged one replication at a time.
+    """
+    rng = np.random.default_rng(seed)
+    drawn = blocks(rng, reps)
+    tally = Tally(dict.fromkeys(RULES, 0), [], [])
+    counts: FloatArray | None = None
+    for first in range(0, reps, CHUNK):
+        chunk = range(first, min(first + CHUNK, reps))
+        stacked = [stack([(ref[i], base[i], cand[i]) for ref, base, cand in drawn]) for i in chunk]
+        reference, baseline, candidate = (
+            np.concatenate([one[k] for one in stacked], axis=1) for k in range(3)
+        )
+        groups, strata = stacked[0][3], stacked[0][4]
+        if counts is None:
+            counts = stratified_counts(strata, reference.shape[0], resamples, seed)
+        width = len(groups)
+        deltas = delta_bootstrap(
+            reference, baseline, candidate, groups=groups * len(chunk), counts=counts
+        )
+        for k in range(len(chunk)):
+            flagged, default = flags(
+                columns_of(deltas, slice(k * width, (k + 1) * width)), TOLERANCE
+            )
+            for rule, value in flagged.items():
+                tally.counts[rule] += int(value)
+            tally.mdd_columns.append(default.min_detectable_drop)
+            tally.mdd_groups.append(np.array([g.min_detectable_drop for g in default.groups]))
+            tally.reps += 1
+    return tally
+
+
+def release_blocks(
+    candidate_sd: dict[str, FloatArray | float],
+) -> Callable[[np.random.Generator, int], Blocks]:
+    """Every framework of the release; a framework named in `candidate_sd` gets a worse judge."""
+
+    def draw(rng: np.random.Generator, reps: int) -> Blocks:
+        return [
+            simulate(f, reps, rng, candidate_sd=candidate_sd.get(f.name, JUDGE_SD)) for f in RELEASE
+        ]
+
+    return draw
+
+
+def one_framework(
+    framework: Framework, candidate_sd: FloatArray | float
+) -> Callable[[np.random.Generator, int], Blocks]:
+    """One framework alone, its candidate with the given noise (one sd per sub-component)."""
+
+    def draw(rng: np.random.Generator, reps: int) -> Blocks:
+        return [simulate(framework, reps, rng, candidate_sd=candidate_sd)]
+
+    return draw
+
+
+def half_width(p: float, n: int) -> float:
+    """95% normal half-width of a binomial proportion."""
+    return 1.96 * math.sqrt(max(p * (1.0 - p), 1e-12) / n)
+
+
+def report(title: str, tally: Tally, goal: str) -> None:
+    """Print one scenario's rates per rule."""
+    print(f"\n{title}\n  {tally.reps} replications; {goal}")
+    for rule in RULES:
+        p = tally.rate(rule)
+        print(f"  {rule:<24} {p:6.1%} ± {half_width(p, tally.reps):.1%}")
+
+
+def print_mdd(tally: Tally, frameworks: Sequence[Framework]) -> None:
+    """Median smallest detectable drops of the default rule, per framework."""
+    mdd_columns = np.median(np.vstack(tally.mdd_columns), axis=0)
+    mdd_groups = np.median(np.vstack(tally.mdd_groups), axis=0)
+    start = 0
+    for framework, mdd in zip(frameworks, mdd_groups, strict=True):
+        sub = mdd_columns[start : start + framework.n_sub_components]
+        start += framework.n_sub_components
+        print(
+            f"  smallest drop detectable with 80% power, {framework.name}: "
+            f"framework mean {mdd:.2f}, sub-components {sub.min():.2f}–{sub.max():.2f} "
+            "(median over replications)"
+        )
+
+
+def main() -> None:
+    """Calibrate, simulate every scenario and print the rates."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--reps", type=int, default=2000, help="replications per scenario")
+    parser.add_argument("--resamples", type=int, default=2000, help="bootstrap resamples")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    epitome, dialogues = RELEASE[0], RELEASE[1]
+    worse = {f.name: calibrate_noise(f, TARGET_DROP) for f in (epitome, dialogues)}
+    much_worse = calibrate_noise(epitome, ISOLATED_DROP)
+    for name, sd in worse.items():
+        print(f"candidate noise sd for a {TARGET_DROP} κw drop on {name}: {sd:.3f}", end="")
+        framework = next(f for f in RELEASE if f.name == name)
+        print(f" (check on a fresh sample: {mean_kappa_drop(framework, sd, 400_000, 2):.3f})")
+    print(f"candidate noise sd for a {ISOLATED_DROP} κw drop on {epitome.name}: {much_worse:.3f}")
+    print(
+        f"judges' noise sd {JUDGE_SD}, experts' {EXPERT_SD}; {N_ITEMS} items per framework; "
+        f"T = {TOLERANCE}, level 0.95, {args.resamples} resamples"
+    )
+    common = {"resamples": args.resamples}
+
+    null = run(release_blocks({}), args.reps, seed=args.seed, **common)
+    report(
+        "(a) equally good judges, 21 sub-components + 4 framework means in one call",
+        null,
+        "false 'regressed' anywhere; goal ≤ 5%",
+    )
+    print_mdd(null, RELEASE)
+
+    for k, framework in enumerate((epitome, dialogues)):
+        alone = run(
+            one_framework(framework, worse[framework.name]),
+            args.reps,
+            seed=args.seed + 1 + k,
+            **common,
+        )
+        report(
+            f"(b) {framework.name} alone (3 sub-components, {N_ITEMS} items) loses "
+            f"{TARGET_DROP} κw on every sub-component",
+            alone,
+            "detected; goal ≥ 80%",
+        )
+        print_mdd(alone, [framework])
+
+    within = run(
+        release_blocks({epitome.name: worse[epitome.name]}),
+        args.reps,
+        seed=args.seed + 3,
+        **common,
+    )
+    report(
+        f"(b') the same drop on {epitome.name} inside the 21-sub-component call "
+        "(the other frameworks equally good)",
+        within,
+        "detected anywhere",
+    )
+    isolated = np.array([much_worse, JUDGE_SD, JUDGE_SD])
+    single = run(one_framework(epitome, isolated), args.reps, seed=args.seed + 4, **common)
+    report(
+        f"(c) {epitome.name} alone: one sub-component loses {ISOLATED_DROP} κw, "
+        "the other two unchanged",
+        single,
+        "detected",
+    )
+    print(f"\ntotal time {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,818 @@
+"""The regression gate as a pure function: did a candidate judge lose agreement with the experts?
+
+`regression_gate(reference, baseline, candidate)` takes three items × sub-components float
+arrays (NaN = missing): the expert consensus per item, the baseline judge's ratings and the
+candidate judge's. For every sub-component (column) j,
+
+    Δκ_j = κw(candidate_j, reference_j) − κw(baseline_j, reference_j)
+
+(value-based quadratic κw) on the items where all three are present, and for every group of
+columns (e.g. a framework's sub-components) the mean Δκ over its members. Every Δκ is
+bootstrapped on one shared matrix of item resamples (`scorers.bootstrap`), so the correlation
+between an item's sub-components is kept in the group means and in the multiplicity correction.
+
+**Family-wise error control.** Every sub-component and every group mean compared in one call is
+one hypothesis H_h: "no drop" (Δ_h ≥ 0), tested one-sided (a regression is a drop). With the
+bootstrap standard error s_h (standard deviation of the resampled Δ*_h), the drop statistic is
+t_h = −Δ̂_h / s_h and its null distribution is that of the centred, studentised replicates
+−(Δ*_h − Δ̂_h) / s_h; a bootstrap p-value is (1 + #{draws ≥ t_h}) / (1 + B). Three corrections
+keep the probability of any false "regressed" in the call at most 1 − `level`:
+
+* ``"hierarchical"`` (default) — mean first. Each group's head hypothesis is its mean (or its
+  only column). The level is split equally between the groups (Bonferroni: frameworks rate
+  different items, so little is lost); inside a group the mean is tested first with its own
+  p-value, and only once it is rejected are its sub-components tested, together, with a
+  max-statistic over those still standing; a group whose every hypothesis is rejected hands its
+  share to the others. The weights only grow as hypotheses are rejected, so this sequentially
+  rejective procedure is a shortcut of a closed test (Goeman & Solari's sequential rejection
+  principle) and controls the family-wise error strongly; `hierarchical_adjust` gives its
+  adjusted p-values. It spends the level where a broad regression shows first: on 50 items a
+  framework mean has about half the standard error of one sub-component.
+* ``"maxt"`` — a single-step max-statistic over every hypothesis (Westfall & Young):
+  p_h = (1 + #{b : max_k −(Δ*_bk − Δ̂_k)/s_k ≥ t_h}) / (1 + B). It uses the correlation
+  between all hypotheses and is better at a drop confined to one sub-component, worse at a
+  drop spread over a framework (`benchmarks/bench_gate.py`, scenarios (b) and (c)).
+* ``"holm"`` — the marginal p-values with Holm's step-down (ignores the correlation).
+
+The reported bounds are simultaneous over all hypotheses of the call:
+
+    high_h = Δ̂_h + c_up · s_h,   low_h = Δ̂_h − c_low · s_h,
+
+with c_up, c_low the critical values of the max-statistic of drops and of gains (with
+``"holm"``, Bonferroni quantiles of each hypothesis's own replicates). With ``"maxt"``,
+p_h ≤ 1 − level exactly when high_h < 0; with ``"hierarchical"`` a framework mean can be
+flagged while its (simultaneous, hence wider) band still reaches just above 0. Together the
+bounds form a simultaneous 1 − 2·(1 − level) band (90% at 0.95), as in the two one-sided tests
+of equivalence testing.
+
+**Verdicts** (per sub-component and per group, in this order), with tolerance T:
+
+* ``regressed``: the drop is significant after the correction (adjusted p_h ≤ 1 − level) *and*
+  the point estimate Δ̂_h < −T. T only keeps a certain but negligible drop from failing a
+  pipeline; it does not shift the test. `benchmarks/bench_gate.py` chose this rule: on 50 items
+  the condition Δ̂ < −T never binds (a significant drop is always larger than 0.05), while
+  asking for the whole bound below −T ("high < −T") loses a quarter to a half of the power.
+* ``improved``: the mirror image: low_h > 0 and Δ̂_h > T.
+* ``equivalent``: −T ≤ low_h and high_h ≤ T (both simultaneous bounds inside ±T).
+* ``inconclusive``: anything else — the data cannot tell a drop larger than T from none.
+* ``not comparable`` (sub-components only, or a group with no comparable member): no paired
+  items (or fewer than 2), κw undefined on them (e.g. a reference without variation), or κw
+  undefined in over half of the resamples. Such columns are left out of the family and out of
+  their group's mean; `GateResult.comparable` is False. A *side* with no rating at all raises
+  `NoUsableRatingsError` instead.
+
+**Smallest detectable drop** (80% power, normal approximation, the bootstrap standard error
+taken as the one under the alternative): with c_h the critical value of the first test
+hypothesis h meets, a true drop D is flagged with probability about Φ((D − max(c_h·s_h, T)) /
+s_h), so
+
+    min_detectable_drop_h = max(c_h · s_h, T) + z₀.₈₀ · s_h,   z₀.₈₀ = Φ⁻¹(0.80) ≈ 0.8416.
+
+c_h: ``"hierarchical"``, for a group mean the quantile of its own draws at (1 − level) / groups,
+for a sub-component the max-statistic's over its group's sub-components at the same share
+(given that its group's mean was flagged); ``"maxt"``, c_up; ``"holm"``, the Bonferroni one.
+
+**Several frameworks in one call.** Frameworks rate different items: stack their items as rows
+with NaN outside each framework's own columns, label the columns' framework in `groups` and the
+rows' framework in `strata`; items are then resampled within their framework (a stratified
+bootstrap, each framework keeping its item count in every resample) and one correction covers
+every framework's sub-components and means.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from statistics import NormalDist
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from empathy_judge.datasets.errors import EmpathyJudgeError
+from empathy_judge.scorers.bootstrap import (
+    DEFAULT_RESAMPLES,
+    bootstrap,
+    kappa_difference_statistic,
+    kappa_statistic,
+    resample_counts,
+)
+from empathy_judge.scorers.common import FloatArray
+
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+Correction = Literal["maxt", "holm", "hierarchical"]
+GateVerdict = Literal["regressed", "improved", "equivalent", "inconclusive", "not comparable"]
+
+DEFAULT_TOLERANCE = 0.05
+DEFAULT_LEVEL = 0.95
+DEFAULT_CORRECTION: Correction = "hierarchical"
+#: Power at which `min_detectable_drop` is stated.
+DETECTION_POWER = 0.80
+#: The group that holds every column when no `groups` are given.
+ALL_COLUMNS = "all"
+NOT_COMPARABLE: GateVerdict = "not comparable"
+
+
+class GateInputError(EmpathyJudgeError, ValueError):
+    """The arrays given to the gate cannot be compared (shape, labels, infinite values)."""
+
+
+class NoUsableRatingsError(GateInputError):
+    """One side has no rating at all (every value is NaN), e.g. every answer failed to parse."""
+
+
+@dataclass(frozen=True)
+class GateEntry:
+    """The comparison of one sub-component or one group mean.
+
+    Attributes:
+        name: The column's name, or the group's label.
+        members: Indices of the columns it covers (one for a sub-component; for a group, the
+            comparable members its mean is over).
+        baseline_kappa: κw(baseline, reference) on the paired items (a group: member mean).
+        candidate_kappa: κw(candidate, reference) on the paired items (a group: member mean).
+        delta: Δ̂ = candidate − baseline.
+        low: Simultaneous one-sided lower bound of Δ.
+        high: Simultaneous one-sided upper bound of Δ.
+        std_error: Bootstrap standard error of Δ̂.
+        p_value: Family-wise adjusted one-sided p-value of "no drop".
+        min_detectable_drop: Smallest drop flagged with 80% power (module docstring).
+        n_items: Items where reference, baseline and candidate are all present (a group: the
+            smallest over its members).
+        verdict: "regressed", "improved", "equivalent", "inconclusive" or "not comparable".
+        reason: Why it is not comparable ("" otherwise).
+    """
+
+    name: str
+    members: tuple[int, ...]
+    baseline_kappa: float
+    candidate_kappa: float
+    delta: float
+    low: float
+    high: float
+    std_error: float
+    p_value: float
+    min_detectable_drop: float
+    n_items: int
+    verdict: GateVerdict
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """Verdicts of one call of `regression_gate`.
+
+    Attributes:
+        columns: One entry per sub-component, in column order.
+        groups: One entry per group, in order of first appearance.
+        tolerance: T.
+        level: Family-wise confidence (1 − FWER).
+        correction: "maxt" or "holm".
+        n_resamples: Bootstrap resamples.
+        seed: Their seed.
+        replicates: Resampled Δ*, shape (B, columns + groups), columns first.
+    """
+
+    columns: tuple[GateEntry, ...]
+    groups: tuple[GateEntry, ...]
+    tolerance: float
+    level: float
+    correction: Correction
+    n_resamples: int
+    seed: int | None
+    replicates: FloatArray
+
+    @property
+    def regressed(self) -> bool:
+        """Whether any sub-component or group mean regressed."""
+        return any(e.verdict == "regressed" for e in (*self.columns, *self.groups))
+
+    @property
+    def verdicts(self) -> tuple[GateVerdict, ...]:
+        """One verdict per sub-component, in column order."""
+        return tuple(e.verdict for e in self.columns)
+
+    @property
+    def inconclusive(self) -> int:
+        """How many sub-components are inconclusive (groups: `inconclusive_groups`)."""
+        return sum(e.verdict == "inconclusive" for e in self.columns)
+
+    @property
+    def inconclusive_groups(self) -> int:
+        """How many group means are inconclusive."""
+        return sum(e.verdict == "inconclusive" for e in self.groups)
+
+    @property
+    def comparable(self) -> bool:
+        """False when some sub-component could not be compared (see `not_comparable`)."""
+        return not self.not_comparable
+
+    @property
+    def not_comparable(self) -> tuple[GateEntry, ...]:
+        """The sub-components that could not be compared, with their reasons."""
+        return tuple(e for e in self.columns if e.verdict == NOT_COMPARABLE)
+
+    @property
+    def delta(self) -> FloatArray:
+        """Δ̂ per sub-component."""
+        return np.array([e.delta for e in self.columns])
+
+    @property
+    def low(self) -> FloatArray:
+        """Simultaneous lower bound per sub-component."""
+        return np.array([e.low for e in self.columns])
+
+    @property
+    def high(self) -> FloatArray:
+        """Simultaneous upper bound per sub-component."""
+        return np.array([e.high for e in self.columns])
+
+    @property
+    def p_value(self) -> FloatArray:
+        """Adjusted one-sided p-value of "no drop" per sub-component."""
+        return np.array([e.p_value for e in self.columns])
+
+    @property
+    def n_items(self) -> tuple[int, ...]:
+        """Paired items per sub-component."""
+        return tuple(e.n_items for e in self.columns)
+
+    @property
+    def min_detectable_drop(self) -> FloatArray:
+        """Smallest drop detectable with 80% power per sub-component (groups: their entries)."""
+        return np.array([e.min_detectable_drop for e in self.columns])
+
+
+def holm_adjust(p_values: ArrayLike) -> FloatArray:
+    """Holm's step-down adjusted p-values (NaN entries stay NaN and do not count).
+
+    Args:
+        p_values: Unadjusted p-values.
+
+    Returns:
+        Adjusted p-values: the i-th smallest of m becomes max over j ≤ i of (m − j + 1)·p_(j),
+        capped at 1.
+    """
+    p = np.asarray(p_values, dtype=np.float64)
+    adjusted = np.full(p.shape, np.nan)
+    defined = np.flatnonzero(~np.isnan(p))
+    m = defined.shape[0]
+    if m == 0:
+        return adjusted
+    order = defined[np.argsort(p[defined], kind="stable")]
+    scaled = (m - np.arange(m)) * p[order]
+    adjusted[order] = np.minimum(np.maximum.accumulate(scaled), 1.0)
+    return adjusted
+
+
+def _rank_critical(values: FloatArray, alpha: float) -> float:
+    """The value c with #{v ≥ t} ≤ ⌊α(B+1)⌋ − 1 exactly when t > c (B = defined values)."""
+    defined = values[~np.isnan(values)]
+    allowed = math.floor(alpha * (defined.shape[0] + 1) + 1e-9) - 1
+    if allowed < 0:
+        raise GateInputError(
+            f"{defined.shape[0]} usable resamples cannot reach a p-value of {alpha:.4g}; "
+            f"use at least {math.ceil(1.0 / alpha)} resamples"
+        )
+    if allowed >= defined.shape[0]:
+        return -math.inf
+    # The (allowed + 1)-th largest value.
+    position = defined.shape[0] - 1 - allowed
+    return float(np.partition(defined, position)[position])
+
+
+def max_t_adjust(statistics: ArrayLike, null: ArrayLike, alpha: float) -> tuple[FloatArray, float]:
+    """Single-step max-statistic adjusted p-values and critical value.
+
+    Args:
+        statistics: Observed statistics t_h (large = evidence against H_h), shape (H,).
+        null: Their joint null distribution, shape (B, H): e.g. centred bootstrap replicates.
+            NaN entries are ignored; a row with no defined entry is dropped.
+        alpha: Family-wise error rate, for the critical value.
+
+    Returns:
+        (p, c): p_h = (1 + #{b: max_k null_bk ≥ t_h}) / (1 + B); c such that p_h ≤ alpha
+        exactly when t_h > c.
+    """
+    t = np.asarray(statistics, dtype=np.float64)
+    draws = np.asarray(null, dtype=np.float64)
+    if draws.ndim != 2 or draws.shape[1] != t.shape[0]:
+        raise ValueError(f"null must be B × {t.shape[0]}, got shape {draws.shape}")
+    has_value = ~np.isnan(draws).all(axis=1)
+    maxima = np.max(np.where(np.isnan(draws[has_value]), -np.inf, draws[has_value]), axis=1)
+    exceed = (maxima[:, None] >= t[None, :]).sum(axis=0)
+    p = (1.0 + exceed) / (1.0 + maxima.shape[0])
+    return np.where(np.isnan(t), np.nan, p), _rank_critical(maxima, alpha)
+
+
+def _marginal_p(statistics: FloatArray, null: FloatArray) -> FloatArray:
+    defined = (~np.isnan(null)).sum(axis=0)
+    exceed = np.where(np.isnan(null), False, null >= statistics[None, :]).sum(axis=0)
+    return np.where(np.isnan(statistics), np.nan, (1.0 + exceed) / (1.0 + defined))
+
+
+def stratified_counts(
+    strata: Sequence[Hashable] | None, n_items: int, n_resamples: int, seed: int | None
+) -> FloatArray:
+    """Resample counts (B × n) drawn within each stratum of items.
+
+    Args:
+        strata: One label per item, or None for a single stratum (then exactly
+            `resample_counts(n_items, n_resamples, seed)`).
+        n_items: Number of items.
+        n_resamples: B.
+        seed: Seed; each stratum gets its own stream derived from it.
+    """
+    if strata is None:
+        return resample_counts(n_items, n_resamples, seed)
+    labels = list(strata)
+    if len(labels) != n_items:
+        raise GateInputError(f"strata: {len(labels)} labels for {n_items} items")
+    codes: dict[Hashable, list[int]] = {}
+    for row, label in enumerate(labels):
+        codes.setdefault(label, []).append(row)
+    if len(codes) == 1:
+        return resample_counts(n_items, n_resamples, seed)
+    seeds: list[int | None] = (
+        [None] * len(codes)
+        if seed is None
+        else [int(s) for s in np.random.SeedSequence(seed).generate_state(len(codes))]
+    )
+    counts = np.zeros((n_resamples, n_items))
+    for rows, stratum_seed in zip(codes.values(), seeds, strict=True):
+        counts[:, rows] = resample_counts(len(rows), n_resamples, stratum_seed)
+    return counts
+
+
+def _matrix(values: ArrayLike, name: str) -> FloatArray:
+    array = np.asarray(values, dtype=np.float64)
+    if array.ndim == 1:
+        array = array[:, None]
+    if array.ndim != 2 or array.shape[0] == 0 or array.shape[1] == 0:
+        raise GateInputError(f"{name}: expected a non-empty items × sub-components array")
+    if np.isinf(array).any():
+        rows, cols = np.nonzero(np.isinf(array))
+        raise GateInputError(f"{name}: infinite rating at item {rows[0]}, column {cols[0]}")
+    return array
+
+
+def _labels(values: Sequence[Hashable] | None, n: int, what: str, default: list[str]) -> list[str]:
+    if values is None:
+        return default
+    labels = [str(v) for v in values]
+    if len(labels) != n:
+        raise GateInputError(f"{what}: {len(labels)} labels for {n} columns")
+    return labels
+
+
+@dataclass(frozen=True)
+class _Family:
+    """The hypotheses tested together: estimates, replicates and their decisions."""
+
+    estimate: FloatArray
+    std_error: FloatArray
+    p_value: FloatArray
+    low: FloatArray
+    high: FloatArray
+    critical: FloatArray
+
+
+def hierarchical_adjust(
+    statistics: ArrayLike,
+    null: ArrayLike,
+    group: Sequence[int],
+    head: Sequence[bool],
+) -> FloatArray:
+    """Adjusted p-values of the mean-first procedure (`correction="hierarchical"`).
+
+    Each group has a head hypothesis (its mean, or its only column) and members. While a
+    group's head stands, its members are not tested. The level is split equally between the
+    groups that still have a hypothesis standing (Bonferroni across groups); inside a group, the
+    head is tested with its own bootstrap p-value, then its members together with a
+    max-statistic over the members still standing. A group whose every hypothesis is rejected
+    hands its share to the others. Rejecting one hypothesis at a time, in order of local p over
+    weight, gives the adjusted p-values (the sequentially rejective shortcut of a closed test;
+    the weights only grow as hypotheses are rejected, so it controls the family-wise error).
+
+    Args:
+        statistics: t_h, shape (H,), large = evidence against H_h.
+        null: Null draws of the statistics, shape (B, H) (NaN ignored).
+        group: Group index of each hypothesis.
+        head: Whether each hypothesis is its group's head (exactly one per group).
+
+    Returns:
+        Adjusted p-values, shape (H,).
+    """
+    t = np.asarray(statistics, dtype=np.float64)
+    draws = np.asarray(null, dtype=np.float64)
+    filled = np.where(np.isnan(draws), -np.inf, draws)
+    groups = np.asarray(group)
+    heads = np.asarray(head, dtype=bool)
+    # Unscaled local p-values: a head's never changes; its members' change only when one of
+    # them is rejected (the max-statistic is then over fewer columns).
+    unscaled = np.full(t.shape[0], np.inf)
+    defined = (~np.isnan(draws)).sum(axis=0)
+    for h in np.flatnonzero(heads):
+        unscaled[h] = (1.0 + (filled[:, h] >= t[h]).sum()) / (1.0 + defined[h])
+
+    def update_members(g: int) -> None:
+        members = np.flatnonzero(standing & (groups == g) & ~heads)
+        if members.shape[0] == 0:
+            return
+        block = filled[:, members]
+        maxima = block.max(axis=1)
+        maxima = maxima[maxima > -np.inf]
+        exceed = (maxima[:, None] >= t[None, members]).sum(axis=0)
+        unscaled[members] = (1.0 + exceed) / (1.0 + maxima.shape[0])
+
+    standing = np.ones(t.shape[0], dtype=bool)
+    head_standing = {int(g): True for g in np.unique(groups)}
+    for g in head_standing:
+        update_members(g)
+    adjusted = np.full(t.shape[0], np.nan)
+    running = 0.0
+    while standing.any():
+        alive = np.unique(groups[standing]).shape[0]
+        testable = standing & (heads | ~np.array([head_standing[int(g)] for g in groups]))
+        local = np.where(testable, unscaled * alive, np.inf)
+        chosen = int(np.argmin(local))
+        running = max(running, min(float(local[chosen]), 1.0))
+        adjusted[chosen] = running
+        standing[chosen] = False
+        if running >= 1.0:
+            adjusted[standing] = 1.0
+            break
+        g = int(groups[chosen])
+        if heads[chosen]:
+            head_standing[g] = False
+        else:
+            update_members(g)
+    return adjusted
+
+
+def _hierarchical_critical(
+    null: FloatArray, group: IntArray, head: BoolArray, alpha: float
+) -> FloatArray:
+    """Critical values of the first test each hypothesis meets (heads first, at α / groups)."""
+    share = alpha / np.unique(group).shape[0]
+    critical = np.empty(group.shape[0])
+    for g in np.unique(group):
+        in_group = group == g
+        for h in np.flatnonzero(in_group & head):
+            critical[h] = _rank_critical(null[:, h], share)
+        members = np.flatnonzero(in_group & ~head)
+        if members.shape[0]:
+            usable = ~np.isnan(null[:, members]).all(axis=1)
+            filled = np.where(np.isnan(null[usable][:, members]), -np.inf, null[usable][:, members])
+            critical[members] = _rank_critical(filled.max(axis=1), share)
+    return critical
+
+
+def _test_family(
+    estimate: FloatArray,
+    replicates: FloatArray,
+    alpha: float,
+    correction: Correction,
+    group: IntArray,
+    head: BoolArray,
+) -> _Family:
+    with np.errstate(invalid="ignore"):
+        std_error = np.nanstd(replicates, axis=0, ddof=1) if replicates.shape[0] > 1 else None
+    if std_error is None:
+        std_error = np.zeros(estimate.shape)
+    known = std_error == 0.0  # Δ* never moves: Δ is exactly known on these items
+    safe_se = np.where(known, 1.0, std_error)
+    centred = np.where(known[None, :], 0.0, (replicates - estimate[None, :]) / safe_se[None, :])
+    exact = np.where(estimate < 0.0, np.inf, np.where(estimate > 0.0, -np.inf, 0.0))
+    drop = np.where(known, exact, -estimate / safe_se)
+    gain = -drop
+    hypotheses = estimate.shape[0]
+    if correction in ("maxt", "hierarchical"):
+        p_value, c_up = max_t_adjust(drop, -centred, alpha)
+        _, c_low = max_t_adjust(gain, centred, alpha)
+        up = np.full(hypotheses, c_up)
+        down = np.full(hypotheses, c_low)
+        critical = up
+        if correction == "hierarchical":
+            p_value = hierarchical_adjust(drop, -centred, group.tolist(), head.tolist())
+            critical = _hierarchical_critical(-centred, group, head, alpha)
+    elif correction == "holm":
+        p_value = holm_adjust(_marginal_p(drop, -centred))
+        share = alpha / hypotheses
+        up = np.array([_rank_critical(-centred[:, h], share) for h in range(hypotheses)])
+        down = np.array([_rank_critical(centred[:, h], share) for h in range(hypotheses)])
+        critical = up
+    else:
+        raise ValueError(f"unknown correction {correction!r}")
+    high = np.where(known, estimate, estimate + up * safe_se)
+    low = np.where(known, estimate, estimate - down * safe_se)
+    return _Family(estimate, std_error, p_value, low, high, np.where(known, 0.0, critical))
+
+
+def _row_means(values: FloatArray, members: tuple[int, ...]) -> FloatArray:
+    """Mean over the member columns per row, ignoring NaN; NaN where none is defined."""
+    chosen = values[:, list(members)]
+    defined = ~np.isnan(chosen)
+    total = np.where(defined, chosen, 0.0).sum(axis=1)
+    count = defined.sum(axis=1)
+    return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def _verdict(
+    delta: float, low: float, high: float, p: float, alpha: float, t: float
+) -> GateVerdict:
+    if p <= alpha and delta < -t:
+        return "regressed"
+    if low > 0.0 and delta > t:
+        return "improved"
+    if low >= -t and high <= t:
+        return "equivalent"
+    return "inconclusive"
+
+
+@dataclass(frozen=True)
+class DeltaBootstrap:
+    """Δκw per sub-component on its paired items, and its resamples: the input of `decide`.
+
+    Attributes:
+        names: Column names.
+        groups: Group label of each column.
+        estimate: Δ̂ per column (NaN where undefined).
+        replicates: Resampled Δ*, shape (B, columns).
+        n_items: Paired items per column.
+        baseline_kappa: κw(baseline, reference) per column on its paired items.
+        candidate_kappa: κw(candidate, reference) per column.
+        reasons: Why each column is not comparable ("" when it is).
+        seed: Seed of the resamples (None for fresh entropy or given counts).
+    """
+
+    names: tuple[str, ...]
+    groups: tuple[str, ...]
+    estimate: FloatArray
+    replicates: FloatArray
+    n_items: tuple[int, ...]
+    baseline_kappa: FloatArray
+    candidate_kappa: FloatArray
+    reasons: tuple[str, ...]
+    seed: int | None
+
+
+def delta_bootstrap(
+    reference: ArrayLike,
+    baseline: ArrayLike,
+    candidate: ArrayLike,
+    *,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    seed: int | None = 0,
+    groups: Sequence[Hashable] | None = None,
+    names: Sequence[Hashable] | None = None,
+    strata: Sequence[Hashable] | None = None,
+    counts: FloatArray | None = None,
+) -> DeltaBootstrap:
+    """The paired item bootstrap of Δκw behind `regression_gate` (arguments as there).
+
+    Raises:
+        NoUsableRatingsError: A side has no rating at all.
+        GateInputError: Shapes or label counts disagree, or a rating is infinite.
+    """
+    sides = {
+        "reference": _matrix(reference, "reference"),
+        "baseline": _matrix(baseline, "baseline"),
+        "candidate": _matrix(candidate, "candidate"),
+    }
+    shapes = {name: array.shape for name, array in sides.items()}
+    if len(set(shapes.values())) > 1:
+        raise GateInputError(f"the three arrays differ in shape: {shapes}")
+    for name, array in sides.items():
+        if np.isnan(array).all():
+            raise NoUsableRatingsError(
+                f"{name}: no usable ratings (every one of its {array.size} values is missing)"
+            )
+    ref, base, cand = sides["reference"], sides["baseline"], sides["candidate"]
+    n_items, n_columns = ref.shape
+    column_names = _labels(names, n_columns, "names", [str(j) for j in range(n_columns)])
+    group_of = _labels(groups, n_columns, "groups", [ALL_COLUMNS] * n_columns)
+    if counts is None:
+        counts = stratified_counts(strata, n_items, n_resamples, seed)
+    elif counts.ndim != 2 or counts.shape[1] != n_items:
+        raise GateInputError(f"counts: expected B × {n_items}, got shape {counts.shape}")
+    result = bootstrap(kappa_difference_statistic(ref, cand, base), n_items, counts=counts)
+    paired = ~(np.isnan(ref) | np.isnan(base) | np.isnan(cand))
+    n_paired = paired.sum(axis=0)
+    masked_ref = np.where(paired, ref, np.nan)
+    ones = np.ones((1, n_items))
+    defined_share = (~np.isnan(result.replicates)).mean(axis=0)
+    reasons = tuple(
+        "no paired items"
+        if n_paired[j] == 0
+        else "fewer than 2 paired items"
+        if n_paired[j] < 2
+        else "κw undefined on the paired items (a side without variation)"
+        if np.isnan(result.estimate[j])
+        else "κw undefined in most resamples (too few items)"
+        if defined_share[j] < 0.5
+        else ""
+        for j in range(n_columns)
+    )
+    return DeltaBootstrap(
+        names=tuple(column_names),
+        groups=tuple(group_of),
+        estimate=result.estimate,
+        replicates=result.replicates,
+        n_items=tuple(int(n) for n in n_paired),
+        baseline_kappa=kappa_statistic(masked_ref, np.where(paired, base, np.nan))(ones)[0],
+        candidate_kappa=kappa_statistic(masked_ref, np.where(paired, cand, np.nan))(ones)[0],
+        reasons=reasons,
+        seed=seed if counts is None else None,
+    )
+
+
+def decide(
+    deltas: DeltaBootstrap,
+    *,
+    tolerance: float = DEFAULT_TOLERANCE,
+    level: float = DEFAULT_LEVEL,
+    correction: Correction = DEFAULT_CORRECTION,
+) -> GateResult:
+    """Verdicts from a `delta_bootstrap` (several rules can share one bootstrap).
+
+    Raises:
+        ValueError: Bad tolerance or level, or too few resamples for the level.
+    """
+    if not tolerance >= 0.0:
+        raise ValueError(f"tolerance must be ≥ 0, got {tolerance}")
+    if not 0.0 < level < 1.0:
+        raise ValueError(f"level must be in (0, 1), got {level}")
+    alpha = 1.0 - level
+    estimate, column_reps = deltas.estimate, deltas.replicates
+    n_columns = estimate.shape[0]
+    comparable = [not r for r in deltas.reasons]
+    group_labels = list(dict.fromkeys(deltas.groups))
+    group_members = [
+        tuple(j for j in range(n_columns) if deltas.groups[j] == g and comparable[j])
+        for g in group_labels
+    ]
+    group_reps = np.column_stack([_row_means(column_reps, m) for m in group_members])
+    group_estimate = np.array(
+        [float(np.mean(estimate[list(m)])) if m else np.nan for m in group_members]
+    )
+
+    # The family: comparable columns, and groups that are not just one of those columns again.
+    columns_in = [j for j in range(n_columns) if comparable[j]]
+    groups_in = [g for g, m in enumerate(group_members) if len(m) > 1]
+    family_estimate = np.concatenate([estimate[columns_in], group_estimate[groups_in]])
+    family_reps = np.concatenate([column_reps[:, columns_in], group_reps[:, groups_in]], axis=1)
+    # Each group's head (for "hierarchical"): its mean, or its only comparable column.
+    family_group = np.array(
+        [group_labels.index(deltas.groups[j]) for j in columns_in] + groups_in, dtype=np.int64
+    )
+    family_head = np.array(
+        [len(group_members[group_labels.index(deltas.groups[j])]) == 1 for j in columns_in]
+        + [True] * len(groups_in),
+        dtype=np.bool_,
+    )
+    if family_estimate.shape[0]:
+        family = _test_family(
+            family_estimate, family_reps, alpha, correction, family_group, family_head
+        )
+    else:
+        empty = np.zeros(0)
+        family = _Family(empty, empty, empty, empty, empty, empty)
+    z_power = NormalDist().inv_cdf(DETECTION_POWER)
+
+    def figures(position: int) -> dict[str, float]:
+        se = float(family.std_error[position])
+        return {
+            "delta": float(family.estimate[position]),
+            "low": float(family.low[position]),
+            "high": float(family.high[position]),
+            "std_error": se,
+            "p_value": float(family.p_value[position]),
+            "min_detectable_drop": max(float(family.critical[position]) * se, tolerance)
+            + z_power * se,
+        }
+
+    nan_figures = dict.fromkeys(
+        ("delta", "low", "high", "std_error", "p_value", "min_detectable_drop"), math.nan
+    )
+
+    def entry(
+        name: str, members: tuple[int, ...], values: dict[str, float], n: int, reason: str
+    ) -> GateEntry:
+        verdict: GateVerdict = (
+            NOT_COMPARABLE
+            if reason
+            else _verdict(
+                values["delta"], values["low"], values["high"], values["p_value"], alpha, tolerance
+            )
+        )
+        return GateEntry(
+            name=name,
+            members=members,
+            baseline_kappa=_mean_of(deltas.baseline_kappa, members),
+            candidate_kappa=_mean_of(deltas.candidate_kappa, members),
+            n_items=n,
+            verdict=verdict,
+            reason=reason,
+            **values,
+        )
+
+    column_entries = []
+    for j in range(n_columns):
+        values = figures(columns_in.index(j)) if comparable[j] else dict(nan_figures)
+        if not comparable[j]:
+            values["delta"] = float(estimate[j])
+        column_entries.append(
+            entry(deltas.names[j], (j,), values, deltas.n_items[j], deltas.reasons[j])
+        )
+    group_entries = []
+    for g, label in enumerate(group_labels):
+        members = group_members[g]
+        if len(members) > 1:
+            values = figures(len(columns_in) + groups_in.index(g))
+        elif members:
+            values = figures(columns_in.index(members[0]))
+        else:
+            values = dict(nan_figures)
+        n = min((deltas.n_items[j] for j in members), default=0)
+        group_entries.append(
+            entry(label, members, values, n, "" if members else "no comparable sub-component")
+        )
+    return GateResult(
+        columns=tuple(column_entries),
+        groups=tuple(group_entries),
+        tolerance=tolerance,
+        level=level,
+        correction=correction,
+        n_resamples=int(column_reps.shape[0]),
+        seed=deltas.seed,
+        replicates=np.concatenate([column_reps, group_reps], axis=1),
+    )
+
+
+def _mean_of(values: FloatArray, members: tuple[int, ...]) -> float:
+    if len(members) == 1:
+        return float(values[members[0]])
+    return float(np.mean(values[list(members)])) if members else math.nan
+
+
+def regression_gate(
+    reference: ArrayLike,
+    baseline: ArrayLike,
+    candidate: ArrayLike,
+    *,
+    tolerance: float = DEFAULT_TOLERANCE,
+    level: float = DEFAULT_LEVEL,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    seed: int | None = 0,
+    groups: Sequence[Hashable] | None = None,
+    names: Sequence[Hashable] | None = None,
+    strata: Sequence[Hashable] | None = None,
+    correction: Correction = DEFAULT_CORRECTION,
+    counts: FloatArray | None = None,
+) -> GateResult:
+    """Per sub-component and per group verdicts on Δκw = κw(candidate) − κw(baseline).
+
+    See the module docstring for the test, the verdicts and the error control.
+
+    Args:
+        reference: Expert consensus, items × sub-components (a 1-d array is one column).
+        baseline: Baseline judge's ratings, same shape; NaN = missing.
+        candidate: Candidate judge's ratings, same shape.
+        tolerance: T ≥ 0 in κw units: smaller drops are never "regressed", and "equivalent"
+            means both bounds lie inside ±T.
+        level: Family-wise confidence (0.95: at most 5% chance of any false "regressed").
+        n_resamples: Bootstrap resamples B (at least groups / (1 − level); "holm" needs
+            hypotheses / (1 − level)).
+        seed: Seed of the resamples.
+        groups: One label per column (e.g. its framework); each group's mean Δκ is a
+            hypothesis too. Default: one group "all" holding every column.
+        names: One name per column (default "0", "1", …).
+        strata: One label per item: items are resampled within their stratum (use the
+            framework when frameworks rate different items). Default: one stratum.
+        correction: "hierarchical", "maxt" or "holm" (module docstring).
+        counts: Precomputed resample counts (B × items), e.g. one matrix reused across
+            simulated comparisons; when given, `n_resamples`, `seed` and `strata` are not used.
+
+    Returns:
+        A `GateResult`.
+
+    Raises:
+        NoUsableRatingsError: A side has no rating at all.
+        GateInputError: Shapes or label counts disagree, or a rating is infinite.
+        ValueError: Bad tolerance, level or resample count.
+    """
+    deltas = delta_bootstrap(
+        reference,
+        baseline,
+        candidate,
+        n_resamples=n_resamples,
+        seed=seed,
+        groups=groups,
+        names=names,
+        strata=strata,
+        counts=counts,
+    )
+    return decide(deltas, tolerance=tolerance, level=level, correction=correction)
