@@ -2,13 +2,21 @@
 
 The checksums are facts about the release at the pinned commit (the raw files are byte-stable),
 copied from ``replication.sha256`` that accompanies the local copy. A download is verified
-against them file by file before anything lands in the cache.
+against them file by file before anything lands in the cache, and every local copy is verified
+against them when it is loaded (see :mod:`empathy_judge.datasets.release_files`).
+
+Sizes are known for the 30 files of the local copy (:data:`RELEASE_SIZES`); the GPT-4o and
+Claude files are absent from it, so their sizes are not known and :data:`MAX_FILE_BYTES` bounds
+them instead (15 times the largest known file). A download stops reading a file as soon as
+more bytes than these arrive.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from types import MappingProxyType
 
 #: GitHub repository of the release (Kumar et al. 2025; Zenodo DOI 10.5281/zenodo.17230987).
@@ -147,6 +155,64 @@ RELEASE_CHECKSUMS: Mapping[str, str] = MappingProxyType(_SHA256)
 OPTIONAL_FILES: frozenset[str] = frozenset(
     path for path in RELEASE_CHECKSUMS if path.endswith(("/gpt_ratings.csv", "/claude_ratings.csv"))
 )
+
+
+# Measured on the local copy (tests check that it agrees).
+_SIZES: dict[str, int] = {
+    "annotations/empatheticdialogues/crowd_ratings.csv": 1614,
+    "annotations/empatheticdialogues/expert1_ratings.csv": 1414,
+    "annotations/empatheticdialogues/expert2_ratings.csv": 1314,
+    "annotations/empatheticdialogues/expert3_ratings.csv": 1363,
+    "annotations/empatheticdialogues/gemini_ratings.csv": 23365,
+    "annotations/empatheticdialogues/sample_ratings_crowdsourced.csv": 1777,
+    "annotations/epitome/crowd_ratings.csv": 1129,
+    "annotations/epitome/expert1_ratings.csv": 1129,
+    "annotations/epitome/expert2_ratings.csv": 1129,
+    "annotations/epitome/expert3_ratings.csv": 1178,
+    "annotations/epitome/gemini_ratings.csv": 23763,
+    "annotations/epitome/sample_ratings_crowdsourced.csv": 1291,
+    "annotations/lend_an_ear/crowd_ratings.csv": 3506,
+    "annotations/lend_an_ear/expert1_ratings.csv": 1786,
+    "annotations/lend_an_ear/expert2_ratings.csv": 1786,
+    "annotations/lend_an_ear/expert3_ratings.csv": 1835,
+    "annotations/lend_an_ear/gemini_ratings.csv": 117431,
+    "annotations/lend_an_ear/sample_ratings_crowdsourced.csv": 3506,
+    "annotations/perceived_empathy/crowd_ratings.csv": 5349,
+    "annotations/perceived_empathy/expert1_ratings.csv": 2255,
+    "annotations/perceived_empathy/expert2_ratings.csv": 2255,
+    "annotations/perceived_empathy/expert3_ratings.csv": 2304,
+    "annotations/perceived_empathy/gemini_ratings.csv": 2304,
+    "annotations/perceived_empathy/sample_ratings_crowdsourced.csv": 5523,
+    "original_data/perceived_empathy_self_ratings.csv": 154618,
+    "original_data/sample_empatheticdialogues.csv": 143439,
+    "original_data/sample_epitome.csv": 30919,
+    "original_data/sample_lend_an_ear_annotations.csv": 557682,
+    "original_data/sample_lend_an_ear_conversations.csv": 110066,
+    "original_data/sample_perceived_empathy_annotations.csv": 5540,
+}
+
+#: Release-relative path -> size in bytes, for every file whose size is known.
+RELEASE_SIZES: Mapping[str, int] = MappingProxyType(_SIZES)
+
+#: Upper bound on any release file, for files whose size is not known (the largest known file,
+#: ``original_data/sample_lend_an_ear_annotations.csv``, has 557,682 bytes).
+MAX_FILE_BYTES = 8 * 1024 * 1024
+
+_CHUNK = 64 * 1024
+
+
+def size_limit(path: str, sizes: Mapping[str, int] = RELEASE_SIZES) -> int:
+    """The most bytes a release file may have: its known size, else :data:`MAX_FILE_BYTES`."""
+    return sizes.get(path, MAX_FILE_BYTES)
+
+
+def sha256_file(path: Path) -> str:
+    """SHA-256 (hex) of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def base_url(override: str | None = None) -> str:

@@ -35,11 +35,17 @@ Item ids are the first of the rubric's ``item_id_columns``: ``conv_id`` (Empathe
 ``sp_id`` (EPITOME — GPT/Claude files have no ``rp_id``), ``id`` (Perceived Empathy),
 ``conversation_id`` (Lend an Ear, kept as a string: it does not fit in an int64).
 
+Every resolved folder is checked the same way (:mod:`empathy_judge.datasets.release_files`):
+all required files present when it is resolved, each file's CSV shape when it is parsed, and
+the required files' SHA-256 against the pinned release once it parsed — so a missing, truncated
+or edited expert file is an error, never a panel of two experts.
+
 Quirks handled: columns in any order; leading unnamed index columns; floats written as ``2.0``;
-quoted multi-line text; files without a final newline. A file with duplicated item ids or not
-exactly 50 items is loaded (first row per item kept) and reported in :attr:`Release.notes` and
-as a :class:`ReleaseWarning`; a non-numeric rating or a missing column raises
-:class:`ReleaseFormatError` naming file, row and column.
+quoted multi-line text; files without a final newline. An optional (GPT-4o, Claude) file with
+duplicated item ids or not exactly 50 items is loaded (first row per item kept) and reported in
+:attr:`Release.notes` and as a :class:`ReleaseWarning`; a non-numeric, non-finite or
+off-scale rating or a missing column raises :class:`ReleaseFormatError` naming file, row and
+column.
 
 **Conversations** (:func:`load_conversations`) are
 :class:`~empathy_judge.datasets.conversation.Conversation` records built from
@@ -64,7 +70,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from empathy_judge.datasets.checksums import OPTIONAL_FILES, RELEASE_CHECKSUMS, RELEASE_COMMIT
+from empathy_judge.datasets.checksums import RELEASE_CHECKSUMS, RELEASE_COMMIT
 from empathy_judge.datasets.conversation import (
     Conversation,
     Turn,
@@ -72,6 +78,19 @@ from empathy_judge.datasets.conversation import (
     supporter_word_count,
 )
 from empathy_judge.datasets.errors import EmpathyJudgeError
+from empathy_judge.datasets.release_files import (
+    ReleaseFormatError as ReleaseFormatError,
+)
+from empathy_judge.datasets.release_files import (
+    ReleaseNotFoundError as ReleaseNotFoundError,
+)
+from empathy_judge.datasets.release_files import (
+    incomplete_message,
+    missing_required_files,
+    one_line,
+    read_release_csv,
+    verify_required_files,
+)
 from empathy_judge.datasets.rubric import FRAMEWORK_IDS, Framework, load_framework
 
 #: Environment variable naming a local copy of the release.
@@ -117,14 +136,6 @@ EPITOME_CONVERSATIONS_FILE = "original_data/sample_epitome.csv"
 LAE_CONVERSATIONS_FILE = "original_data/sample_lend_an_ear_conversations.csv"
 #: Prefix of the Lend an Ear individual crowd raters' annotator names.
 CROWD_RATER_PREFIX = "crowd-rater:"
-
-
-class ReleaseNotFoundError(EmpathyJudgeError, FileNotFoundError):
-    """No usable copy of the release was found (and none could be downloaded)."""
-
-
-class ReleaseFormatError(EmpathyJudgeError, ValueError):
-    """A release file cannot be parsed; the message names file, row and column."""
 
 
 class ReleaseWarning(UserWarning):
@@ -178,23 +189,23 @@ def cache_dir() -> Path:
     return Path(user_cache_dir("empathy-judge")) / "release" / RELEASE_COMMIT
 
 
-def _required_files() -> list[str]:
-    return sorted(p for p in RELEASE_CHECKSUMS if p not in OPTIONAL_FILES)
-
-
 def is_complete_release(path: Path) -> bool:
     """Whether ``path`` holds every required (non-optional) release file."""
-    return all((path / rel).is_file() for rel in _required_files())
+    return not missing_required_files(path)
 
 
 def _checked(path: Path, how: str) -> Path:
+    where = f"{how}={path}"
     if not path.is_dir():
-        raise ReleaseNotFoundError(f"{how} {path} is not a folder")
+        raise ReleaseNotFoundError(f"{where} is not a folder")
     if not (path / "annotations").is_dir():
         raise ReleaseNotFoundError(
-            f"{how} {path} does not look like the release: it has no annotations/ folder"
+            f"{where} does not look like the release: it has no annotations/ folder"
             " (point at the folder holding annotations/ and original_data/)"
         )
+    missing = missing_required_files(path)
+    if missing:
+        raise ReleaseNotFoundError(incomplete_message(where, missing))
     return path
 
 
@@ -211,15 +222,15 @@ def resolve_release(
         The folder and which rule found it.
 
     Raises:
-        ReleaseNotFoundError: An explicit or environment path is not a release folder, or no
-            copy exists and ``download`` is false.
+        ReleaseNotFoundError: An explicit or environment path is not a release folder or lacks
+            a required file, or no copy exists and ``download`` is false.
         ReleaseDownloadError: The download failed (nothing was written to the cache).
     """
     if data_dir is not None:
         return ResolvedRelease(_checked(Path(data_dir).expanduser(), "data_dir"), "argument")
     env = os.environ.get(DATA_ENV)
     if env:
-        return ResolvedRelease(_checked(Path(env).expanduser(), f"${DATA_ENV}="), "environment")
+        return ResolvedRelease(_checked(Path(env).expanduser(), DATA_ENV), "environment")
     cached = cache_dir()
     if is_complete_release(cached):
         return ResolvedRelease(cached, "cache")
@@ -253,7 +264,9 @@ def load_release(data_dir: str | Path | None = None) -> Release:
         The parsed release.
 
     Raises:
-        ReleaseFormatError: A file cannot be parsed.
+        ReleaseNotFoundError: No copy of the release, or one lacking a required file.
+        ReleaseFormatError: A file cannot be parsed, or a required file differs from the
+            pinned release.
     """
     root = resolve_data_dir(data_dir).resolve()
     return _load_cached(str(root), _signature(root))
@@ -319,9 +332,9 @@ def _candidate_files() -> list[str]:
 
 
 def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
-    # Re-parse when any file the loader reads appears, disappears or changes.
+    # Re-parse (and re-verify) when any listed file appears, disappears or changes.
     entries = []
-    for rel in _candidate_files():
+    for rel in sorted(set(_candidate_files()) | set(RELEASE_CHECKSUMS)):
         try:
             stat = (root / rel).stat()
         except FileNotFoundError:
@@ -333,7 +346,7 @@ def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
 @cache
 def _load_cached(root: str, signature: tuple[tuple[str, int, int], ...]) -> Release:
     path = Path(root)
-    present = {rel for rel, _, _ in signature}
+    present = {rel for rel, _, _ in signature} & set(_candidate_files())
     notes: list[str] = []
     pieces: list[pd.DataFrame] = []
     for framework_id in FRAMEWORK_IDS:
@@ -363,6 +376,8 @@ def _load_cached(root: str, signature: tuple[tuple[str, int, int], ...]) -> Rele
         conversations += _epitome_conversations(path)
     if LAE_CONVERSATIONS_FILE in present:
         conversations += _lend_an_ear_conversations(path)
+    # After parsing, so that a file that does not parse is reported by row and column.
+    verify_required_files(path)
     for note in notes:
         warnings.warn(note, ReleaseWarning, stacklevel=3)
     return Release(
@@ -374,37 +389,54 @@ def _load_cached(root: str, signature: tuple[tuple[str, int, int], ...]) -> Rele
     )
 
 
-def _read_csv(path: Path, rel: str) -> pd.DataFrame:
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise ReleaseFormatError(f"{rel}: cannot be parsed as CSV: {exc}") from exc
-    # Some files were written by pandas with the index: a leading "Unnamed: 0" column.
-    unnamed = [c for c in frame.columns if str(c).startswith("Unnamed:")]
-    return frame.drop(columns=unnamed)
+def _read_csv(root: Path, rel: str) -> tuple[pd.DataFrame, str]:
+    """The file's table and how messages name it (its full path)."""
+    return read_release_csv(root, rel), str(root / rel)
 
 
-def _require_columns(frame: pd.DataFrame, rel: str, columns: Sequence[str]) -> None:
+def _require_columns(frame: pd.DataFrame, where: str, columns: Sequence[str]) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise ReleaseFormatError(f"{rel}: missing column(s) {missing}; found {list(frame.columns)}")
+        found = [str(c)[:40] for c in frame.columns[:12]]
+        more = f" and {len(frame.columns) - 12} more" if len(frame.columns) > 12 else ""
+        raise ReleaseFormatError(
+            f"{where}: line 1: missing column(s) {missing}; the header has {found}{more}"
+        )
 
 
-def _numeric(frame: pd.DataFrame, rel: str, columns: Sequence[str]) -> np.ndarray[Any, Any]:
-    """Ratings as a float matrix; blank cells are NaN, anything else non-numeric is an error."""
-    out = np.empty((len(frame), len(columns)), dtype=np.float64)
-    for j, column in enumerate(columns):
-        text = frame[column].astype(str).str.strip()
-        values = pd.to_numeric(text.where(text != "", None), errors="coerce")
-        bad = values.isna().to_numpy() & (text != "").to_numpy()
-        if bad.any():
-            row = int(np.flatnonzero(bad)[0])
-            raise ReleaseFormatError(
-                f"{rel}: row {row + 1} (data rows numbered from 1 after the header), column"
-                f" {column!r}: {text.iloc[row]!r} is not a number"
-            )
-        out[:, j] = values.to_numpy(dtype=np.float64, na_value=np.nan)
-    return out
+def _numeric(frame: pd.DataFrame, where: str, framework: Framework) -> np.ndarray[Any, Any]:
+    """Ratings as a float matrix; blank cells are NaN, anything else off-scale is an error.
+
+    Data rows are numbered from 1 after the header (``frame`` keeps the file's row positions:
+    its index is the row number minus one). The first bad cell in file order is reported.
+    """
+    columns = list(framework.columns)
+    n, k = len(frame), len(columns)
+    text = np.char.strip(frame[columns].to_numpy(dtype=str).reshape(n, k))
+    given = text != ""
+    cells = text.astype(object)
+    cells[~given] = None
+    parsed = pd.to_numeric(pd.Series(cells.ravel(), dtype=object), errors="coerce")
+    values = parsed.to_numpy(dtype=np.float64, na_value=np.nan).reshape(n, k)
+    low = np.array([framework.sub_component(c).scale_min for c in columns], dtype=np.float64)
+    high = np.array([framework.sub_component(c).scale_max for c in columns], dtype=np.float64)
+    not_number = given & np.isnan(values)
+    infinite = np.isinf(values)
+    off_scale = np.isfinite(values) & ((values < low) | (values > high))
+    bad = not_number | infinite | off_scale
+    if bad.any():
+        i, j = (int(x) for x in np.argwhere(bad)[0])
+        if not_number[i, j]:
+            what = "is not a number"
+        elif infinite[i, j]:
+            what = "is not a finite number"
+        else:
+            what = f"is outside the scale {int(low[j])}..{int(high[j])}"
+        raise ReleaseFormatError(
+            f"{where}: row {int(frame.index[i]) + 1} (data rows numbered from 1 after the"
+            f" header), column {columns[j]!r}: {str(text[i, j])[:40]!r} {what}"
+        )
+    return values
 
 
 def _dedupe(
@@ -448,19 +480,19 @@ def _long(
 def _annotator_ratings(
     root: Path, rel: str, framework: Framework, annotator: str, group: str, notes: list[str]
 ) -> pd.DataFrame:
-    frame = _read_csv(root / rel, rel)
+    frame, where = _read_csv(root, rel)
     id_column = framework.item_id_columns[0]
     columns = framework.columns
-    _require_columns(frame, rel, [id_column, *columns])
+    _require_columns(frame, where, [id_column, *columns])
     frame = frame.assign(**{id_column: frame[id_column].str.strip()})
     blank = (frame[id_column] == "").to_numpy()
     if blank.any():
         row = int(np.flatnonzero(blank)[0]) + 1
-        raise ReleaseFormatError(f"{rel}: row {row}, column {id_column!r}: empty item id")
+        raise ReleaseFormatError(f"{where}: row {row}, column {id_column!r}: empty item id")
     frame = _dedupe(frame, [id_column], columns, rel, notes)
     if len(frame) != ITEMS_PER_FRAMEWORK:
         notes.append(f"{rel}: {len(frame)} items, expected {ITEMS_PER_FRAMEWORK}")
-    values = _numeric(frame, rel, columns)
+    values = _numeric(frame, where, framework)
     ids = frame[id_column].to_numpy(dtype=object)
     return _long(
         framework.id, ids, np.full(len(ids), annotator, dtype=object), group, columns, values
@@ -469,12 +501,12 @@ def _annotator_ratings(
 
 def _crowd_rater_ratings(root: Path, framework: Framework, notes: list[str]) -> pd.DataFrame:
     rel = LAE_RATERS_FILE
-    frame = _read_csv(root / rel, rel)
+    frame, where = _read_csv(root, rel)
     id_column = framework.item_id_columns[0]
     columns = framework.columns
-    _require_columns(frame, rel, ["user_id", id_column, *columns])
+    _require_columns(frame, where, ["user_id", id_column, *columns])
     frame = _dedupe(frame, ["user_id", id_column], columns, rel, notes)
-    values = _numeric(frame, rel, columns)
+    values = _numeric(frame, where, framework)
     annotators = (CROWD_RATER_PREFIX + frame["user_id"].str.strip()).to_numpy(dtype=object)
     ids = frame[id_column].str.strip().to_numpy(dtype=object)
     return _long(framework.id, ids, annotators, "crowd", columns, values)
@@ -492,7 +524,7 @@ def _concat(pieces: list[pd.DataFrame]) -> pd.DataFrame:
 def _int_or_none(value: str) -> int | None:
     try:
         return int(float(value))
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
 
 
@@ -506,13 +538,13 @@ def _metadata(turns: tuple[Turn, ...], response_length: str, **extra: Any) -> di
 
 
 def _empatheticdialogues_conversations(root: Path) -> list[Conversation]:
-    rel = ED_CONVERSATIONS_FILE
-    frame = _read_csv(root / rel, rel)
-    _require_columns(frame, rel, ["conv_id", "utterance_idx", "prompt", "utterance", "context"])
+    frame, where = _read_csv(root, ED_CONVERSATIONS_FILE)
+    _require_columns(frame, where, ["conv_id", "utterance_idx", "prompt", "utterance", "context"])
     order = pd.to_numeric(frame["utterance_idx"], errors="coerce")
-    if order.isna().any():
-        row = int(np.flatnonzero(order.isna().to_numpy())[0]) + 1
-        raise ReleaseFormatError(f"{rel}: row {row}, column 'utterance_idx': not a number")
+    bad = ~np.isfinite(order.to_numpy(dtype=np.float64, na_value=np.nan))
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0]) + 1
+        raise ReleaseFormatError(f"{where}: row {row}, column 'utterance_idx': not a finite number")
     frame = frame.assign(_order=order)
     out = []
     for conv_id, group in frame.groupby("conv_id", sort=False):
@@ -540,9 +572,8 @@ def _ed_text(text: str) -> str:
 
 
 def _epitome_conversations(root: Path) -> list[Conversation]:
-    rel = EPITOME_CONVERSATIONS_FILE
-    frame = _read_csv(root / rel, rel)
-    _require_columns(frame, rel, ["sp_id", "rp_id", "seeker_post", "response_post"])
+    frame, where = _read_csv(root, EPITOME_CONVERSATIONS_FILE)
+    _require_columns(frame, where, ["sp_id", "rp_id", "seeker_post", "response_post"])
     out = []
     for record in frame.to_dict("records"):
         turns = (
@@ -555,16 +586,15 @@ def _epitome_conversations(root: Path) -> list[Conversation]:
 
 
 def _lend_an_ear_conversations(root: Path) -> list[Conversation]:
-    rel = LAE_CONVERSATIONS_FILE
-    frame = _read_csv(root / rel, rel)
-    _require_columns(frame, rel, ["conversation_id", "full_conversation"])
+    frame, where = _read_csv(root, LAE_CONVERSATIONS_FILE)
+    _require_columns(frame, where, ["conversation_id", "full_conversation"])
     out = []
     for number, record in enumerate(frame.to_dict("records"), start=1):
         try:
             turns = parse_transcript(str(record["full_conversation"]))
         except ValueError as exc:
             raise ReleaseFormatError(
-                f"{rel}: row {number}, column 'full_conversation': {exc}"
+                one_line(f"{where}: row {number}, column 'full_conversation': {exc}")
             ) from exc
         scenario = next((t.text for t in turns if t.speaker == "Seeker"), "")
         meta = _metadata(turns, str(record.get("response_length", "")), scenario=scenario)

@@ -128,3 +128,33 @@ def test_fetch_offline_fails_cleanly(tmp_path: Path) -> None:
     assert "--data-dir" in out
     release = cache / "empathy-judge" / "release"
     assert list(release.iterdir()) == []
+
+
+@pytest.mark.release
+@pytest.mark.parametrize("damage", ["deleted", "edited"])
+def test_info_on_a_damaged_copy_is_one_line_and_fails(
+    release_dir: Path, tmp_path: Path, damage: str
+) -> None:
+    # Before: with an expert file deleted, `data info` exited 0 and showed two experts.
+    copy = tmp_path / "release"
+    for path in release_dir.rglob("*"):
+        if path.is_file():  # real copies: writing through a symlink would change the original
+            target = copy / path.relative_to(release_dir)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+    damaged = copy / "annotations" / "epitome" / "expert2_ratings.csv"
+    if damage == "deleted":
+        damaged.unlink()
+    else:  # line 2 "97keuy,e48xfwa,1,1,0": one rating changed, the file still parses
+        damaged.write_text(damaged.read_text().replace("e48xfwa,1,1,0", "e48xfwa,2,1,0"))
+    result = CliRunner().invoke(
+        main, ["data", "info"], env={"EMPATHY_JUDGE_DATA": str(copy)}, catch_exceptions=False
+    )
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("Error: ")
+    assert "annotations/epitome/expert2_ratings.csv" in lines[0]
+    expected = "incomplete copy" if damage == "deleted" else "differs from the pinned release"
+    assert expected in lines[0]
+    assert "Traceback" not in result.output
