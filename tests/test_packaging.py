@@ -175,16 +175,61 @@ def test_import_datasets_is_hugging_face_in_this_environment(tmp_path: Path) -> 
 
 
 def test_import_datasets_is_hugging_face_inside_the_test_process() -> None:
-    # `python -m pytest` or `python -c` run from the repository root put the root on sys.path,
-    # where the `datasets/` folder would shadow Hugging Face `datasets`: run pytest through its
-    # console script or with `python -P -m pytest`.
-    spec = importlib.util.find_spec("datasets")
-    assert spec is not None
-    assert spec.origin is not None
-    assert not Path(spec.origin).is_relative_to(REPO_ROOT / "datasets"), (
-        f"`datasets` resolves to the repository's folder {spec.origin}: the repository root is on"
-        " sys.path (`python -m pytest` from the root); run `pytest` or `python -P -m pytest`"
+    # However pytest was started (`python -m pytest` from the root puts the root on sys.path),
+    # `import datasets` gives Hugging Face's: datasets/__init__.py hands the top-level name over.
+    import datasets
+
+    assert datasets.__file__ is not None
+    assert not Path(datasets.__file__).is_relative_to(REPO_ROOT / "datasets")
+    assert callable(getattr(datasets, "load_dataset", None))
+
+
+def test_wheel_ships_every_python_folder_of_the_mapped_packages(wheel: Path) -> None:
+    # Before: evals/providers/ (the gguf/ and replay/ providers) was missing from the wheel.
+    pyproject = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    names = set(_names(wheel))
+    expected = []
+    for package, folder in pyproject["tool"]["setuptools"]["package-dir"].items():
+        for source in sorted((REPO_ROOT / folder).rglob("*.py")):
+            if "__pycache__" in source.parts:
+                continue
+            relative = source.relative_to(REPO_ROOT / folder).as_posix()
+            expected.append(f"{package.replace('.', '/')}/{relative}")
+    assert "empathy_judge/evals/providers/replay.py" in expected
+    assert [name for name in expected if name not in names] == []
+
+
+def test_the_unpacked_wheel_runs_the_command_line_and_registers_the_providers(
+    wheel: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(site)
+    code = (
+        "import json, sys\n"
+        "import empathy_judge.evals._registry\n"
+        "from inspect_ai.model import get_model\n"
+        "from empathy_judge.reports.cli import main\n"
+        "from empathy_judge.reports.cli.tasks import tasks_text\n"
+        "import empathy_judge.evals.providers.replay as replay\n"
+        "print(json.dumps({'cli': sys.modules[main.__module__].__file__,"
+        " 'replay': replay.__file__, 'tasks': tasks_text(columns=200)}))\n"
     )
+    result = subprocess.run(
+        [sys.executable, "-P", "-c", code],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(site)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert Path(found["cli"]).is_relative_to(site)
+    assert Path(found["replay"]).is_relative_to(site)
+    # Not installed (only on PYTHONPATH), Inspect registers the tasks without the package prefix.
+    assert "lend_an_ear" in found["tasks"]
 
 
 def test_inspect_ai_entry_point_is_declared() -> None:
