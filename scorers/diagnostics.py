@@ -1,0 +1,931 @@
+"""How a judge goes wrong: leniency, scale use, length bias and polarity, with intervals.
+
+Agreement (`empathy_judge.scorers.agreement`) says how much a candidate agrees with the experts;
+these diagnostics say how it departs from them. All of them come from the ratings a run already
+has (no extra generations). Per sub-component, each figure has a 95% item-bootstrap interval;
+every figure of one call is computed on the same resampled items (pass `counts`, e.g.
+`agreement.shared_counts(panel)`, to share them with `assess` and with other candidates).
+
+**Leniency.** mean(candidate − consensus) over the items where both exist (> 0: lenient, < 0:
+severe). Beside it: the same figure for the crowd (when a crowd array is given) and, for each
+expert k, mean(expert k − R_k), where R_k is the reference made of the *other* experts
+(`Panel.leave_one_out_references`: their mean, i.e. their median when two remain; the same R_k
+as the like-for-like verdict). The experts' signed figures average to 0 by construction when
+every expert rates every item (Σ_k (e_k − mean of the others) = 0), so the summary beside the
+candidate is `Leniency.experts_abs` = mean_k |leniency_k|: how far one expert typically sits
+from the others.
+
+**Scale use.** Ratings are binned onto the integer levels of the sub-component's scale
+(`Panel.scales`, ceil(low) .. floor(high)) by rounding half up (``floor(x + 0.5)``: a crowd mean
+of 4.5 counts as 5, 4.33 as 4). Per level: the share of the candidate's rated items at that level,
+beside the share of the experts' ratings pooled over the panel. `ScaleUse.off_scale` is the share
+that rounds outside the scale; `ScaleUse.ends` the share at the scale's lowest or highest level.
+`ScaleUse.spread_ratio` = sd(candidate) / sd(consensus) on the items where both exist (both sds
+over the same items, so the ratio does not depend on the ddof convention). A candidate is
+**constant** when it gives one level on every rated item (at least two items): `ScaleUse.label`
+names it ("constant at 3"), so a report can say why its κ is 0.
+
+**Length bias.** Spearman ρ between (candidate − consensus) and the supporter's word count, over
+the items where both exist. Beside it, the experts' own ρ: for each expert k, ρ between
+(expert k − R_k) and the word count on the same items (those the candidate's ρ uses, less any
+where expert k or R_k is missing), averaged over the experts (`LengthBias.experts`). Since the
+experts' departures sum to about 0 item by item, their ρ tend to cancel in that mean; the mean
+of |ρ_k| (`LengthBias.experts_abs`) gives the size an individual expert shows, a scale for the
+candidate's |ρ|. A positive ρ: the longer the reply, the more the rater over-rates it relative
+to the reference.
+
+**Polarity.** For each *negative* sub-component (a higher rating means more of a bad behaviour,
+e.g. Lend an Ear's advice giving), the mean over the positive sub-components of Spearman ρ
+between the candidate's ratings of the negative one and of the positive one, item by item;
+beside it the same ρ on the expert consensus, on the same items (the candidate and the
+consensus present on both sub-components). Experts typically give a negative ρ (a reply full of
+advice validates less). `PolarityCheck.as_if_positive` flags a candidate whose ρ is positive
+where the experts' is negative, with the interval of the paired difference (candidate −
+experts) above 0.
+
+**Bootstrap.** Every figure is a function of an item-weight matrix (resamples × items, see
+`empathy_judge.scorers.bootstrap`): weighted means and ratios are one matrix product; Spearman
+ρ of a resample is Pearson's r of the average ranks of the *expanded* sample (each item repeated
+as often as it was drawn, ties sharing their average rank), computed for all resamples at once
+from one sort per series (`spearman_statistic`). Percentile intervals; NaN where a figure is
+undefined in more than half of the resamples.
+
+Nominal panels have no order: only the scale-use shares and the constant label are computed;
+leniency, spread, length bias and polarity are NaN and `Diagnostics.notes` says so.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal, cast
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from empathy_judge.datasets.errors import EmpathyJudgeError
+from empathy_judge.scorers.agreement import Estimate
+from empathy_judge.scorers.bootstrap import (
+    DEFAULT_RESAMPLES,
+    WeightedStatistic,
+    bootstrap,
+    resample_counts,
+)
+from empathy_judge.scorers.common import FloatArray
+from empathy_judge.scorers.panel import Panel, Scale
+
+Polarity = Literal["positive", "negative"]
+POLARITIES: tuple[Polarity, ...] = ("positive", "negative")
+
+#: The run-level figures of `diagnostic_metrics`, in order (see its docstring).
+DIAGNOSTIC_METRICS: tuple[str, ...] = (
+    "leniency",
+    "leniency_low",
+    "leniency_high",
+    "experts_abs_leniency",
+    "min_spread_ratio",
+    "constant_sub_components",
+    "length_bias_rho",
+    "polarity_flags",
+)
+
+
+class DiagnosticsError(EmpathyJudgeError, ValueError):
+    """The diagnostics cannot be computed as asked (misaligned arrays, bad polarity list)."""
+
+
+# -- result types ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Leniency:
+    """Mean rating minus the reference, for the candidate and for the comparison raters.
+
+    Attributes:
+        candidate: mean(candidate − consensus).
+        crowd: mean(crowd − consensus); None when no crowd was given.
+        experts: Per panel rater k (in `Diagnostics.raters` order), mean(expert k − R_k).
+        experts_abs: mean_k |mean(expert k − R_k)|: how far an individual expert typically
+            sits from the others (the signed mean over experts is 0 by construction when every
+            expert rates every item, so it would say nothing). NaN with one expert.
+        n_items: Items with both a candidate rating and a consensus.
+    """
+
+    candidate: Estimate
+    crowd: Estimate | None
+    experts: tuple[Estimate, ...]
+    experts_abs: Estimate
+    n_items: int
+
+
+@dataclass(frozen=True)
+class ScaleUse:
+    """How the candidate uses the scale, beside the experts' pooled ratings.
+
+    Attributes:
+        levels: The scale's integer levels, low to high.
+        shares: Share of the candidate's rated items at each level.
+        experts_shares: Share of the experts' ratings (pooled over raters) at each level.
+        off_scale: Share of the candidate's rated items that round outside the scale.
+        ends: Share of the candidate's rated items at the lowest or highest level.
+        experts_ends: The same share for the experts' pooled ratings.
+        spread_ratio: sd(candidate) / sd(consensus) on the items where both exist.
+        n_rated: Items the candidate rated.
+        constant: The candidate gives one level on every rated item (at least two).
+        constant_level: That level; NaN unless `constant`.
+    """
+
+    levels: tuple[float, ...]
+    shares: tuple[Estimate, ...]
+    experts_shares: tuple[Estimate, ...]
+    off_scale: Estimate
+    ends: Estimate
+    experts_ends: Estimate
+    spread_ratio: Estimate
+    n_rated: int
+    constant: bool
+    constant_level: float
+
+    @property
+    def label(self) -> str:
+        """The scale-use label: "constant at L", "varied", or "no ratings"."""
+        if self.constant:
+            return f"constant at {self.constant_level:g}"
+        return "varied" if self.n_rated else "no ratings"
+
+
+@dataclass(frozen=True)
+class LengthBias:
+    """Spearman ρ between the rating's departure from the reference and the reply's length.
+
+    Attributes:
+        candidate: ρ(candidate − consensus, word count).
+        experts: mean over experts k of ρ(expert k − R_k, word count), same items. The
+            experts' departures from each other sum to about 0 item by item, so their ρ tend to
+            cancel in this mean: read it with `experts_abs`.
+        experts_each: ρ(expert k − R_k, word count) per panel rater.
+        experts_abs: mean_k |ρ_k|: the size of length correlation an individual expert's
+            departure shows (a scale for the candidate's |ρ|).
+        n_items: Items with a candidate rating, a consensus and a word count.
+    """
+
+    candidate: Estimate
+    experts: Estimate
+    experts_each: tuple[Estimate, ...]
+    experts_abs: Estimate
+    n_items: int
+
+
+@dataclass(frozen=True)
+class PolarityCheck:
+    """Whether a negative sub-component is rated as if it were positive.
+
+    Attributes:
+        positives: The positive sub-components the ρ is averaged over.
+        candidate: Mean Spearman ρ of the candidate's ratings of this sub-component with its
+            ratings of each positive one.
+        experts: The same on the expert consensus, same items.
+        difference: candidate − experts, paired interval.
+        as_if_positive: candidate ρ > 0, experts' ρ < 0 and the difference's interval above 0.
+    """
+
+    positives: tuple[str, ...]
+    candidate: Estimate
+    experts: Estimate
+    difference: Estimate
+    as_if_positive: bool
+
+
+@dataclass(frozen=True)
+class SubComponentDiagnostics:
+    """Every diagnostic of one candidate on one sub-component.
+
+    Attributes:
+        sub_component: Sub-component name.
+        polarity: "positive" or "negative".
+        leniency: See `Leniency`.
+        scale_use: See `ScaleUse`.
+        length_bias: See `LengthBias`; None without word counts.
+        polarity_check: See `PolarityCheck`; None unless the sub-component is negative and the
+            framework has a positive one.
+    """
+
+    sub_component: str
+    polarity: Polarity
+    leniency: Leniency
+    scale_use: ScaleUse
+    length_bias: LengthBias | None
+    polarity_check: PolarityCheck | None
+
+
+@dataclass(frozen=True)
+class Diagnostics:
+    """One candidate's diagnostics on one framework.
+
+    Attributes:
+        framework: Framework id.
+        candidate: Candidate name.
+        n_items: Items of the panel.
+        raters: The panel raters the candidate was compared with.
+        sub_components: Per sub-component diagnostics, in the panel's order.
+        leniency: Mean over sub-components of the candidate's leniency.
+        crowd_leniency: The same for the crowd; None without a crowd.
+        experts_abs_leniency: Mean over sub-components of `Leniency.experts_abs`.
+        length_bias: Mean over sub-components of the candidate's length-bias ρ; None without
+            word counts.
+        experts_length_bias: Mean over sub-components of `LengthBias.experts`; None without
+            word counts.
+        experts_abs_length_bias: Mean over sub-components of `LengthBias.experts_abs`; None
+            without word counts.
+        n_resamples: Bootstrap resamples behind the intervals.
+        confidence: Interval coverage.
+        notes: What the reader must know (panel member scored without itself, nominal scale...).
+    """
+
+    framework: str
+    candidate: str
+    n_items: int
+    raters: tuple[str, ...]
+    sub_components: tuple[SubComponentDiagnostics, ...]
+    leniency: Estimate
+    crowd_leniency: Estimate | None
+    experts_abs_leniency: Estimate
+    length_bias: Estimate | None
+    experts_length_bias: Estimate | None
+    experts_abs_length_bias: Estimate | None
+    n_resamples: int
+    confidence: float
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def constant_sub_components(self) -> tuple[str, ...]:
+        """Sub-components on which the candidate gives one level everywhere."""
+        return tuple(s.sub_component for s in self.sub_components if s.scale_use.constant)
+
+    @property
+    def polarity_flags(self) -> tuple[str, ...]:
+        """Negative sub-components the candidate rates as if they were positive."""
+        return tuple(
+            s.sub_component
+            for s in self.sub_components
+            if s.polarity_check is not None and s.polarity_check.as_if_positive
+        )
+
+    @property
+    def min_spread_ratio(self) -> float:
+        """The smallest spread ratio over the sub-components (NaN if none is defined)."""
+        ratios = [s.scale_use.spread_ratio.value for s in self.sub_components]
+        finite = [r for r in ratios if math.isfinite(r)]
+        return min(finite) if finite else math.nan
+
+    def result(self, sub_component: str) -> SubComponentDiagnostics:
+        """The diagnostics of one sub-component.
+
+        Raises:
+            KeyError: Not diagnosed here.
+        """
+        for sub in self.sub_components:
+            if sub.sub_component == sub_component:
+                return sub
+        raise KeyError(f"{self.framework} has no sub-component {sub_component!r} here")
+
+
+def diagnostic_metrics(diagnostics: Diagnostics) -> dict[str, float]:
+    """A small set of run-level figures for an Inspect log (names in `DIAGNOSTIC_METRICS`).
+
+    * ``leniency``, ``leniency_low``, ``leniency_high``: mean over sub-components of
+      mean(candidate − consensus), with its interval (> 0: lenient);
+    * ``experts_abs_leniency``: beside it, how far an individual expert typically sits from
+      the other experts (mean over sub-components of mean_k |mean(expert k − R_k)|);
+    * ``min_spread_ratio``: the smallest sd(candidate) / sd(consensus) over sub-components
+      (0 for a judge that is constant somewhere);
+    * ``constant_sub_components``: how many sub-components the candidate rates with one level;
+    * ``length_bias_rho``: mean over sub-components of ρ(candidate − consensus, word count);
+    * ``polarity_flags``: how many negative sub-components are rated as if positive.
+
+    Undefined figures (no word counts, a nominal scale) are NaN.
+    """
+    length = diagnostics.length_bias or Estimate.missing()
+    return {
+        "leniency": diagnostics.leniency.value,
+        "leniency_low": diagnostics.leniency.low,
+        "leniency_high": diagnostics.leniency.high,
+        "experts_abs_leniency": diagnostics.experts_abs_leniency.value,
+        "min_spread_ratio": diagnostics.min_spread_ratio,
+        "constant_sub_components": float(len(diagnostics.constant_sub_components)),
+        "length_bias_rho": length.value,
+        "polarity_flags": float(len(diagnostics.polarity_flags)),
+    }
+
+
+# -- weighted statistics ---------------------------------------------------------------------
+
+
+def round_half_up(values: ArrayLike) -> FloatArray:
+    """Ratings binned to the nearest integer level, halves rounded up (NaN stays NaN)."""
+    return np.floor(np.asarray(values, dtype=np.float64) + 0.5)
+
+
+def ratio_statistic(numerator: ArrayLike, denominator: ArrayLike) -> WeightedStatistic:
+    """Σ w·num / Σ w·den per column, as a weighted statistic (NaN where Σ w·den is 0).
+
+    A weighted mean of x over the items where x exists is ``ratio_statistic(x0, present)``
+    with x0 the values with NaN set to 0 and ``present`` the 0/1 mask.
+
+    Args:
+        numerator: items × S.
+        denominator: items × S, same shape.
+    """
+    num = np.asarray(numerator, dtype=np.float64)
+    den = np.asarray(denominator, dtype=np.float64)
+    if num.shape != den.shape or num.ndim != 2:
+        raise ValueError(f"numerator and denominator differ in shape: {num.shape}, {den.shape}")
+    terms = np.hstack([num, den])
+    series = num.shape[1]
+
+    def statistic(weights: FloatArray) -> FloatArray:
+        sums = np.asarray(weights, dtype=np.float64) @ terms
+        top, bottom = sums[:, :series], sums[:, series:]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.asarray(np.where(bottom > 0, top / bottom, np.nan), dtype=np.float64)
+
+    return statistic
+
+
+def spread_ratio_statistic(x: ArrayLike, y: ArrayLike) -> WeightedStatistic:
+    """sd(x) / sd(y) per column over the items where both exist, as a weighted statistic.
+
+    NaN where sd(y) is 0 or fewer than two items carry weight.
+
+    Args:
+        x: items × S (NaN: missing).
+        y: items × S, same shape.
+    """
+    xa = np.asarray(x, dtype=np.float64)
+    ya = np.asarray(y, dtype=np.float64)
+    if xa.shape != ya.shape or xa.ndim != 2:
+        raise ValueError(f"x and y differ in shape: {xa.shape}, {ya.shape}")
+    both = ~(np.isnan(xa) | np.isnan(ya))
+    x0 = np.where(both, xa, 0.0)
+    y0 = np.where(both, ya, 0.0)
+    terms = np.hstack([both.astype(np.float64), x0, x0 * x0, y0, y0 * y0])
+    series = xa.shape[1]
+
+    def statistic(weights: FloatArray) -> FloatArray:
+        sums = np.asarray(weights, dtype=np.float64) @ terms
+        n, sx, sxx, sy, syy = (sums[:, i * series : (i + 1) * series] for i in range(5))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            var_x = np.clip(sxx / n - (sx / n) ** 2, 0.0, None)
+            var_y = np.clip(syy / n - (sy / n) ** 2, 0.0, None)
+            ratio = np.sqrt(var_x / var_y)
+        tiny = 1e-12 * np.maximum(syy / np.maximum(n, 1.0), 1.0)
+        undefined = (n < 2) | (var_y <= tiny)
+        return np.asarray(np.where(undefined, np.nan, ratio), dtype=np.float64)
+
+    return statistic
+
+
+@dataclass(frozen=True)
+class _RankPlan:
+    """One sort of a series, reused to rank every resample of it."""
+
+    order: NDArray[np.int64]
+    starts: NDArray[np.int64]
+    group: NDArray[np.int64]
+
+    @staticmethod
+    def of(values: FloatArray) -> _RankPlan:
+        order = np.argsort(values, kind="stable")
+        ordered = values[order]
+        first = np.ones(ordered.shape[0], dtype=bool)
+        first[1:] = ordered[1:] != ordered[:-1]
+        starts = np.flatnonzero(first)
+        group = np.empty(values.shape[0], dtype=np.int64)
+        group[order] = np.cumsum(first) - 1
+        return _RankPlan(order.astype(np.int64), starts.astype(np.int64), group)
+
+    def ranks(self, weights: FloatArray) -> FloatArray:
+        """Average ranks of each item in each resample's expanded sample (R × m)."""
+        # Weight of every group of tied values, then the ranks the group spans:
+        # below+1 .. below+g, whose average is below + (g + 1) / 2.
+        tied = np.add.reduceat(weights[:, self.order], self.starts, axis=1)
+        below = np.cumsum(tied, axis=1) - tied
+        return np.asarray((below + (tied + 1.0) / 2.0)[:, self.group], dtype=np.float64)
+
+
+def _weighted_pearson(weights: FloatArray, x: FloatArray, y: FloatArray) -> FloatArray:
+    """Pearson's r of the expanded sample of each row of weights (R,)."""
+    n = weights.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mx = (weights * x).sum(axis=1) / n
+        my = (weights * y).sum(axis=1) / n
+        dx = x - mx[:, None]
+        dy = y - my[:, None]
+        sxy = (weights * dx * dy).sum(axis=1)
+        sxx = (weights * dx * dx).sum(axis=1)
+        syy = (weights * dy * dy).sum(axis=1)
+        r = sxy / np.sqrt(sxx * syy)
+    # Ranks are multiples of 1/2, so a tied-out series has an exact zero sum of squares up to
+    # rounding; anything below this tolerance is no variation at all.
+    tolerance = 1e-9 * np.maximum(n, 1.0) ** 3
+    undefined = (n < 2) | (sxx <= tolerance) | (syy <= tolerance)
+    return np.asarray(np.where(undefined, np.nan, np.clip(r, -1.0, 1.0)), dtype=np.float64)
+
+
+def spearman_statistic(x: ArrayLike, y: ArrayLike) -> WeightedStatistic:
+    """Spearman ρ of S pairs of series as a weighted statistic.
+
+    For weights w (e.g. bootstrap counts), ρ is that of the expanded sample in which item i
+    appears w_i times: average ranks with ties (as ``scipy.stats.rankdata``), then Pearson's r
+    of the ranks. Only items where both series exist enter a pair. Each series is sorted once;
+    a resample's ranks are then cumulative sums of its weights, so B resamples cost O(B·n).
+
+    Args:
+        x: items × S (or one series); NaN = missing.
+        y: items × S, same shape.
+
+    Returns:
+        A statistic mapping (R × items) weights to (R × S) ρ; NaN where a series does not vary
+        or fewer than two items carry weight.
+    """
+    xa = np.asarray(x, dtype=np.float64)
+    ya = np.asarray(y, dtype=np.float64)
+    if xa.ndim == 1:
+        xa, ya = xa[:, None], ya[:, None]
+    if xa.shape != ya.shape or xa.ndim != 2:
+        raise ValueError(f"x and y differ in shape: {xa.shape}, {ya.shape}")
+    plans: list[tuple[NDArray[np.int64], _RankPlan, _RankPlan] | None] = []
+    for s in range(xa.shape[1]):
+        rows = np.flatnonzero(~(np.isnan(xa[:, s]) | np.isnan(ya[:, s])))
+        if rows.shape[0] < 2:
+            plans.append(None)
+            continue
+        plans.append((rows, _RankPlan.of(xa[rows, s]), _RankPlan.of(ya[rows, s])))
+
+    def statistic(weights: FloatArray) -> FloatArray:
+        w = np.asarray(weights, dtype=np.float64)
+        out = np.full((w.shape[0], len(plans)), np.nan)
+        for s, plan in enumerate(plans):  # series, not resamples: each line covers all of them
+            if plan is None:
+                continue
+            rows, rank_x, rank_y = plan
+            ws = w[:, rows]
+            out[:, s] = _weighted_pearson(ws, rank_x.ranks(ws), rank_y.ranks(ws))
+        return out
+
+    return statistic
+
+
+# -- the entry point -------------------------------------------------------------------------
+
+
+def _quiet_nanmean(values: FloatArray, axis: int) -> FloatArray:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.asarray(np.nanmean(values, axis=axis), dtype=np.float64)
+
+
+def _items_by_subs(panel: Panel, values: ArrayLike, what: str) -> FloatArray:
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise DiagnosticsError(
+            f"{what} ratings must be numbers (NaN for missing): {error}"
+        ) from error
+    expected = (len(panel.items), len(panel.sub_components))
+    if array.shape != expected:
+        raise DiagnosticsError(
+            f"{what} ratings have shape {array.shape}; the {panel.framework} panel needs "
+            f"{expected} (items × sub-components, aligned with Panel.items)"
+        )
+    if np.isinf(array).any():
+        row, column = (int(i) for i in np.argwhere(np.isinf(array))[0])
+        raise DiagnosticsError(
+            f"{what} ratings: infinite value at item {panel.items[row]!r}, "
+            f"sub-component {panel.sub_components[column]!r}"
+        )
+    return array
+
+
+def _checked_polarity(panel: Panel, polarity: Sequence[str]) -> tuple[Polarity, ...]:
+    values = tuple(polarity)
+    if len(values) != len(panel.sub_components):
+        raise DiagnosticsError(
+            f"polarity has {len(values)} entries; the {panel.framework} panel has "
+            f"{len(panel.sub_components)} sub-components {list(panel.sub_components)}"
+        )
+    for sub, value in zip(panel.sub_components, values, strict=True):
+        if value not in POLARITIES:
+            raise DiagnosticsError(
+                f"polarity of {sub!r} is {value!r}; expected one of {list(POLARITIES)}"
+            )
+    return cast(tuple[Polarity, ...], values)
+
+
+def _checked_word_counts(panel: Panel, word_counts: ArrayLike) -> FloatArray:
+    try:
+        counts = np.asarray(word_counts, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise DiagnosticsError(f"word counts must be numbers (NaN if unknown): {error}") from error
+    if counts.shape != (len(panel.items),):
+        raise DiagnosticsError(
+            f"word counts have shape {counts.shape}; expected one per panel item "
+            f"({len(panel.items)},), aligned with Panel.items"
+        )
+    bad = np.isinf(counts) | (counts < 0)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise DiagnosticsError(
+            f"word count of item {panel.items[row]!r} is {counts[row]}; expected a count ≥ 0"
+        )
+    return counts
+
+
+def _levels(scale: Scale) -> FloatArray:
+    low, high = scale.low, scale.high
+    if not (math.isfinite(low) and math.isfinite(high)) or high < low:
+        return np.zeros(0)
+    return np.arange(math.ceil(low), math.floor(high) + 1, dtype=np.float64)
+
+
+def _present(values: FloatArray) -> FloatArray:
+    return (~np.isnan(values)).astype(np.float64)
+
+
+def _mean_of(values: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """(values with NaN as 0, presence mask): the ratio terms of a weighted mean."""
+    return np.nan_to_num(values, nan=0.0), _present(values)
+
+
+class _Series:
+    """The columns of the ratio and Spearman statistics, registered one by one."""
+
+    def __init__(self) -> None:
+        self.numerators: list[FloatArray] = []
+        self.denominators: list[FloatArray] = []
+        self.x: list[FloatArray] = []
+        self.y: list[FloatArray] = []
+
+    def ratio(self, numerator: FloatArray, denominator: FloatArray) -> int:
+        self.numerators.append(numerator)
+        self.denominators.append(denominator)
+        return len(self.numerators) - 1
+
+    def mean(self, values: FloatArray) -> int:
+        return self.ratio(*_mean_of(values))
+
+    def rho(self, x: FloatArray, y: FloatArray) -> int:
+        self.x.append(x)
+        self.y.append(y)
+        return len(self.x) - 1
+
+
+@dataclass(frozen=True)
+class _ShareColumns:
+    levels: list[int]
+    experts_levels: list[int]
+    off_scale: int
+    ends: int
+    experts_ends: int
+
+
+def _share_columns(
+    series: _Series, values: FloatArray, experts: FloatArray, levels: FloatArray
+) -> _ShareColumns:
+    """Register the scale-use shares of one sub-component (values: items; experts: items × k)."""
+    mine = round_half_up(values)
+    theirs = round_half_up(experts)
+    rated = _present(values)
+    rated_experts = _present(experts).sum(axis=1)
+
+    def pooled(hit: NDArray[np.bool_]) -> FloatArray:
+        return np.asarray(hit.sum(axis=1), dtype=np.float64)
+
+    if levels.size:
+        low, high = float(levels[0]), float(levels[-1])
+        off = ((mine < low) | (mine > high)).astype(np.float64)
+        ends = ((mine == low) | (mine == high)).astype(np.float64)
+        experts_ends = pooled((theirs == low) | (theirs == high))
+    else:
+        off, ends, experts_ends = rated.copy(), np.zeros_like(rated), np.zeros_like(rated)
+    return _ShareColumns(
+        levels=[series.ratio((mine == v).astype(np.float64), rated) for v in levels],
+        experts_levels=[series.ratio(pooled(theirs == v), rated_experts) for v in levels],
+        off_scale=series.ratio(off, rated),
+        ends=series.ratio(ends, rated),
+        experts_ends=series.ratio(experts_ends, rated_experts),
+    )
+
+
+def diagnose(
+    panel: Panel,
+    candidate: ArrayLike,
+    name: str = "candidate",
+    *,
+    polarity: Sequence[str],
+    word_counts: ArrayLike | None = None,
+    crowd: ArrayLike | None = None,
+    counts: FloatArray | None = None,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> Diagnostics:
+    """Every diagnostic of one candidate on one framework (see the module doc).
+
+    Args:
+        panel: The reference panel.
+        candidate: items × sub-components ratings aligned with `panel.items` (NaN: not rated).
+        name: The candidate's name; a panel member is compared with the panel without it.
+        polarity: "positive" or "negative" per sub-component, in `panel.sub_components` order
+            (the rubric's `SubComponent.polarity`).
+        word_counts: The supporter's word count per item, aligned with `panel.items` (NaN where
+            unknown); None skips the length bias.
+        crowd: The crowd's items × sub-components ratings, for its leniency; None skips it.
+        counts: Shared resample counts (B × items), e.g. `agreement.shared_counts(panel)`.
+        n_resamples: Bootstrap resamples when `counts` is None (the default matches `assess`,
+            so the same seed gives the same resamples).
+        seed: Seed of the resamples when `counts` is None.
+        confidence: Interval coverage.
+
+    Returns:
+        The diagnostics.
+
+    Raises:
+        DiagnosticsError: A misaligned array, an infinite rating, a bad polarity list or
+            resample counts of the wrong width.
+    """
+    notes: list[str] = []
+    if name in panel.raters:
+        panel = panel.without(name)
+        notes.append(
+            f"{name} belongs to the panel: it is compared with the other {panel.n_raters} "
+            "rater(s), never with a consensus containing its own ratings"
+        )
+    values = _items_by_subs(panel, candidate, name)
+    crowd_values = None if crowd is None else _items_by_subs(panel, crowd, "crowd")
+    signs = _checked_polarity(panel, polarity)
+    words = None if word_counts is None else _checked_word_counts(panel, word_counts)
+    if words is not None and np.isnan(words).all():
+        notes.append("no item has a word count: no length bias")
+        words = None
+    n_items, n_subs, n_raters = panel.values.shape
+    if counts is None:
+        counts = resample_counts(n_items, n_resamples, seed)
+    elif counts.ndim != 2 or counts.shape[1] != n_items:
+        raise DiagnosticsError(
+            f"resample counts have shape {counts.shape}; expected (resamples, {n_items})"
+        )
+    nominal = panel.level == "nominal"
+    if nominal:
+        notes.append(
+            "nominal scale: no order, so no leniency, spread ratio, length bias or polarity"
+        )
+    has_experts = n_raters >= 2
+    if not has_experts:
+        notes.append("one expert: no leave-one-out reference, so no experts' figures")
+
+    consensus = panel.consensus()
+    gap = values - consensus
+    expert_gap = panel.values - panel.leave_one_out_references()  # expert k − R_k
+    series = _Series()
+
+    # Leniency.
+    lenient = [series.mean(gap[:, j]) for j in range(n_subs)]
+    lenient_crowd = (
+        None
+        if crowd_values is None
+        else [series.mean(crowd_values[:, j] - consensus[:, j]) for j in range(n_subs)]
+    )
+    lenient_experts = [
+        [series.mean(expert_gap[:, j, k]) for k in range(n_raters)] if has_experts else []
+        for j in range(n_subs)
+    ]
+    # Scale use.
+    levels = [_levels(scale) for scale in panel.scales]
+    shares = [
+        _share_columns(series, values[:, j], panel.values[:, j], levels[j]) for j in range(n_subs)
+    ]
+    # Length bias: the candidate's items, and each expert on those of them it has.
+    length: list[tuple[int, list[int]]] = []
+    if words is not None:
+        for j in range(n_subs):
+            mine = np.where(np.isnan(words), np.nan, gap[:, j])
+            length.append(
+                (
+                    series.rho(mine, words),
+                    [
+                        series.rho(np.where(np.isnan(mine), np.nan, expert_gap[:, j, k]), words)
+                        for k in range(n_raters)
+                    ]
+                    if has_experts
+                    else [],
+                )
+            )
+    # Polarity: candidate and consensus on the items both rate on both sub-components.
+    positives = [p for p in range(n_subs) if signs[p] == "positive"]
+    polar: dict[int, list[tuple[int, int]]] = {}
+    for j in range(n_subs):
+        if signs[j] != "negative" or not positives:
+            continue
+        polar[j] = []
+        for p in positives:
+            pair = np.column_stack([values[:, j], values[:, p], consensus[:, j], consensus[:, p]])
+            keep = np.where(np.isnan(pair).any(axis=1), np.nan, 1.0)
+            polar[j].append(
+                (
+                    series.rho(values[:, j] * keep, values[:, p] * keep),
+                    series.rho(consensus[:, j] * keep, consensus[:, p] * keep),
+                )
+            )
+
+    # The base statistic: ratios | spread ratios | Spearman ρ.
+    ratio_of = ratio_statistic(
+        np.column_stack(series.numerators), np.column_stack(series.denominators)
+    )
+    spread_of = spread_ratio_statistic(values, consensus)
+    rho_of = (
+        spearman_statistic(np.column_stack(series.x), np.column_stack(series.y))
+        if series.x
+        else None
+    )
+    n_ratios = len(series.numerators)
+    spread_at = n_ratios
+    rho_at = n_ratios + n_subs
+
+    def nan_column(rows: int) -> FloatArray:
+        return np.full(rows, np.nan)
+
+    def mean_columns(
+        block: FloatArray, columns: list[int], *, absolute: bool = False
+    ) -> FloatArray:
+        if not columns:
+            return nan_column(block.shape[0])
+        picked = block[:, columns]
+        return _quiet_nanmean(np.abs(picked) if absolute else picked, axis=1)
+
+    def statistic(weights: FloatArray) -> FloatArray:
+        r = ratio_of(weights)
+        s = rho_of(weights) if rho_of is not None else np.zeros((weights.shape[0], 0))
+        experts_abs = np.column_stack(
+            [mean_columns(r, cols, absolute=True) for cols in lenient_experts]
+        )
+        columns = [
+            r,
+            spread_of(weights),
+            s,
+            # Derived (positions below): averages over experts, sub-components, partners.
+            mean_columns(r, lenient)[:, None],
+            mean_columns(r, lenient_crowd or [])[:, None],
+            experts_abs,
+            _quiet_nanmean(experts_abs, axis=1)[:, None],
+        ]
+        if length:
+            experts_rho = np.column_stack([mean_columns(s, cols) for _, cols in length])
+            experts_abs_rho = np.column_stack(
+                [mean_columns(s, cols, absolute=True) for _, cols in length]
+            )
+            columns += [
+                experts_rho,
+                experts_abs_rho,
+                mean_columns(s, [c for c, _ in length])[:, None],
+                _quiet_nanmean(experts_rho, axis=1)[:, None],
+                _quiet_nanmean(experts_abs_rho, axis=1)[:, None],
+            ]
+        for pairs in polar.values():
+            own = mean_columns(s, [a for a, _ in pairs])
+            theirs = mean_columns(s, [b for _, b in pairs])
+            columns.append(np.column_stack([own, theirs, own - theirs]))
+        return np.hstack(columns)
+
+    position = rho_at + len(series.x)
+
+    def take(width: int) -> list[int]:
+        nonlocal position
+        taken = list(range(position, position + width))
+        position += width
+        return taken
+
+    at_leniency, at_crowd = take(1)[0], take(1)[0]
+    at_experts_abs, at_all_experts_abs = take(n_subs), take(1)[0]
+    at_experts_rho = take(n_subs) if length else []
+    at_experts_abs_rho = take(n_subs) if length else []
+    at_rho, at_all_experts_rho, at_all_experts_abs_rho = (
+        (take(1)[0], take(1)[0], take(1)[0]) if length else (-1, -1, -1)
+    )
+    at_polar = {j: take(3) for j in polar}
+
+    result = bootstrap(statistic, n_items, counts=counts, confidence=confidence)
+
+    def estimate(column: int, *, ordered: bool = True) -> Estimate:
+        """The estimate of a column; figures that need an order are NaN on nominal scales."""
+        if nominal and ordered:
+            return Estimate.missing()
+        return Estimate(
+            float(result.estimate[column]), float(result.low[column]), float(result.high[column])
+        )
+
+    def share(column: int) -> Estimate:
+        return estimate(column, ordered=False)
+
+    subs: list[SubComponentDiagnostics] = []
+    for j, sub in enumerate(panel.sub_components):
+        both = ~np.isnan(gap[:, j])
+        binned = round_half_up(values[:, j])
+        rated_levels = np.unique(binned[~np.isnan(binned)])
+        n_rated = int((~np.isnan(values[:, j])).sum())
+        constant = n_rated >= 2 and rated_levels.size == 1
+        cols = shares[j]
+        length_bias = None
+        if words is not None:
+            length_bias = LengthBias(
+                candidate=estimate(rho_at + length[j][0]),
+                experts=estimate(at_experts_rho[j]) if has_experts else Estimate.missing(),
+                experts_each=tuple(estimate(rho_at + c) for c in length[j][1]),
+                experts_abs=estimate(at_experts_abs_rho[j]) if has_experts else Estimate.missing(),
+                n_items=int((both & ~np.isnan(words)).sum()),
+            )
+        check = None
+        if j in polar:
+            judge_rho, experts_rho, difference = (estimate(c) for c in at_polar[j])
+            check = PolarityCheck(
+                positives=tuple(panel.sub_components[p] for p in positives),
+                candidate=judge_rho,
+                experts=experts_rho,
+                difference=difference,
+                as_if_positive=bool(
+                    judge_rho.value > 0 and experts_rho.value < 0 and difference.low > 0
+                ),
+            )
+        subs.append(
+            SubComponentDiagnostics(
+                sub_component=sub,
+                polarity=signs[j],
+                leniency=Leniency(
+                    candidate=estimate(lenient[j]),
+                    crowd=None if lenient_crowd is None else estimate(lenient_crowd[j]),
+                    experts=tuple(estimate(c) for c in lenient_experts[j]),
+                    experts_abs=estimate(at_experts_abs[j]) if has_experts else Estimate.missing(),
+                    n_items=int(both.sum()),
+                ),
+                scale_use=ScaleUse(
+                    levels=tuple(float(v) for v in levels[j]),
+                    shares=tuple(share(c) for c in cols.levels),
+                    experts_shares=tuple(share(c) for c in cols.experts_levels),
+                    off_scale=share(cols.off_scale),
+                    ends=share(cols.ends),
+                    experts_ends=share(cols.experts_ends),
+                    spread_ratio=estimate(spread_at + j),
+                    n_rated=n_rated,
+                    constant=bool(constant),
+                    constant_level=float(rated_levels[0]) if constant else math.nan,
+                ),
+                length_bias=length_bias,
+                polarity_check=check,
+            )
+        )
+    return Diagnostics(
+        framework=panel.framework,
+        candidate=name,
+        n_items=n_items,
+        raters=panel.raters,
+        sub_components=tuple(subs),
+        leniency=estimate(at_leniency),
+        crowd_leniency=None if lenient_crowd is None else estimate(at_crowd),
+        experts_abs_leniency=estimate(at_all_experts_abs) if has_experts else Estimate.missing(),
+        length_bias=estimate(at_rho) if length else None,
+        experts_length_bias=(
+            (estimate(at_all_experts_rho) if has_experts else Estimate.missing())
+            if length
+            else None
+        ),
+        experts_abs_length_bias=(
+            (estimate(at_all_experts_abs_rho) if has_experts else Estimate.missing())
+            if length
+            else None
+        ),
+        n_resamples=int(counts.shape[0]),
+        confidence=confidence,
+        notes=tuple(notes),
+    )
+
+
+__all__ = [
+    "DIAGNOSTIC_METRICS",
+    "POLARITIES",
+    "Diagnostics",
+    "DiagnosticsError",
+    "LengthBias",
+    "Leniency",
+    "Polarity",
+    "PolarityCheck",
+    "ScaleUse",
+    "SubComponentDiagnostics",
+    "diagnose",
+    "diagnostic_metrics",
+    "ratio_statistic",
+    "round_half_up",
+    "spearman_statistic",
+    "spread_ratio_statistic",
+]
