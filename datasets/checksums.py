@@ -201,11 +201,6 @@ MAX_FILE_BYTES = 8 * 1024 * 1024
 _CHUNK = 64 * 1024
 
 
-def size_limit(path: str, sizes: Mapping[str, int] = RELEASE_SIZES) -> int:
-    """The most bytes a release file may have: its known size, else :data:`MAX_FILE_BYTES`."""
-    return sizes.get(path, MAX_FILE_BYTES)
-
-
 def sha256_file(path: Path) -> str:
     """SHA-256 (hex) of a file's bytes."""
     digest = hashlib.sha256()
