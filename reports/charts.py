@@ -1,16 +1,17 @@
 """Charts of the report, drawn with matplotlib's Agg backend (no display needed).
 
-* `kappa_chart`: per sub-component, each model's κw with its bootstrap interval against the
-  expert ceiling (a band spanning the three expert pairs, its median as a line) and the crowd
-  (the floor to beat), as in the study's main figure.
-* `distribution_chart`: how often each scale level is used by the experts, the crowd, the
-  published LLMs and the models on one framework; the crowd's leniency shows as a shift right.
+* `difference_chart`: per sub-component, each run's like-for-like difference Δ = candidate −
+  experts (leave one expert out) with its interval, around 0 (expert level), the band from −δ
+  to 0 that still counts as "at expert level", and the crowd's Δ (dashed) as the floor to beat.
+* `distribution_chart`: how often each scale level is used by the experts, the crowd and each
+  run on one framework; the crowd's leniency shows as a shift right.
 """
 
 from __future__ import annotations
 
 import io
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,11 +23,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from empathy_judge.datasets.rubric import load_framework
-from empathy_judge.reports.leaderboard import Leaderboard, LeaderboardRow
+from empathy_judge.reports.results import FrameworkSection, Leaderboard
+from empathy_judge.scorers.agreement import Assessment
 
-CEILING_COLOUR = "#9aa5b1"
 CROWD_COLOUR = "#c0392b"
+MARGIN_COLOUR = "#9aa5b1"
 MODEL_MARKERS = ("o", "s", "D", "^", "v", "P", "X", "<", ">", "h")
 
 
@@ -35,12 +36,14 @@ class Chart:
     """A rendered chart.
 
     Attributes:
-        name: File stem (e.g. "kappa_epitome").
+        name: File stem (e.g. "loo_epitome").
+        section: The section key it belongs to.
         title: Caption.
         png: PNG bytes.
     """
 
     name: str
+    section: str
     title: str
     png: bytes
 
@@ -53,118 +56,110 @@ def _png(figure: Figure) -> bytes:
 
 
 def _short(text: str, limit: int = 28) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    # "$" would start matplotlib's mathtext (and fail on unbalanced input): escape it.
+    # Control characters (a tab in a model name) have no glyph: show them as spaces.
+    text = re.sub(r"[\x00-\x1f\x7f]", " ", text)
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return text.replace("$", r"\$")
 
 
-def kappa_chart(board: Leaderboard, framework: str) -> Chart:
-    """κw per sub-component for every model and published LLM against the experts and crowd.
+def file_stem(key: str) -> str:
+    """A section key as a safe file-name part (``epitome#2`` → ``epitome-2``)."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "-", key)
+
+
+def _differences(assessment: Assessment, subs: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    by_sub = {s.sub_component: s.difference for s in assessment.sub_components}
+    value = np.array([by_sub[s].value if s in by_sub else math.nan for s in subs])
+    low = np.array([by_sub[s].low if s in by_sub else math.nan for s in subs])
+    high = np.array([by_sub[s].high if s in by_sub else math.nan for s in subs])
+    errors = np.vstack([np.clip(value - low, 0, None), np.clip(high - value, 0, None)])
+    return value, np.nan_to_num(errors)
+
+
+def difference_chart(section: FrameworkSection, board: Leaderboard) -> Chart:
+    """Δ (candidate − experts, leave one out) per sub-component for every run of a section.
 
     Args:
-        board: The leaderboard.
-        framework: Framework id.
+        section: The framework section.
+        board: The leaderboard (settings, and one style per model across charts).
 
     Returns:
         The chart as PNG.
     """
-    rubric = load_framework(framework)
-    subs = list(board.sub_components[framework])
-    labels = {s.column: s.label for s in rubric.sub_components}
-    ceilings = board.ceilings[framework]
-    candidates: list[LeaderboardRow] = [
-        r for r in board.rows if framework in r.frameworks and r.kind in ("model", "published LLM")
-    ]
-    crowd = next((r for r in board.rows if r.kind == "crowd" and framework in r.frameworks), None)
-
-    figure, axes = plt.subplots(figsize=(max(6.0, 1.5 * len(subs) + 2.5), 4.2))
+    subs = list(section.sub_components)
+    margin = board.settings.margin
+    runs = [r for r in section.results if r.assessment is not None]
+    figure, axes = plt.subplots(figsize=(max(6.0, 1.4 * len(subs) + 2.5), 4.2))
     x = np.arange(len(subs), dtype=np.float64)
     half = 0.4
-    for i, sub in enumerate(subs):
-        ceiling = ceilings[sub]
-        if math.isfinite(ceiling.low) and math.isfinite(ceiling.high):
-            axes.fill_between(
-                [x[i] - half, x[i] + half],
-                ceiling.low,
-                ceiling.high,
-                color=CEILING_COLOUR,
-                alpha=0.35,
-                linewidth=0,
-                label="expert pairs (range)" if i == 0 else "_pairs",
-            )
-            axes.hlines(
-                ceiling.median,
-                x[i] - half,
-                x[i] + half,
-                colors="#4a5561",
-                linewidth=2,
-                # Matplotlib leaves "_"-prefixed labels out of the legend.
-                label="expert ceiling (median pair)" if i == 0 else "_ceiling",
-            )
-    if crowd is not None:
-        by_sub = {s.sub_component: s for s in crowd.frameworks[framework].sub_components}
-        values = [by_sub[s].kappa if s in by_sub else math.nan for s in subs]
+    axes.axhspan(
+        -margin, 0.0, color=MARGIN_COLOUR, alpha=0.3, linewidth=0, label="at expert level (−δ to 0)"
+    )
+    axes.axhline(0.0, color="#4a5561", linewidth=1.5, label="expert level (Δ = 0)")
+    if section.crowd is not None:
+        value, _ = _differences(section.crowd, subs)
         axes.hlines(
-            values,
+            value,
             x - half,
             x + half,
             colors=CROWD_COLOUR,
             linestyles="dashed",
             linewidth=1.6,
-            label="crowd (floor)",
+            label="crowd (in the reference)",
         )
-    # One colour and marker per rater across every framework's chart.
-    everyone = [r.label for r in board.rows if r.kind in ("model", "published LLM")]
-    spread = np.linspace(-0.28, 0.28, max(len(candidates), 1)) if len(candidates) > 1 else [0.0]
-    for k, row in enumerate(candidates):
-        style = everyone.index(row.label)
-        by_sub = {s.sub_component: s for s in row.frameworks[framework].sub_components}
-        kappa = np.array([by_sub[s].kappa if s in by_sub else math.nan for s in subs])
-        low = np.array([by_sub[s].low if s in by_sub else math.nan for s in subs])
-        high = np.array([by_sub[s].high if s in by_sub else math.nan for s in subs])
-        errors = np.vstack([np.clip(kappa - low, 0, None), np.clip(high - kappa, 0, None)])
-        published = row.kind == "published LLM"
+    everyone = [r.label for r in board.overall]
+    spread = np.linspace(-0.28, 0.28, len(runs)) if len(runs) > 1 else np.zeros(1)
+    for k, result in enumerate(runs):
+        style = everyone.index(result.label) if result.label in everyone else k
+        value, errors = _differences(result.assessment, subs)  # type: ignore[arg-type]
         axes.errorbar(
             x + spread[k],
-            kappa,
-            yerr=np.nan_to_num(errors),
+            value,
+            yerr=errors,
             fmt=MODEL_MARKERS[style % len(MODEL_MARKERS)],
             color=f"C{style % 10}",
             markersize=6,
             capsize=3,
-            mfc="white" if published else None,
-            label=_short(row.label, 40),
+            mfc="white" if result.is_reference else None,
+            label=_short(result.label + (" (reference)" if result.is_reference else ""), 44),
         )
-    axes.axhline(0.0, color="black", linewidth=0.6)
     axes.set_xticks(x)
-    axes.set_xticklabels([_short(labels.get(s, s), 26) for s in subs], rotation=20, ha="right")
+    labels = [_short(section.sub_component_labels.get(s, s), 26) for s in subs]
+    axes.set_xticklabels(labels, rotation=20, ha="right")
     axes.set_xlim(-0.6, len(subs) - 0.4)
-    axes.set_ylabel("κw with the expert median")
-    axes.set_title(f"{rubric.title}: agreement with experts per sub-component")
+    axes.set_ylabel("Δ κ: candidate − experts (leave one out)")
+    axes.set_title(f"{section.title}: like-for-like difference from the experts")
     axes.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     axes.grid(axis="y", alpha=0.3)
     return Chart(
-        name=f"kappa_{framework}",
-        title=f"{rubric.title}: κw per sub-component (bars: {board.confidence:.0%} interval)",
+        name=f"loo_{file_stem(section.key)}",
+        section=section.key,
+        title=f"{section.title}: Δ per sub-component on {len(section.items)} items "
+        f"(bars: {board.settings.confidence:.0%} interval; open markers: reference rows)",
         png=_png(figure),
     )
 
 
-def distribution_chart(board: Leaderboard, framework: str) -> Chart:
+def distribution_chart(section: FrameworkSection) -> Chart:
     """Share of ratings at each scale level per rater on one framework (pooled sub-components).
 
     Fractional ratings (the crowd's per-item means) are counted at the nearest level.
 
     Args:
-        board: The leaderboard.
-        framework: Framework id.
+        section: The framework section.
 
     Returns:
         The chart as PNG.
     """
-    rubric = load_framework(framework)
-    low = min(s.scale_min for s in rubric.sub_components)
-    high = max(s.scale_max for s in rubric.sub_components)
+    scales = [section.spec.scales[s] for s in section.sub_components if s in section.spec.scales]
+    raters = {k: v for k, v in section.distributions.items() if v.size}
+    if scales:
+        low, high = min(s[0] for s in scales), max(s[1] for s in scales)
+    else:
+        pooled = np.concatenate(list(raters.values())) if raters else np.zeros(1)
+        low, high = float(np.floor(pooled.min())), float(np.ceil(pooled.max()))
     levels = np.arange(low, high + 1)
-    raters = {k: v for k, v in board.distributions.get(framework, {}).items() if v.size}
     figure, axes = plt.subplots(figsize=(max(6.0, 0.9 * len(levels) + 3.0), 3.8))
     width = 0.8 / max(len(raters), 1)
     for k, (name, values) in enumerate(raters.items()):
@@ -182,21 +177,22 @@ def distribution_chart(board: Leaderboard, framework: str) -> Chart:
     axes.set_xticks(levels)
     axes.set_xlabel("rating (all sub-components pooled)")
     axes.set_ylabel("share of ratings")
-    axes.set_title(f"{rubric.title}: rating distribution")
+    axes.set_title(f"{section.title}: rating distribution")
     axes.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     axes.grid(axis="y", alpha=0.3)
     return Chart(
-        name=f"ratings_{framework}",
-        title=f"{rubric.title}: how often each level is used (leniency)",
+        name=f"ratings_{file_stem(section.key)}",
+        section=section.key,
+        title=f"{section.title}: how often each level is used (leniency)",
         png=_png(figure),
     )
 
 
 def all_charts(board: Leaderboard) -> list[Chart]:
-    """Both charts for every framework of the leaderboard, κw charts first."""
+    """Both charts for every section of the leaderboard, Δ charts first."""
     return [
-        *(kappa_chart(board, f) for f in board.frameworks),
-        *(distribution_chart(board, f) for f in board.frameworks),
+        *(difference_chart(s, board) for s in board.sections),
+        *(distribution_chart(s) for s in board.sections),
     ]
 
 

@@ -1,31 +1,38 @@
 """The self-contained HTML report (`index.html`): inline CSS, charts as data URIs, no script.
 
 Every piece of text that comes from data or from a model — model names, transcripts, answers,
-rationales, log paths, notes — passes through `html.escape`, so a transcript containing
+rationales, log paths, notes — passes through `safe_text.html_text` (`html.escape`, after
+bidirectional control characters are replaced by visible markers), so a transcript containing
 ``<script>`` shows as text. A Content-Security-Policy that allows no script at all backs this
-up; the escaping alone is what the tests check.
+up. Log paths are shown relative to the report's folder.
 """
 
 from __future__ import annotations
 
 import base64
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape
 from typing import TYPE_CHECKING
 
-from empathy_judge.datasets.rubric import load_framework
-from empathy_judge.reports.leaderboard import Leaderboard, LeaderboardRow
-from empathy_judge.reports.logs import Run, SampleRecord
-from empathy_judge.reports.tables import (
-    format_seconds,
-    format_tokens,
-    framework_cell,
-    framework_title,
-    kind_label,
+import numpy as np
+
+from empathy_judge.reports.formatting import (
+    MISSING,
+    interval,
+    kind_text,
+    legend,
+    number,
+    parse_rate_text,
+    rank_text,
+    run_verdicts,
+    verdict_summary,
 )
-from empathy_judge.scorers.common import EXPERTS
+from empathy_judge.reports.logs import Run, SampleRecord
+from empathy_judge.reports.results import FrameworkSection, Leaderboard, RunResult
+from empathy_judge.reports.safe_text import html_text, replace_locations
+from empathy_judge.reports.tables import CROWD_LABEL, EXPERTS_LABEL, PAPER_LABEL, experts_mean
+from empathy_judge.scorers.agreement import Assessment
 
 if TYPE_CHECKING:
     from empathy_judge.reports.charts import Chart
@@ -40,6 +47,7 @@ h1{font-size:1.7rem;margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px s
 table{border-collapse:collapse;margin:.8rem 0;font-size:.86rem}
 th,td{border:1px solid #d5dbe1;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#eef2f6}tr.reference td{background:#f7f7f2;font-style:italic}
+tr.unranked td{background:#fbf4f4}
 .tag{display:inline-block;font-size:.72rem;padding:0 .35rem;border-radius:.3rem;
  background:#e5e0c8;color:#5a4e1a;font-style:normal}
 figure{margin:1rem 0}figure img{max-width:100%;border:1px solid #e3e7eb}
@@ -47,6 +55,8 @@ figcaption{font-size:.85rem;color:#52606d}
 pre{white-space:pre-wrap;word-wrap:break-word;background:#f5f7f9;border:1px solid #e3e7eb;
  padding:.6rem;font-size:.8rem;max-height:22rem;overflow:auto}
 .muted{color:#6b7785;font-size:.85rem}.item{margin:1rem 0 2rem 0}
+dl.legend dt{font-weight:600;margin-top:.4rem}dl.legend dd{margin-left:1.5rem}
+details{margin:.4rem 0}summary{cursor:pointer}
 """
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
@@ -59,8 +69,8 @@ class Disagreement:
     Attributes:
         run: The run the item belongs to.
         sample: The rated conversation.
-        distance: Mean absolute difference from the expert median across sub-components, as a
-            share of each scale's range (1 for a sub-component without a valid rating).
+        distance: Mean absolute difference from the expert consensus across sub-components, as
+            a share of each scale's range (1 for a sub-component without a valid rating).
     """
 
     run: Run
@@ -69,7 +79,7 @@ class Disagreement:
 
 
 def largest_disagreements(run: Run, count: int = DISAGREEMENTS_PER_RUN) -> list[Disagreement]:
-    """The conversations of a run farthest from the expert median.
+    """The conversations of a run farthest from the consensus of the panel it carries.
 
     Args:
         run: A model's run on one framework.
@@ -78,38 +88,28 @@ def largest_disagreements(run: Run, count: int = DISAGREEMENTS_PER_RUN) -> list[
     Returns:
         At most `count` items, largest distance first (ties by item id).
     """
-    rubric = load_framework(run.framework)
-    ranges = {s.column: max(s.scale_max - s.scale_min, 1) for s in rubric.sub_components}
+    panel = run.panel()
+    consensus = panel.consensus()
+    ratings = run.rating_matrix(panel.sub_components)
+    ranges = np.array(
+        [max(s.high - s.low, 1.0) if math.isfinite(s.high - s.low) else 1.0 for s in panel.scales]
+    )
+    present = ~np.isnan(consensus)
+    distance = np.where(np.isnan(ratings), 1.0, np.abs(ratings - consensus) / ranges)
     found: list[Disagreement] = []
-    for sample in run.samples:
-        distances = []
-        for sub in run.sub_components:
-            rating = sample.ratings.get(sub, math.nan)
-            median = sample.reference.get(sub, {}).get("expert_median", math.nan)
-            if math.isnan(median):
-                continue
-            distances.append(
-                1.0 if math.isnan(rating) else abs(rating - median) / ranges.get(sub, 1)
-            )
-        if distances:
-            found.append(Disagreement(run, sample, sum(distances) / len(distances)))
+    for i, sample in enumerate(run.samples):
+        if present[i].any():
+            found.append(Disagreement(run, sample, float(distance[i, present[i]].mean())))
     found.sort(key=lambda d: (-d.distance, d.sample.item_id))
     return found[:count]
 
 
-def _e(value: object) -> str:
-    return escape(str(value), quote=True)
-
-
-def _n(value: float | None, digits: int = 2) -> str:
-    if value is None or not math.isfinite(value):
-        return "—"
-    return f"{value:.{digits}f}"
+_e = html_text
 
 
 def _rating(value: float | None) -> str:
     if value is None or not math.isfinite(value):
-        return "—"
+        return MISSING
     return f"{value:g}"
 
 
@@ -119,56 +119,281 @@ def image_tag(chart: Chart) -> str:
     return f'<img src="data:image/png;base64,{data}" alt="{_e(chart.title)}">'
 
 
-def _leaderboard_table(board: Leaderboard) -> str:
-    header = ["Rank", "Model", *(framework_title(f) for f in board.frameworks)]
-    header += ["Parse rate", "Tokens", "Time (Σ runs)"]
-    out = ["<table class='leaderboard'><thead><tr>"]
+def _figure(chart: Chart) -> str:
+    return f"<figure>{image_tag(chart)}<figcaption>{_e(chart.title)}</figcaption></figure>"
+
+
+def _table(header: Sequence[str], rows: Sequence[tuple[str, Sequence[str]]], css: str = "") -> str:
+    """A table of already-escaped cells; each row is (css class, cells)."""
+    out = [f"<table{f' class={chr(39)}{css}{chr(39)}' if css else ''}><thead><tr>"]
     out += [f"<th>{_e(h)}</th>" for h in header]
     out.append("</tr></thead><tbody>")
-    for row in board.rows:
-        css = " class='reference'" if row.is_reference else ""
-        label = _e(row.label)
-        if row.is_reference:
-            label += f" <span class='tag'>{_e(kind_label(row))}</span>"
-        cells = [
-            _e(row.rank if row.rank is not None else "—"),
-            label,
-            *(_e(framework_cell(row.frameworks.get(f))) for f in board.frameworks),
-            _e("—" if row.is_reference else _n(row.parse_rate, 3)),
-            _e(format_tokens(row.total_tokens)),
-            _e(format_seconds(row.seconds)),
-        ]
-        out.append(f"<tr{css}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    for row_css, cells in rows:
+        klass = f" class='{row_css}'" if row_css else ""
+        out.append(f"<tr{klass}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     out.append("</tbody></table>")
     return "".join(out)
 
 
-def _sub_component_table(board: Leaderboard, framework: str) -> str:
-    subs = board.sub_components[framework]
-    labels = {s.column: s.label for s in load_framework(framework).sub_components}
-    out = ["<table><thead><tr><th>Rater</th>"]
-    out += [f"<th>{_e(labels.get(s, s))}</th>" for s in subs]
-    out.append("</tr></thead><tbody>")
-    rows: Iterable[LeaderboardRow] = (r for r in board.rows if framework in r.frameworks)
-    for row in rows:
-        by_sub = {s.sub_component: s for s in row.frameworks[framework].sub_components}
-        css = " class='reference'" if row.is_reference else ""
-        cells = []
-        for sub in subs:
-            result = by_sub.get(sub)
-            cells.append(
-                "—"
-                if result is None
-                else f"{_n(result.kappa)} [{_n(result.low)}, {_n(result.high)}]"
-                + (" ★" if result.at_expert_level and row.kind != "expert ceiling" else "")
+def _label(text: str, tag: str = "") -> str:
+    return _e(text) + (f" <span class='tag'>{_e(tag)}</span>" if tag else "")
+
+
+def _overall_table(board: Leaderboard) -> str:
+    header = [
+        "Rank (range)",
+        "Model",
+        "Frameworks",
+        "Verdicts (like for like)",
+        "Mean Δ",
+        "Parse rate",
+        "Tokens",
+        "Time (Σ runs)",
+        "Not ranked because",
+    ]
+    rows = []
+    for row in board.overall:
+        reference = row.kind != "model"
+        css = "reference" if reference else ("unranked" if row.rank is None else "")
+        rows.append(
+            (
+                css,
+                [
+                    _e(rank_text(row.rank)),
+                    _label(row.label, kind_text(row.kind) if reference else ""),
+                    _e(", ".join(row.frameworks)),
+                    _e(verdict_summary(row.verdicts)),
+                    _e(number(row.score, signed=True)),
+                    _e(parse_rate_text(row.parse_rate, board.settings)),
+                    _e(MISSING if row.total_tokens is None else f"{row.total_tokens:,}"),
+                    _e(MISSING if row.seconds is None else f"{row.seconds:.1f} s"),
+                    _e(row.unranked),
+                ],
             )
-        out.append(
-            f"<tr{css}><td>{_e(row.label)}</td>"
-            + "".join(f"<td>{_e(c)}</td>" for c in cells)
-            + "</tr>"
         )
-    out.append("</tbody></table>")
-    return "".join(out)
+    return _table(header, rows, "leaderboard")
+
+
+def _run_row(result: RunResult, board: Leaderboard) -> tuple[str, list[str]]:
+    a = result.assessment
+    css = "reference" if result.is_reference else ("unranked" if result.rank is None else "")
+    note = "; ".join(x for x in (*result.flags, result.unranked) if x)
+    return (
+        css,
+        [
+            _e(rank_text(result.rank)),
+            _label(result.label, kind_text(result.kind) if result.is_reference else ""),
+            _e(result.n_items),
+            _e(run_verdicts(result)),
+            _e(interval(a.mean_difference, signed=True) if a else MISSING),
+            _e(interval(a.mean_kappa) if a else MISSING),
+            _e(parse_rate_text(result.parse_rate, board.settings)),
+            _e(note),
+        ],
+    )
+
+
+def _section_table(section: FrameworkSection, board: Leaderboard) -> str:
+    header = [
+        "Rank (range)",
+        "Rater",
+        "Items",
+        "Verdicts (like for like)",
+        "Mean Δ [interval]",
+        "Mean κ vs consensus [interval]",
+        "Parse rate",
+        "Note",
+    ]
+    rows = [_run_row(r, board) for r in section.results]
+    n = _e(len(section.items))
+    if section.crowd is not None:
+        crowd = section.crowd
+        rows.append(
+            (
+                "reference",
+                [
+                    _e(MISSING),
+                    _label(CROWD_LABEL, "reference: crowd"),
+                    n,
+                    _e(verdict_summary(crowd.verdict_counts())),
+                    _e(interval(crowd.mean_difference, signed=True)),
+                    _e(interval(crowd.mean_kappa)),
+                    _e(MISSING),
+                    _e("the crowd's ratings carried in the runs' reference"),
+                ],
+            )
+        )
+    if section.experts is not None:
+        rows.append(
+            (
+                "reference",
+                [
+                    _e(MISSING),
+                    _label(EXPERTS_LABEL, "reference: experts"),
+                    n,
+                    _e(
+                        f"benchmark: mean κ(expert k, R_k) = "
+                        f"{number(experts_mean(section.experts))}"
+                    ),
+                    _e("0 (the benchmark itself)"),
+                    _e(MISSING),
+                    _e(MISSING),
+                    _e("each expert against the mean of the others"),
+                ],
+            )
+        )
+    return _table(header, rows)
+
+
+def _per_sub_table(section: FrameworkSection) -> str:
+    subs = section.sub_components
+    header = ["Rater", *(section.sub_component_labels[s] for s in subs)]
+    rows: list[tuple[str, list[str]]] = []
+
+    def cells(assessment: Assessment | None, verdicts: dict[str, str]) -> list[str]:
+        out = []
+        for sub in subs:
+            if assessment is None:
+                out.append(_e(MISSING))
+                continue
+            try:
+                found = assessment.result(sub)
+            except KeyError:
+                out.append(_e(MISSING))
+                continue
+            out.append(
+                _e(interval(found.difference, signed=True))
+                + f"<br><strong>{_e(verdicts.get(sub, found.verdict))}</strong>"
+                + f"<br><span class='muted'>κ vs consensus {_e(interval(found.kappa))}</span>"
+            )
+        return out
+
+    for result in section.results:
+        rows.append(
+            (
+                "reference" if result.is_reference else "",
+                [_e(result.label), *cells(result.assessment, dict(result.verdicts))],
+            )
+        )
+    if section.crowd is not None:
+        rows.append(("reference", [_e(CROWD_LABEL), *cells(section.crowd, {})]))
+    if section.experts is not None:
+        rows.append(
+            (
+                "reference",
+                [
+                    _e(f"{EXPERTS_LABEL}: κ(expert k, R_k)"),
+                    *(_e(interval(section.experts.result(s).loo_experts)) for s in subs),
+                ],
+            )
+        )
+    return _table(header, rows)
+
+
+def assessment_details(assessment: Assessment, verdicts: dict[str, str], title: str) -> str:
+    """A collapsible block with every per-sub-component figure of one assessment.
+
+    The leave-one-out table, the Alternative Annotator Test, the expert swap and the paper's
+    comparison.
+
+    Args:
+        assessment: The engine's assessment.
+        verdicts: The report's verdict per sub-component.
+        title: The summary line (escaped here).
+
+    Returns:
+        HTML.
+    """
+    subs = assessment.sub_components
+    loo = _table(
+        ["Sub-component", "Items", "Candidate κ", "Experts κ", "Δ", "Lower", "Upper", "Verdict"],
+        [
+            (
+                "",
+                [
+                    _e(s.sub_component),
+                    _e(s.n_items),
+                    _e(number(s.loo_candidate.value)),
+                    _e(number(s.loo_experts.value)),
+                    _e(number(s.difference.value, signed=True)),
+                    _e(number(s.difference.low, signed=True)),
+                    _e(number(s.difference.high, signed=True)),
+                    _e(verdicts.get(s.sub_component, s.verdict)),
+                ],
+            )
+            for s in subs
+        ],
+    )
+    alt_rows = [
+        (
+            "",
+            [
+                _e(s.sub_component),
+                _e(number(s.alt_test.epsilon)),
+                _e(number(s.alt_test.omega)),
+                _e(number(s.alt_test.rho)),
+                _e("passes" if s.alt_test.passes else "fails"),
+                _e(s.alt_test.note),
+            ],
+        )
+        for s in subs
+        if s.alt_test is not None
+    ]
+    alt = (
+        _table(["Sub-component", "ε", "ω", "ρ", "Outcome", "Note"], alt_rows)
+        if alt_rows
+        else "<p class='muted'>Not run.</p>"
+    )
+    swap = _table(
+        ["Sub-component", "Experts' α", "Swap α − experts' α [interval]"],
+        [
+            (
+                "",
+                [
+                    _e(s.sub_component),
+                    _e(number(s.experts_alpha)),
+                    _e(interval(s.swap, signed=True)),
+                ],
+            )
+            for s in subs
+        ],
+    )
+    paper = _table(
+        ["Sub-component", "κ vs median of experts", "Median expert-pair κ", "Reaches it"],
+        [
+            (
+                "",
+                [
+                    _e(s.sub_component),
+                    _e(number(s.paper_kappa)),
+                    _e(number(s.paper_ceiling)),
+                    _e(
+                        ("yes" if s.paper_reaches_ceiling else "no")
+                        if math.isfinite(s.paper_kappa) and math.isfinite(s.paper_ceiling)
+                        else MISSING
+                    ),
+                ],
+            )
+            for s in subs
+        ],
+    )
+    notes = "".join(f"<li>{_e(n)}</li>" for n in assessment.notes)
+    return (
+        f"<details><summary>{_e(title)}</summary>"
+        + (f"<ul class='muted'>{notes}</ul>" if notes else "")
+        + f"<p class='muted'>Judged against {_e(', '.join(assessment.raters))} on "
+        f"{_e(assessment.n_items)} items.</p>"
+        + "<h4>Leave one expert out</h4>"
+        + loo
+        + "<h4>Alternative Annotator Test</h4>"
+        + alt
+        + "<h4>Expert swap α</h4>"
+        + swap
+        + "<h4>The paper's comparison</h4>"
+        + f"<p class='muted'>{_e(PAPER_LABEL)}</p>"
+        + paper
+        + "</details>"
+    )
 
 
 def _disagreement_block(item: Disagreement) -> str:
@@ -176,38 +401,62 @@ def _disagreement_block(item: Disagreement) -> str:
     transcript = sample.transcript or "(transcript not found in the prompt)"
     if len(transcript) > TRANSCRIPT_EXCERPT_CHARS:
         transcript = transcript[:TRANSCRIPT_EXCERPT_CHARS] + " …"
-    head = ["Sub-component", "Model", "Expert 1", "Expert 2", "Expert 3", "Expert median"]
+    spec = item.run.panel_spec()
+    panel = item.run.panel()
+    row = item.run.item_ids.index(sample.item_id)
+    consensus = panel.consensus()[row]
+    head = ["Sub-component", "Model", *spec.raters, "Consensus"]
     rows = []
-    for sub in item.run.sub_components:
+    for j, sub in enumerate(panel.sub_components):
         reference = sample.reference.get(sub, {})
         cells = [
             sub,
             _rating(sample.ratings.get(sub)),
-            *(_rating(reference.get(k)) for k in (*EXPERTS, "expert_median")),
+            *(_rating(reference.get(k)) for k in spec.raters),
+            _rating(float(consensus[j])),
         ]
-        rows.append("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in cells) + "</tr>")
+        rows.append(("", [_e(c) for c in cells]))
     rationale = sample.explanation or "(no rationale given)"
     return (
         "<div class='item'>"
-        f"<h4>{_e(framework_title(item.run.framework))} · item {_e(sample.item_id)} "
+        f"<h4>{_e(item.run.framework)} · item {_e(sample.item_id)} "
         f"<span class='muted'>distance {item.distance:.2f} · parse {_e(sample.parse_status)}"
         "</span></h4>"
         f"<pre class='transcript'>{_e(transcript)}</pre>"
-        "<table><thead><tr>"
-        + "".join(f"<th>{_e(h)}</th>" for h in head)
-        + "</tr></thead><tbody>"
-        + "".join(rows)
-        + "</tbody></table>"
-        f"<p><strong>Rationale:</strong> <span class='rationale'>{_e(rationale)}</span></p>"
+        + _table(head, rows)
+        + f"<p><strong>Rationale:</strong> <span class='rationale'>{_e(rationale)}</span></p>"
         f"<details><summary>Raw answer</summary><pre>{_e(sample.answer)}</pre></details>"
         "</div>"
     )
 
 
-def _source(board: Leaderboard) -> str:
-    if board.reference_source == "release":
-        return "the authors' published release"
-    return "the experts' and crowd's ratings carried in the logs (release unavailable)"
+def _section_html(
+    section: FrameworkSection, board: Leaderboard, charts: Sequence[Chart]
+) -> list[str]:
+    parts = [f"<h2 id='{_e(section.key)}'>{_e(section.title)}</h2>"]
+    parts.append(
+        "<ul class='notes'>" + "".join(f"<li>{_e(n)}</li>" for n in section.notes) + "</ul>"
+    )
+    parts.append(_section_table(section, board))
+    parts += [_figure(c) for c in charts if c.section == section.key and c.name.startswith("loo_")]
+    parts.append("<h3>Per sub-component: Δ [interval], verdict, κ against the consensus</h3>")
+    parts.append(_per_sub_table(section))
+    parts.append("<h3>Details per run</h3>")
+    for result in section.results:
+        if result.assessment is not None:
+            parts.append(
+                assessment_details(
+                    result.assessment,
+                    dict(result.verdicts),
+                    f"{result.label} ({kind_text(result.kind)})",
+                )
+            )
+    if section.crowd is not None:
+        parts.append(assessment_details(section.crowd, {}, CROWD_LABEL))
+    parts += [
+        _figure(c) for c in charts if c.section == section.key and c.name.startswith("ratings_")
+    ]
+    return parts
 
 
 def render_html(board: Leaderboard, charts: Sequence[Chart]) -> str:
@@ -220,6 +469,7 @@ def render_html(board: Leaderboard, charts: Sequence[Chart]) -> str:
     Returns:
         HTML text with no external resource and no script.
     """
+    settings = board.settings
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
         f"<meta http-equiv='Content-Security-Policy' content=\"{CSP}\">",
@@ -227,35 +477,36 @@ def render_html(board: Leaderboard, charts: Sequence[Chart]) -> str:
         "<title>Empathy-judge report</title>",
         f"<style>{CSS}</style></head><body>",
         "<h1>Empathy-judge report</h1>",
-        "<p class='muted'>Which model can judge empathic communication like the experts? "
-        "κw is the quadratic weighted κ of a rater's ratings with the per-item expert median; "
-        f"intervals are {board.confidence:.0%} percentile item-bootstrap intervals "
-        f"({board.n_resamples:,} resamples, seed {board.seed}). "
-        "Cells: median κw across the framework's sub-components [interval] · sub-components "
-        "at expert level (κw ≥ the median expert-pair κw) · κw relative to the expert ceiling. "
-        "Rows marked <span class='tag'>reference</span> are not runs: they come from "
-        f"{_e(_source(board))}.</p>",
-        "<h2 id='leaderboard'>Leaderboard</h2>",
-        _leaderboard_table(board),
+        "<p class='muted'>Which model can judge empathic communication like the experts? Every "
+        "run is judged against the expert panel carried in its own log, on exactly the items it "
+        "scored, like for like: each expert is compared with the mean of the other experts, and "
+        "so is the candidate (Δ = candidate − experts). The primary column counts the verdicts "
+        "per sub-component; ranks compare only runs over the same items, by the mean Δ, with "
+        f"the {settings.confidence:.0%} range of the rank over {settings.n_resamples:,} item "
+        "resamples. Every symbol is explained in the <a href='#legend'>legend</a>.</p>",
+        "<h2 id='overall'>Overall</h2>",
+        "<p>"
+        + (
+            "Ranked overall: models ranked on each of "
+            + _e(", ".join(board.overall_frameworks))
+            + "; key: the mean over these frameworks of the mean Δ."
+            if board.overall_frameworks
+            else "No model is ranked on any framework, so there is no overall rank."
+        )
+        + "</p>",
+        _overall_table(board),
     ]
-    if board.notes:
-        parts.append("<ul class='notes'>" + "".join(f"<li>{_e(n)}</li>" for n in board.notes))
-        parts.append("</ul>")
-    parts.append("<h2 id='charts'>Agreement per sub-component</h2>")
-    for framework in board.frameworks:
-        parts.append(f"<h3>{_e(framework_title(framework))}</h3>")
-        for chart in charts:
-            if chart.name == f"kappa_{framework}":
-                parts.append(
-                    f"<figure>{image_tag(chart)}<figcaption>{_e(chart.title)}</figcaption></figure>"
-                )
-        parts.append(_sub_component_table(board, framework))
-    parts.append("<h2 id='distributions'>Rating distributions</h2>")
-    for chart in charts:
-        if chart.name.startswith("ratings_"):
-            parts.append(
-                f"<figure>{image_tag(chart)}<figcaption>{_e(chart.title)}</figcaption></figure>"
-            )
+    for section in board.sections:
+        parts += _section_html(section, board, charts)
+    parts.append("<h2 id='legend'>Legend</h2><dl class='legend'>")
+    for symbol, meaning in legend(settings):
+        parts.append(f"<dt>{_e(symbol)}</dt><dd>{_e(meaning)}</dd>")
+    parts.append("</dl>")
+    parts.append(
+        "<h2 id='notes'>Notes</h2><ul class='notes'>"
+        + "".join(f"<li>{_e(n)}</li>" for n in board.notes)
+        + "</ul>"
+    )
     parts.append("<h2 id='disagreements'>Largest disagreements with the experts</h2>")
     for model in board.runs.models:
         parts.append(f"<h3>{_e(model)}</h3>")
@@ -266,12 +517,13 @@ def render_html(board: Leaderboard, charts: Sequence[Chart]) -> str:
     for run in board.runs.runs:
         parts.append(
             f"<li><code>{_e(run.model)}</code> × {_e(run.framework)}: "
-            f"<code>{_e(run.location)}</code> ({_e(run.created)})</li>"
+            f"<code>{_e(board.log_name(run.location))}</code> ({_e(run.created)})</li>"
         )
     for skipped in board.runs.skipped:
+        reason = replace_locations(skipped.reason, board.log_names.items())
         parts.append(
-            f"<li class='muted'>not used: <code>{_e(skipped.location)}</code> — "
-            f"{_e(skipped.reason)}</li>"
+            f"<li class='muted'>not used: <code>{_e(board.log_name(skipped.location))}</code> — "
+            f"{_e(reason)}</li>"
         )
     parts.append("</ul></body></html>")
     return "\n".join(parts)

@@ -1,623 +1,278 @@
-"""The leaderboard: agreement with the expert median per model × framework × sub-component.
+"""The leaderboard: every run judged against its own panel, ranked only like with like.
 
-Agreement is recomputed from the per-sample ratings in the logs, never read from the logs'
-metrics, with the statistics engine of `empathy_judge.scorers`:
+Everything comes from the logs (never from the data folder) and from the agreement engine
+(`empathy_judge.scorers.agreement`):
 
-* κw is the value-based quadratic weighted κ against the per-item expert median
-  (`scorers.kappa.weighted_kappa`; with integer ratings on a fully observed scale it equals the
-  study's computation). The study's own ("paper") κw is kept beside it in `results.json`.
-* Intervals come from one vectorised item bootstrap per candidate and framework
-  (`scorers.bootstrap`): all of a framework's sub-components are resampled together, so the
-  interval of the framework's median κw across sub-components comes from the same resamples.
-* The expert ceiling of a sub-component is the median of the three expert-pair κw; a
-  sub-component is "at expert level" when the candidate's κw is at or above it. A framework's
-  "relative to ceiling" is its median κw divided by the median ceiling of the same
-  sub-components; the overall rank orders models by the mean of that ratio over the frameworks
-  they ran (ratios, unlike raw κw, are comparable across frameworks).
-
-Reference rows come from the release (`datasets.release.load_ratings`): the expert ceiling,
-the crowd, and every published LLM. Without the release, the experts' and the crowd's ratings
-carried in the logs' score metadata stand in, and there are no published-LLM rows.
+* **Panels.** Runs are grouped by framework and by the reference they carry
+  (`reports.reference_sets`); runs whose references disagree are kept in separate sections.
+* **Every run is judged on exactly the items it scored**: its panel is the section's panel
+  restricted to the run's items and sub-components, so with ``--limit`` or few-shot runs the
+  experts' benchmark and the crowd are computed on exactly those items. A replayed panel member
+  (``replay/expert1``, or any ``replay/<name>`` whose name is one of the panel's raters or an
+  annotator of the expert group) is scored against the panel without itself, and a replayed crowd
+  is scored like a candidate; both are *reference rows*, never ranked.
+* **Verdicts** are the engine's like-for-like (leave one expert out) verdicts: ``above``/``at``
+  expert level, ``below``, ``inconclusive``, from the 95% paired item-bootstrap interval of
+  candidate − experts and the margin δ. One rule is added: a sub-component with fewer than
+  `MIN_VERDICT_ITEMS` items is ``inconclusive`` whatever its interval (a bootstrap of 3 items
+  has 10 distinct resamples and gives intervals like [0, 0], which would read "at expert level").
+* **Ranking key**: the mean over sub-components of the leave-one-out difference
+  (candidate − experts, ``Assessment.mean_difference``): 0 is expert level, negative is worse.
+  Rank ranges come from the same item resamples for every ranked run of a framework
+  (`shared_counts`), the rank being recomputed on every resample (`rank_ranges`).
+* **Like with like**: on a framework, only runs over the same items and sub-components are
+  ranked (the set of items most candidate runs share; ties: more items); the others are listed
+  unranked with the reason. A run whose parse rate is below `RANK_PARSE_RATE` (0.80), or with no
+  usable rating at all, is not ranked; below `FLAG_PARSE_RATE` (0.95) it is flagged.
+* **Overall**: the overall rank is over one set of frameworks — the set of frameworks on which
+  the most models are ranked (exactly that set; ties: more frameworks). Models ranked on each of
+  these frameworks are ranked overall, by the mean over *these* frameworks of their ranking key
+  (a model ranked on more frameworks is scored on these only); the rank range averages the
+  frameworks' replicates resample by resample (the same seed on every framework). Other models
+  are listed with the reason.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
-import pandas as pd
-from numpy.typing import NDArray
 
-from empathy_judge.datasets.rubric import FRAMEWORK_IDS, load_framework
 from empathy_judge.reports.logs import Run, RunSet
-from empathy_judge.scorers.bootstrap import (
-    DEFAULT_RESAMPLES,
-    bootstrap,
-    kappa_statistic,
-    resample_counts,
+from empathy_judge.reports.reference_sets import ReferenceSet, ratings_on, reference_sets
+from empathy_judge.reports.results import (
+    FrameworkSection,
+    Leaderboard,
+    OverallRow,
+    RunKind,
+    RunResult,
+    Settings,
+    count_verdicts,
 )
-from empathy_judge.scorers.common import EXPERTS, FloatArray, finite_median, nanmedian_last
-from empathy_judge.scorers.kappa import paper_weighted_kappa
-from empathy_judge.scorers.panel import EXPERT_PAIRS, expert_median
+from empathy_judge.reports.safe_text import display_path
+from empathy_judge.scorers.agreement import (
+    MARGIN,
+    Assessment,
+    RankRange,
+    Verdict,
+    assess,
+    rank_ranges,
+    shared_counts,
+)
+from empathy_judge.scorers.bootstrap import DEFAULT_RESAMPLES
+from empathy_judge.scorers.common import FloatArray
+from empathy_judge.scorers.panel import EXPERT_GROUP, Panel, PanelSpec
 
-RowKind = Literal["model", "expert ceiling", "crowd", "published LLM"]
-REFERENCE_KINDS: tuple[RowKind, ...] = ("expert ceiling", "crowd", "published LLM")
+#: Runs below this parse rate are flagged.
+FLAG_PARSE_RATE = 0.95
+#: Runs below this parse rate are not ranked.
+RANK_PARSE_RATE = 0.80
+#: Fewer items than this on a sub-component: its verdict is inconclusive.
+MIN_VERDICT_ITEMS = 10
+#: ε of the Alternative Annotator Test (the authors' value for expert annotators).
+ALT_EPSILON = 0.2
 
+#: Said once on every report: published annotators are replay runs, not rows of their own.
+PUBLISHED_NOTE = (
+    "Published annotators (the LLMs, the experts, the crowd of the data set) appear only as "
+    "replay runs (replay/<annotator>): a replay of an annotator and its published ratings are "
+    "the same thing, so there is no separate published row."
+)
 
-@dataclass(frozen=True)
-class SubComponentResult:
-    """κw of one candidate on one sub-component.
-
-    Attributes:
-        sub_component: Release column name.
-        kappa: Value-based κw against the expert median.
-        low: Lower bound of the bootstrap interval.
-        high: Upper bound of the bootstrap interval.
-        paper_kappa: κw as the study computed it (×100, category-index weights).
-        ceiling: The expert ceiling of the sub-component (median expert-pair κw).
-        n_items: Items with both a rating and an expert median.
-    """
-
-    sub_component: str
-    kappa: float
-    low: float
-    high: float
-    paper_kappa: float
-    ceiling: float
-    n_items: int
-
-    @property
-    def at_expert_level(self) -> bool:
-        """Whether κw reaches the expert ceiling."""
-        return bool(self.kappa >= self.ceiling)
+Work = tuple[frozenset[str], tuple[str, ...]]
 
 
-@dataclass(frozen=True)
-class FrameworkResult:
-    """A candidate's agreement on one framework.
+def framework_title(framework: str) -> str:
+    """Human-readable framework name, falling back to the id (e.g. a user's pack)."""
+    from empathy_judge.datasets.rubric import load_framework
 
-    Attributes:
-        framework: Framework id.
-        median_kappa: Median κw across the sub-components.
-        low: Lower bound of the median's bootstrap interval.
-        high: Upper bound of the median's bootstrap interval.
-        n_at_expert_level: Sub-components whose κw reaches the expert ceiling.
-        relative_to_ceiling: median κw / median expert ceiling of the same sub-components.
-        n_items: Items rated.
-        sub_components: Per-sub-component results in the rubric's order.
-    """
-
-    framework: str
-    median_kappa: float
-    low: float
-    high: float
-    n_at_expert_level: int
-    relative_to_ceiling: float
-    n_items: int
-    sub_components: tuple[SubComponentResult, ...]
-
-    @property
-    def n_sub_components(self) -> int:
-        """Number of sub-components compared."""
-        return len(self.sub_components)
+    try:
+        return load_framework(framework).title
+    except KeyError:
+        return framework
 
 
-@dataclass(frozen=True)
-class LeaderboardRow:
-    """One model or reference row of the leaderboard.
+def _sub_component_labels(framework: str, subs: Sequence[str]) -> dict[str, str]:
+    from empathy_judge.datasets.rubric import load_framework
 
-    Attributes:
-        label: Model label or reference name.
-        kind: "model" or a reference kind.
-        frameworks: Results per framework id.
-        rank: Overall rank among models (None for reference rows).
-        score: Mean relative-to-ceiling κw over the frameworks present (the ranking key).
-        parse_rate: Share of requested ratings that parsed (models only).
-        input_tokens: Prompt tokens over all runs (models only).
-        output_tokens: Completion tokens over all runs.
-        total_tokens: All tokens over all runs.
-        seconds: Wall time summed over the runs.
-        logs: Log files used.
-    """
-
-    label: str
-    kind: RowKind
-    frameworks: Mapping[str, FrameworkResult]
-    rank: int | None = None
-    score: float = math.nan
-    parse_rate: float = math.nan
-    input_tokens: int | None = None
-    output_tokens: int | None = None
-    total_tokens: int | None = None
-    seconds: float | None = None
-    logs: tuple[str, ...] = ()
-
-    @property
-    def is_reference(self) -> bool:
-        """Whether the row comes from the release rather than a model run."""
-        return self.kind != "model"
+    try:
+        labels = {s.column: s.label for s in load_framework(framework).sub_components}
+    except KeyError:
+        labels = {}
+    return {s: labels.get(s, s) for s in subs}
 
 
-@dataclass(frozen=True)
-class Ceiling:
-    """The expert ceiling of one sub-component: median and range of the expert-pair κw."""
-
-    median: float
-    low: float
-    high: float
-    pairs: tuple[float, ...]
-
-
-@dataclass(frozen=True)
-class Leaderboard:
-    """Everything a report shows.
-
-    Attributes:
-        rows: Model rows (ranked) then reference rows.
-        frameworks: Framework ids in display order.
-        ceilings: Per framework and sub-component, the expert ceiling.
-        sub_components: Per framework, the sub-components in the rubric's order.
-        runs: The runs used and the logs skipped.
-        n_resamples: Bootstrap resamples.
-        confidence: Interval coverage.
-        seed: Bootstrap seed.
-        reference_source: "release" or "logs".
-        notes: Messages for the reader (e.g. frameworks without runs).
-        distributions: Per framework and rater (experts pooled, crowd, published LLMs,
-            models), every rating given, for the leniency chart.
-    """
-
-    rows: tuple[LeaderboardRow, ...]
-    frameworks: tuple[str, ...]
-    ceilings: Mapping[str, Mapping[str, Ceiling]]
-    sub_components: Mapping[str, tuple[str, ...]]
-    runs: RunSet
-    n_resamples: int
-    confidence: float
-    seed: int
-    reference_source: str
-    notes: tuple[str, ...] = field(default_factory=tuple)
-    distributions: Mapping[str, Mapping[str, FloatArray]] = field(default_factory=dict)
-
-    @property
-    def models(self) -> list[LeaderboardRow]:
-        """Model rows, best first."""
-        return [r for r in self.rows if not r.is_reference]
-
-    @property
-    def references(self) -> list[LeaderboardRow]:
-        """Reference rows."""
-        return [r for r in self.rows if r.is_reference]
-
-    def row(self, label: str) -> LeaderboardRow:
-        """The row with this label.
-
-        Raises:
-            KeyError: No such row.
-        """
-        for row in self.rows:
-            if row.label == label:
-                return row
-        raise KeyError(f"no leaderboard row {label!r}; rows: {[r.label for r in self.rows]}")
-
-
-@dataclass(frozen=True)
-class FrameworkPanel:
-    """A framework's reference ratings as items × sub-components arrays.
-
-    Attributes:
-        framework: Framework id.
-        items: Item ids (row order of every array).
-        sub_components: Column order of every array.
-        median: Expert median.
-        experts: Each expert's ratings.
-        crowd: The crowd's per-item mean (None when absent).
-        llms: Published LLMs' ratings by annotator.
-    """
-
-    framework: str
-    items: tuple[str, ...]
-    sub_components: tuple[str, ...]
-    median: FloatArray
-    experts: Mapping[str, FloatArray]
-    crowd: FloatArray | None
-    llms: Mapping[str, FloatArray]
-
-    def rows_of(self, item_ids: Sequence[str]) -> NDArray[np.int64]:
-        """Row positions of the given items (unknown items are dropped)."""
-        index = {item: i for i, item in enumerate(self.items)}
-        return np.array([index[i] for i in item_ids if i in index], dtype=np.int64)
-
-
-def _framework_order(framework_ids: Sequence[str]) -> tuple[str, ...]:
-    known = [f for f in FRAMEWORK_IDS if f in framework_ids]
-    return (*known, *sorted(f for f in framework_ids if f not in FRAMEWORK_IDS))
-
-
-def _wide(rows: pd.DataFrame, items: Sequence[str], subs: Sequence[str]) -> FloatArray:
-    table = rows.pivot_table(
-        index="item_id", columns="sub_component", values="rating", aggfunc="first", dropna=False
-    )
-    table = table.reindex(index=list(items), columns=list(subs))
-    return table.to_numpy(dtype=np.float64)
-
-
-def panels_from_release(ratings: pd.DataFrame) -> dict[str, FrameworkPanel]:
-    """Reference panels of every framework in the long ratings table.
+def run_kind(run: Run, spec: PanelSpec) -> tuple[RunKind, str | None]:
+    """Whether a run is a candidate or a replay of a panel member or of the crowd.
 
     Args:
-        ratings: The release's long ratings table (`load_ratings`).
+        run: The run.
+        spec: The panel description it was judged against.
 
     Returns:
-        Panels by framework id.
+        (kind, replayed annotator or None).
     """
-    consensus = expert_median(ratings)
-    panels: dict[str, FrameworkPanel] = {}
-    for framework in _framework_order(sorted(ratings["framework"].unique())):
-        rows = ratings[ratings["framework"] == framework]
-        rubric_subs = [s.column for s in load_framework(framework).sub_components]
-        subs = tuple(s for s in rubric_subs if s in set(rows["sub_component"]))
-        items = tuple(sorted(rows["item_id"].unique()))
-        llm_names = sorted(rows.loc[rows["group"] == "llm", "annotator"].unique())
-        crowd_rows = rows[rows["annotator"] == "crowd"]
-        panels[framework] = FrameworkPanel(
-            framework=framework,
-            items=items,
-            sub_components=subs,
-            median=_wide(consensus[consensus["framework"] == framework], items, subs),
-            experts={e: _wide(rows[rows["annotator"] == e], items, subs) for e in EXPERTS},
-            crowd=_wide(crowd_rows, items, subs) if len(crowd_rows) else None,
-            llms={a: _wide(rows[rows["annotator"] == a], items, subs) for a in llm_names},
-        )
-    return panels
+    name = run.replayed_annotator
+    if name is None:
+        return "model", None
+    group = spec.groups.get(name)
+    if name in spec.raters or group == EXPERT_GROUP:
+        return "panel member", name
+    if name == spec.crowd or group == "crowd":
+        return "crowd", name
+    return "model", name
 
 
-def panels_from_runs(runs: Sequence[Run]) -> dict[str, FrameworkPanel]:
-    """Reference panels rebuilt from the experts' and crowd ratings carried in the logs.
+def report_verdicts(assessment: Assessment, min_items: int) -> dict[str, Verdict]:
+    """The engine's verdicts, with too-few-item sub-components made inconclusive.
 
     Args:
-        runs: Runs of any models; every framework's items are the union of its runs' items.
+        assessment: A run's assessment.
+        min_items: Fewest items for a verdict other than inconclusive.
 
     Returns:
-        Panels by framework id (no published LLMs).
+        Verdict per sub-component.
     """
-    by_framework: dict[str, list[pd.DataFrame]] = {}
-    for run in runs:
-        by_framework.setdefault(run.framework, []).append(run.ratings())
-    panels: dict[str, FrameworkPanel] = {}
-    for framework in _framework_order(list(by_framework)):
-        table = pd.concat(by_framework[framework]).drop_duplicates(["item_id", "sub_component"])
-        rubric_subs = [s.column for s in load_framework(framework).sub_components]
-        subs = tuple(s for s in rubric_subs if s in set(table["sub_component"]))
-        items = tuple(sorted(table["item_id"].unique()))
-
-        def wide(
-            column: str, table: pd.DataFrame = table, items: Any = items, subs: Any = subs
-        ) -> FloatArray:
-            picked = table[["item_id", "sub_component", column]]
-            return _wide(picked.rename(columns={column: "rating"}), items, subs)
-
-        crowd = wide("crowd")
-        panels[framework] = FrameworkPanel(
-            framework=framework,
-            items=items,
-            sub_components=subs,
-            median=wide("expert_median"),
-            experts={e: wide(e) for e in EXPERTS},
-            crowd=None if np.isnan(crowd).all() else crowd,
-            llms={},
-        )
-    return panels
+    out: dict[str, Verdict] = {}
+    for sub in assessment.sub_components:
+        verdict = sub.verdict
+        if verdict != "not assessed" and sub.n_items < min_items:
+            verdict = "inconclusive"
+        out[sub.sub_component] = verdict
+    return out
 
 
-def _with_median(
-    statistic: Callable[[FloatArray], FloatArray],
-) -> Callable[[FloatArray], FloatArray]:
-    # Append the median across sub-components as one more column of the same resamples.
-    def combined(weights: FloatArray) -> FloatArray:
-        per_sub = statistic(weights)
-        return np.column_stack([per_sub, nanmedian_last(per_sub)])
-
-    return combined
+def _work(run: Run) -> Work:
+    return frozenset(run.item_ids), run.sub_components
 
 
-def _ceiling_statistic(experts: Mapping[str, FloatArray]) -> Callable[[FloatArray], FloatArray]:
-    pair_stats = [kappa_statistic(experts[a], experts[b]) for a, b in EXPERT_PAIRS]
-
-    def statistic(weights: FloatArray) -> FloatArray:
-        stacked = np.stack([s(weights) for s in pair_stats], axis=-1)
-        return nanmedian_last(stacked)
-
-    return statistic
+def _usable(run: Run) -> bool:
+    return bool((~np.isnan(run.rating_matrix(run.sub_components))).any())
 
 
-def _ceilings(panel: FrameworkPanel) -> dict[str, Ceiling]:
-    weights = np.ones((1, len(panel.items)))
-    pairs = np.stack(
-        [kappa_statistic(panel.experts[a], panel.experts[b])(weights)[0] for a, b in EXPERT_PAIRS],
-        axis=-1,
-    )
-    ceilings: dict[str, Ceiling] = {}
-    for j, sub in enumerate(panel.sub_components):
-        values = pairs[j]
-        ceilings[sub] = Ceiling(
-            median=finite_median(values),
-            low=float(np.nanmin(values)) if not np.isnan(values).all() else math.nan,
-            high=float(np.nanmax(values)) if not np.isnan(values).all() else math.nan,
-            pairs=tuple(float(v) for v in values),
-        )
-    return ceilings
+def _primary_work(runs: Sequence[Run], candidates: Sequence[Run]) -> Work:
+    """The items × sub-components the ranked runs share (the most common among candidates)."""
+    pool = candidates or runs
+    counts: dict[Work, int] = {}
+    for run in pool:
+        counts[_work(run)] = counts.get(_work(run), 0) + 1
+    return max(counts, key=lambda w: (counts[w], len(w[0]), len(w[1]), sorted(w[0])))
 
 
-def _framework_result(
-    panel: FrameworkPanel,
-    ceilings: Mapping[str, Ceiling],
-    statistic: Callable[[FloatArray], FloatArray],
-    n_items: int,
-    paper: Sequence[float],
-    counted: Sequence[int],
-    *,
-    n_resamples: int,
-    seed: int,
-    confidence: float,
-) -> FrameworkResult:
-    result = bootstrap(
-        _with_median(statistic),
-        n_items,
-        counts=resample_counts(n_items, n_resamples, seed),
-        confidence=confidence,
-    )
-    subs = tuple(
-        SubComponentResult(
-            sub_component=sub,
-            kappa=float(result.estimate[j]),
-            low=float(result.low[j]),
-            high=float(result.high[j]),
-            paper_kappa=float(paper[j]),
-            ceiling=ceilings[sub].median,
-            n_items=int(counted[j]),
-        )
-        for j, sub in enumerate(panel.sub_components)
-    )
-    median_ceiling = finite_median([s.ceiling for s in subs])
-    median_kappa = float(result.estimate[-1])
-    return FrameworkResult(
-        framework=panel.framework,
-        median_kappa=median_kappa,
-        low=float(result.low[-1]),
-        high=float(result.high[-1]),
-        n_at_expert_level=sum(s.at_expert_level for s in subs),
-        relative_to_ceiling=median_kappa / median_ceiling if median_ceiling else math.nan,
-        n_items=n_items,
-        sub_components=subs,
-    )
+def _ordered_subs(reference: ReferenceSet, subs: Sequence[str]) -> tuple[str, ...]:
+    wanted = set(subs)
+    return tuple(s for s in reference.sub_components if s in wanted)
 
 
-def _candidate_result(
-    panel: FrameworkPanel,
-    ceilings: Mapping[str, Ceiling],
-    reference: FloatArray,
-    candidate: FloatArray,
-    **settings: Any,
-) -> FrameworkResult:
-    paper = [
-        paper_weighted_kappa(reference[:, j], candidate[:, j]).kappa
-        for j in range(reference.shape[1])
-    ]
-    counted = (~(np.isnan(reference) | np.isnan(candidate))).sum(axis=0)
-    return _framework_result(
-        panel,
-        ceilings,
-        kappa_statistic(reference, candidate),
-        reference.shape[0],
-        paper,
-        [int(c) for c in counted],
-        **settings,
-    )
+class _Assessor:
+    """Assess runs of one reference set, sharing resamples on the like-for-like items."""
 
+    def __init__(self, reference: ReferenceSet, work: Work, settings: Settings) -> None:
+        self.reference = reference
+        self.settings = settings
+        self.items = tuple(sorted(work[0]))
+        self.subs = _ordered_subs(reference, work[1])
+        self.panel = reference.panel(self.items, self.subs)
+        self.counts = shared_counts(self.panel, settings.n_resamples, settings.seed)
 
-def run_matrix(run: Run, panel: FrameworkPanel) -> tuple[FloatArray, FloatArray]:
-    """A run's ratings and the expert median on the items it rated (items × sub-components).
-
-    Sub-components the run did not rate are NaN, so they drop out of κw. Items the panel does
-    not know keep the expert median carried in the log.
-
-    Returns:
-        (expert median, model ratings), rows in the run's item order.
-    """
-    ratings = run.rating_matrix(panel.sub_components)
-    median = run.rating_matrix(panel.sub_components, reference="expert_median")
-    index = {item: i for i, item in enumerate(panel.items)}
-    rows = [index.get(s.item_id, -1) for s in run.samples]
-    known = np.array([r >= 0 for r in rows], dtype=bool)
-    if known.any():
-        median[known] = panel.median[np.array([r for r in rows if r >= 0], dtype=np.int64)]
-    return median, ratings
-
-
-def _model_rows(
-    runs: RunSet,
-    panels: Mapping[str, FrameworkPanel],
-    ceilings: Mapping[str, Mapping[str, Ceiling]],
-    settings: Mapping[str, Any],
-) -> list[LeaderboardRow]:
-    rows: list[LeaderboardRow] = []
-    for model in runs.models:
-        model_runs = [r for r in runs.runs if r.model == model]
-        results: dict[str, FrameworkResult] = {}
-        for run in model_runs:
-            panel = panels[run.framework]
-            median, ratings = run_matrix(run, panel)
-            results[run.framework] = _candidate_result(
-                panel, ceilings[run.framework], median, ratings, **settings
+    def assess(self, name: str, values: FloatArray, panel: Panel | None = None) -> Assessment:
+        settings = self.settings
+        if panel is None:
+            return assess(
+                self.panel,
+                values,
+                name,
+                margin=settings.margin,
+                confidence=settings.confidence,
+                counts=self.counts,
+                alt_epsilon=settings.alt_epsilon,
             )
-        requested = sum(len(r.samples) * len(r.sub_components) for r in model_runs)
-        valid = sum(r.parse_rate * len(r.samples) * len(r.sub_components) for r in model_runs)
-        seconds = [r.seconds for r in model_runs if r.seconds is not None]
-        rows.append(
-            LeaderboardRow(
-                label=model,
-                kind="model",
-                frameworks=results,
-                score=_score(results),
-                parse_rate=valid / requested if requested else math.nan,
-                input_tokens=sum(r.input_tokens for r in model_runs),
-                output_tokens=sum(r.output_tokens for r in model_runs),
-                total_tokens=sum(r.total_tokens for r in model_runs),
-                seconds=sum(seconds) if seconds else None,
-                logs=tuple(r.location for r in model_runs),
-            )
-        )
-    ranked = sorted(rows, key=lambda r: (-_finite_or(r.score, -math.inf), r.label))
-    return [
-        LeaderboardRow(**{**row.__dict__, "rank": position})
-        for position, row in enumerate(ranked, start=1)
-    ]
-
-
-def _finite_or(value: float, default: float) -> float:
-    return value if math.isfinite(value) else default
-
-
-def _score(results: Mapping[str, FrameworkResult]) -> float:
-    ratios = [
-        r.relative_to_ceiling for r in results.values() if math.isfinite(r.relative_to_ceiling)
-    ]
-    return float(np.mean(ratios)) if ratios else math.nan
-
-
-def _reference_rows(
-    panels: Mapping[str, FrameworkPanel],
-    ceilings: Mapping[str, Mapping[str, Ceiling]],
-    settings: Mapping[str, Any],
-) -> list[LeaderboardRow]:
-    ceiling_results: dict[str, FrameworkResult] = {}
-    crowd_results: dict[str, FrameworkResult] = {}
-    llm_results: dict[str, dict[str, FrameworkResult]] = {}
-    for framework, panel in panels.items():
-        n_items = len(panel.items)
-        pair_paper = [
-            [
-                paper_weighted_kappa(panel.experts[a][:, j], panel.experts[b][:, j]).kappa
-                for a, b in EXPERT_PAIRS
-            ]
-            for j in range(len(panel.sub_components))
-        ]
-        counted = (~np.isnan(panel.median)).sum(axis=0)
-        ceiling_results[framework] = _framework_result(
+        return assess(
             panel,
-            ceilings[framework],
-            _ceiling_statistic(panel.experts),
-            n_items,
-            [float(np.median(p)) for p in pair_paper],
-            [int(c) for c in counted],
-            **settings,
+            values,
+            name,
+            margin=settings.margin,
+            n_resamples=settings.n_resamples,
+            seed=settings.seed,
+            confidence=settings.confidence,
+            alt_epsilon=settings.alt_epsilon,
         )
-        if panel.crowd is not None:
-            crowd_results[framework] = _candidate_result(
-                panel, ceilings[framework], panel.median, panel.crowd, **settings
+
+    def run_result(self, run: Run, primary: Work) -> RunResult:
+        spec = self.reference.spec
+        kind, annotator = run_kind(run, spec)
+        parse_rate = run.parse_rate
+        flags: list[str] = []
+        if math.isfinite(parse_rate) and parse_rate < self.settings.flag_parse_rate:
+            flags.append(f"low parse rate ({parse_rate:.2f})")
+        common = {
+            "run": run,
+            "kind": kind,
+            "annotator": annotator,
+            "n_items": len(run.samples),
+            "parse_rate": parse_rate,
+            "flags": tuple(flags),
+        }
+        if not _usable(run):
+            return RunResult(
+                assessment=None,
+                verdicts={},
+                unranked="no usable ratings (every answer failed to parse)",
+                **common,  # type: ignore[arg-type]
             )
-        for name, values in panel.llms.items():
-            llm_results.setdefault(name, {})[framework] = _candidate_result(
-                panel, ceilings[framework], panel.median, values, **settings
-            )
-    rows = [
-        LeaderboardRow(
-            label="Expert ceiling (median expert pair)",
-            kind="expert ceiling",
-            frameworks=ceiling_results,
-            score=_score(ceiling_results),
+        name = annotator if kind == "panel member" and annotator else run.model
+        if _work(run) == primary:
+            values = ratings_on(run, self.items, self.subs)
+            assessment = self.assess(name, values)
+        else:
+            subs = _ordered_subs(self.reference, run.sub_components)
+            items = tuple(sorted(run.item_ids))
+            panel = self.reference.panel(items, subs)
+            assessment = self.assess(name, ratings_on(run, items, subs), panel)
+        return RunResult(
+            assessment=assessment,
+            verdicts=report_verdicts(assessment, self.settings.min_verdict_items),
+            unranked=self._why_unranked(run, kind, primary, parse_rate),
+            **common,  # type: ignore[arg-type]
         )
-    ]
-    if crowd_results:
-        rows.append(
-            LeaderboardRow(
-                label="Crowd (mean of crowdworkers)",
-                kind="crowd",
-                frameworks=crowd_results,
-                score=_score(crowd_results),
+
+    def _why_unranked(self, run: Run, kind: RunKind, primary: Work, parse_rate: float) -> str:
+        if kind == "panel member":
+            return "reference row: a replay of a panel member, scored without itself"
+        if kind == "crowd":
+            return "reference row: a replay of the crowd"
+        if math.isfinite(parse_rate) and parse_rate < self.settings.rank_parse_rate:
+            return (
+                f"parse rate {parse_rate:.2f} is below {self.settings.rank_parse_rate:.2f}: "
+                "too many answers failed to parse to rank it"
             )
-        )
-    for name in sorted(llm_results):
-        rows.append(
-            LeaderboardRow(
-                label=f"{name} (published)",
-                kind="published LLM",
-                frameworks=llm_results[name],
-                score=_score(llm_results[name]),
+        if _work(run) != primary:
+            items, subs = _work(run)
+            return (
+                f"scored {len(items)} item(s) × {len(subs)} sub-component(s); the ranked runs "
+                f"scored {len(primary[0])} × {len(primary[1])} (ranks compare the same items only)"
             )
-        )
-    return rows
+        return ""
 
 
-def build_leaderboard(
-    runs: RunSet,
-    ratings: pd.DataFrame | None = None,
-    *,
-    n_resamples: int = DEFAULT_RESAMPLES,
-    confidence: float = 0.95,
-    seed: int = 0,
-) -> Leaderboard:
-    """Recompute agreement for every run and the reference rows.
-
-    Args:
-        runs: The runs to rank (from `reports.logs.load_runs`).
-        ratings: The release's ratings table for the reference rows; None rebuilds the experts'
-            and crowd's ratings from the logs (no published-LLM rows then).
-        n_resamples: Bootstrap resamples per candidate and framework.
-        confidence: Interval coverage.
-        seed: Bootstrap seed (the same resamples for every candidate on a framework's items).
-
-    Returns:
-        The leaderboard.
-
-    Raises:
-        ValueError: A run's framework has no reference ratings.
-    """
-    if ratings is not None:
-        panels = panels_from_release(ratings)
-        source = "release"
-    else:
-        panels = panels_from_runs(runs.runs)
-        source = "logs"
-    missing = sorted({r.framework for r in runs.runs} - set(panels))
-    if missing:
-        raise ValueError(f"no reference ratings for framework(s) {missing}")
-    settings = {"n_resamples": n_resamples, "seed": seed, "confidence": confidence}
-    ceilings = {f: _ceilings(p) for f, p in panels.items()}
-    frameworks = _framework_order(list(panels))
-    notes = [
-        f"{load_framework(f).title}: no model run; only the published reference rows are shown."
-        for f in frameworks
-        if f not in {r.framework for r in runs.runs}
+def _rank(results: list[RunResult], confidence: float) -> list[RunResult]:
+    """Give ranks with bootstrap ranges to the rankable results; ranked first, best first."""
+    rankable = [r for r in results if not r.unranked and r.assessment is not None]
+    others = [r for r in results if r not in rankable]
+    if not rankable:
+        return others
+    estimates = [r.ranking_key for r in rankable]
+    replicates = np.column_stack([r.assessment.replicates[:, 1] for r in rankable])  # type: ignore[union-attr]
+    ranges = rank_ranges(estimates, replicates, confidence)
+    ranked = [
+        RunResult(**{**r.__dict__, "rank": rank}) for r, rank in zip(rankable, ranges, strict=True)
     ]
-    notes += [
-        f"{run.model} rated {len(run.samples)} of the {len(panels[run.framework].items)} "
-        f"{run.framework} items (e.g. --limit): its intervals are wider and its reference "
-        "rows cover all items."
-        for run in runs.runs
-        if len(run.samples) < len(panels[run.framework].items)
-    ]
-    rows = [
-        *_model_rows(runs, panels, ceilings, settings),
-        *_reference_rows(panels, ceilings, settings),
-    ]
-    return Leaderboard(
-        rows=tuple(rows),
-        frameworks=frameworks,
-        ceilings=ceilings,
-        sub_components={f: p.sub_components for f, p in panels.items()},
-        runs=runs,
-        n_resamples=n_resamples,
-        confidence=confidence,
-        seed=seed,
-        reference_source=source,
-        notes=tuple(notes),
-        distributions=_distributions(panels, runs),
-    )
+    ranked.sort(key=lambda r: (r.rank.rank if r.rank else 0, r.label))
+    models = [r for r in others if not r.is_reference]
+    references = [r for r in others if r.is_reference]
+    return [*ranked, *sorted(models, key=lambda r: r.label), *references]
 
 
 def _flat(values: FloatArray) -> FloatArray:
@@ -625,20 +280,231 @@ def _flat(values: FloatArray) -> FloatArray:
     return flat[~np.isnan(flat)]
 
 
-def _distributions(
-    panels: Mapping[str, FrameworkPanel], runs: RunSet
-) -> dict[str, dict[str, FloatArray]]:
-    out: dict[str, dict[str, FloatArray]] = {}
-    for framework, panel in panels.items():
-        by_rater: dict[str, FloatArray] = {
-            "Experts": _flat(np.concatenate([panel.experts[e] for e in EXPERTS]))
-        }
-        if panel.crowd is not None:
-            by_rater["Crowd"] = _flat(panel.crowd)
-        for name, values in panel.llms.items():
-            by_rater[f"{name} (published)"] = _flat(values)
-        for run in runs.runs:
-            if run.framework == framework:
-                by_rater[run.model] = _flat(run.rating_matrix(run.sub_components))
-        out[framework] = by_rater
-    return out
+def _section(reference: ReferenceSet, settings: Settings) -> FrameworkSection:
+    kinds = {run.model: run_kind(run, reference.spec)[0] for run in reference.runs}
+    candidates = [
+        run
+        for run in reference.runs
+        if kinds[run.model] == "model"
+        and _usable(run)
+        and not (run.parse_rate < settings.rank_parse_rate)
+    ]
+    primary = _primary_work(reference.runs, candidates)
+    assessor = _Assessor(reference, primary, settings)
+    results = _rank(
+        [assessor.run_result(run, primary) for run in reference.runs], settings.confidence
+    )
+    items, subs, panel = assessor.items, assessor.subs, assessor.panel
+    crowd_values = reference.crowd(items, subs)
+    crowd = (
+        assessor.assess(reference.spec.crowd or "crowd", crowd_values)
+        if crowd_values is not None
+        else None
+    )
+    # The experts' own benchmark does not depend on the candidate's values, only on which items
+    # it rated: a candidate present everywhere gives loo_experts on every item of the panel.
+    experts = (
+        assess(
+            panel,
+            np.zeros((len(items), len(subs))),
+            "experts",
+            margin=settings.margin,
+            confidence=settings.confidence,
+            counts=assessor.counts,
+            alt_epsilon=None,
+        )
+        if panel.n_raters >= 1
+        else None
+    )
+    notes = []
+    if reference.conflict:
+        notes.append(reference.conflict)
+    notes.append(
+        f"Ranked like for like on {len(items)} item(s) × {len(subs)} sub-component(s) "
+        f"(the runs' references cover {len(reference.references)} item(s)); the crowd and the "
+        "experts' benchmark are computed on exactly these items."
+    )
+    if panel.n_raters < 3:
+        notes.append(
+            f"The panel has {panel.n_raters} rater(s): "
+            + (
+                "with one expert there is no expert benchmark and no verdict."
+                if panel.n_raters < 2
+                else "the leave-one-out reference of each expert is a single other expert."
+            )
+        )
+    distributions: dict[str, FloatArray] = {"Experts": _flat(panel.values)}
+    if crowd_values is not None:
+        distributions["Crowd"] = _flat(crowd_values)
+    for run in reference.runs:
+        distributions[run.model] = _flat(run.rating_matrix(run.sub_components))
+    return FrameworkSection(
+        key=reference.key,
+        framework=reference.framework,
+        title=framework_title(reference.framework)
+        + (f" (reference {reference.key.partition('#')[2]})" if "#" in reference.key else ""),
+        spec=reference.spec,
+        items=items,
+        sub_components=subs,
+        sub_component_labels=_sub_component_labels(reference.framework, subs),
+        n_reference_items=len(reference.references),
+        results=tuple(results),
+        crowd=crowd,
+        experts=experts,
+        notes=tuple(notes),
+        distributions=distributions,
+    )
+
+
+def _overall(
+    sections: Sequence[FrameworkSection], confidence: float
+) -> tuple[list[OverallRow], tuple[str, ...]]:
+    labels = list(dict.fromkeys(r.label for s in sections for r in s.results))
+    results: dict[str, dict[str, RunResult]] = {label: {} for label in labels}
+    for section in sections:
+        for result in section.results:
+            results[result.label][section.key] = result
+    ranked_on = {
+        label: frozenset(key for key, r in by_key.items() if r.rank is not None)
+        for label, by_key in results.items()
+    }
+    choices = {keys for keys in ranked_on.values() if keys}
+    chosen: frozenset[str] = frozenset()
+    if choices:
+        chosen = max(
+            choices,
+            key=lambda keys: (
+                sum(keys == ranked for ranked in ranked_on.values()),
+                len(keys),
+                sorted(keys),
+            ),
+        )
+    order = [s.key for s in sections if s.key in chosen]
+    eligible = [label for label in labels if chosen and chosen <= ranked_on[label]]
+    ranges: dict[str, RankRange] = {}
+    scores: dict[str, float] = {}
+    if eligible:
+        estimates = [
+            float(np.mean([results[label][key].ranking_key for key in order])) for label in eligible
+        ]
+        replicates = np.column_stack(
+            [
+                np.mean(
+                    np.column_stack(
+                        [results[label][key].assessment.replicates[:, 1] for key in order]  # type: ignore[union-attr]
+                    ),
+                    axis=1,
+                )
+                for label in eligible
+            ]
+        )
+        for label, estimate, rank in zip(
+            eligible, estimates, rank_ranges(estimates, replicates, confidence), strict=True
+        ):
+            ranges[label], scores[label] = rank, estimate
+    rows: list[OverallRow] = []
+    for label in labels:
+        by_key = results[label]
+        first = next(iter(by_key.values()))
+        runs = [r.run for r in by_key.values()]
+        verdicts: dict[Verdict, int] = count_verdicts({})
+        for result in by_key.values():
+            for verdict, n in result.verdict_counts().items():
+                verdicts[verdict] += n
+        requested = sum(len(r.samples) * len(r.sub_components) for r in runs)
+        valid = sum(
+            r.parse_rate * len(r.samples) * len(r.sub_components)
+            for r in runs
+            if math.isfinite(r.parse_rate)
+        )
+        seconds = [r.seconds for r in runs if r.seconds is not None]
+        rows.append(
+            OverallRow(
+                label=label,
+                kind=first.kind,
+                frameworks=tuple(s.key for s in sections if s.key in by_key),
+                rank=ranges.get(label),
+                unranked=""
+                if label in ranges
+                else _why_not_overall(by_key, ranked_on[label], chosen, first.is_reference),
+                score=scores.get(label, math.nan),
+                verdicts=verdicts,
+                parse_rate=valid / requested if requested else math.nan,
+                total_tokens=sum(r.total_tokens for r in runs),
+                seconds=sum(seconds) if seconds else None,
+            )
+        )
+    rows.sort(
+        key=lambda r: (
+            r.rank is None,
+            r.kind != "model",
+            r.rank.rank if r.rank else 0,
+            r.label,
+        )
+    )
+    return rows, tuple(order)
+
+
+def _why_not_overall(
+    by_key: Mapping[str, RunResult],
+    ranked: frozenset[str],
+    chosen: frozenset[str],
+    reference: bool,
+) -> str:
+    if reference:
+        return "reference row"
+    if not chosen:
+        return "no model is ranked on any framework"
+    missing = sorted(chosen - ranked)
+    reasons = [
+        f"{key}: {by_key[key].unranked}" if key in by_key else f"{key}: not run" for key in missing
+    ]
+    return "not ranked on every framework of the overall rank — " + "; ".join(reasons)
+
+
+def build_leaderboard(
+    runs: RunSet,
+    *,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    confidence: float = 0.95,
+    seed: int = 0,
+    margin: float = MARGIN,
+    alt_epsilon: float | None = ALT_EPSILON,
+    report_dir: Path | None = None,
+) -> Leaderboard:
+    """Judge every run against the panel it carries, and rank like with like.
+
+    Args:
+        runs: The runs (from `reports.logs.load_runs`).
+        n_resamples: Item-bootstrap resamples per interval.
+        confidence: Interval coverage.
+        seed: Bootstrap seed (the same on every framework).
+        margin: Non-inferiority margin δ of the verdicts.
+        alt_epsilon: ε of the Alternative Annotator Test (None: not run).
+        report_dir: The report's folder, to show log paths relative to it (None: file names).
+
+    Returns:
+        The leaderboard.
+    """
+    settings = Settings(
+        n_resamples=n_resamples,
+        confidence=confidence,
+        seed=seed,
+        margin=margin,
+        alt_epsilon=alt_epsilon,
+        flag_parse_rate=FLAG_PARSE_RATE,
+        rank_parse_rate=RANK_PARSE_RATE,
+        min_verdict_items=MIN_VERDICT_ITEMS,
+    )
+    sections = [_section(reference, settings) for reference in reference_sets(runs.runs)]
+    overall, overall_keys = _overall(sections, confidence)
+    locations = [r.location for r in runs.runs] + [s.location for s in runs.skipped]
+    return Leaderboard(
+        sections=tuple(sections),
+        overall=tuple(overall),
+        overall_frameworks=overall_keys,
+        runs=runs,
+        settings=settings,
+        notes=(PUBLISHED_NOTE,),
+        log_names={loc: display_path(loc, report_dir) for loc in locations},
+    )

@@ -6,6 +6,13 @@ the standard library cannot read. Each successful log of a rating task becomes a
 model's per-item ratings and the expert reference carried in each sample's metadata. When several
 runs share a model and a framework the latest (by the log's creation time) wins, and the runs
 left out are recorded so that a report can say which logs it used.
+
+The reference travels with the run: the panel a run was scored against is rebuilt from its
+samples' ``reference`` metadata and the task's panel description (``log.eval.metadata["panel"]``,
+a `PanelSpec`). Logs written before the task recorded that description fall back to the study's
+panel: the experts ``expert1``..``expert3`` present in the reference, the ``crowd`` key as the
+crowd benchmark, the packaged rubric's scales (else the range of the ratings observed), the
+median rule (as `empathy_judge.scorers.metrics.default_spec` does in the run itself).
 """
 
 from __future__ import annotations
@@ -27,7 +34,8 @@ from empathy_judge.evals.transcript_tag import (
     find_transcript_item,
     format_transcript_open,
 )
-from empathy_judge.scorers.common import REFERENCE_KEYS, SCORER_NAME, as_float
+from empathy_judge.scorers.common import EXPERTS, REFERENCE_KEYS, SCORER_NAME, as_float
+from empathy_judge.scorers.panel import EXPERT_GROUP, Panel, PanelError, PanelSpec
 
 if TYPE_CHECKING:
     from inspect_ai.log import EvalLog, EvalSample
@@ -79,6 +87,7 @@ class Run:
         output_tokens: Completion tokens over the run.
         total_tokens: All tokens over the run.
         seconds: Wall time of the run, when the log records it.
+        spec: The panel description the task recorded (None: older log, see `panel_spec`).
     """
 
     model: str
@@ -92,6 +101,35 @@ class Run:
     output_tokens: int = 0
     total_tokens: int = 0
     seconds: float | None = None
+    spec: PanelSpec | None = None
+
+    @property
+    def item_ids(self) -> tuple[str, ...]:
+        """The rated items' ids, in `samples` order."""
+        return tuple(s.item_id for s in self.samples)
+
+    @property
+    def references(self) -> tuple[Mapping[str, Mapping[str, float]], ...]:
+        """Per sample, ``{sub_component: {annotator: rating}}`` (the samples' reference)."""
+        return tuple(s.reference for s in self.samples)
+
+    def panel_spec(self) -> PanelSpec:
+        """The panel description this run was scored against (recorded, else the fallback)."""
+        if self.spec is not None:
+            return self.spec
+        return fallback_spec(self.framework, self.references)
+
+    def panel(self) -> Panel:
+        """The reference panel on exactly the items and sub-components this run rated."""
+        return self.panel_spec().panel(
+            self.framework, self.item_ids, self.references, self.sub_components
+        )
+
+    @property
+    def replayed_annotator(self) -> str | None:
+        """The annotator a ``replay/<annotator>`` run replays, else None."""
+        provider, _, name = self.model_name.partition("/")
+        return name if provider == "replay" and name else None
 
     def ratings(self) -> pd.DataFrame:
         """The run's ratings with their reference, one row per item and sub-component.
@@ -149,6 +187,46 @@ class Run:
             for sub in self.sub_components
         )
         return valid / total
+
+
+def fallback_spec(
+    framework: str, references: Sequence[Mapping[str, Mapping[str, float]]]
+) -> PanelSpec:
+    """The study's panel, for logs that do not record their panel description.
+
+    Args:
+        framework: Framework id (its packaged rubric gives the scales, when there is one).
+        references: The samples' reference ratings.
+
+    Returns:
+        Raters: the experts present in the reference; crowd: ``"crowd"`` when present.
+    """
+    keys = {k for per_sub in references for ratings in per_sub.values() for k in ratings}
+    raters = tuple(e for e in EXPERTS if e in keys)
+    scales: dict[str, tuple[float, float]] = {}
+    try:
+        from empathy_judge.datasets.rubric import load_framework
+
+        rubric = load_framework(framework)
+        scales = {s.column: (s.scale_min, s.scale_max) for s in rubric.sub_components}
+    except KeyError:
+        scales = _observed_scales(references, raters)
+    crowd = "crowd" if "crowd" in keys else None
+    groups = {r: EXPERT_GROUP for r in raters}
+    if crowd is not None:
+        groups[crowd] = "crowd"
+    return PanelSpec(raters=raters, scales=scales, crowd=crowd, groups=groups)
+
+
+def _observed_scales(
+    references: Sequence[Mapping[str, Mapping[str, float]]], raters: Sequence[str]
+) -> dict[str, tuple[float, float]]:
+    seen: dict[str, list[float]] = {}
+    for per_sub in references:
+        for sub, ratings in per_sub.items():
+            values = [as_float(ratings.get(r)) for r in raters]
+            seen.setdefault(sub, []).extend(v for v in values if not math.isnan(v))
+    return {sub: (min(v), max(v)) for sub, v in seen.items() if v}
 
 
 @dataclass(frozen=True)
@@ -343,6 +421,11 @@ def run_from_log(log: EvalLog, location: str) -> Run:
         subs = tuple(str(s) for s in subs_meta)
     else:
         subs = tuple(dict.fromkeys(k for r in records for k in r.ratings))
+    spec_data = (log.eval.metadata or {}).get("panel")
+    try:
+        spec = PanelSpec.from_dict(spec_data) if isinstance(spec_data, Mapping) else None
+    except PanelError as error:
+        raise LogError(f"{location}: task metadata 'panel': {error}") from error
     usage = log.stats.model_usage or {}
     return Run(
         model=model_label(log),
@@ -356,6 +439,7 @@ def run_from_log(log: EvalLog, location: str) -> Run:
         output_tokens=sum(u.output_tokens for u in usage.values()),
         total_tokens=sum(u.total_tokens for u in usage.values()),
         seconds=_seconds(log),
+        spec=spec,
     )
 
 

@@ -1,16 +1,18 @@
-"""Write the comparative report (HTML, Markdown, CSV, JSON, charts) for a set of runs."""
+"""Write the comparative report (HTML, Markdown, CSV, JSON, charts) for a set of runs.
+
+The report is computed from the logs alone (`reports.leaderboard.build_leaderboard`): it never
+reads the data folder, so a run on a user's own pack reports against that pack's experts.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-import click
 
 from empathy_judge.reports.html import render_html
-from empathy_judge.reports.leaderboard import Leaderboard, build_leaderboard
+from empathy_judge.reports.leaderboard import build_leaderboard
 from empathy_judge.reports.logs import RunSet
+from empathy_judge.reports.results import Leaderboard
 from empathy_judge.reports.tables import (
     dumps_json,
     leaderboard_frame,
@@ -18,9 +20,6 @@ from empathy_judge.reports.tables import (
     leaderboard_markdown,
 )
 from empathy_judge.scorers.bootstrap import DEFAULT_RESAMPLES
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -35,25 +34,9 @@ class ReportFiles:
     leaderboard: Leaderboard
 
 
-def release_ratings(data_dir: str | Path | None = None) -> pd.DataFrame | None:
-    """The release's ratings for the reference rows, or None (with a message) if unavailable."""
-    from empathy_judge.datasets.release import load_ratings
-
-    try:
-        return load_ratings(data_dir)
-    except (OSError, ValueError, LookupError) as error:
-        click.echo(
-            f"warning: the release is unavailable ({error}); reference rows are rebuilt from "
-            "the experts' ratings in the logs, without the published LLMs",
-            err=True,
-        )
-        return None
-
-
 def write_report(
     runs: RunSet,
     out: str | Path,
-    ratings: pd.DataFrame | None,
     *,
     n_resamples: int = DEFAULT_RESAMPLES,
     seed: int = 0,
@@ -62,8 +45,7 @@ def write_report(
 
     Args:
         runs: The runs to report on.
-        out: Output folder (created).
-        ratings: The release's ratings (reference rows); None to rebuild them from the logs.
+        out: Output folder (created). Log paths in the files are relative to it.
         n_resamples: Bootstrap resamples.
         seed: Bootstrap seed.
 
@@ -75,7 +57,7 @@ def write_report(
 
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    board = build_leaderboard(runs, ratings, n_resamples=n_resamples, seed=seed)
+    board = build_leaderboard(runs, n_resamples=n_resamples, seed=seed, report_dir=folder)
     charts = all_charts(board)
     chart_paths = write_charts(charts, folder)
     markdown = folder / "leaderboard.md"

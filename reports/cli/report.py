@@ -7,13 +7,12 @@ from pathlib import Path
 
 import click
 
-from empathy_judge.reports.cli.options import data_dir_option, resamples_option, seed_option
+from empathy_judge.reports.cli.options import resamples_option, seed_option
 
 
 @click.command("report")
 @click.argument("logs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Output folder.")
-@data_dir_option
 @resamples_option()
 @seed_option
 @click.option(
@@ -24,17 +23,17 @@ from empathy_judge.reports.cli.options import data_dir_option, resamples_option,
 def report(
     logs: tuple[Path, ...],
     out: Path,
-    data_dir: str | None,
     resamples: int,
     seed: int,
     all_runs: bool,
 ) -> None:
     """Leaderboard, charts and HTML report from Inspect logs (files or folders).
 
-    The latest run per model × framework is used; the report lists the logs it used.
+    The latest run per model × framework is used; the report lists the logs it used. It works
+    from the logs alone: each run is judged against the expert panel its log carries.
     """
     from empathy_judge.reports.logs import LogError, load_runs
-    from empathy_judge.reports.report_files import release_ratings, write_report
+    from empathy_judge.reports.report_files import write_report
 
     try:
         runs = load_runs(logs, latest_only=not all_runs)
@@ -45,6 +44,6 @@ def report(
     if not runs.runs:
         click.echo("error: no usable rating run among the logs given", err=True)
         sys.exit(2)
-    files = write_report(runs, out, release_ratings(data_dir), n_resamples=resamples, seed=seed)
+    files = write_report(runs, out, n_resamples=resamples, seed=seed)
     click.echo(files.markdown.read_text(encoding="utf-8"))
     click.echo(f"report written to {files.index_html}")

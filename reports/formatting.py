@@ -1,0 +1,194 @@
+"""How the report writes its figures and symbols, and the legend that explains every one of them.
+
+The Markdown and the HTML share these functions, so a symbol means the same thing in both, and
+the legend (`LEGEND`) is the one place that defines them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from empathy_judge.reports.results import RunResult, Settings
+from empathy_judge.scorers.agreement import Estimate, RankRange, Verdict
+
+#: Shown where a figure does not exist (not computed, or undefined on these items).
+MISSING = "n/a"
+#: Marks a flag (e.g. a low parse rate) beside a run.
+FLAG = "⚠"
+
+
+def number(value: float | None, digits: int = 2, *, signed: bool = False) -> str:
+    """A figure with `digits` decimals (a sign on demand), or "n/a"."""
+    if value is None or not math.isfinite(value):
+        return MISSING
+    text = f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
+    return text.replace("-", "−")
+
+
+def interval(estimate: Estimate, *, signed: bool = False) -> str:
+    """``0.64 [0.51, 0.75]``: the point estimate and its bootstrap interval."""
+    if not math.isfinite(estimate.value):
+        return MISSING
+    low = number(estimate.low, signed=signed)
+    high = number(estimate.high, signed=signed)
+    return f"{number(estimate.value, signed=signed)} [{low}, {high}]"
+
+
+def rank_text(rank: RankRange | None) -> str:
+    """``2 (1–3)``: the rank and its bootstrap range; "n/a" when not ranked."""
+    if rank is None:
+        return MISSING
+    if rank.low == rank.high:
+        return f"{rank.rank} ({rank.low})"
+    return f"{rank.rank} ({rank.low}–{rank.high})"
+
+
+def verdict_summary(counts: Mapping[Verdict, int]) -> str:
+    """``4/6 at or above expert level · 1 below · 1 inconclusive`` (zero parts left out)."""
+    total = sum(counts.values())
+    if total == 0:
+        return MISSING
+    parts = [f"{counts['above'] + counts['at']}/{total} at or above expert level"]
+    if counts["above"]:
+        parts[0] += f" ({counts['above']} above)"
+    words: tuple[Verdict, ...] = ("below", "inconclusive", "not assessed")
+    for word in words:
+        n = counts[word]
+        if n:
+            parts.append(f"{n} {word}")
+    return " · ".join(parts)
+
+
+def run_verdicts(result: RunResult) -> str:
+    """A run's verdict summary, or why it has none."""
+    if result.assessment is None:
+        return "no usable ratings: never at expert level"
+    return verdict_summary(result.verdict_counts())
+
+
+def parse_rate_text(value: float, settings: Settings) -> str:
+    """The parse rate, flagged when low."""
+    text = number(value, 3)
+    if math.isfinite(value) and value < settings.flag_parse_rate:
+        text = f"{FLAG} {text}"
+    return text
+
+
+def kind_text(kind: str) -> str:
+    """The kind of a row as shown."""
+    return {
+        "model": "model",
+        "panel member": "reference: panel member (replay)",
+        "crowd": "reference: crowd (replay)",
+    }.get(kind, f"reference: {kind}")
+
+
+def legend(settings: Settings) -> list[tuple[str, str]]:
+    """Every symbol and word the report uses, with its meaning.
+
+    Args:
+        settings: The report's settings (the thresholds and interval coverage it quotes).
+
+    Returns:
+        (symbol, meaning) pairs, in the order the page shows them.
+    """
+    level = f"{settings.confidence:.0%}"
+    return [
+        (
+            "κ",
+            "value-based quadratic weighted κ (unweighted Cohen's κ on nominal scales).",
+        ),
+        (
+            "Δ (leave one out)",
+            "like-for-like difference candidate − experts: for each expert k, R_k is the mean "
+            "of the other experts' ratings; candidate = mean_k κ(candidate, R_k), experts = "
+            "mean_k κ(expert k, R_k) on the same items. 0 is expert level; negative is worse. "
+            "The mean Δ over a framework's sub-components is the ranking key.",
+        ),
+        (
+            "[a, b]",
+            f"{level} percentile item-bootstrap interval ({settings.n_resamples:,} resamples, "
+            f"seed {settings.seed}); a Δ interval is paired (the same resampled items for "
+            "candidate and experts).",
+        ),
+        (
+            "above",
+            "expert level or better: the whole Δ interval lies above 0.",
+        ),
+        (
+            "at",
+            f"at expert level: the Δ interval's lower bound is at or above −δ "
+            f"(δ = {settings.margin:g} κ, the non-inferiority margin).",
+        ),
+        (
+            "below",
+            "below expert level: the whole Δ interval lies below 0 and its lower bound below −δ.",
+        ),
+        (
+            "inconclusive",
+            "the interval cannot tell (too wide), or the sub-component has fewer than "
+            f"{settings.min_verdict_items} items with both a rating and a consensus.",
+        ),
+        (
+            "not assessed",
+            "the panel has one expert: there is no leave-one-out benchmark.",
+        ),
+        (
+            "a/n at or above expert level · b below · c inconclusive",
+            "the primary column: verdicts counted over the sub-components, like for like "
+            "(the inconclusive ones shown, never dropped).",
+        ),
+        ("·", "separates the parts of one cell (e.g. the verdict counts)."),
+        (
+            "r (lo–hi)",
+            f"rank by the ranking key (1 = best) and, in brackets, the {level} range of the "
+            "rank over the bootstrap resamples (the same resamples for every ranked run).",
+        ),
+        (
+            "κ vs consensus",
+            "κ against the per-item consensus of the experts (their median), the figure the "
+            "paper publishes; the paper's own comparison (this κ against the median expert-pair "
+            "κ) favours the candidate and is shown only as the paper's.",
+        ),
+        (
+            FLAG,
+            f"a warning: a parse rate below {settings.flag_parse_rate:.2f} is flagged; below "
+            f"{settings.rank_parse_rate:.2f} the run is not ranked. A run with no usable rating "
+            "is never ranked and never at expert level.",
+        ),
+        (
+            "reference",
+            "a row that is not a ranked candidate: a replay of a panel member (scored against "
+            "the other experts, never against a consensus containing its own ratings), a replay "
+            "of the crowd, the crowd carried in the reference, or the experts themselves.",
+        ),
+        (
+            "×",
+            "'items × sub-components': the size of a comparison; 'model × framework': one run.",
+        ),
+        (
+            MISSING,
+            "not applicable, or undefined on these items (e.g. κ when a rater gives one value).",
+        ),
+        (
+            "#2",
+            "a framework section whose runs carry a reference different from the first "
+            "section's: they are judged and ranked apart.",
+        ),
+        (
+            "⟨U+202E⟩",
+            "a bidirectional control character found in a name, replaced by a visible marker.",
+        ),
+        (
+            "ω, ρ, ε",
+            "the Alternative Annotator Test: ω = share of experts the candidate beats "
+            "(Benjamini–Yekutieli corrected), ρ = advantage probability, ε = the allowance; "
+            "passes when ω ≥ 0.5.",
+        ),
+        (
+            "swap α",
+            "Krippendorff's α of the panel with the candidate in place of each expert in turn, "
+            "averaged, minus the experts' own α.",
+        ),
+    ]

@@ -1,0 +1,198 @@
+"""Which runs were judged against the same reference: runs grouped by framework and panel.
+
+The report works from the logs alone: every run carries the panel it was scored against (the
+reference ratings in its samples and the task's panel description). Runs of one framework are
+pooled into one *reference set* when their panel descriptions agree and their reference ratings
+agree on every item they share; the set's panel is rebuilt from the union of their samples.
+
+Runs whose references disagree — a different panel description, or a different rating of a
+shared item by a panel rater or the crowd (e.g. a user's pack that reuses a packaged framework's
+id, or a release copy that was edited) — are **kept apart**, never merged: each disagreeing
+group becomes a reference set of its own, shown as its own section of the report
+(``epitome``, ``epitome#2``, ...) with a note saying why. Runs join the first set, in the order
+the logs were read (model, then framework), that they agree with.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from empathy_judge.reports.logs import Run
+from empathy_judge.scorers.common import FloatArray, as_float
+from empathy_judge.scorers.panel import Panel, PanelSpec
+
+Reference = Mapping[str, Mapping[str, float]]
+
+
+@dataclass(frozen=True)
+class ReferenceSet:
+    """Runs of one framework judged against the same reference.
+
+    Attributes:
+        key: Section key: the framework id, or ``<framework>#<n>`` for the n-th disagreeing set.
+        framework: Framework id.
+        spec: The panel description the runs share.
+        sub_components: Every sub-component any run rated, in first-seen order.
+        references: Per item, the reference ratings (the union of the runs' samples).
+        runs: The runs, in the order they were read.
+        conflict: Why this set is apart from an earlier set of the framework ("" if it is not).
+    """
+
+    key: str
+    framework: str
+    spec: PanelSpec
+    sub_components: tuple[str, ...]
+    references: Mapping[str, Reference]
+    runs: tuple[Run, ...]
+    conflict: str = ""
+
+    def panel(self, items: Sequence[str], sub_components: Sequence[str]) -> Panel:
+        """The panel on the given items and sub-components, in that order."""
+        return self.spec.panel(
+            self.framework, items, [self.references[i] for i in items], sub_components
+        )
+
+    def crowd(self, items: Sequence[str], sub_components: Sequence[str]) -> FloatArray | None:
+        """The crowd's items × sub-components ratings carried in the reference, if any."""
+        return self.spec.crowd_ratings([self.references[i] for i in items], sub_components)
+
+
+def _same_rating(a: float, b: float) -> bool:
+    return (math.isnan(a) and math.isnan(b)) or a == b
+
+
+def _spec_key(spec: PanelSpec) -> tuple[object, ...]:
+    return (spec.raters, spec.level, spec.rule, spec.min_raters, spec.crowd)
+
+
+def _spec_conflict(a: PanelSpec, b: PanelSpec) -> str:
+    if _spec_key(a) != _spec_key(b):
+        return (
+            f"a different panel (raters {list(b.raters)}, rule {b.rule}, level {b.level}) "
+            f"from the earlier runs' (raters {list(a.raters)}, rule {a.rule}, level {a.level})"
+        )
+    for sub in set(a.scales) & set(b.scales):
+        if tuple(a.scales[sub]) != tuple(b.scales[sub]):
+            return f"a different scale for {sub}: {b.scales[sub]} instead of {a.scales[sub]}"
+    return ""
+
+
+def reference_conflict(spec: PanelSpec, references: Mapping[str, Reference], run: Run) -> str:
+    """Why a run's reference disagrees with a set's ("" when it agrees).
+
+    Args:
+        spec: The set's panel description.
+        references: The set's reference ratings per item.
+        run: The run to check.
+
+    Returns:
+        A sentence naming the first disagreement (panel description, or item, sub-component and
+        rater), or "".
+    """
+    why = _spec_conflict(spec, run.panel_spec())
+    if why:
+        return why
+    keys = [*spec.raters, *([spec.crowd] if spec.crowd else [])]
+    for sample in run.samples:
+        known = references.get(sample.item_id)
+        if known is None:
+            continue
+        for sub in set(known) & set(sample.reference):
+            for key in keys:
+                ours = as_float(known[sub].get(key))
+                theirs = as_float(sample.reference[sub].get(key))
+                if not _same_rating(ours, theirs):
+                    return (
+                        f"a different reference on item {sample.item_id!r}, {sub}, {key}: "
+                        f"{theirs:g} instead of {ours:g}"
+                    )
+    return ""
+
+
+@dataclass
+class _Building:
+    framework: str
+    spec: PanelSpec
+    references: dict[str, Reference]
+    sub_components: list[str]
+    runs: list[Run]
+    conflict: str
+
+
+def reference_sets(runs: Sequence[Run]) -> list[ReferenceSet]:
+    """Group runs by framework and by the reference they were judged against.
+
+    Args:
+        runs: The runs, in reading order.
+
+    Returns:
+        Reference sets, grouped by framework in first-seen order, each framework's sets in the
+        order they were started.
+    """
+    by_framework: dict[str, list[_Building]] = {}
+    for run in runs:
+        sets = by_framework.setdefault(run.framework, [])
+        reasons: list[str] = []
+        for candidate in sets:
+            why = reference_conflict(candidate.spec, candidate.references, run)
+            if not why:
+                candidate.runs.append(run)
+                candidate.references.update(
+                    {
+                        s.item_id: s.reference
+                        for s in run.samples
+                        if s.item_id not in candidate.references
+                    }
+                )
+                candidate.sub_components.extend(
+                    s for s in run.sub_components if s not in candidate.sub_components
+                )
+                break
+            reasons.append(why)
+        else:
+            conflict = (
+                f"{run.model} was judged against {reasons[0]}; its runs are kept apart"
+                if reasons
+                else ""
+            )
+            sets.append(
+                _Building(
+                    framework=run.framework,
+                    spec=run.panel_spec(),
+                    references={s.item_id: s.reference for s in run.samples},
+                    sub_components=list(run.sub_components),
+                    runs=[run],
+                    conflict=conflict,
+                )
+            )
+    out: list[ReferenceSet] = []
+    for framework, sets in by_framework.items():
+        for n, building in enumerate(sets, start=1):
+            out.append(
+                ReferenceSet(
+                    key=framework if n == 1 else f"{framework}#{n}",
+                    framework=framework,
+                    spec=building.spec,
+                    sub_components=tuple(building.sub_components),
+                    references=dict(building.references),
+                    runs=tuple(building.runs),
+                    conflict=building.conflict,
+                )
+            )
+    return out
+
+
+def ratings_on(run: Run, items: Sequence[str], sub_components: Sequence[str]) -> FloatArray:
+    """A run's ratings re-ordered onto `items` × `sub_components` (NaN where it did not rate)."""
+    index = {item: i for i, item in enumerate(items)}
+    out = np.full((len(items), len(sub_components)), np.nan)
+    values = run.rating_matrix(sub_components)
+    for row, sample in enumerate(run.samples):
+        position = index.get(sample.item_id)
+        if position is not None:
+            out[position] = values[row]
+    return out
