@@ -1,0 +1,378 @@
+"""Hostile user files (issue 10): each case here crashed, was accepted, or was misreported before.
+
+Every bad file must give a :class:`DataValidationError` (from the loaders) or a problem list
+(from the validators and ``data validate``) that names the file, the data row and the column;
+never a traceback, never a silently changed value. Rows are data rows from 1 (CSV: the first
+record after the header; JSONL: the line).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from empathy_judge.datasets.user_data import (
+    DataValidationError,
+    Problem,
+    load_user_conversations,
+    load_user_ratings,
+    validate_conversations,
+    validate_ratings,
+)
+
+ED = "empatheticdialogues"
+HEADER = "item_id,sub_component,annotator,rating\n"
+
+
+def where(problems: list[Problem]) -> list[tuple[int | None, str | None]]:
+    return [(p.row, p.column) for p in problems]
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def jsonl(path: Path, *lines: str) -> Path:
+    return write(path, "".join(line + "\n" for line in lines))
+
+
+def rating_line(rating: str, item: str = '"c1"') -> str:
+    """One JSONL rating record with the rating (and item id) as raw JSON text."""
+    return (
+        f'{{"item_id": {item}, "sub_component": "empathy", "annotator": "a", "rating": {rating}}}'
+    )
+
+
+def rejected(path: Path, framework: str = ED) -> list[Problem]:
+    """The problems of a ratings file, checking that the loader raises with the same list."""
+    problems = validate_ratings(path, framework)
+    assert problems, "the file should be rejected"
+    with pytest.raises(DataValidationError) as excinfo:
+        load_user_ratings(path, framework)
+    assert excinfo.value.problems == problems
+    assert all(p.file == str(path) for p in problems)
+    return problems
+
+
+# -- JSONL that broke the reader --------------------------------------------------------------
+
+
+def test_jsonl_nested_5000_deep_names_its_row_and_key(tmp_path: Path) -> None:
+    path = jsonl(tmp_path / "r.jsonl", rating_line("4"), rating_line("[" * 5000 + "]" * 5000))
+    (problem,) = rejected(path)
+    assert (problem.row, problem.column) == (2, "rating")
+    assert problem.message == "value nested more than 100 levels deep"
+
+
+def test_jsonl_5000_digit_numbers_are_read_as_written(tmp_path: Path) -> None:
+    huge = "9" * 5000
+    (problem,) = rejected(jsonl(tmp_path / "r.jsonl", rating_line(huge)))
+    assert (problem.row, problem.column) == (1, "rating")
+    assert problem.message == (
+        f"rating '{'9' * 59}…' (5,000 characters) is outside empathy's scale 1..5"
+    )
+    # As an item id, a long number is just a (long) id, kept digit for digit.
+    table = load_user_ratings(jsonl(tmp_path / "id.jsonl", rating_line("4", item=huge)), ED)
+    assert table["item_id"].tolist() == [huge]
+
+
+def test_jsonl_repeated_key_is_an_error(tmp_path: Path) -> None:
+    line = (
+        '{"item_id": "c1", "sub_component": "empathy", "annotator": "a", "rating": 4, "rating": 2}'
+    )
+    (problem,) = rejected(jsonl(tmp_path / "r.jsonl", line))
+    assert (problem.row, problem.column, problem.message) == (
+        1,
+        "rating",
+        "key repeated in the same object",
+    )
+
+
+def test_jsonl_array_or_object_as_an_id_is_an_error(tmp_path: Path) -> None:
+    (problem,) = rejected(jsonl(tmp_path / "r.jsonl", rating_line("4", item='{"a": 1}')))
+    assert (problem.row, problem.column) == (1, "item_id")
+    assert "JSON array or object" in problem.message
+
+
+def test_jsonl_line_separator_inside_a_string_is_not_a_line_break(tmp_path: Path) -> None:
+    # U+2028 is valid inside a JSON string; str.splitlines() used to cut the record in two.
+    line = json.dumps(
+        {
+            "item_id": "c1",
+            "sub_component": "empathy",
+            "annotator": "a",
+            "rating": 4,
+            "note": "a\u2028b",
+        },
+        ensure_ascii=False,
+    )
+    table = load_user_ratings(jsonl(tmp_path / "r.jsonl", line), ED)
+    assert table["rating"].tolist() == [4.0]
+
+
+# -- headers and ragged rows -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("second", ["rating", " rating "])
+def test_a_column_named_twice_is_an_error(tmp_path: Path, second: str) -> None:
+    path = write(
+        tmp_path / "r.csv", f"item_id,sub_component,annotator,rating,{second}\nc1,empathy,a,4,2\n"
+    )
+    (problem,) = rejected(path)
+    assert (problem.row, problem.column) == (None, "rating")
+    assert problem.message == (
+        "column named 2 times in the header (columns 4, 5): rename or remove the copies"
+    )
+
+
+def test_short_row_names_its_field_count(tmp_path: Path) -> None:
+    # pandas filled the missing rating with a blank: the row passed as a missing rating.
+    path = write(tmp_path / "r.csv", HEADER + "c1,empathy,a,4\nc2,empathy,a\nc3,empathy,a,2\n")
+    (problem,) = rejected(path)
+    assert (problem.row, problem.column) == (2, None)
+    assert problem.message == "has 3 field(s) but the header has 4"
+
+
+def test_long_rows_are_each_reported_even_in_the_first_data_row(tmp_path: Path) -> None:
+    # One extra field in every row made pandas read the first column as the index, silently.
+    path = write(
+        tmp_path / "r.csv", HEADER + "c1,empathy,a,4,x\nc2,empathy,a,4\nc3,empathy,a,1,5\n"
+    )
+    problems = rejected(path)
+    assert where(problems) == [(1, None), (3, None)]
+    assert problems[0].message == (
+        "has 5 field(s) but the header has 4: quote values that contain a comma"
+    )
+
+
+def test_unterminated_quote_names_its_row(tmp_path: Path) -> None:
+    path = write(tmp_path / "r.csv", HEADER + 'c1,empathy,a,4\n"c2,empathy,a,4\n')
+    (problem,) = rejected(path)
+    assert problem.row == 2
+    assert "a quoted field never closes" in problem.message
+
+
+def test_blank_lines_keep_their_row_numbers(tmp_path: Path) -> None:
+    # Spreadsheet rows 2 (c1), 3 and 4 (blank), 5 (c2): c2 is data row 4.
+    path = write(tmp_path / "r.csv", HEADER + "c1,empathy,a,4\n\n,,,\nc2,empathy,a,high\n")
+    assert where(rejected(path)) == [(4, "rating")]
+
+
+def test_a_quoted_field_longer_than_a_read_block_is_read(tmp_path: Path) -> None:
+    note = "line\n" * 400_000  # 2 MB in one quoted field
+    path = write(
+        tmp_path / "r.csv",
+        f'item_id,sub_component,annotator,rating,note\nc1,empathy,a,4,"{note}"\n',
+    )
+    assert load_user_ratings(path, ED)["rating"].tolist() == [4.0]
+
+
+# -- ratings ---------------------------------------------------------------------------------
+
+NAN_MESSAGE = (
+    "is not a number (NaN and Infinity are not ratings; leave the cell blank for a missing rating)"
+)
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
+def test_json_nan_and_infinity_are_not_blank(tmp_path: Path, literal: str) -> None:
+    path = jsonl(tmp_path / "r.jsonl", rating_line(literal), rating_line("4", item='"c2"'))
+    (problem,) = rejected(path)
+    assert (problem.row, problem.column) == (1, "rating")
+    assert problem.message == f"rating {literal!r} {NAN_MESSAGE}"
+
+
+def test_parquet_nan_is_rejected_and_null_is_blank(tmp_path: Path) -> None:
+    table = pa.table(
+        {
+            "item_id": ["c1", "c2", "c3"],
+            "sub_component": ["empathy"] * 3,
+            "annotator": ["a"] * 3,
+            "rating": [4.0, float("nan"), None],
+        }
+    )
+    pq.write_table(table, tmp_path / "r.parquet")
+    (problem,) = rejected(tmp_path / "r.parquet")
+    assert (problem.row, problem.column, problem.message) == (
+        2,
+        "rating",
+        f"rating 'nan' {NAN_MESSAGE}",
+    )
+    pq.write_table(table.take([0, 2]), tmp_path / "ok.parquet")
+    loaded = load_user_ratings(tmp_path / "ok.parquet", ED)
+    assert loaded["rating"].tolist()[0] == 4.0
+    assert math.isnan(loaded["rating"].tolist()[1])
+
+
+def test_a_file_without_any_rating_is_rejected(tmp_path: Path) -> None:
+    long = write(tmp_path / "long.csv", HEADER + "c1,empathy,a,\nc2,fluency,a,\n")
+    (problem,) = rejected(long)
+    assert (problem.row, problem.column) == (None, "rating")
+    assert problem.message.startswith("no ratings: every rating cell is blank")
+    wide = write(tmp_path / "wide.csv", "item_id,annotator,empathy,fluency\nc1,a,,\n")
+    assert where(rejected(wide)) == [(None, None)]
+    nulls = jsonl(tmp_path / "r.jsonl", rating_line("null"))
+    assert where(rejected(nulls)) == [(None, "rating")]
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("1e-400", "rating '1e-400' is too small to tell from 0 (not a rating)"),
+        ("\u0663", "rating '\u0663' is not a number"),  # Arabic-Indic three
+        ("\uff13", "rating '\uff13' is not a number"),  # full-width three
+        ("3_0", "rating '3_0' is not a number"),  # float() reads 30
+        ("inf", f"rating 'inf' {NAN_MESSAGE}"),
+    ],
+    ids=["underflow", "arabic-indic", "full-width", "underscore", "inf"],
+)
+def test_ratings_that_float_would_accept(tmp_path: Path, cell: str, message: str) -> None:
+    (problem,) = rejected(write(tmp_path / "r.csv", HEADER + f"c1,empathy,a,{cell}\n"))
+    assert (problem.row, problem.column, problem.message) == (1, "rating", message)
+
+
+def test_underflow_to_zero_on_a_scale_with_zero(tmp_path: Path) -> None:
+    # On EPITOME's 0-2 scale, 0.0 would have been a valid rating.
+    path = write(tmp_path / "r.csv", HEADER + "c1,level_explorations,a,1e-400\n")
+    assert where(rejected(path, "epitome")) == [(1, "rating")]
+
+
+def test_a_huge_cell_is_cut_in_the_message(tmp_path: Path) -> None:
+    (problem,) = rejected(
+        write(tmp_path / "r.csv", HEADER + "c1,empathy,a," + "x" * 1_000_000 + "\n")
+    )
+    assert problem.message == f"rating '{'x' * 59}…' (1,000,000 characters) is not a number"
+
+
+# -- ids -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("item", "described"),
+    [
+        ("c1\u200b", "U+200B ZERO WIDTH SPACE"),
+        ("c\u202e1", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+        ("c\u00a01", "U+00A0 NO-BREAK SPACE"),
+        ('"c\n1"', "U+000A control character"),
+        ("c\t1", "U+0009 control character"),
+        ("c\x011", "U+0001 control character"),
+        ("\ufeffc1", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
+    ],
+    ids=["zero-width", "bidi", "nbsp", "newline", "tab", "control", "bom"],
+)
+def test_ids_with_invisible_or_control_characters_are_rejected(
+    tmp_path: Path, item: str, described: str
+) -> None:
+    path = write(tmp_path / "r.csv", HEADER + f"c1,empathy,a,4\n{item},fluency,a,4\n")
+    (problem,) = rejected(path)
+    assert (problem.row, problem.column) == (2, "item_id")
+    assert f"contains {described}:" in problem.message
+    assert "ids must be printable text" in problem.message
+
+
+def test_annotator_names_follow_the_same_rule(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "r.csv", HEADER + "c1,empathy,a,4\nc1,empathy,a\u200d,3\nc2,empathy,a\u200d,3\n"
+    )
+    (problem,) = rejected(path)
+    assert (problem.row, problem.column) == (2, "annotator")
+    assert problem.message.startswith(
+        "annotator 'a\\u200d' contains U+200D ZERO WIDTH JOINER (first of 2 rows)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("second", "shown"),
+    [("\uff43\uff11", "'\uff43\uff11'"), ("c  1", "'c  1'")],
+    ids=["full-width", "double-space"],
+)
+def test_ids_that_collide_after_normalisation_are_reported(
+    tmp_path: Path, second: str, shown: str
+) -> None:
+    first = "c1" if second.startswith("\uff43") else "c 1"
+    path = write(tmp_path / "r.csv", HEADER + f"{first},empathy,a,4\n{second},empathy,a,3\n")
+    (problem,) = rejected(path)
+    assert (problem.row, problem.column) == (2, "item_id")
+    assert problem.message == (
+        f"item id {shown} differs from {first!r} (row 1) only in spacing or Unicode"
+        " compatibility forms: use one spelling"
+    )
+
+
+def test_surrounding_whitespace_is_stripped_so_ids_match(tmp_path: Path) -> None:
+    path = write(tmp_path / "r.csv", HEADER + "c1,empathy,a,4\n\u3000c1 ,empathy,a,3\n")
+    (problem,) = rejected(path)
+    assert (problem.row, problem.column) == (2, "sub_component")
+    assert problem.message.startswith("duplicated rating for item 'c1', annotator 'a'")
+
+
+def test_quotes_in_ids_are_allowed(tmp_path: Path) -> None:
+    path = write(tmp_path / "r.csv", HEADER + '"say ""hi""",empathy,a,4\n')
+    assert load_user_ratings(path, ED)["item_id"].tolist() == ['say "hi"']
+
+
+# -- conversations ---------------------------------------------------------------------------
+
+
+def test_conversation_files_get_the_same_checks(tmp_path: Path) -> None:
+    turns = write(
+        tmp_path / "c.csv",
+        "item_id,speaker,text,turn\n"
+        "c1,Seeker,hi,1\n"
+        "c1\u200b,Supporter,hello,2\n"  # invisible character in the id
+        "c2,Seeker,hi,\u0661\n"  # Arabic-Indic one is not an integer turn
+        "c3,Seeker\n",  # ragged
+    )
+    (ragged,) = validate_conversations(turns, ED)
+    assert (ragged.row, ragged.message) == (4, "has 2 field(s) but the header has 4")
+    write(turns, turns.read_text(encoding="utf-8").replace("c3,Seeker\n", ""))
+    problems = validate_conversations(turns, ED)
+    assert where(problems) == [(2, "item_id"), (3, "turn")]
+    assert "U+200B ZERO WIDTH SPACE" in problems[0].message
+    transcript = jsonl(
+        tmp_path / "t.jsonl",
+        json.dumps({"item_id": "a", "transcript": "Seeker: hi"}),
+        '{"item_id": "b", "transcript": ' + "[" * 5000 + "]" * 5000 + "}",
+    )
+    with pytest.raises(DataValidationError) as excinfo:
+        load_user_conversations(transcript, ED)
+    assert where(excinfo.value.problems) == [(2, "transcript")]
+
+
+# -- the command line ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("deep.jsonl", rating_line("[" * 5000 + "]" * 5000) + "\n", "row 1, column 'rating'"),
+        ("huge.jsonl", rating_line("9" * 5000) + "\n", "row 1, column 'rating'"),
+        ("nan.jsonl", rating_line("NaN") + "\n", "row 1, column 'rating'"),
+        (
+            "dup.csv",
+            "item_id,sub_component,annotator,rating,rating\nc1,empathy,a,4,4\n",
+            "column 'rating'",
+        ),
+        ("ragged.csv", HEADER + "c1,empathy\n", "row 1: has 2 field(s)"),
+        ("blank.csv", HEADER + "c1,empathy,a,\n", "column 'rating': no ratings"),
+    ],
+    ids=["deep", "huge-integer", "nan", "repeated-column", "ragged", "no-rating"],
+)
+def test_data_validate_prints_clear_lines_and_no_traceback(
+    tmp_path: Path, name: str, text: str, expected: str
+) -> None:
+    from empathy_judge.reports.cli import main
+
+    path = write(tmp_path / name, text)
+    result = CliRunner().invoke(main, ["data", "validate", str(path), "--framework", ED])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert f"{path}, {expected}" in result.output
