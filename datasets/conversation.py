@@ -18,7 +18,7 @@ from empathy_judge.datasets.errors import EmpathyJudgeError
 Speaker = Literal["Seeker", "Supporter"]
 
 #: The two speaker roles, in the order a conversation starts.
-SPEAKERS: tuple[Speaker, ...] = ("Seeker", "Supporter")
+SPEAKERS: tuple[Speaker, Speaker] = ("Seeker", "Supporter")
 
 # A transcript line opens a turn when it starts with a speaker label; any other non-blank line
 # continues the previous turn (Lend an Ear supporters sometimes pressed Enter mid-message).
@@ -81,12 +81,18 @@ def supporter_word_count(turns: Iterable[Turn]) -> int:
     return sum(len(t.text.split()) for t in turns if t.speaker == "Supporter")
 
 
-def normalize_speaker(value: str) -> Speaker | None:
-    """Map a speaker label to "Seeker" or "Supporter" (case-insensitive), or None if unknown."""
+def normalize_speaker(value: str, names: tuple[str, str] = SPEAKERS) -> Speaker | None:
+    """Map a speaker label to its role, "Seeker" or "Supporter"; None if unknown.
+
+    Args:
+        value: The label as written (case-insensitive, surrounding spaces ignored).
+        names: How the framework names the (seeker, supporter) roles, e.g. ("Client",
+            "Therapist"); the default names are the roles themselves.
+    """
     wanted = value.strip().lower()
-    for speaker in SPEAKERS:
-        if speaker.lower() == wanted:
-            return speaker
+    for role, name in zip(SPEAKERS, names, strict=True):
+        if name.lower() == wanted:
+            return role
     return None
 
 
@@ -94,7 +100,9 @@ class TranscriptError(EmpathyJudgeError, ValueError):
     """A transcript does not start with a "Seeker:" or "Supporter:" line."""
 
 
-def parse_transcript(text: str, *, keep_empty: bool = False) -> tuple[Turn, ...]:
+def parse_transcript(
+    text: str, *, keep_empty: bool = False, names: tuple[str, str] = SPEAKERS
+) -> tuple[Turn, ...]:
     """Split a "Seeker: ..." / "Supporter: ..." transcript into turns.
 
     A line starting with a speaker label opens a turn; other non-blank lines continue the
@@ -105,24 +113,32 @@ def parse_transcript(text: str, *, keep_empty: bool = False) -> tuple[Turn, ...]
     Args:
         text: The transcript.
         keep_empty: Keep turns with no text.
+        names: The framework's names of the (seeker, supporter) roles, as the lines label them.
 
     Returns:
-        The turns in order.
+        The turns in order (their speaker is the role).
 
     Raises:
         TranscriptError: Text appears before the first speaker label.
     """
+    start = (
+        _TURN_START
+        if names == SPEAKERS
+        else re.compile(
+            rf"^\s*({re.escape(names[0])}|{re.escape(names[1])})\s*:(.*)$", re.IGNORECASE
+        )
+    )
     turns: list[tuple[Speaker, list[str]]] = []
     for number, line in enumerate(text.splitlines(), start=1):
-        match = _TURN_START.match(line)
+        match = start.match(line)
         if match:
-            speaker = cast(Speaker, normalize_speaker(match.group(1)))
+            speaker = cast(Speaker, normalize_speaker(match.group(1), names))
             turns.append((speaker, [match.group(2)]))
         elif line.strip():
             if not turns:
                 raise TranscriptError(
-                    f"line {number} ({line.strip()[:40]!r}) comes before any 'Seeker:' or"
-                    " 'Supporter:' label"
+                    f"line {number} ({line.strip()[:40]!r}) comes before any '{names[0]}:' or"
+                    f" '{names[1]}:' label"
                 )
             turns[-1][1].append(line)
     result = tuple(Turn(speaker, "\n".join(lines).strip()) for speaker, lines in turns)

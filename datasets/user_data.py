@@ -913,6 +913,18 @@ def _ratings_from_table(
     group: str,
 ) -> tuple[pd.DataFrame | None, list[Problem]]:
     is_long, sub_columns, problems = _schema_problems(table, framework, annotator)
+    if annotator is not None:
+        annotator = annotator.strip()
+        if not annotator or not annotator.isprintable():
+            problems.append(
+                Problem(
+                    table.name,
+                    None,
+                    None,
+                    f"the annotator name given, {_shown(annotator)}, must be non-empty printable"
+                    " text (see the id rules)",
+                )
+            )
     if problems:
         return None, problems
     pa, pc = _pa(), _pc()
@@ -1134,9 +1146,12 @@ def _conversations_from_table(
             report("item_id", "empty item id")
             continue
         raw_speaker = speakers[index]
-        speaker = normalize_speaker(raw_speaker)
+        speaker = normalize_speaker(raw_speaker, framework.speakers)
         if speaker is None:
-            report("speaker", f"speaker {_shown(raw_speaker)} is neither 'Seeker' nor 'Supporter'")
+            seeker, supporter = framework.speakers
+            report(
+                "speaker", f"speaker {_shown(raw_speaker)} is neither '{seeker}' nor '{supporter}'"
+            )
         text = texts[index]
         if not text:
             report("text", "empty text")
@@ -1193,7 +1208,7 @@ def _from_transcripts(
             continue
         first_row[item_id] = int(table.rows[index])
         try:
-            turns = parse_transcript(transcript)
+            turns = parse_transcript(transcript, names=framework.speakers)
         except TranscriptError as exc:
             report("transcript", str(exc))
             continue
@@ -1207,6 +1222,11 @@ def _from_transcripts(
 
 
 # -- public API ------------------------------------------------------------------------------
+
+
+def _framework(framework: Framework | str) -> Framework:
+    # A pack's rubric arrives as a Framework; a packaged one may be named by its id.
+    return framework if isinstance(framework, Framework) else load_framework(framework)
 
 
 def _conversations(
@@ -1247,7 +1267,7 @@ def _ratings(
 
 def validate_ratings(
     source: Any,
-    framework: str,
+    framework: Framework | str,
     *,
     conversations: Any = None,
     annotator: str | None = None,
@@ -1257,7 +1277,7 @@ def validate_ratings(
 
     Args:
         source: Path, ``hf://`` name or ``datasets.Dataset`` (see the module docstring).
-        framework: Framework id or task name.
+        framework: A packaged framework id or task name, or a pack's rubric.
         conversations: The items' conversations (a source like ``source``, or a sequence of
             :class:`Conversation`); when given, ratings of items without one are problems.
         annotator: Annotator name for files without an ``annotator`` column.
@@ -1266,12 +1286,12 @@ def validate_ratings(
     Returns:
         Every problem found (empty when the file is fine).
     """
-    return _ratings(source, load_framework(framework), conversations, annotator, group)[1]
+    return _ratings(source, _framework(framework), conversations, annotator, group)[1]
 
 
 def load_user_ratings(
     source: Any,
-    framework: str,
+    framework: Framework | str,
     *,
     conversations: Any = None,
     annotator: str | None = None,
@@ -1281,7 +1301,7 @@ def load_user_ratings(
 
     Args:
         source: Path, ``hf://`` name or ``datasets.Dataset`` (see the module docstring).
-        framework: Framework id or task name.
+        framework: A packaged framework id or task name, or a pack's rubric.
         conversations: Optional conversations to check item ids against (see
             :func:`validate_ratings`).
         annotator: Annotator name for files without an ``annotator`` column.
@@ -1293,25 +1313,25 @@ def load_user_ratings(
     Raises:
         DataValidationError: Anything is wrong; nothing is loaded.
     """
-    ratings, problems = _ratings(source, load_framework(framework), conversations, annotator, group)
+    ratings, problems = _ratings(source, _framework(framework), conversations, annotator, group)
     if problems or ratings is None:
         raise DataValidationError(problems)
     return ratings
 
 
-def validate_conversations(source: Any, framework: str) -> list[Problem]:
+def validate_conversations(source: Any, framework: Framework | str) -> list[Problem]:
     """Check a conversations file without raising; returns every problem found."""
-    return _conversations(source, load_framework(framework))[1]
+    return _conversations(source, _framework(framework))[1]
 
 
-def load_user_conversations(source: Any, framework: str) -> list[Conversation]:
+def load_user_conversations(source: Any, framework: Framework | str) -> list[Conversation]:
     """Load a user's conversations.
 
     Args:
         source: Path, ``hf://`` name or ``datasets.Dataset`` with the turns schema
             (``item_id, speaker, text[, turn]``) or the transcript schema
             (``item_id, transcript``).
-        framework: Framework id or task name (e.g. "perceived_empathy", whose texts the
+        framework: A packaged framework id or task name (e.g. "perceived_empathy", whose texts the
             release does not include).
 
     Returns:
@@ -1320,7 +1340,7 @@ def load_user_conversations(source: Any, framework: str) -> list[Conversation]:
     Raises:
         DataValidationError: Anything is wrong; nothing is loaded.
     """
-    conversations, problems = _conversations(source, load_framework(framework))
+    conversations, problems = _conversations(source, _framework(framework))
     if problems or conversations is None:
         raise DataValidationError(problems)
     return conversations
@@ -1328,7 +1348,7 @@ def load_user_conversations(source: Any, framework: str) -> list[Conversation]:
 
 def load_user_data(
     ratings: Any,
-    framework: str,
+    framework: Framework | str,
     conversations: Any,
     *,
     annotator: str | None = None,
@@ -1338,7 +1358,7 @@ def load_user_data(
 
     Args:
         ratings: The ratings source (long or wide schema).
-        framework: Framework id or task name.
+        framework: A packaged framework id or task name, or a pack's rubric.
         conversations: The conversations source.
         annotator: Annotator name for ratings files without an ``annotator`` column.
         group: Group for rating rows without a ``group`` column.
@@ -1349,7 +1369,7 @@ def load_user_data(
     Raises:
         DataValidationError: Either file has a problem (problems of both are reported).
     """
-    spec = load_framework(framework)
+    spec = _framework(framework)
     loaded, problems = _conversations(conversations, spec)
     # With broken conversations, still check the ratings file on its own.
     table, rating_problems = _ratings(ratings, spec, loaded, annotator, group)
