@@ -265,7 +265,8 @@ def _csv_header_width(text: str) -> int:
         pass
     finally:
         csv.field_size_limit(limit)
-    return text.count(",", 0, max(text.find("\n"), 0)) + 1
+    end = text.find("\n")
+    return text.count(",", 0, len(text) if end == -1 else end) + 1
 
 
 def _from_csv(path: Path) -> tuple[_Table | None, list[Problem]]:

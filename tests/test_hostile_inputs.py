@@ -313,6 +313,14 @@ def test_surrounding_whitespace_is_stripped_so_ids_match(tmp_path: Path) -> None
     assert problem.message.startswith("duplicated rating for item 'c1', annotator 'a'")
 
 
+def test_an_annotator_name_given_as_an_argument_follows_the_rule(tmp_path: Path) -> None:
+    path = write(tmp_path / "r.csv", "item_id,empathy\nc1,4\n")
+    (problem,) = validate_ratings(path, ED, annotator="judge\u200b")
+    assert (problem.row, problem.column) == (None, None)
+    assert problem.message.startswith("the annotator name given, 'judge\\u200b', must be")
+    assert load_user_ratings(path, ED, annotator=" judge ")["annotator"].tolist() == ["judge"]
+
+
 def test_quotes_in_ids_are_allowed(tmp_path: Path) -> None:
     path = write(tmp_path / "r.csv", HEADER + '"say ""hi""",empathy,a,4\n')
     assert load_user_ratings(path, ED)["item_id"].tolist() == ['say "hi"']
