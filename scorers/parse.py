@@ -77,7 +77,8 @@ _SCALE_MENTION_RE = re.compile(r"(?:/|\bout\s+of\b|\bof\b)\s*(\d+)", re.IGNORECA
 _MAX_LITERAL_CHARS = 30
 # "name: value" or "name = value"; the list marker is optional ("- ", "1. ", "## ").
 _PAIR_RE = re.compile(
-    r"^\s*(?:[-*+•]\s+|[0-9]{1,2}[.)]\s+|#{1,6}\s*)?(?P<name>[^:=\n]{1,120}?)\s*[:=]\s*(?P<value>.*)$"
+    r"^\s*(?:[-*+•]\s+|[0-9]{1,2}[.)]\s+|#{1,6}\s*)?"  # list marker
+    r"(?P<name>[^:=\n]{1,120}?)\s*[:=]\s*(?P<value>.*)$"
 )
 # Characters that decorate a name or a value in Markdown or JSON and carry no meaning.
 _DECORATION = "*_`\"'#[]<> \t"
