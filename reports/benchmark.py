@@ -3,7 +3,7 @@
 The runs go through Inspect's `eval_set`, so a re-run with the same log folder resumes and
 reuses the logs already finished, and Inspect's own progress display shows. Perceived Empathy
 is skipped with a message unless its conversation texts (which the authors share on request)
-are given; its published reference rows still appear in the report.
+are given.
 """
 
 from __future__ import annotations
@@ -89,8 +89,7 @@ def build_tasks(
                 echo(
                     f"skipping {load_framework(framework).title}: its conversation texts are not"
                     " public (the authors share them on request); pass them with"
-                    " --conversations PATH. Its published reference rows still appear in the"
-                    " report.",
+                    " --conversations PATH.",
                     err=True,
                 )
                 continue

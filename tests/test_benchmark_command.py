@@ -47,12 +47,12 @@ def test_benchmark_runs_resumes_and_reports(tmp_path: Path, release_dir: Path) -
     logs = sorted(log_dir.glob("*.eval"))
     assert len(logs) == 2  # two models × EPITOME; Perceived Empathy has no texts
     results = json.loads((log_dir / "report" / "results.json").read_text())
-    labels = {r["label"]: r for r in results["rows"]}
-    assert labels["replay/gemini-2.5-pro"]["frameworks"]["epitome"]["n_items"] == 8
-    assert set(labels["replay/expert2"]["frameworks"]) == {"epitome"}
-    # Perceived Empathy still shows its published reference rows.
-    assert "perceived_empathy" in labels["Crowd (mean of crowdworkers)"]["frameworks"]
-    assert "perceived_empathy" in labels["gemini-2.5-pro (published)"]["frameworks"]
+    labels = {r["label"]: r for r in results["overall"]["rows"]}
+    assert labels["replay/gemini-2.5-pro"]["frameworks"] == ["epitome"]
+    assert labels["replay/expert2"]["frameworks"] == ["epitome"]
+    # --limit 8: eight conversations per framework; Perceived Empathy was not run.
+    assert set(results["frameworks"]) == {"epitome"}
+    assert results["frameworks"]["epitome"]["n_items"] == 8
     assert (log_dir / "report" / "index.html").is_file()
 
     # A second run reuses the finished logs (eval_set) instead of running again.
@@ -143,7 +143,7 @@ def test_limit_epochs_prompt_and_task_options_reach_the_runs(
         "-T",
         "shots=1",
         "-T",
-        "sub_components=emotional_reactions,explorations",
+        "sub_components=level_emotional_reactions,level_explorations",
         "--data-dir",
         str(release_dir),
         "--log-dir",
@@ -159,12 +159,14 @@ def test_limit_epochs_prompt_and_task_options_reach_the_runs(
     assert log.eval.task_args["prompt"] == "few_shot"
     assert log.eval.task_args["epochs"] == 2
     assert log.eval.task_args["shots"] == 1
-    assert log.eval.task_args["sub_components"] == ["emotional_reactions", "explorations"]
+    assert log.eval.task_args["sub_components"] == [
+        "level_emotional_reactions",
+        "level_explorations",
+    ]
     assert log.samples is not None
     # 3 conversations (--limit) rated twice each (--epochs), on the two sub-components asked.
     assert len(log.samples) == 6
     assert {s.epoch for s in log.samples} == {1, 2}
     assert len({s.id for s in log.samples}) == 3
     first = log.samples[0]
-    assert "interpretations" not in str(first.metadata.get("reference", {}))
-    assert set(first.metadata["reference"]) == {"emotional_reactions", "explorations"}
+    assert set(first.metadata["reference"]) == {"level_emotional_reactions", "level_explorations"}
