@@ -298,3 +298,22 @@ def test_import_datasets_in_the_repository_root_is_hugging_face() -> None:
     assert found["load_dataset"]
     assert Path(found["ours"]) == REPO_ROOT / "datasets" / "__init__.py"
     assert found["framework"] == "epitome"
+
+
+def test_task_parameters_are_every_keyword_of_build_task_with_its_meaning() -> None:
+    import inspect
+
+    from empathy_judge.evals.task import build_task
+    from empathy_judge.reports.task_params import task_parameters
+
+    keywords = [
+        name
+        for name, p in inspect.signature(build_task).parameters.items()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY
+    ]
+    listed = task_parameters()
+    assert [p.name for p in listed] == keywords
+    assert all(p.help for p in listed), [p.name for p in listed if not p.help]
+    defaults = {p.name: p.default for p in listed}
+    assert defaults["prompt"] == "zero_shot"
+    assert defaults["epochs"] == 1

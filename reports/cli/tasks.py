@@ -83,8 +83,11 @@ def tasks_text(data_dir: str | None = None, columns: int | None = None) -> str:
 
     lines += [
         "",
-        "Task parameters (-T NAME=VALUE, for inspect eval and empathy-judge benchmark; benchmark"
-        " takes data_dir and conversations as --data-dir and --conversations):",
+        *textwrap.wrap(
+            "Task parameters (-T NAME=VALUE, for inspect eval and empathy-judge benchmark;"
+            " benchmark takes data_dir and conversations as --data-dir and --conversations):",
+            width=max(columns, 60),
+        ),
     ]
     parameters = task_parameters()
     width = max(len(p.name) for p in parameters)
