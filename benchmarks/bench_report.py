@@ -1,17 +1,26 @@
 """Speed of `empathy-judge report`: 10 models × 4 frameworks, 2,000-resample intervals.
 
-Goal: under 10 s on the project's 2-core machine.
-
 Mode ``memory`` (default) synthesises the runs in memory from the release: model 0 carries
 Gemini 2.5 Pro's published ratings and models 1–9 the same ratings permuted across items (the
 replay provider's ``shuffle_seed``), on all four frameworks (Perceived Empathy included, since
-no text is needed in memory). It times the whole report after the logs are read: leaderboard
-with every interval, charts, Markdown/CSV/JSON, HTML.
+no text is needed in memory); every sample carries the experts' and the crowd's ratings as its
+reference, as a log does. Mode ``logs`` writes real Inspect logs with the replay provider
+(10 "models" via ``shuffle_seed`` × the 3 frameworks with public texts) and times reading
+them as well.
 
-Mode ``logs`` also writes real Inspect logs with the replay provider (10 "models" via
-``shuffle_seed`` × the 3 frameworks with public texts) and times reading them as well.
+Timed in the same run, best of ``--repeat``:
 
-Usage::
+* **baseline** — the bare statistic a leaderboard cannot do without: one vectorised
+  item-bootstrap interval of κ against the expert median for every sub-component of every run
+  (`scorers.bootstrap.bootstrap` over `kappa_statistic`), on the same resample count;
+* **engine** — `scorers.agreement.assess` for every run and the reference rows (crowd,
+  experts), as the leaderboard calls it (leave-one-out, expert swap α, Alternative Annotator
+  Test, paper's comparison, shared resamples);
+* **whole report** — `write_report`: leaderboard, charts, Markdown/CSV/JSON, HTML (after the
+  runs are built or read).
+
+Best wall and CPU seconds are printed, each with its ratio to the baseline's, and the load
+average (the project machine's 2 cores are shared). Usage::
 
     EMPATHY_JUDGE_DATA=../shared/data/replication python benchmarks/bench_report.py [--mode logs]
 """
@@ -19,7 +28,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import math
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -28,60 +37,54 @@ import numpy as np
 import pandas as pd
 
 from empathy_judge.datasets.release import load_ratings
-from empathy_judge.datasets.rubric import FRAMEWORK_IDS
+from empathy_judge.datasets.rubric import FRAMEWORK_IDS, load_framework
+from empathy_judge.reports.leaderboard import build_leaderboard
 from empathy_judge.reports.logs import Run, RunSet, SampleRecord, load_runs
 from empathy_judge.reports.report_files import write_report
-from empathy_judge.scorers.common import EXPERTS
-from empathy_judge.scorers.panel import expert_median
+from empathy_judge.scorers.bootstrap import bootstrap, kappa_statistic, resample_counts
+from empathy_judge.scorers.panel import panel_from_table
 
 N_MODELS = 10
-REFERENCE = (*EXPERTS, "crowd")
+LLM = "gemini-2.5-pro"
 
 
 def synthetic_runs(ratings: pd.DataFrame, n_models: int = N_MODELS) -> RunSet:
     """Runs of `n_models` models on every framework, built from Gemini's published ratings."""
-    consensus = expert_median(ratings).set_index(["framework", "item_id", "sub_component"])
     runs: list[Run] = []
     for framework in FRAMEWORK_IDS:
-        rows = ratings[ratings["framework"] == framework]
-        wide = rows[rows["annotator"].isin([*REFERENCE, "gemini-2.5-pro"])].pivot_table(
-            index=["item_id", "sub_component"], columns="annotator", values="rating"
-        )
-        items = sorted(rows["item_id"].unique())
-        subs = list(dict.fromkeys(rows["sub_component"]))
-        gemini = wide["gemini-2.5-pro"].unstack("sub_component").reindex(index=items, columns=subs)
-        references = {
-            item: {
-                sub: {
-                    **{a: float(wide.loc[(item, sub)].get(a, math.nan)) for a in REFERENCE},
-                    "expert_median": float(consensus.loc[(framework, item, sub), "rating"]),
-                }
-                for sub in subs
-            }
-            for item in items
-        }
+        subs = [s.column for s in load_framework(framework).sub_components]
+        data = panel_from_table(ratings, framework, sub_components=subs, annotators=["crowd", LLM])
+        panel, crowd, gemini = data.panel, data.others.get("crowd"), data.others[LLM]
+        references = []
+        for i in range(len(panel.items)):
+            per_sub: dict[str, dict[str, float]] = {}
+            for j, sub in enumerate(subs):
+                given = {r: float(panel.values[i, j, k]) for k, r in enumerate(panel.raters)}
+                given["crowd"] = float(crowd[i, j]) if crowd is not None else float("nan")
+                per_sub[sub] = given
+            references.append(per_sub)
         for model in range(n_models):
-            values = gemini.to_numpy()
+            values = gemini
             if model:
-                values = values[np.random.default_rng(model).permutation(len(items))]
+                values = values[np.random.default_rng(model).permutation(len(panel.items))]
             samples = tuple(
                 SampleRecord(
                     item_id=item,
                     ratings={sub: float(values[i, j]) for j, sub in enumerate(subs)},
-                    reference=references[item],
+                    reference=references[i],
                     answer="{}",
                     explanation="synthetic",
                     parse_status="ok",
                     transcript="Seeker: (synthetic)\nSupporter: (synthetic)",
                 )
-                for i, item in enumerate(items)
+                for i, item in enumerate(panel.items)
             )
             runs.append(
                 Run(
                     model=f"synthetic/model-{model}",
                     model_name=f"synthetic/model-{model}",
                     framework=framework,
-                    location=f"memory://{model}/{framework}",
+                    location=f"memory/{model}/{framework}.eval",
                     created="2026-01-01T00:00:00",
                     sub_components=tuple(subs),
                     samples=samples,
@@ -108,6 +111,15 @@ def write_replay_logs(log_dir: Path, n_models: int = N_MODELS) -> None:
         assert all(log.status == "success" for log in logs)
 
 
+def baseline_intervals(runs: RunSet, n_resamples: int) -> None:
+    """κ against the expert median with a bootstrap interval, every sub-component of every run."""
+    for run in runs.runs:
+        panel = run.panel()
+        ratings = run.rating_matrix(panel.sub_components)
+        counts = resample_counts(len(panel.items), n_resamples, 0)
+        bootstrap(kappa_statistic(panel.consensus(), ratings), len(panel.items), counts=counts)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mode", choices=["memory", "logs"], default="memory")
@@ -115,33 +127,60 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    ratings = load_ratings()
+    ratings = load_ratings() if args.mode == "memory" else None
     with tempfile.TemporaryDirectory() as tmp:
+        log_dir = Path(tmp) / "logs"
         if args.mode == "logs":
-            log_dir = Path(tmp) / "logs"
-            started = time.perf_counter()
+            writing = time.perf_counter()
             write_replay_logs(log_dir)
-            print(f"wrote replay logs in {time.perf_counter() - started:.1f} s (not timed below)")
-        timings = []
+            print(f"wrote replay logs in {time.perf_counter() - writing:.1f} s (not timed below)")
+        timings: dict[str, list[tuple[float, float]]] = {
+            "read": [],
+            "baseline": [],
+            "engine": [],
+            "report": [],
+        }
+
+        def timed(key: str, started: tuple[float, float]) -> None:
+            wall, cpu = time.perf_counter() - started[0], time.process_time() - started[1]
+            timings[key].append((wall, cpu))
+
+        def now() -> tuple[float, float]:
+            return time.perf_counter(), time.process_time()
+
         for attempt in range(args.repeat):
-            started = time.perf_counter()
-            runs = load_runs([log_dir]) if args.mode == "logs" else synthetic_runs(ratings)
-            read = time.perf_counter() - started
-            files = write_report(
-                runs, Path(tmp) / f"out{attempt}", ratings, n_resamples=args.resamples
-            )
-            total = time.perf_counter() - started
-            timings.append((read, total))
-        board = files.leaderboard
+            started = now()
+            runs = load_runs([log_dir]) if ratings is None else synthetic_runs(ratings)
+            timed("read", started)
+            started = now()
+            baseline_intervals(runs, args.resamples)
+            timed("baseline", started)
+            started = now()
+            board = build_leaderboard(runs, n_resamples=args.resamples)
+            timed("engine", started)
+            started = now()
+            write_report(runs, Path(tmp) / f"out{attempt}", n_resamples=args.resamples)
+            timed("report", started)
+        models = {r.label for r in board.overall if r.kind == "model"}
         print(
-            f"mode={args.mode}: {len(board.models)} models × {len(runs.frameworks)} frameworks "
-            f"({len(runs.runs)} runs), {args.resamples} resamples, "
-            f"{len(board.references)} reference rows"
+            f"mode={args.mode}: {len(models)} models × {len(board.sections)} frameworks "
+            f"({len(runs.runs)} runs), {args.resamples} resamples, best of {args.repeat}"
         )
-        for read, total in timings:
-            print(f"  building/reading runs {read:.2f} s · whole report {total:.2f} s")
-        best = min(t for _, t in timings)
-        print(f"best whole report: {best:.2f} s (goal < 10 s)")
+        base_wall = min(w for w, _ in timings["baseline"])
+        base_cpu = min(c for _, c in timings["baseline"])
+        labels = {
+            "read": "building/reading the runs",
+            "baseline": "baseline: κ intervals only",
+            "engine": "leaderboard (engine: assess + ranks)",
+            "report": "whole report (leaderboard, charts, files)",
+        }
+        print(f"  {'':<44} {'wall s':>7} {'× base':>7} {'CPU s':>7} {'× base':>7}")
+        for key, label in labels.items():
+            wall = min(w for w, _ in timings[key])
+            cpu = min(c for _, c in timings[key])
+            ratios = f"{wall / base_wall:7.1f} {cpu:7.2f} {cpu / base_cpu:7.1f}"
+            print(f"  {label:<44} {wall:7.2f} {ratios}")
+        print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":
