@@ -162,12 +162,10 @@ def benchmark(
         click.echo(f"error: no run succeeded; see the logs in {log_dir}", err=True)
         sys.exit(1)
     from empathy_judge.reports.logs import load_runs
-    from empathy_judge.reports.report_files import release_ratings, write_report
+    from empathy_judge.reports.report_files import write_report
 
     runs = load_runs(locations)
-    files = write_report(
-        runs, out or log_dir / "report", release_ratings(data_dir), n_resamples=resamples
-    )
+    files = write_report(runs, out or log_dir / "report", n_resamples=resamples)
     click.echo(files.markdown.read_text(encoding="utf-8"))
     click.echo(f"report written to {files.index_html}")
     if not success:
