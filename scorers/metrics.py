@@ -16,6 +16,12 @@ Keys, the first being the framework's headline (the SCORE column of ``inspect vi
   against the same references, with its interval;
 * ``parse_rate``: share of the requested ratings that were valid;
 * ``self_consistency`` (several epochs only): mean over sub-components of α across epochs;
+* how the judge fails (`empathy_judge.scorers.diagnostics`): ``leniency`` (mean model −
+  consensus, with ``leniency_low``/``leniency_high``) beside ``experts_abs_leniency`` (the
+  experts' own, each against the others), ``min_spread_ratio`` (sd(model)/sd(consensus), the
+  smallest over sub-components), ``constant_sub_components`` (sub-components answered with one
+  level everywhere), ``length_bias_rho`` (Spearman ρ of model − consensus with the supporter's
+  word count) and ``polarity_flags`` (negative sub-components rated as if positive);
 * per sub-component ``<sub>``: ``kappa_<sub>`` (κ against the consensus), ``ceiling_<sub>`` (the
   median expert-pair κ, the paper's benchmark), ``loo_<sub>`` (candidate − experts, like for
   like) and ``crowd_kappa_<sub>`` (the crowd's κ on the same items, when the data has a crowd).
@@ -31,10 +37,11 @@ from typing import Any
 import numpy as np
 from inspect_ai.scorer import Metric, SampleScore, metric
 
-from empathy_judge.scorers.agreement import assess
+from empathy_judge.scorers.agreement import assess, shared_counts
 from empathy_judge.scorers.alpha import framework_mean, krippendorff_alpha
 from empathy_judge.scorers.bootstrap import kappa_statistic
 from empathy_judge.scorers.common import EXPERTS, as_float
+from empathy_judge.scorers.diagnostics import diagnose, diagnostic_metrics
 from empathy_judge.scorers.panel import Panel, PanelSpec
 
 #: Bootstrap resamples of the in-run intervals (the report recomputes with its own setting).
@@ -52,6 +59,7 @@ class RunRatings:
         model: items × sub-components model ratings (NaN when missing).
         reference: Per sample, ``{sub_component: {annotator: rating}}``.
         epoch_ratings: Per sub-component, a samples × epochs matrix when the run had epochs.
+        word_counts: The supporter's word count per sample (NaN where unknown).
     """
 
     framework: str
@@ -60,6 +68,7 @@ class RunRatings:
     model: np.ndarray
     reference: tuple[Mapping[str, Mapping[str, Any]], ...]
     epoch_ratings: Mapping[str, np.ndarray]
+    word_counts: np.ndarray
 
 
 def gather_run_ratings(scores: Sequence[SampleScore]) -> RunRatings:
@@ -99,7 +108,11 @@ def gather_run_ratings(scores: Sequence[SampleScore]) -> RunRatings:
                 for sub in subs
             }
     item_ids = tuple(str(s.sample_id) for s in scores)
-    return RunRatings(framework, item_ids, tuple(subs), model, reference, epochs)
+    words = np.array(
+        [as_float((s.sample_metadata or {}).get("supporter_word_count")) for s in scores],
+        dtype=np.float64,
+    )
+    return RunRatings(framework, item_ids, tuple(subs), model, reference, epochs, words)
 
 
 def default_spec(ratings: RunRatings) -> PanelSpec:
@@ -112,9 +125,15 @@ def default_spec(ratings: RunRatings) -> PanelSpec:
 
         rubric = load_framework(ratings.framework)
         scales = {s.column: (s.scale_min, s.scale_max) for s in rubric.sub_components}
+        polarity = {s.column: str(s.polarity) for s in rubric.sub_components}
     except KeyError:
-        pass
-    return PanelSpec(raters=raters, scales=scales, crowd="crowd" if "crowd" in keys else None)
+        polarity = {}
+    return PanelSpec(
+        raters=raters,
+        scales=scales,
+        crowd="crowd" if "crowd" in keys else None,
+        polarity=polarity,
+    )
 
 
 def run_panel(ratings: RunRatings, spec: PanelSpec) -> Panel:
@@ -135,16 +154,15 @@ def agreement_summary(
     if not ratings.sub_components or not spec.raters:
         return {"kappa": math.nan, "parse_rate": parse_rate}
     panel = run_panel(ratings, spec)
-    result = assess(
-        panel, ratings.model, "model", n_resamples=RUN_RESAMPLES, seed=seed, alt_epsilon=None
-    )
-    counts = result.verdict_counts()
+    counts = shared_counts(panel, RUN_RESAMPLES, seed)
+    result = assess(panel, ratings.model, "model", counts=counts, alt_epsilon=None)
+    verdicts = result.verdict_counts()
     out["kappa"] = result.mean_kappa.value
     out["kappa_low"] = result.mean_kappa.low
     out["kappa_high"] = result.mean_kappa.high
-    out["n_at_expert_level"] = float(counts["above"] + counts["at"])
-    out["n_below"] = float(counts["below"])
-    out["n_inconclusive"] = float(counts["inconclusive"] + counts["not assessed"])
+    out["n_at_expert_level"] = float(verdicts["above"] + verdicts["at"])
+    out["n_below"] = float(verdicts["below"])
+    out["n_inconclusive"] = float(verdicts["inconclusive"] + verdicts["not assessed"])
     out["loo_difference"] = result.mean_difference.value
     out["loo_low"] = result.mean_difference.low
     out["loo_high"] = result.mean_difference.high
@@ -154,6 +172,17 @@ def agreement_summary(
             [krippendorff_alpha(matrix.T, "interval") for matrix in ratings.epoch_ratings.values()]
         )
     crowd = spec.crowd_ratings(ratings.reference, ratings.sub_components)
+    polarity = [spec.polarity.get(s, "positive") for s in ratings.sub_components]
+    diagnostics = diagnose(
+        panel,
+        ratings.model,
+        "model",
+        polarity=polarity,
+        word_counts=None if np.isnan(ratings.word_counts).all() else ratings.word_counts,
+        crowd=crowd,
+        counts=counts,
+    )
+    out.update(diagnostic_metrics(diagnostics))
     consensus = panel.consensus()
     crowd_kappa = (
         kappa_statistic(crowd, consensus)(np.ones((1, len(ratings.item_ids))))[0]

@@ -482,6 +482,7 @@ class PanelSpec:
         min_raters: See `Panel.min_raters`.
         crowd: The reference key of a crowd benchmark carried beside the panel, if any.
         groups: The group of every annotator the data holds (expert, crowd, llm, ...).
+        polarity: "positive" or "negative" per sub-component (the rubric's), for diagnostics.
     """
 
     raters: tuple[str, ...]
@@ -491,6 +492,7 @@ class PanelSpec:
     min_raters: int | None = None
     crowd: str | None = None
     groups: Mapping[str, str] = field(default_factory=dict)
+    polarity: Mapping[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable form (task metadata, metric arguments)."""
@@ -502,6 +504,7 @@ class PanelSpec:
             "min_raters": self.min_raters,
             "crowd": self.crowd,
             "groups": dict(self.groups),
+            "polarity": dict(self.polarity),
         }
 
     @staticmethod
@@ -522,6 +525,7 @@ class PanelSpec:
                 min_raters=None if min_raters is None else int(min_raters),
                 crowd=None if data.get("crowd") is None else str(data["crowd"]),
                 groups={str(k): str(v) for k, v in dict(data.get("groups") or {}).items()},
+                polarity={str(k): str(v) for k, v in dict(data.get("polarity") or {}).items()},
             )
         except (KeyError, TypeError, ValueError, IndexError) as error:
             raise PanelError(f"malformed panel description: {error}") from error

@@ -58,6 +58,9 @@ def test_agreement_matches_hand_computation() -> None:
     assert result["n_inconclusive"] + result["n_at_expert_level"] + result["n_below"] == 1
     assert result["kappa_low"] <= result["kappa"] <= result["kappa_high"]
     assert "relative_empathy" not in result and "kappa_paper_empathy" not in result
+    # How it fails: mean(model − median) = (0 + 0 + 0 − 1) / 4.
+    assert result["leniency"] == pytest.approx(-0.25)
+    assert result["constant_sub_components"] == 0
 
 
 def test_constant_answers_on_three_items_are_not_expert_level() -> None:
@@ -66,6 +69,7 @@ def test_constant_answers_on_three_items_are_not_expert_level() -> None:
     result = cast(Any, agreement())(scores)
     assert result["n_at_expert_level"] == 0
     assert result["kappa_empathy"] == pytest.approx(0.0)
+    assert result["constant_sub_components"] == 1  # named as such, not just κ = 0
 
 
 def test_missing_rating_is_dropped_not_zero() -> None:
