@@ -96,7 +96,10 @@ def test_spec_round_trip_rebuilds_the_panel() -> None:
     spec = PanelSpec(raters=("e1", "e2"), scales={"s": (1, 5)}, rule="mean", crowd="crowd")
     again = PanelSpec.from_dict(spec.to_dict())
     assert again == spec
-    reference = [{"s": {"e1": 1, "e2": 3, "crowd": 2.5}}, {"s": {"e1": 4, "e2": 4}}]
+    reference: list[dict[str, dict[str, float]]] = [
+        {"s": {"e1": 1, "e2": 3, "crowd": 2.5}},
+        {"s": {"e1": 4, "e2": 4}},
+    ]
     panel = again.panel("fw", ["a", "b"], reference, ["s"])
     assert panel.consensus()[:, 0].tolist() == [2.0, 4.0]
     crowd = again.crowd_ratings(reference, ["s"])
