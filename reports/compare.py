@@ -1,21 +1,33 @@
 """The regression gate: a candidate model's runs against a baseline's, on their shared items.
 
-For every framework both sides ran and every sub-component, Δκw = κw(candidate, expert median)
-− κw(baseline, expert median) is computed on the items both rated, with a paired item bootstrap
-(the same resamples for both sides, `scorers.bootstrap.kappa_difference_statistic`). The verdict
-of a sub-component, with tolerance T (default 0.05 κw):
+For every framework both sides ran, the items both rated and the sub-components both rated are
+handed to `empathy_judge.scorers.gate.regression_gate` in one call: reference = the expert
+median each sample carries, one column per framework × sub-component, the frameworks' items
+stacked (NaN outside their own columns) and resampled within their framework, each framework a
+group. So every sub-component's Δκw = κw(candidate) − κw(baseline) and every framework's mean
+Δκw gets a verdict — ``regressed``, ``improved``, ``equivalent`` (both simultaneous bounds inside
+±T), ``inconclusive`` or ``not comparable`` — with the probability of any false "regressed" in
+the whole invocation at most 5% (the gate's module docstring gives the test; its error rates
+come from `benchmarks/bench_gate.py`).
 
-* **regressed** when the whole interval of Δκw lies below −T,
-* **improved** when the whole interval lies above +T,
-* **unchanged** otherwise (including a difference too uncertain to call).
+Besides agreement, a candidate regresses when its **parse rate** (the share of requested
+ratings that parsed, `Run.parse_rate`) fell by more than `DEFAULT_PARSE_DROP` (0.05 absolute)
+in a framework: unparsed answers leave the κw comparison silently, so a model that stops
+answering the hard items could otherwise look as good as before.
 
-T guards against flagging differences too small to matter even when they are certain.
+Exit codes (`Comparison.exit_code`): 0 nothing regressed (inconclusive verdicts are counted in
+the output; with ``strict`` they fail with 1), 1 a sub-component, a framework mean or a parse
+rate regressed, 2 not comparable: a sub-component with no paired items (e.g. every answer of one
+side failed to parse there), a framework both ran on no common item; a side with no usable
+rating at all, different frameworks, unreadable logs and no shared items raise `CompareError`
+(also exit 2). Exit 2 wins over 1: the comparison is incomplete.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,16 +37,24 @@ import numpy as np
 
 from empathy_judge.datasets.errors import EmpathyJudgeError
 from empathy_judge.reports.logs import LogError, Run, RunSet, load_runs
-from empathy_judge.scorers.bootstrap import (
-    DEFAULT_RESAMPLES,
-    bootstrap,
-    kappa_difference_statistic,
-)
+from empathy_judge.scorers.bootstrap import DEFAULT_RESAMPLES
 from empathy_judge.scorers.common import FloatArray
-from empathy_judge.scorers.kappa import weighted_kappa
+from empathy_judge.scorers.gate import (
+    DEFAULT_CORRECTION,
+    DEFAULT_LEVEL,
+    DEFAULT_TOLERANCE,
+    Correction,
+    GateEntry,
+    GateResult,
+    regression_gate,
+)
 
-DEFAULT_TOLERANCE = 0.05
-Verdict = Literal["regressed", "improved", "unchanged"]
+#: A fall of the parse rate larger than this (absolute share) is a regression.
+DEFAULT_PARSE_DROP = 0.05
+#: How many items whose ratings moved most the output lists.
+DEFAULT_MOVED_ITEMS = 5
+#: The reference every sample carries: the expert consensus.
+REFERENCE = "expert_median"
 OutputFormat = Literal["text", "md", "json"]
 
 
@@ -58,30 +78,39 @@ class Side:
 
 
 @dataclass(frozen=True)
-class SubComponentDelta:
-    """Δκw of one sub-component.
+class ParseRate:
+    """Parse rates of one framework on both sides.
 
     Attributes:
         framework: Framework id.
-        sub_component: Release column name.
-        baseline_kappa: Baseline's κw on the shared items.
-        candidate_kappa: Candidate's κw on the shared items.
-        delta: candidate − baseline.
-        low: Lower bound of Δκw's paired-bootstrap interval.
-        high: Upper bound.
-        n_items: Shared items with an expert median and both ratings.
-        verdict: "regressed", "improved" or "unchanged".
+        baseline: Baseline's share of requested ratings that parsed.
+        candidate: Candidate's share.
+        regressed: The candidate's rate is below the baseline's by more than the threshold.
     """
 
     framework: str
-    sub_component: str
-    baseline_kappa: float
-    candidate_kappa: float
-    delta: float
-    low: float
-    high: float
-    n_items: int
-    verdict: Verdict
+    baseline: float
+    candidate: float
+    regressed: bool
+
+
+@dataclass(frozen=True)
+class MovedItem:
+    """An item whose ratings changed between the two sides.
+
+    Attributes:
+        framework: Framework id.
+        item_id: The item.
+        change: Mean over the sub-components both sides rated of |candidate − baseline| /
+            (scale width): 1.0 means every rating jumped from one end of its scale to the
+            other.
+        changes: (sub-component, baseline rating, candidate rating) where they differ.
+    """
+
+    framework: str
+    item_id: str
+    change: float
+    changes: tuple[tuple[str, float, float], ...]
 
 
 @dataclass(frozen=True)
@@ -91,39 +120,62 @@ class Comparison:
     Attributes:
         baseline: Baseline side.
         candidate: Candidate side.
-        tolerance: T.
-        n_resamples: Bootstrap resamples.
-        confidence: Interval coverage.
-        deltas: One entry per framework × sub-component compared.
+        gate: The gate's verdicts: one column per framework × sub-component (named
+            ``framework/sub_component``), one group per framework.
+        columns: (framework, sub_component) of each gate column.
+        parse_rates: Per framework compared.
+        max_parse_drop: The parse-rate threshold.
+        moved: Items whose ratings moved most, largest change first.
+        unmatched: Frameworks both sides ran without a common item (not comparable).
+        strict: Whether inconclusive verdicts fail (exit 1).
+        seed: Bootstrap seed.
         notes: Frameworks only one side ran, and similar remarks.
     """
 
     baseline: Side
     candidate: Side
-    tolerance: float
-    n_resamples: int
-    confidence: float
-    deltas: tuple[SubComponentDelta, ...]
+    gate: GateResult
+    columns: tuple[tuple[str, str], ...]
+    parse_rates: tuple[ParseRate, ...]
+    max_parse_drop: float
+    moved: tuple[MovedItem, ...]
+    unmatched: tuple[str, ...]
+    strict: bool
+    seed: int
     notes: tuple[str, ...]
 
     @property
-    def regressed(self) -> list[SubComponentDelta]:
-        """Sub-components that regressed."""
-        return [d for d in self.deltas if d.verdict == "regressed"]
+    def regressed(self) -> list[GateEntry]:
+        """Framework means and sub-components that regressed, each mean before its parts."""
+        return [e for _, e in _table_rows(self) if e.verdict == "regressed"]
+
+    @property
+    def parse_regressed(self) -> list[ParseRate]:
+        """Frameworks whose parse rate fell by more than the threshold."""
+        return [p for p in self.parse_rates if p.regressed]
+
+    @property
+    def not_comparable(self) -> list[str]:
+        """What could not be compared, with the reason."""
+        return [f"{e.name} ({e.reason})" for e in self.gate.not_comparable] + [
+            f"{f} (no item rated by both sides)" for f in self.unmatched
+        ]
+
+    @property
+    def inconclusive(self) -> int:
+        """Inconclusive sub-components plus inconclusive framework means."""
+        return self.gate.inconclusive + self.gate.inconclusive_groups
 
     @property
     def exit_code(self) -> int:
-        """0 when nothing regressed, 1 otherwise."""
-        return 1 if self.regressed else 0
-
-
-def verdict_of(low: float, high: float, tolerance: float) -> Verdict:
-    """Verdict from Δκw's interval: below −T regressed, above +T improved, else unchanged."""
-    if math.isfinite(high) and high < -tolerance:
-        return "regressed"
-    if math.isfinite(low) and low > tolerance:
-        return "improved"
-    return "unchanged"
+        """2 not comparable, else 1 regressed (or inconclusive with `strict`), else 0."""
+        if self.not_comparable:
+            return 2
+        if self.regressed or self.parse_regressed:
+            return 1
+        if self.strict and self.inconclusive:
+            return 1
+        return 0
 
 
 def _split_spec(spec: str) -> tuple[Path, str | None]:
@@ -159,25 +211,124 @@ def resolve_side(spec: str) -> Side:
     return Side(spec=spec, model=models[0], runs={r.framework: r for r in runs.runs})
 
 
-def _aligned(
-    baseline: Run, candidate: Run
-) -> tuple[list[str], list[str], FloatArray, FloatArray, FloatArray]:
-    base = baseline.ratings().set_index(["item_id", "sub_component"])
-    cand = candidate.ratings().set_index(["item_id", "sub_component"])
-    items = sorted(set(base.index.get_level_values(0)) & set(cand.index.get_level_values(0)))
-    subs = [s for s in baseline.sub_components if s in set(candidate.sub_components)]
+@dataclass(frozen=True)
+class _Block:
+    """One framework's shared items × shared sub-components on both sides."""
 
-    def matrix(table: Any, column: str) -> FloatArray:
-        wide = table[column].unstack("sub_component").reindex(index=items, columns=subs)
-        return np.asarray(wide.to_numpy(dtype=np.float64))
+    framework: str
+    items: tuple[str, ...]
+    sub_components: tuple[str, ...]
+    reference: FloatArray
+    baseline: FloatArray
+    candidate: FloatArray
 
-    return (
-        items,
-        subs,
-        matrix(base, "expert_median"),
-        matrix(base, "rating"),
-        matrix(cand, "rating"),
+
+def _rows(run: Run, items: Sequence[str], subs: Sequence[str], reference: str | None) -> FloatArray:
+    matrix = run.rating_matrix(subs, reference)
+    position = {item: row for row, item in enumerate(s.item_id for s in run.samples)}
+    return np.asarray(matrix[[position[i] for i in items]], dtype=np.float64)
+
+
+def _block(baseline: Run, candidate: Run, notes: list[str]) -> _Block:
+    framework = baseline.framework
+    candidate_items = {s.item_id for s in candidate.samples}
+    items = tuple(
+        dict.fromkeys(s.item_id for s in baseline.samples if s.item_id in candidate_items)
     )
+    subs = tuple(s for s in baseline.sub_components if s in set(candidate.sub_components))
+    for side, run, other in (("baseline", baseline, candidate), ("candidate", candidate, baseline)):
+        only = [s for s in run.sub_components if s not in set(other.sub_components)]
+        if only:
+            notes.append(f"{framework}: only the {side} rated {', '.join(only)}; not compared")
+        extra = len({s.item_id for s in run.samples}) - len(items)
+        if extra and items:
+            notes.append(f"{framework}: {extra} item(s) only the {side} rated; not compared")
+    return _Block(
+        framework=framework,
+        items=items,
+        sub_components=subs,
+        reference=_rows(baseline, items, subs, REFERENCE),
+        baseline=_rows(baseline, items, subs, None),
+        candidate=_rows(candidate, items, subs, None),
+    )
+
+
+def _stack(blocks: Sequence[_Block]) -> tuple[FloatArray, FloatArray, FloatArray, list[str]]:
+    rows = sum(len(b.items) for b in blocks)
+    width = sum(len(b.sub_components) for b in blocks)
+    out = [np.full((rows, width), np.nan) for _ in range(3)]
+    strata: list[str] = []
+    row = column = 0
+    for block in blocks:
+        n, s = len(block.items), len(block.sub_components)
+        for target, source in zip(
+            out, (block.reference, block.baseline, block.candidate), strict=True
+        ):
+            target[row : row + n, column : column + s] = source
+        strata += [block.framework] * n
+        row, column = row + n, column + s
+    return out[0], out[1], out[2], strata
+
+
+def _scale_width(framework: str, sub: str, observed: FloatArray) -> float:
+    """The sub-component's scale width from its packaged rubric, else the observed range."""
+    from empathy_judge.datasets.rubric import load_framework
+
+    try:
+        scale = load_framework(framework).sub_component(sub)
+        return float(scale.scale_max - scale.scale_min)
+    except KeyError:
+        finite = observed[np.isfinite(observed)]
+        spread = float(finite.max() - finite.min()) if finite.size else 0.0
+        return spread if spread > 0 else 1.0
+
+
+def moved_items(blocks: Sequence[_Block], limit: int) -> list[MovedItem]:
+    """The items whose ratings changed most between baseline and candidate.
+
+    Args:
+        blocks: The frameworks compared.
+        limit: How many to return.
+
+    Returns:
+        Items with a change, largest first (ties by framework and item id); sub-components
+        where either side is missing do not count.
+    """
+    found: list[MovedItem] = []
+    for block in blocks:
+        widths = np.array(
+            [
+                _scale_width(
+                    block.framework,
+                    sub,
+                    np.concatenate([block.reference[:, j], block.baseline[:, j]]),
+                )
+                for j, sub in enumerate(block.sub_components)
+            ]
+        )
+        moved = np.abs(block.candidate - block.baseline) / widths[None, :]
+        rated = (~np.isnan(moved)).sum(axis=1)
+        moved = np.where(np.isnan(moved), 0.0, moved)
+        totals = moved.sum(axis=1) / np.maximum(rated, 1)
+        for row in np.flatnonzero(totals > 0):
+            changes = tuple(
+                (sub, float(block.baseline[row, j]), float(block.candidate[row, j]))
+                for j, sub in enumerate(block.sub_components)
+                if moved[row, j] > 0
+            )
+            found.append(MovedItem(block.framework, block.items[row], float(totals[row]), changes))
+    found.sort(key=lambda m: (-m.change, m.framework, m.item_id))
+    return found[:limit]
+
+
+def _usable_or_raise(side: Side, blocks: Sequence[_Block], values: Sequence[FloatArray]) -> None:
+    total = sum(v.size for v in values)
+    if total and all(np.isnan(v).all() for v in values):
+        rates = ", ".join(f"{b.framework} {side.runs[b.framework].parse_rate:.0%}" for b in blocks)
+        raise CompareError(
+            f"{side.spec}: no usable ratings — every one of its {total} ratings on the shared "
+            f"items is missing (parse rate {rates})"
+        )
 
 
 def compare_sides(
@@ -186,24 +337,33 @@ def compare_sides(
     *,
     tolerance: float = DEFAULT_TOLERANCE,
     n_resamples: int = DEFAULT_RESAMPLES,
-    confidence: float = 0.95,
+    level: float = DEFAULT_LEVEL,
     seed: int = 0,
+    correction: Correction = DEFAULT_CORRECTION,
+    max_parse_drop: float = DEFAULT_PARSE_DROP,
+    strict: bool = False,
+    n_moved: int = DEFAULT_MOVED_ITEMS,
 ) -> Comparison:
-    """Paired comparison of a candidate with a baseline per framework and sub-component.
+    """Compare a candidate with a baseline per framework and sub-component (one gate call).
 
     Args:
         baseline: The reference side (e.g. the model in production).
         candidate: The side under test (e.g. its update).
         tolerance: T, in κw units.
         n_resamples: Bootstrap resamples.
-        confidence: Interval coverage.
+        level: Family-wise confidence of the gate.
         seed: Bootstrap seed.
+        correction: The gate's multiplicity correction.
+        max_parse_drop: A parse-rate fall larger than this is a regression.
+        strict: Inconclusive verdicts fail (exit 1).
+        n_moved: How many most-moved items to list.
 
     Returns:
         The comparison.
 
     Raises:
-        CompareError: No framework in common, or no shared items.
+        CompareError: No framework in common, no shared items, or a side without any usable
+            rating.
     """
     if tolerance < 0:
         raise CompareError(f"tolerance must be >= 0, got {tolerance}")
@@ -222,68 +382,64 @@ def compare_sides(
         for f in sorted(mine.runs)
         if f not in other.runs
     ]
-    deltas: list[SubComponentDelta] = []
-    for framework in shared:
-        items, subs, reference, base, cand = _aligned(
-            baseline.runs[framework], candidate.runs[framework]
-        )
-        if not items or not subs:
-            notes.append(f"{framework}: no shared items or sub-components; not compared")
-            continue
-        result = bootstrap(
-            kappa_difference_statistic(reference, cand, base),
-            len(items),
-            n_resamples=n_resamples,
-            seed=seed,
-            confidence=confidence,
-        )
-        for j, sub in enumerate(subs):
-            complete = ~(np.isnan(reference[:, j]) | np.isnan(base[:, j]) | np.isnan(cand[:, j]))
-            low, high = float(result.low[j]), float(result.high[j])
-            deltas.append(
-                SubComponentDelta(
-                    framework=framework,
-                    sub_component=sub,
-                    baseline_kappa=weighted_kappa(reference[complete, j], base[complete, j]),
-                    candidate_kappa=weighted_kappa(reference[complete, j], cand[complete, j]),
-                    delta=float(result.estimate[j]),
-                    low=low,
-                    high=high,
-                    n_items=int(complete.sum()),
-                    verdict=verdict_of(low, high, tolerance),
-                )
-            )
-    if not deltas:
+    blocks = [_block(baseline.runs[f], candidate.runs[f], notes) for f in shared]
+    unmatched = tuple(b.framework for b in blocks if not b.items or not b.sub_components)
+    blocks = [b for b in blocks if b.items and b.sub_components]
+    if not blocks:
         raise CompareError(
             f"no shared items between {baseline.spec} and {candidate.spec} (frameworks {shared})"
         )
+    _usable_or_raise(baseline, blocks, [b.baseline for b in blocks])
+    _usable_or_raise(candidate, blocks, [b.candidate for b in blocks])
+    reference, base, cand, strata = _stack(blocks)
+    columns = tuple((b.framework, s) for b in blocks for s in b.sub_components)
+    try:
+        gate = regression_gate(
+            reference,
+            base,
+            cand,
+            tolerance=tolerance,
+            level=level,
+            n_resamples=n_resamples,
+            seed=seed,
+            groups=[f for f, _ in columns],
+            names=[f"{f}/{s}" for f, s in columns],
+            strata=strata,
+            correction=correction,
+        )
+    except EmpathyJudgeError as error:
+        raise CompareError(str(error)) from error
+    parse_rates = tuple(
+        ParseRate(
+            framework=b.framework,
+            baseline=baseline.runs[b.framework].parse_rate,
+            candidate=candidate.runs[b.framework].parse_rate,
+            regressed=candidate.runs[b.framework].parse_rate
+            < baseline.runs[b.framework].parse_rate - max_parse_drop,
+        )
+        for b in blocks
+    )
     return Comparison(
         baseline=baseline,
         candidate=candidate,
-        tolerance=tolerance,
-        n_resamples=n_resamples,
-        confidence=confidence,
-        deltas=tuple(deltas),
+        gate=gate,
+        columns=columns,
+        parse_rates=parse_rates,
+        max_parse_drop=max_parse_drop,
+        moved=tuple(moved_items(blocks, n_moved)),
+        unmatched=unmatched,
+        strict=strict,
+        seed=seed,
         notes=tuple(notes),
     )
 
 
-def compare_paths(
-    baseline: str,
-    candidate: str,
-    *,
-    tolerance: float = DEFAULT_TOLERANCE,
-    n_resamples: int = DEFAULT_RESAMPLES,
-    seed: int = 0,
-) -> Comparison:
-    """Resolve both sides from their specs and compare them (see `compare_sides`)."""
-    return compare_sides(
-        resolve_side(baseline),
-        resolve_side(candidate),
-        tolerance=tolerance,
-        n_resamples=n_resamples,
-        seed=seed,
-    )
+def compare_paths(baseline: str, candidate: str, **options: Any) -> Comparison:
+    """Resolve both sides from their specs and compare them (options as `compare_sides`)."""
+    return compare_sides(resolve_side(baseline), resolve_side(candidate), **options)
+
+
+# -- output ----------------------------------------------------------------------------------
 
 
 def _f(value: float) -> str:
@@ -294,67 +450,210 @@ def _k(value: float) -> str:
     return f"{value:.3f}" if math.isfinite(value) else "n/a"
 
 
-def _summary(comparison: Comparison) -> str:
-    regressed = comparison.regressed
-    if regressed:
-        names = ", ".join(f"{d.framework}/{d.sub_component}" for d in regressed)
-        return f"REGRESSED ({len(regressed)}): {names}"
-    return "no regression"
+def _p(value: float) -> str:
+    if not math.isfinite(value):
+        return "n/a"
+    return f"{value:.4f}" if value < 0.001 else f"{value:.3f}"
 
 
-def _columns(d: SubComponentDelta) -> list[str]:
+def _rating(value: float) -> str:
+    return f"{value:g}"
+
+
+HEADER = [
+    "framework",
+    "sub-component",
+    "κw base",
+    "κw cand",
+    "Δκw",
+    "bounds",
+    "p",
+    "n",
+    "verdict",
+]
+
+
+def _row(framework: str, sub: str, e: GateEntry) -> list[str]:
     return [
-        d.framework,
-        d.sub_component,
-        _k(d.baseline_kappa),
-        _k(d.candidate_kappa),
-        _f(d.delta),
-        f"[{_f(d.low)}, {_f(d.high)}]",
-        str(d.n_items),
-        d.verdict,
+        framework,
+        sub,
+        _k(e.baseline_kappa),
+        _k(e.candidate_kappa),
+        _f(e.delta),
+        f"[{_f(e.low)}, {_f(e.high)}]",
+        _p(e.p_value),
+        str(e.n_items),
+        e.verdict if not e.reason else f"{e.verdict}: {e.reason}",
     ]
 
 
-HEADER = ["framework", "sub-component", "κw base", "κw cand", "Δκw", "interval", "n", "verdict"]
+def _table_rows(comparison: Comparison) -> list[tuple[list[str], GateEntry]]:
+    """Per framework: its mean first, then its sub-components."""
+    rows: list[tuple[list[str], GateEntry]] = []
+    for group in comparison.gate.groups:
+        rows.append((_row(group.name, "(mean)", group), group))
+        for column, (framework, sub) in zip(
+            comparison.gate.columns, comparison.columns, strict=True
+        ):
+            if framework == group.name:
+                rows.append((_row(framework, sub, column), column))
+    return rows
+
+
+def _name(e: GateEntry) -> str:
+    return e.name if "/" in e.name else f"{e.name} (mean)"
+
+
+def _summary(comparison: Comparison) -> str:
+    parts = []
+    if comparison.not_comparable:
+        parts.append(f"NOT COMPARABLE: {'; '.join(comparison.not_comparable)}")
+    regressed = comparison.regressed
+    if regressed:
+        names = ", ".join(_name(e) for e in regressed)
+        parts.append(f"REGRESSED ({len(regressed)}): {names}")
+    for p in comparison.parse_regressed:
+        parts.append(
+            f"REGRESSED: {p.framework} parse rate {p.baseline:.1%} → {p.candidate:.1%} "
+            f"(fell by more than {comparison.max_parse_drop:g})"
+        )
+    gate = comparison.gate
+    counts = (
+        f"{gate.inconclusive} of {len(gate.columns)} sub-components and "
+        f"{gate.inconclusive_groups} of {len(gate.groups)} framework means inconclusive"
+    )
+    if not parts:
+        advice = (
+            "" if comparison.strict or not comparison.inconclusive else " (--strict fails on these)"
+        )
+        verdict = "FAILED (--strict): " if comparison.exit_code else "no regression; "
+        parts.append(f"{verdict}{counts}{advice}")
+    else:
+        parts.append(counts)
+    return "\n".join(parts)
+
+
+def _detectable(comparison: Comparison) -> list[str]:
+    lines = []
+    for group in comparison.gate.groups:
+        subs = [
+            c.min_detectable_drop
+            for c, (f, _) in zip(comparison.gate.columns, comparison.columns, strict=True)
+            if f == group.name and math.isfinite(c.min_detectable_drop)
+        ]
+        span = f"{min(subs):.2f}–{max(subs):.2f}" if subs else "n/a"
+        lines.append(
+            f"  {group.name}: framework mean {_k(group.min_detectable_drop)}, "
+            f"one sub-component {span}"
+        )
+    return lines
+
+
+def _moved_lines(comparison: Comparison) -> list[str]:
+    return [
+        f"  {m.framework} {m.item_id}: "
+        + ", ".join(f"{sub} {_rating(b)}→{_rating(c)}" for sub, b, c in m.changes)
+        for m in comparison.moved
+    ]
+
+
+def _method(comparison: Comparison) -> str:
+    gate = comparison.gate
+    return (
+        f"Δκw = κw(candidate) − κw(baseline) against the expert median, on the items both "
+        f"rated; paired bootstrap ({gate.n_resamples} resamples, seed {comparison.seed}) within "
+        f"each framework; bounds are simultaneous one-sided {gate.level:.0%} bounds; p is the "
+        f"family-wise adjusted p of a drop ({gate.correction} correction over "
+        f"{len(gate.columns)} sub-components and {len(gate.groups)} framework means"
+        + (
+            "; a mean is tested before its sub-components, so an entry can be flagged while its "
+            "simultaneous bound reaches just above 0); "
+            if gate.correction == "hierarchical"
+            else "); "
+        )
+        + f"tolerance T = {gate.tolerance:g}; parse-rate threshold {comparison.max_parse_drop:g}"
+    )
 
 
 def format_text(comparison: Comparison) -> str:
-    """A plain-text table for a terminal or a CI log."""
-    rows = [HEADER, *(_columns(d) for d in comparison.deltas)]
+    """A plain-text report for a terminal or a CI log."""
+    rows = [HEADER, *(cells for cells, _ in _table_rows(comparison))]
     widths = [max(len(r[i]) for r in rows) for i in range(len(HEADER))]
     lines = [
         f"baseline:  {comparison.baseline.model} ({comparison.baseline.spec})",
         f"candidate: {comparison.candidate.model} ({comparison.candidate.spec})",
-        f"Δκw = κw(candidate) − κw(baseline) vs the expert median, paired bootstrap "
-        f"({comparison.n_resamples} resamples, {comparison.confidence:.0%}); "
-        f"tolerance T = {comparison.tolerance:g}",
+        textwrap.fill(_method(comparison), width=100),
         "",
+        *("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows),
+        "",
+        "parse rate: "
+        + ", ".join(
+            f"{p.framework} {p.baseline:.1%} → {p.candidate:.1%}" for p in comparison.parse_rates
+        ),
+        "smallest drop in κw detectable with 80% power:",
+        *_detectable(comparison),
     ]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    if comparison.moved:
+        lines += ["items whose ratings moved most:", *_moved_lines(comparison)]
     lines += ["", *comparison.notes, _summary(comparison)]
-    return "\n".join(line for line in lines if line is not None)
+    return "\n".join(lines)
 
 
 def format_markdown(comparison: Comparison) -> str:
-    """A Markdown table (e.g. for a pull-request comment)."""
+    """A Markdown report (e.g. for a pull-request comment)."""
     lines = [
         f"**Baseline** `{comparison.baseline.model}` · **candidate** "
-        f"`{comparison.candidate.model}` · tolerance T = {comparison.tolerance:g}",
+        f"`{comparison.candidate.model}`",
+        "",
+        _method(comparison),
         "",
         "| " + " | ".join(HEADER) + " |",
         "|" + "|".join(["---"] * len(HEADER)) + "|",
     ]
-    for d in comparison.deltas:
-        cells = _columns(d)
-        if d.verdict == "regressed":
+    for cells, entry in _table_rows(comparison):
+        if entry.verdict == "regressed":
             cells[-1] = "**regressed**"
         lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", *(f"- {n}" for n in comparison.notes), "", f"**{_summary(comparison)}**"]
+    lines += [
+        "",
+        "Parse rate: "
+        + ", ".join(
+            f"{p.framework} {p.baseline:.1%} → {p.candidate:.1%}" for p in comparison.parse_rates
+        ),
+        "",
+        "Smallest drop in κw detectable with 80% power:",
+        "",
+        *(f"- {line.strip()}" for line in _detectable(comparison)),
+    ]
+    if comparison.moved:
+        lines += [
+            "",
+            "Items whose ratings moved most:",
+            "",
+            *(f"- {line.strip()}" for line in _moved_lines(comparison)),
+        ]
+    lines += ["", *(f"- {n}" for n in comparison.notes), ""]
+    lines += [f"**{line}**" for line in _summary(comparison).splitlines()]
     return "\n".join(lines)
 
 
 def _num(value: float) -> float | None:
     return float(value) if math.isfinite(value) else None
+
+
+def _entry_json(e: GateEntry) -> dict[str, Any]:
+    return {
+        "baseline_kappa": _num(e.baseline_kappa),
+        "candidate_kappa": _num(e.candidate_kappa),
+        "delta": _num(e.delta),
+        "bounds": [_num(e.low), _num(e.high)],
+        "std_error": _num(e.std_error),
+        "p_value": _num(e.p_value),
+        "min_detectable_drop": _num(e.min_detectable_drop),
+        "n_items": e.n_items,
+        "verdict": e.verdict,
+        "reason": e.reason,
+    }
 
 
 def comparison_json(comparison: Comparison) -> dict[str, Any]:
@@ -367,26 +666,46 @@ def comparison_json(comparison: Comparison) -> dict[str, Any]:
             "logs": {f: r.location for f, r in s.runs.items()},
         }
 
+    gate = comparison.gate
     return {
         "baseline": side(comparison.baseline),
         "candidate": side(comparison.candidate),
-        "tolerance": comparison.tolerance,
-        "n_resamples": comparison.n_resamples,
-        "confidence": comparison.confidence,
-        "regressed": [f"{d.framework}/{d.sub_component}" for d in comparison.regressed],
+        "tolerance": gate.tolerance,
+        "level": gate.level,
+        "correction": gate.correction,
+        "n_resamples": gate.n_resamples,
+        "seed": comparison.seed,
+        "max_parse_drop": comparison.max_parse_drop,
+        "strict": comparison.strict,
         "exit_code": comparison.exit_code,
+        "regressed": [_name(e) for e in comparison.regressed],
+        "parse_rate_regressed": [p.framework for p in comparison.parse_regressed],
+        "not_comparable": comparison.not_comparable,
+        "inconclusive": comparison.inconclusive,
+        "frameworks": [{"framework": g.name, **_entry_json(g)} for g in gate.groups],
         "sub_components": [
+            {"framework": f, "sub_component": s, **_entry_json(e)}
+            for e, (f, s) in zip(gate.columns, comparison.columns, strict=True)
+        ],
+        "parse_rates": [
             {
-                "framework": d.framework,
-                "sub_component": d.sub_component,
-                "baseline_kappa": _num(d.baseline_kappa),
-                "candidate_kappa": _num(d.candidate_kappa),
-                "delta": _num(d.delta),
-                "interval": [_num(d.low), _num(d.high)],
-                "n_items": d.n_items,
-                "verdict": d.verdict,
+                "framework": p.framework,
+                "baseline": _num(p.baseline),
+                "candidate": _num(p.candidate),
+                "regressed": p.regressed,
             }
-            for d in comparison.deltas
+            for p in comparison.parse_rates
+        ],
+        "moved_items": [
+            {
+                "framework": m.framework,
+                "item_id": m.item_id,
+                "change": m.change,
+                "changes": [
+                    {"sub_component": sub, "baseline": b, "candidate": c} for sub, b, c in m.changes
+                ],
+            }
+            for m in comparison.moved
         ],
         "notes": list(comparison.notes),
     }
@@ -402,14 +721,17 @@ def format_comparison(comparison: Comparison, output: OutputFormat) -> str:
 
 
 __all__: Sequence[str] = (
+    "DEFAULT_MOVED_ITEMS",
+    "DEFAULT_PARSE_DROP",
     "DEFAULT_TOLERANCE",
     "CompareError",
     "Comparison",
+    "MovedItem",
+    "ParseRate",
     "Side",
-    "SubComponentDelta",
     "compare_paths",
     "compare_sides",
     "format_comparison",
+    "moved_items",
     "resolve_side",
-    "verdict_of",
 )

@@ -478,10 +478,13 @@ def _test_family(
     group: IntArray,
     head: BoolArray,
 ) -> _Family:
-    with np.errstate(invalid="ignore"):
-        std_error = np.nanstd(replicates, axis=0, ddof=1) if replicates.shape[0] > 1 else None
-    if std_error is None:
+    if replicates.shape[0] < 2:
         std_error = np.zeros(estimate.shape)
+    elif np.isnan(replicates).any():
+        with np.errstate(invalid="ignore"):
+            std_error = np.nanstd(replicates, axis=0, ddof=1)
+    else:
+        std_error = replicates.std(axis=0, ddof=1)
     known = std_error == 0.0  # Δ* never moves: Δ is exactly known on these items
     safe_se = np.where(known, 1.0, std_error)
     centred = np.where(known[None, :], 0.0, (replicates - estimate[None, :]) / safe_se[None, :])

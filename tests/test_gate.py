@@ -17,6 +17,8 @@ from empathy_judge.datasets.errors import EmpathyJudgeError
 from empathy_judge.scorers.gate import (
     GateInputError,
     NoUsableRatingsError,
+    decide,
+    delta_bootstrap,
     hierarchical_adjust,
     holm_adjust,
     max_t_adjust,
@@ -199,3 +201,23 @@ def test_simulation_functions_small_run() -> None:
     assert tally.reps == 3 and set(tally.counts) == set(bench.RULES)
     assert all(0.0 <= tally.rate(rule) <= 1.0 for rule in bench.RULES)
     assert len(tally.mdd_groups) == 3 and tally.mdd_groups[0].shape == (1,)
+
+
+def test_bench_pieces_equal_one_stacked_call() -> None:
+    """The benchmark bootstraps framework by framework; that must equal the stacked call."""
+    bench = _bench()
+    rng = np.random.default_rng(5)
+    blocks = [bench.simulate(f, 1, rng) for f in bench.RELEASE[:2]]
+    ref, base, cand, groups, strata = bench.stack([(r[0], b[0], c[0]) for r, b, c in blocks])
+    counts = stratified_counts(strata, ref.shape[0], 300, seed=0)
+    stacked = delta_bootstrap(ref, base, cand, groups=groups, counts=counts)
+    pieces = [
+        delta_bootstrap(r[0], b[0], c[0], groups=[f] * 3, counts=counts[:, 50 * f : 50 * (f + 1)])
+        for f, (r, b, c) in enumerate(blocks)
+    ]
+    joined = bench.joined(pieces)
+    assert joined.estimate == pytest.approx(stacked.estimate, abs=1e-12)
+    assert np.allclose(joined.replicates, stacked.replicates, atol=1e-12, equal_nan=True)
+    # And through the public entry point with the same resamples: the same verdicts.
+    direct = regression_gate(ref, base, cand, groups=groups, strata=strata, n_resamples=300)
+    assert decide(joined).verdicts == direct.verdicts
