@@ -339,6 +339,39 @@ def test_runs_on_different_references_are_kept_apart(replay_logs_dir: Path) -> N
     assert any(first.item_id in n and "kept apart" in n for n in apart.notes)
 
 
+def test_panel_description_in_the_log_is_used(replay_logs_dir: Path, tmp_path: Path) -> None:
+    from inspect_ai.log import read_eval_log, write_eval_log
+
+    from empathy_judge.scorers.panel import PanelSpec
+
+    gemini = _epitome_run(replay_logs_dir)
+    log = read_eval_log(gemini.location)
+    spec = PanelSpec(
+        raters=("expert1", "expert2"),
+        scales={s: (0.0, 2.0) for s in gemini.sub_components},
+        crowd="crowd",
+        groups={"expert1": "expert", "expert2": "expert", "expert3": "expert", "crowd": "crowd"},
+    )
+    log.eval.metadata = {**(log.eval.metadata or {}), "panel": spec.to_dict()}
+    write_eval_log(log, str(tmp_path / "two-experts.eval"))
+    broken = {**log.eval.metadata, "panel": {"raters": ["expert1"]}}  # no scales
+    log.eval.metadata = broken
+    write_eval_log(log, str(tmp_path / "broken.eval"))
+    runs = load_runs([tmp_path])
+    [run] = runs.runs
+    assert run.spec == spec and run.panel().raters == ("expert1", "expert2")
+    assert any("broken.eval" in s.location and "'panel'" in s.reason for s in runs.skipped)
+    board = build_leaderboard(RunSet((gemini, run)), n_resamples=50)
+    # A different panel is a different reference: its own section, judged by two experts.
+    assert [s.key for s in board.sections] == ["epitome", "epitome#2"]
+    judged = board.section("epitome#2").results[0].assessment
+    assert judged is not None and judged.raters == ("expert1", "expert2")
+    # An annotator of the expert group is a panel member even when it is not a rater.
+    replayed = replace(run, model="replay/expert3", model_name="replay/expert3")
+    result = build_leaderboard(RunSet((run, replayed)), n_resamples=50).sections[0]
+    assert result.result("replay/expert3").kind == "panel member"
+
+
 # -- files and hardening ----------------------------------------------------------------------
 
 
