@@ -597,6 +597,7 @@ def delta_bootstrap(
     n_items, n_columns = ref.shape
     column_names = _labels(names, n_columns, "names", [str(j) for j in range(n_columns)])
     group_of = _labels(groups, n_columns, "groups", [ALL_COLUMNS] * n_columns)
+    drawn_here = counts is None
     if counts is None:
         counts = stratified_counts(strata, n_items, n_resamples, seed)
     elif counts.ndim != 2 or counts.shape[1] != n_items:
@@ -628,7 +629,7 @@ def delta_bootstrap(
         baseline_kappa=kappa_statistic(masked_ref, np.where(paired, base, np.nan))(ones)[0],
         candidate_kappa=kappa_statistic(masked_ref, np.where(paired, cand, np.nan))(ones)[0],
         reasons=reasons,
-        seed=seed if counts is None else None,
+        seed=seed if drawn_here else None,
     )
 
 

@@ -47,6 +47,7 @@ def test_identical_judges_are_equivalent_with_zero_delta() -> None:
     assert np.array_equal(result.delta, np.zeros(3))  # exactly, not approximately
     assert np.array_equal(result.low, np.zeros(3)) and np.array_equal(result.high, np.zeros(3))
     assert result.inconclusive == 0 and result.comparable
+    assert result.seed == 0 and result.n_resamples == 2000 and result.correction == "hierarchical"
     [group] = result.groups
     assert group.name == "all" and group.verdict == "equivalent" and group.delta == 0.0
     # Nothing can move, so only a drop beyond the tolerance could ever be flagged.
