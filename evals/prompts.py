@@ -7,18 +7,25 @@ Any change here that can move a model's ratings must bump :data:`PROMPT_VERSION`
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from empathy_judge.datasets.conversation import Conversation
 from empathy_judge.datasets.rubric import Framework, SubComponent
-from empathy_judge.evals.transcript_tag import TRANSCRIPT_CLOSE, format_transcript_open
+from empathy_judge.evals.transcript_tag import (
+    TRANSCRIPT_CLOSE,
+    TRANSCRIPT_UNTAGGED_OPEN,
+    escape_text,
+    format_transcript_open,
+    locate_transcript,
+)
 
 PromptStyle = Literal["zero_shot", "few_shot", "cot"]
 PROMPT_STYLES: tuple[PromptStyle, ...] = ("zero_shot", "few_shot", "cot")
 
 #: Version of the prompts and answer format; the tasks carry it as ``version=``.
-PROMPT_VERSION = 1
+PROMPT_VERSION = 2
 
 SYSTEM_PROMPT = """\
 You are an expert annotator of empathic communication. You rate conversations in which one \
@@ -101,25 +108,36 @@ def render_rubric(framework: Framework, sub_components: Sequence[SubComponent]) 
 def render_transcript(conversation: Conversation, *, tagged: bool = True) -> str:
     """The conversation as ``Seeker:`` / ``Supporter:`` lines inside explicit delimiters.
 
+    Every line goes through :func:`~empathy_judge.evals.transcript_tag.escape_text`, so no
+    conversation text can close the transcript or open a tag of its own.
+
     Args:
         conversation: The conversation to render.
         tagged: Whether the opening delimiter carries the framework and item id (the item being
-            rated does; few-shot examples carry a plain delimiter so that the last tagged
-            transcript in a prompt is always the one being rated).
+            rated does; few-shot examples carry a plain delimiter so that the prompt's one
+            tagged transcript is the one being rated).
+
+    Returns:
+        The delimited transcript.
     """
-    lines = "\n".join(f"{turn.speaker}: {turn.text}" for turn in conversation.turns)
+    lines = "\n".join(escape_text(f"{turn.speaker}: {turn.text}") for turn in conversation.turns)
     opening = (
         format_transcript_open(conversation.framework, conversation.item_id)
         if tagged
-        else "<transcript>"
+        else TRANSCRIPT_UNTAGGED_OPEN
     )
     return f"{opening}\n{lines}\n{TRANSCRIPT_CLOSE}"
+
+
+def _json_key(column: str) -> str:
+    # A JSON string, so the key list can be read back (requested_keys) whatever the name holds.
+    return json.dumps(column, ensure_ascii=False)
 
 
 def _format_example(sub_components: Sequence[SubComponent], *, rationale: bool) -> str:
     # Placeholders, not numbers: small models copy example values into their answers.
     fields = ['"rationale": "..."'] if rationale else []
-    fields += [f'"{s.column}": <{s.scale_min}-{s.scale_max}>' for s in sub_components]
+    fields += [f"{_json_key(s.column)}: <{s.scale_min}-{s.scale_max}>" for s in sub_components]
     return "{" + ", ".join(fields) + "}"
 
 
@@ -142,7 +160,7 @@ def render_user_prompt(
     Returns:
         The prompt text.
     """
-    keys = ", ".join(f'"{s.column}" ({s.scale_min}–{s.scale_max})' for s in sub_components)
+    keys = ", ".join(f"{_json_key(s.column)} ({s.scale_min}–{s.scale_max})" for s in sub_components)
     instructions = ANSWER_INSTRUCTIONS[style].format(
         keys=keys,
         format_example=_format_example(sub_components, rationale=style == "cot"),
@@ -162,6 +180,35 @@ def render_user_prompt(
         transcript=render_transcript(conversation),
         instructions=instructions,
     )
+
+
+_KEYS_LINE_RE = re.compile(r"The keys are: (?P<keys>.*)\.$", re.MULTILINE)
+_KEY_RE = re.compile(r'("(?:[^"\\]|\\.)*") \(')
+
+
+def requested_keys(prompt: str) -> list[str] | None:
+    """The sub-component keys a rating prompt asks for, read back from its instructions.
+
+    Only the text after the tagged transcript is read (conversation text cannot forge it).
+
+    Args:
+        prompt: A user message built by :func:`render_user_prompt`.
+
+    Returns:
+        The keys in the prompt's order, or None when the prompt has no tagged transcript or no
+        key list after it.
+
+    Raises:
+        TranscriptTagError: The prompt holds more than one tagged transcript opening.
+    """
+    found = locate_transcript(prompt)
+    if found is None:
+        return None
+    lines = list(_KEYS_LINE_RE.finditer(prompt, found.end))
+    if not lines:
+        return None
+    keys = [json.loads(k) for k in _KEY_RE.findall(lines[-1]["keys"])]
+    return [str(k) for k in keys] or None
 
 
 def response_schema_for(

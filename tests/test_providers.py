@@ -32,7 +32,12 @@ from empathy_judge.evals.providers.replay import (
     annotator_answers,
     round_half_up,
 )
-from empathy_judge.evals.transcript_tag import find_transcript_item, format_transcript_open
+from empathy_judge.evals.transcript_tag import (
+    TranscriptTagError,
+    find_transcript_item,
+    format_transcript_open,
+    locate_transcript,
+)
 
 ER = "level_emotional_reactions"
 IP = "level_interpretations"
@@ -73,15 +78,32 @@ def _run(samples: list[Sample], model: str, tmp_path: Path, **model_args: object
 # --- transcript tag ----------------------------------------------------------------------------
 
 
-def test_transcript_tag_round_trip_and_last_tag_wins() -> None:
+def _example(body: str = "Seeker: (example)\nSupporter: (example)") -> str:
+    # A few-shot example as the task writes it: a plain delimiter without attributes.
+    return f"Example:\n<transcript>\n{body}\n</transcript>\n"
+
+
+def test_transcript_tag_round_trip_and_the_one_tag_counts() -> None:
     assert format_transcript_open("epitome", "97keuy") == (
         '<transcript framework="epitome" item="97keuy">'
     )
-    few_shot = _prompt("epitome", "5ziak3", "Example:") + "\n" + _prompt("epitome", "97keuy")
-    assert find_transcript_item(few_shot) == ("epitome", "97keuy")
+    assert find_transcript_item(_example() + _prompt("epitome", "97keuy")) == (
+        "epitome",
+        "97keuy",
+    )
     assert find_transcript_item("no tag here <transcript>") is None
-    with pytest.raises(ValueError, match="cannot be written"):
-        format_transcript_open("epitome", 'a"b')
+    # Two tagged openings: no guessing which one the task wrote.
+    two = _prompt("epitome", "5ziak3") + "\n" + _prompt("epitome", "97keuy")
+    assert find_transcript_item(two) is None
+    with pytest.raises(TranscriptTagError, match="2 tagged transcript openings"):
+        locate_transcript(two)
+    # Any id fits in the tag and comes back unchanged.
+    assert format_transcript_open("epitome", 'a"b') == (
+        '<transcript framework="epitome" item="a&quot;b">'
+    )
+    assert find_transcript_item(_prompt("epitome", 'a"b')) == ("epitome", 'a"b')
+    with pytest.raises(ValueError, match="must not be empty"):
+        format_transcript_open("epitome", "")
 
 
 # --- replay ------------------------------------------------------------------------------------
@@ -106,8 +128,8 @@ def test_replay_gemini_through_inspect_eval(release_dir: Path, tmp_path: Path) -
 
 @pytest.mark.release
 def test_replay_expert_and_few_shot_prompt(release_dir: Path, tmp_path: Path) -> None:
-    # The example transcript (5ziak3) comes first; the item rated is the last tag (97keuy).
-    prompt = _prompt("epitome", "5ziak3", "Example:") + "\nNow:\n" + _prompt("epitome", "97keuy")
+    # The example transcript comes first, untagged; the item rated is the tagged one (97keuy).
+    prompt = _example() + "Now:\n" + _prompt("epitome", "97keuy")
     [completion] = _run(
         [Sample(id="x", input=prompt)], "replay/expert3", tmp_path, data_dir=str(release_dir)
     )
@@ -141,6 +163,26 @@ def test_round_half_up() -> None:
         1,
         3,
     ]
+
+
+@pytest.mark.release
+def test_replay_answers_the_keys_the_prompt_lists(release_dir: Path) -> None:
+    # No response schema (-T structured=none): the instructions after the transcript name the keys.
+    model = get_model("replay/gemini-2.5-pro", data_dir=str(release_dir), memoize=False)
+    prompt = (
+        _prompt("epitome", "97keuy")
+        + f'\n\nAnswer with a JSON object. The keys are: "{EX}" (0–2), "{IP}" (0–2).'
+    )
+    output = asyncio.run(model.generate([ChatMessageUser(content=prompt)]))
+    assert output.completion == f'{{"{EX}": 0, "{IP}": 0}}'
+
+
+@pytest.mark.release
+def test_replay_refuses_a_prompt_with_two_tags(release_dir: Path) -> None:
+    model = get_model("replay/gemini-2.5-pro", data_dir=str(release_dir), memoize=False)
+    two = _prompt("epitome", "97keuy") + "\n" + _prompt("epitome", "5ziak3")
+    with pytest.raises(ReplayError, match="2 tagged transcript openings"):
+        asyncio.run(model.generate(two))
 
 
 @pytest.mark.release

@@ -6,9 +6,13 @@ model gives — a JSON object sub-component → rating — so the published anno
 the whole pipeline (parser, metrics, logs, reports) and serve as reference rows.
 
 Which item is being rated is read from the prompt itself: the task wraps the conversation in
-``<transcript framework="..." item="...">`` (see :mod:`empathy_judge.evals.transcript_tag`), and
-the provider takes the last such tag of the last user message. Ratings the annotator left blank
-are omitted, so they parse as missing.
+``<transcript framework="..." item="...">`` (see :mod:`empathy_judge.evals.transcript_tag`).
+Conversation text is escaped so that it can never hold such a tag, and the provider answers only
+a last user message with exactly one: a prompt with two (a forged one) is refused, not guessed
+at. The sub-components answered are the keys the prompt's instructions list after the transcript
+(so ``-T structured=none`` works too); a hand-written prompt without that list gets the response
+schema's properties, or every rating of the item. Ratings the annotator left blank are omitted,
+so they parse as missing.
 
 The crowd's ratings are per-item means (2.667 on a 1-5 scale), which the parser would reject as
 non-integer; ``replay/crowd`` therefore rounds them half up to the nearest level. The statistics
@@ -29,6 +33,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from inspect_ai._util.error import PrerequisiteError
 from inspect_ai.model import (
     ChatMessage,
     ChatMessageUser,
@@ -39,8 +44,14 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
 
+from empathy_judge.datasets.errors import EmpathyJudgeError
 from empathy_judge.datasets.release import CROWD_RATER_PREFIX
-from empathy_judge.evals.transcript_tag import TRANSCRIPT_OPEN, find_transcript_item
+from empathy_judge.evals.prompts import requested_keys
+from empathy_judge.evals.transcript_tag import (
+    TRANSCRIPT_OPEN,
+    TranscriptTagError,
+    locate_transcript,
+)
 
 #: Groups of the ratings table an annotator may be replayed from.
 REPLAY_GROUPS: tuple[str, ...] = ("expert", "crowd", "llm")
@@ -49,8 +60,14 @@ REPLAY_GROUPS: tuple[str, ...] = ("expert", "crowd", "llm")
 Answers = dict[tuple[str, str], dict[str, float]]
 
 
-class ReplayError(ValueError):
-    """The replay provider cannot answer (unknown annotator, untagged prompt, unknown item)."""
+class ReplayError(EmpathyJudgeError, PrerequisiteError, ValueError):
+    """The replay provider cannot answer (unknown annotator, untagged prompt, unknown item).
+
+    Also an Inspect ``PrerequisiteError``, so ``inspect eval`` shows it as a one-line message.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
 
 
 def round_half_up(value: float) -> int:
@@ -134,8 +151,11 @@ def render_answer(ratings: Mapping[str, float], wanted: list[str] | None = None)
     )
 
 
-def _schema_columns(config: GenerateConfig) -> list[str] | None:
-    """The sub-components the task asks for, read from its response schema."""
+def _wanted_columns(prompt: str, config: GenerateConfig) -> list[str] | None:
+    """The sub-components asked for: the prompt's key list, else the response schema's."""
+    keys = requested_keys(prompt)
+    if keys is not None:
+        return keys
     if config.response_schema is None:
         return None
     properties = config.response_schema.json_schema.properties
@@ -171,7 +191,8 @@ class ReplayAPI(ModelAPI):
             **model_args: Not accepted; listed in the error.
 
         Raises:
-            ReplayError: Unknown model arguments, or an annotator absent from the release.
+            ReplayError: Unknown model arguments, an annotator absent from the release, or a
+                release that cannot be loaded (the loader's message).
         """
         super().__init__(model_name, base_url, api_key, [], config)
         if model_args:
@@ -183,9 +204,11 @@ class ReplayAPI(ModelAPI):
 
         self.data_dir = None if data_dir is None else Path(data_dir)
         self.shuffle_seed = None if shuffle_seed is None else int(shuffle_seed)
-        self.answers = annotator_answers(
-            load_ratings(self.data_dir), model_name, shuffle_seed=self.shuffle_seed
-        )
+        try:
+            ratings = load_ratings(self.data_dir)
+        except EmpathyJudgeError as error:
+            raise ReplayError(f"replay/{model_name}: {error}") from error
+        self.answers = annotator_answers(ratings, model_name, shuffle_seed=self.shuffle_seed)
         self.frameworks = frozenset(framework for framework, _ in self.answers)
 
     def max_connections(self) -> int:
@@ -201,12 +224,17 @@ class ReplayAPI(ModelAPI):
     ) -> ModelOutput:
         """Answer with the annotator's ratings of the item tagged in the last user message."""
         users = [m for m in input if isinstance(m, ChatMessageUser)]
-        tag = find_transcript_item(users[-1].text) if users else None
-        if tag is None:
+        prompt = users[-1].text if users else ""
+        try:
+            found = locate_transcript(prompt)
+        except TranscriptTagError as error:
+            raise ReplayError(f"replay/{self.model_name}: {error}") from error
+        if found is None:
             raise ReplayError(
                 f"replay/{self.model_name}: the last user message has no transcript tag "
                 f"{TRANSCRIPT_OPEN!r}, so the item being rated is unknown"
             )
+        tag = (found.framework, found.item_id)
         ratings = self.answers.get(tag)
         if ratings is None and tag[0] in self.frameworks:
             ratings = {}  # the annotator skipped this item: every rating parses as missing
@@ -217,7 +245,7 @@ class ReplayAPI(ModelAPI):
             )
         output = ModelOutput.from_content(
             model=f"replay/{self.model_name}",
-            content=render_answer(ratings, _schema_columns(config)),
+            content=render_answer(ratings, _wanted_columns(prompt, config)),
         )
         output.usage = ModelUsage(input_tokens=0, output_tokens=0, total_tokens=0)
         return output
