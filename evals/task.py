@@ -10,9 +10,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from inspect_ai import Epochs, Task
+from inspect_ai._util.error import PrerequisiteError
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import GenerateConfig, ResponseSchema
-from inspect_ai.solver import generate, system_message
+from inspect_ai.solver import system_message
 from inspect_ai.util import JSONSchema
 
 from empathy_judge.datasets import user_data
@@ -28,6 +29,12 @@ from empathy_judge.evals.prompts import (
     render_user_prompt,
     response_schema_for,
 )
+from empathy_judge.evals.structured import (
+    STRUCTURED_MODES,
+    StructuredMode,
+    format_config,
+    rate,
+)
 from empathy_judge.scorers.panel import panel_from_table
 from empathy_judge.scorers.scorer import empathy_ratings, nan_median
 
@@ -36,8 +43,15 @@ logger = logging.getLogger(__name__)
 DEFAULT_SHOTS = 3
 
 
-class TaskConfigError(EmpathyJudgeError, ValueError):
-    """A task parameter is invalid or the data it needs is unavailable."""
+class TaskConfigError(EmpathyJudgeError, PrerequisiteError, ValueError):
+    """A task parameter is invalid or the data it needs is unavailable.
+
+    Also an Inspect ``PrerequisiteError``: ``inspect eval`` shows its message on one line, without
+    a traceback.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
 
 
 def _as_list(value: str | Sequence[str] | None) -> list[str] | None:
@@ -151,6 +165,7 @@ def build_task(
     conversations: str | None = None,
     seed: int = 0,
     epochs: int = 1,
+    structured: StructuredMode = "schema",
 ) -> Task:
     """Build the rating task of one framework.
 
@@ -165,12 +180,22 @@ def build_task(
         conversations: A file with conversation texts (required for Perceived Empathy).
         seed: Seed of the few-shot draw and of the model's sampling.
         epochs: Ratings per conversation, reduced by a NaN-aware median.
+        structured: How the JSON answer is requested: ``schema`` (a JSON-schema response
+            format), ``json`` (a plain JSON-object response format, for OpenAI-compatible
+            servers that take no schema) or ``none`` (the prompt alone states the format).
 
     Returns:
         The Inspect task.
+
+    Raises:
+        TaskConfigError: A parameter is invalid.
     """
     if prompt not in PROMPT_STYLES:
         raise TaskConfigError(f"prompt must be one of {list(PROMPT_STYLES)}, not {prompt!r}")
+    if structured not in STRUCTURED_MODES:
+        raise TaskConfigError(
+            f"structured must be one of {list(STRUCTURED_MODES)}, not {structured!r}"
+        )
     framework = load_framework(framework_id)
     subs = _select_sub_components(framework, sub_components)
     n_shots = (DEFAULT_SHOTS if prompt == "few_shot" else 0) if shots is None else int(shots)
@@ -209,27 +234,24 @@ def build_task(
         for c in items
         if c.item_id not in excluded
     ]
-    schema = response_schema_for(subs, rationale=prompt == "cot")
+    schema = ResponseSchema(
+        name=f"{framework.task_name}_ratings",
+        json_schema=JSONSchema.model_validate(response_schema_for(subs, rationale=prompt == "cot")),
+        description=f"Ratings of a conversation on the {framework.title} framework",
+    )
     return Task(
         name=framework.task_name,
         dataset=MemoryDataset(samples, name=framework.id),
-        solver=[system_message(SYSTEM_PROMPT), generate()],
+        solver=[system_message(SYSTEM_PROMPT), rate(structured, schema)],
         scorer=empathy_ratings(framework.id, [s.column for s in subs]),
         epochs=Epochs(epochs, nan_median()),
-        config=GenerateConfig(
-            temperature=0.0,
-            seed=seed,
-            response_schema=ResponseSchema(
-                name=f"{framework.task_name}_ratings",
-                json_schema=JSONSchema.model_validate(schema),
-                description=f"Ratings of a conversation on the {framework.title} framework",
-            ),
-        ),
+        config=GenerateConfig(temperature=0.0, seed=seed).merge(format_config(structured, schema)),
         version=PROMPT_VERSION,
         metadata={
             "framework": framework.id,
             "prompt": prompt,
             "shots": [c.item_id for c, _ in examples],
             "sub_components": [s.column for s in subs],
+            "structured": structured,
         },
     )

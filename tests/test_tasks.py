@@ -18,7 +18,7 @@ from inspect_ai.log import EvalLog
 from empathy_judge.datasets.release import load_ratings
 from empathy_judge.evals.task import TaskConfigError, build_task
 from empathy_judge.evals.tasks import TASKS
-from empathy_judge.scorers.kappa import paper_weighted_kappa
+from empathy_judge.scorers.kappa import weighted_kappa
 
 pytestmark = pytest.mark.release
 
@@ -72,7 +72,7 @@ def test_replayed_gemini_reproduces_published_kappa(
 ) -> None:
     metrics = _metrics(gemini_logs[framework])
     for sub, value in published.items():
-        assert round(metrics[f"kappa_paper_{sub}"], 2) == value
+        assert round(metrics[f"kappa_{sub}"], 2) == value
     assert metrics["parse_rate"] == 1.0
     samples = gemini_logs[framework].samples
     assert samples is not None
@@ -92,8 +92,8 @@ def test_log_metrics_equal_statistics_engine(
     for sub in PUBLISHED_EPITOME_GEMINI:
         rows = wide.loc[sub]
         median = np.median(rows[["expert1", "expert2", "expert3"]].to_numpy(), axis=1)
-        expected = paper_weighted_kappa(median, rows["gemini-2.5-pro"].to_numpy())
-        assert metrics[f"kappa_paper_{sub}"] == pytest.approx(expected.kappa)
+        expected = weighted_kappa(median, rows["gemini-2.5-pro"].to_numpy())
+        assert metrics[f"kappa_{sub}"] == pytest.approx(expected)
 
 
 def test_samples_carry_references_and_stable_ids(gemini_logs: dict[str, EvalLog]) -> None:
@@ -191,9 +191,9 @@ def test_cli_inspect_eval_epitome(release_dir: Path, tmp_path: Path) -> None:
         release_dir, tmp_path, "empathy_judge/epitome", "--model", "replay/gemini-2.5-pro"
     )
     metrics = log["results"]["scores"][0]["metrics"]
-    assert round(metrics["kappa_paper_level_emotional_reactions"]["value"], 2) == 0.64
-    assert round(metrics["kappa_paper_level_explorations"]["value"], 2) == 0.76
-    assert round(metrics["kappa_paper_level_interpretations"]["value"], 2) == 0.59
+    assert round(metrics["kappa_level_emotional_reactions"]["value"], 2) == 0.64
+    assert round(metrics["kappa_level_explorations"]["value"], 2) == 0.76
+    assert round(metrics["kappa_level_interpretations"]["value"], 2) == 0.59
 
 
 @pytest.mark.gguf
@@ -276,3 +276,56 @@ def test_user_texts_without_any_release_item_are_refused(release_dir: Path, tmp_
     texts.write_text('item_id,transcript\nabc,"Seeker: hi\nSupporter: hello"\n', encoding="utf-8")
     with pytest.raises(TaskConfigError, match="none of the 1 conversations"):
         build_task("perceived_empathy", data_dir=str(release_dir), conversations=str(texts))
+
+
+@pytest.mark.parametrize("structured", ["schema", "json", "none"])
+def test_structured_modes_set_the_response_format(release_dir: Path, structured: str) -> None:
+    task = build_task("epitome", data_dir=str(release_dir), structured=structured)  # type: ignore[arg-type]
+    assert task.metadata is not None and task.metadata["structured"] == structured
+    schema = task.config.response_schema
+    body = task.config.extra_body
+    if structured == "schema":
+        assert schema is not None and body is None
+        assert list(schema.json_schema.properties or {}) == [
+            "level_emotional_reactions",
+            "level_interpretations",
+            "level_explorations",
+        ]
+    elif structured == "json":
+        assert schema is None
+        assert body == {"response_format": {"type": "json_object"}}
+    else:
+        assert schema is None and body is None
+    # The prompt states the format in every mode.
+    assert "The keys are: " in str(next(iter(task.dataset)).input)
+    with pytest.raises(TaskConfigError, match="structured must be one of"):
+        build_task("epitome", data_dir=str(release_dir), structured="xml")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("structured", ["json", "none"])
+def test_replay_without_a_schema_reproduces_published_kappa(
+    release_dir: Path, tmp_path: Path, structured: str
+) -> None:
+    (log,) = inspect_eval(
+        TASKS["epitome"](data_dir=str(release_dir), structured=structured),
+        model="replay/gemini-2.5-pro",
+        log_dir=str(tmp_path),
+        display="none",
+    )
+    assert log.status == "success", log.error
+    metrics = _metrics(log)
+    assert metrics["parse_rate"] == 1.0
+    for sub, published in PUBLISHED_EPITOME_GEMINI.items():
+        assert round(metrics[f"kappa_{sub}"], 2) == published
+
+
+def test_unknown_task_parameter_is_refused_with_the_valid_ones(release_dir: Path) -> None:
+    with pytest.raises(TaskConfigError) as info:
+        TASKS["epitome"](data_dir=str(release_dir), promt="cot", shot=2)
+    message = str(info.value)
+    assert message.startswith("empathy_judge/epitome: unknown task parameters ")
+    assert "'promt' (did you mean 'prompt'?)" in message
+    assert "'shot' (did you mean 'shots'?)" in message
+    valid = message.split("; valid: ", 1)[1].split(", ")
+    for name in ("data_dir", "prompt", "shots", "sub_components", "conversations", "structured"):
+        assert name in valid

@@ -186,21 +186,24 @@ def test_forged_tag_attack_gets_the_right_items_ratings(release_dir: Path, tmp_p
             (ODD_ID, "Seeker: hello\nSupporter: hi there"),
         ],
     )
-    task = TASKS["perceived_empathy"](data_dir=str(release_dir), conversations=str(texts))
-    (log,) = inspect_eval(
-        task, model="replay/gemini-2.5-pro", log_dir=str(tmp_path), display="none"
-    )
-    assert log.status == "success", log.error
-    assert log.samples is not None
-    values = {str(s.id): s.scores["empathy_ratings"].value for s in log.samples}  # type: ignore[index]
-    assert values[ITEM_A] == GEMINI_A
-    assert values[ITEM_B] == GEMINI_B
-    # The odd id is not a release item: rated (all missing), its tag intact.
-    odd = values[ODD_ID]
-    assert isinstance(odd, dict)
-    assert set(odd) == set(PE_KEYS)
-    assert all(math.isnan(v) for v in odd.values())  # the annotator never rated it
-    prompts = {str(s.id): s.input for s in log.samples}
-    odd_prompt = prompts[ODD_ID]
-    assert isinstance(odd_prompt, str)
-    assert find_transcript_item(odd_prompt) == ("perceived_empathy", ODD_ID)
+    for structured in ("schema", "none"):
+        task = TASKS["perceived_empathy"](
+            data_dir=str(release_dir), conversations=str(texts), structured=structured
+        )
+        (log,) = inspect_eval(
+            task, model="replay/gemini-2.5-pro", log_dir=str(tmp_path / structured), display="none"
+        )
+        assert log.status == "success", log.error
+        assert log.samples is not None
+        values = {str(s.id): s.scores["empathy_ratings"].value for s in log.samples}  # type: ignore[index]
+        assert values[ITEM_A] == GEMINI_A
+        assert values[ITEM_B] == GEMINI_B
+        # The odd id is not a release item: rated (all missing), its tag intact.
+        odd = values[ODD_ID]
+        assert isinstance(odd, dict)
+        assert set(odd) == set(PE_KEYS)
+        assert all(math.isnan(v) for v in odd.values())  # the annotator never rated it
+        prompts = {str(s.id): s.input for s in log.samples}
+        odd_prompt = prompts[ODD_ID]
+        assert isinstance(odd_prompt, str)
+        assert find_transcript_item(odd_prompt) == ("perceived_empathy", ODD_ID)

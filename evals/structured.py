@@ -1,0 +1,233 @@
+"""How a rating task asks for its JSON answer (``-T structured=``), and a fast, clear failure.
+
+Three modes:
+
+- ``schema`` (default): Inspect's structured output (``GenerateConfig.response_schema``), sent
+  to OpenAI-compatible servers as ``response_format={"type": "json_schema", ...}``.
+- ``json``: a plain JSON-object response format. Inspect 0.3.285 has no field for it, so the
+  task sends ``extra_body={"response_format": {"type": "json_object"}}``, which the
+  OpenAI-compatible chat providers (``openai-api/``, ``vllm/``, ``ollama/``, ``llama-cpp-python/``
+  ...) merge into the request body as it is. Providers that do not speak OpenAI's chat API
+  ignore or reject it (the local ``gguf/`` and ``replay/`` providers ignore it).
+- ``none``: no response format at all; the prompt alone states the format.
+
+A server that rejects the response format (``python -m llama_cpp.server`` answers every
+JSON-schema request with HTTP 500) would otherwise have Inspect retry each sample for minutes.
+:func:`rate` therefore sends a model's first rating request with ``max_retries=0``; only when
+that request fails does it probe the server with two tiny requests, one without and one with the
+response format, each sent once (``Model.api.generate``, outside Inspect's retry loop). When the
+first succeeds and the second fails (other than by a rate limit, a timeout or a lost connection),
+the format is the cause: every sample stops at once with a
+:class:`ResponseFormatRejectedError` naming ``-T structured``. Any other failure (a server that is
+down, a rate limit, an error unrelated to the format) leaves the verdict open and the sample is
+generated again with Inspect's full retries, so real transient errors are retried exactly as
+before. Requests after the first successful one run with the full retries from the start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import anyio
+from inspect_ai._util.error import PrerequisiteError
+from inspect_ai.model import (
+    ChatMessageUser,
+    GenerateConfig,
+    Model,
+    ResponseSchema,
+    RetryDecision,
+    get_model,
+)
+from inspect_ai.solver import Generate, Solver, TaskState, solver
+
+from empathy_judge.datasets.errors import EmpathyJudgeError
+
+StructuredMode = Literal["schema", "json", "none"]
+STRUCTURED_MODES: tuple[StructuredMode, ...] = ("schema", "json", "none")
+
+#: What ``structured=json`` adds to the request body of an OpenAI-compatible chat request.
+JSON_OBJECT_BODY: dict[str, Any] = {"response_format": {"type": "json_object"}}
+
+#: What each mode's request carries, for messages.
+FORMAT_NAMES: dict[StructuredMode, str] = {
+    "schema": "JSON-schema response format",
+    "json": "JSON-object response format",
+    "none": "prompt alone",
+}
+
+#: The probes' prompt and length: just enough to show the server answers at all.
+PROBE_PROMPT = 'Answer with the JSON object {"ok": 1}.'
+PROBE_MAX_TOKENS = 16
+_ERROR_EXCERPT_CHARS = 300
+
+
+class ResponseFormatRejectedError(EmpathyJudgeError, PrerequisiteError):
+    """The model's server rejects the response format that ``-T structured=`` asks for.
+
+    A :class:`~inspect_ai._util.error.PrerequisiteError` too, so that Inspect shows the message.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+
+def format_config(mode: StructuredMode, schema: ResponseSchema) -> GenerateConfig:
+    """The generation settings that carry one mode's response format.
+
+    Args:
+        mode: ``schema``, ``json`` or ``none``.
+        schema: The answer's JSON schema (used by ``schema`` only).
+
+    Returns:
+        A config holding only the response-format fields of the mode.
+    """
+    if mode == "schema":
+        return GenerateConfig(response_schema=schema)
+    if mode == "json":
+        return GenerateConfig(extra_body=dict(JSON_OBJECT_BODY))
+    return GenerateConfig()
+
+
+def rejection_message(mode: StructuredMode, model: str, error: BaseException) -> str:
+    """The one message shown when a server rejects a mode's response format.
+
+    Args:
+        mode: ``schema`` or ``json``.
+        model: The model, as Inspect names it.
+        error: The server's error on the rating request.
+
+    Returns:
+        A one-paragraph message naming ``-T structured`` and the modes to try instead.
+    """
+    others = [m for m in STRUCTURED_MODES if m not in ("schema", mode)]
+    options = " or ".join(f"-T structured={m}" for m in others)
+    detail = " ".join(str(error).split())[:_ERROR_EXCERPT_CHARS]
+    return (
+        f"{model}: the server rejected the {FORMAT_NAMES[mode]} that -T structured={mode} sends "
+        f"(a request without it succeeds); rerun with {options}. Server error: {detail}"
+    )
+
+
+def _root_cause(error: BaseException) -> BaseException:
+    # Inspect's retry loop wraps the last failure in tenacity's RetryError.
+    last_attempt = getattr(error, "last_attempt", None)
+    if last_attempt is not None:
+        inner = last_attempt.exception()
+        if isinstance(inner, BaseException):
+            return inner
+    return error
+
+
+_CONNECTION_ERRORS = frozenset({"APIConnectionError", "APITimeoutError"})
+
+
+def says_nothing_about_the_format(model: Model, error: BaseException) -> bool:
+    """Whether a failure is one the request's format cannot explain.
+
+    A rate limit (HTTP 429, or the provider's own classification), a timeout or a connection
+    failure would have happened with any request.
+
+    Args:
+        model: The model whose provider classifies the error.
+        error: The failure.
+
+    Returns:
+        True for rate limits, timeouts and connection failures.
+    """
+    if isinstance(error, TimeoutError | ConnectionError):
+        return True
+    if any(cls.__name__ in _CONNECTION_ERRORS for cls in type(error).__mro__):
+        return True
+    if getattr(error, "status_code", None) == 429:
+        return True
+    if not isinstance(error, Exception):
+        return False
+    decision = model.api.should_retry(error)
+    return isinstance(decision, RetryDecision) and decision.kind == "rate_limit"
+
+
+async def _probe(model: Model, config: GenerateConfig) -> BaseException | None:
+    """Send one tiny request with these settings, once, without retries; its failure if any."""
+    try:
+        result = await model.api.generate(
+            [ChatMessageUser(content=PROBE_PROMPT)], [], "none", config
+        )
+    except Exception as error:
+        return error
+    output = result[0] if isinstance(result, tuple) else result
+    if isinstance(output, BaseException):
+        return output
+    if output.error is not None:
+        return RuntimeError(output.error)
+    return None
+
+
+async def format_is_rejected(model: Model, mode: StructuredMode, schema: ResponseSchema) -> bool:
+    """Whether the model's server answers without the mode's response format but not with it.
+
+    Args:
+        model: The model under evaluation.
+        mode: ``schema`` or ``json``.
+        schema: The answer's JSON schema.
+
+    Returns:
+        True only when a plain probe succeeds and the same probe with the format fails for a
+        reason other than a rate limit, a timeout or a lost connection.
+    """
+    plain = GenerateConfig(max_tokens=PROBE_MAX_TOKENS, temperature=0.0)
+    if await _probe(model, plain) is not None:
+        return False
+    failure = await _probe(model, plain.merge(format_config(mode, schema)))
+    return failure is not None and not says_nothing_about_the_format(model, failure)
+
+
+@dataclass
+class _Verdict:
+    """What is known of one model's support for the response format."""
+
+    lock: anyio.Lock = field(default_factory=anyio.Lock)
+    state: Literal["unknown", "accepted", "rejected"] = "unknown"
+    message: str = ""
+
+
+@solver
+def rate(structured: StructuredMode, schema: ResponseSchema) -> Solver:
+    """Generate the rating; stop fast and clearly when the server rejects the response format.
+
+    Args:
+        structured: The task's ``-T structured`` mode.
+        schema: The answer's JSON schema (the task config carries the format itself).
+
+    Returns:
+        A solver that generates once per sample, like ``generate()``.
+    """
+    verdicts: dict[str, _Verdict] = {}
+
+    async def solve(state: TaskState, generate: Generate) -> TaskState:
+        if structured == "none":
+            return await generate(state)
+        model = get_model()
+        verdict = verdicts.setdefault(f"{model}@{model.api.base_url}", _Verdict())
+        if verdict.state == "unknown":
+            async with verdict.lock:
+                if verdict.state == "unknown":
+                    try:
+                        # The first request, sent once: a rejected format fails in seconds.
+                        state = await generate(state, max_retries=0)
+                    except Exception as error:
+                        cause = _root_cause(error)
+                        if not says_nothing_about_the_format(
+                            model, cause
+                        ) and await format_is_rejected(model, structured, schema):
+                            verdict.state = "rejected"
+                            verdict.message = rejection_message(structured, str(model), cause)
+                            raise ResponseFormatRejectedError(verdict.message) from None
+                    else:
+                        verdict.state = "accepted"
+                        return state
+        if verdict.state == "rejected":
+            raise ResponseFormatRejectedError(verdict.message)
+        return await generate(state)
+
+    return solve
