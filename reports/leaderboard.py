@@ -243,6 +243,11 @@ class _Assessor:
             return "reference row: a replay of a panel member, scored without itself"
         if kind == "crowd":
             return "reference row: a replay of the crowd"
+        if self.panel.n_raters < 2:
+            return (
+                f"the panel has {self.panel.n_raters} expert(s): there is no leave-one-out "
+                "benchmark to rank by"
+            )
         if math.isfinite(parse_rate) and parse_rate < self.settings.rank_parse_rate:
             return (
                 f"parse rate {parse_rate:.2f} is below {self.settings.rank_parse_rate:.2f}: "
@@ -324,14 +329,13 @@ def _section(reference: ReferenceSet, settings: Settings) -> FrameworkSection:
         f"(the runs' references cover {len(reference.references)} item(s)); the crowd and the "
         "experts' benchmark are computed on exactly these items."
     )
-    if panel.n_raters < 3:
+    if panel.n_raters == 0:
+        notes.append("The reference holds no expert rating: there is nothing to judge against.")
+    elif panel.n_raters == 1:
+        notes.append("The panel has one expert: there is no expert benchmark, no verdict, no rank.")
+    elif panel.n_raters == 2:
         notes.append(
-            f"The panel has {panel.n_raters} rater(s): "
-            + (
-                "with one expert there is no expert benchmark and no verdict."
-                if panel.n_raters < 2
-                else "the leave-one-out reference of each expert is a single other expert."
-            )
+            "The panel has two experts: the leave-one-out reference of each is the other one."
         )
     distributions: dict[str, FloatArray] = {"Experts": _flat(panel.values)}
     if crowd_values is not None:

@@ -339,6 +339,18 @@ def test_runs_on_different_references_are_kept_apart(replay_logs_dir: Path) -> N
     assert any(first.item_id in n and "kept apart" in n for n in apart.notes)
 
 
+def test_one_expert_panel_gives_no_verdict_and_no_rank(replay_logs_dir: Path) -> None:
+    gemini = _epitome_run(replay_logs_dir)
+    samples = tuple(
+        replace(s, reference={sub: {"expert1": r["expert1"]} for sub, r in s.reference.items()})
+        for s in gemini.samples
+    )
+    section = build_leaderboard(RunSet((replace(gemini, samples=samples),)), n_resamples=50)
+    [result] = section.sections[0].results
+    assert set(result.verdicts.values()) == {"not assessed"}
+    assert result.rank is None and "1 expert(s)" in result.unranked
+
+
 def test_panel_description_in_the_log_is_used(replay_logs_dir: Path, tmp_path: Path) -> None:
     from inspect_ai.log import read_eval_log, write_eval_log
 
