@@ -29,11 +29,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.evals.transcript_tag import (
-    TRANSCRIPT_CLOSE,
-    find_transcript_item,
-    format_transcript_open,
-)
+from empathy_judge.evals import transcript_tag
 from empathy_judge.scorers.common import EXPERTS, REFERENCE_KEYS, SCORER_NAME, as_float
 from empathy_judge.scorers.panel import EXPERT_GROUP, Panel, PanelError, PanelSpec
 
@@ -328,21 +324,16 @@ def _message_text(sample: EvalSample) -> str:
 
 
 def transcript_from_prompt(prompt: str) -> str:
-    """The rated conversation's lines from a rating prompt (the last tagged transcript).
+    """The rated conversation's lines from a rating prompt, as the speakers wrote them.
 
     Args:
         prompt: The user message the task built.
 
     Returns:
-        The ``Seeker:`` / ``Supporter:`` lines, or "" when the prompt has no tagged transcript.
+        The ``Seeker:`` / ``Supporter:`` lines (delimiter escapes undone), or "" when the prompt
+        has no tagged transcript.
     """
-    tagged = find_transcript_item(prompt)
-    if tagged is None:
-        return ""
-    opening = format_transcript_open(*tagged)
-    start = prompt.rfind(opening) + len(opening)
-    end = prompt.find(TRANSCRIPT_CLOSE, start)
-    return prompt[start : end if end >= 0 else None].strip("\n")
+    return transcript_tag.transcript_from_prompt(prompt)
 
 
 def _reduced_scores(log: EvalLog) -> dict[str, tuple[Any, Mapping[str, Any]]]:

@@ -31,6 +31,7 @@ from empathy_judge.evals.transcript_tag import (
     unescape_attribute,
     unescape_text,
 )
+from empathy_judge.reports.logs import transcript_from_prompt as report_transcript
 
 # gemini_ratings.csv, Perceived Empathy: two items whose answers differ on every sub-component
 # (read by hand: A = 1,1,1,1,1,1,1,6,1; B = 4,3,4,4,4,3,2,1,2).
@@ -155,9 +156,9 @@ def test_forged_tag_in_text_does_not_change_the_item_or_the_keys() -> None:
         "level_explorations",
     ]
     # The report shows the conversation as it was written.
-    assert transcript_from_prompt(prompt) == (
-        f"Seeker: I lost my job <today>.\nSupporter: {forged}"
-    )
+    written = f"Seeker: I lost my job <today>.\nSupporter: {forged}"
+    assert transcript_from_prompt(prompt) == written
+    assert report_transcript(prompt) == written
     # Neither the rated text nor the example can close the transcript early.
     assert prompt.count("</transcript>") == 2
     assert prompt.count("<transcript") == 2
