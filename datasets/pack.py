@@ -134,6 +134,19 @@ def is_pack_folder(spec: str | Path) -> bool:
     )
 
 
+def load_rubric(spec: str | Path) -> Framework:
+    """Only the rubric of a packaged id or a pack folder (no data is read).
+
+    Raises:
+        KeyError: Neither a pack folder nor a packaged id.
+        RubricError: The rubric is malformed.
+    """
+    if is_pack_folder(spec):
+        path = Path(spec).expanduser()
+        return load_rubric_file(path if path.is_file() else path / RUBRIC_FILE)
+    return load_framework(str(spec))
+
+
 def load_pack(spec: str | Path, *, data_dir: str | Path | None = None) -> Pack:
     """Resolve a packaged framework id or a pack folder.
 

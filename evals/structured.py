@@ -192,12 +192,15 @@ class _Verdict:
 
 
 @solver
-def rate(structured: StructuredMode, schema: ResponseSchema) -> Solver:
+def rate(structured: StructuredMode, schema: ResponseSchema, seed: int | None = None) -> Solver:
     """Generate the rating; stop fast and clearly when the server rejects the response format.
 
     Args:
         structured: The task's ``-T structured`` mode.
         schema: The answer's JSON schema (the task config carries the format itself).
+        seed: With several epochs, the base seed: epoch k generates with seed + k − 1, so the
+            epochs are independent samples rather than one answer repeated (None: the task's
+            seed for every epoch).
 
     Returns:
         A solver that generates once per sample, like ``generate()``.
@@ -205,8 +208,9 @@ def rate(structured: StructuredMode, schema: ResponseSchema) -> Solver:
     verdicts: dict[str, _Verdict] = {}
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
+        settings: dict[str, Any] = {} if seed is None else {"seed": seed + state.epoch - 1}
         if structured == "none":
-            return await generate(state)
+            return await generate(state, **settings)
         model = get_model()
         verdict = verdicts.setdefault(f"{model}@{model.api.base_url}", _Verdict())
         if verdict.state == "unknown":
@@ -214,7 +218,7 @@ def rate(structured: StructuredMode, schema: ResponseSchema) -> Solver:
                 if verdict.state == "unknown":
                     try:
                         # The first request, sent once: a rejected format fails in seconds.
-                        state = await generate(state, max_retries=0)
+                        state = await generate(state, max_retries=0, **settings)
                     except Exception as error:
                         cause = _root_cause(error)
                         if not says_nothing_about_the_format(
@@ -228,6 +232,6 @@ def rate(structured: StructuredMode, schema: ResponseSchema) -> Solver:
                         return state
         if verdict.state == "rejected":
             raise ResponseFormatRejectedError(verdict.message)
-        return await generate(state)
+        return await generate(state, **settings)
 
     return solve

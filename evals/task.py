@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import math
+import warnings
 from collections.abc import Mapping, Sequence
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -19,23 +22,27 @@ from inspect_ai.util import JSONSchema
 from empathy_judge.datasets import user_data
 from empathy_judge.datasets.conversation import Conversation
 from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.datasets.release import load_conversations, load_ratings
-from empathy_judge.datasets.rubric import Framework, SubComponent, load_framework
+from empathy_judge.datasets.pack import Pack, load_pack
+from empathy_judge.datasets.release import ConversationsUnavailableError
+from empathy_judge.datasets.rubric import Framework, SubComponent
+from empathy_judge.evals.probes import PROBE_VERSION, PROBES, ProbeName, apply_probe
 from empathy_judge.evals.prompts import (
     PROMPT_STYLES,
     PROMPT_VERSION,
-    SYSTEM_PROMPT,
     PromptStyle,
     render_user_prompt,
     response_schema_for,
+    system_prompt,
 )
+from empathy_judge.evals.reference_data import register_ratings
 from empathy_judge.evals.structured import (
     STRUCTURED_MODES,
     StructuredMode,
     format_config,
     rate,
 )
-from empathy_judge.scorers.panel import panel_from_table
+from empathy_judge.scorers.metrics import agreement
+from empathy_judge.scorers.panel import PanelError, PanelSpec, Scale, panel_from_table
 from empathy_judge.scorers.scorer import empathy_ratings, nan_median
 
 logger = logging.getLogger(__name__)
@@ -77,36 +84,84 @@ def _select_sub_components(
     return tuple(s for s in framework.sub_components if s.column in names)
 
 
-def reference_ratings(ratings: pd.DataFrame, framework: Framework) -> dict[str, dict[str, Any]]:
-    """Per item and sub-component: each expert's rating, the expert consensus and the crowd mean.
+#: The reference key of the expert consensus in a sample's metadata (the rubric's rule).
+CONSENSUS_KEY = "expert_median"
+#: The reference key of the crowd benchmark, when the data has one.
+CROWD_KEY = "crowd"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The reference a task's samples carry, and how to rebuild its panel.
+
+    Attributes:
+        spec: The panel's description (raters, scales, level, rule, crowd key, groups).
+        ratings: ``{item_id: {sub_component: {name: rating}}}`` for every panel rater, the
+            consensus (``expert_median``) and the crowd benchmark (``crowd``) when present.
+        fingerprint: A hash of the whole reference panel: runs scored against different
+            fingerprints are not comparable.
+    """
+
+    spec: PanelSpec
+    ratings: Mapping[str, Mapping[str, Mapping[str, float]]]
+    fingerprint: str
+
+
+def reference_ratings(ratings: pd.DataFrame, framework: Framework) -> Reference:
+    """The reference panel (group ``expert``) of a framework's ratings, per item.
+
+    The crowd benchmark is the annotator named ``crowd`` when there is one (the release's
+    per-item crowd means), else the per-item mean of the group ``crowd`` annotators.
 
     Args:
-        ratings: The long ratings table.
-        framework: The framework whose items to take.
+        ratings: The long ratings table (the release's or a pack's).
+        framework: The rubric.
 
-    Returns:
-        ``{item_id: {sub_component: {"expert1": r, ..., "expert_median": r, "crowd": r}}}``,
-        with NaN where a rating is missing.
+    Raises:
+        TaskConfigError: The data has no expert ratings for this framework.
     """
-    data = panel_from_table(
-        ratings,
-        framework.id,
-        sub_components=list(framework.columns),
-        annotators=["crowd"],
-    )
+    from empathy_judge.datasets.release import CROWD_RATER_PREFIX
+
+    try:
+        data = panel_from_table(
+            ratings,
+            framework.id,
+            sub_components=list(framework.columns),
+            scales=[Scale(s.scale_min, s.scale_max) for s in framework.sub_components],
+            level=framework.level_of_measurement,
+            rule=framework.consensus,
+        )
+    except PanelError as error:
+        raise TaskConfigError(f"{framework.id}: {error}") from error
     panel = data.panel
     consensus = panel.consensus()
-    crowd = data.others.get("crowd")
-    reference: dict[str, dict[str, Any]] = {}
+    crowd = data.others.get(CROWD_KEY)
+    if crowd is None:
+        members = [a for a, g in data.groups.items() if g == "crowd" and a in data.others]
+        if members:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                crowd = np.nanmean(np.stack([data.others[a] for a in members]), axis=0)
+    reference: dict[str, dict[str, dict[str, float]]] = {}
     for i, item in enumerate(panel.items):
-        per_sub: dict[str, Any] = {}
+        per_sub: dict[str, dict[str, float]] = {}
         for j, sub in enumerate(panel.sub_components):
             values = {r: float(panel.values[i, j, k]) for k, r in enumerate(panel.raters)}
-            values["expert_median"] = float(consensus[i, j])
-            values["crowd"] = float(crowd[i, j]) if crowd is not None else float("nan")
+            values[CONSENSUS_KEY] = float(consensus[i, j])
+            if crowd is not None:
+                values[CROWD_KEY] = float(crowd[i, j])
             per_sub[sub] = values
         reference[item] = per_sub
-    return reference
+    spec = PanelSpec(
+        raters=panel.raters,
+        scales={s.column: (s.scale_min, s.scale_max) for s in framework.sub_components},
+        level=framework.level_of_measurement,
+        rule=framework.consensus,
+        crowd=CROWD_KEY if crowd is not None else None,
+        groups={a: g for a, g in data.groups.items() if not a.startswith(CROWD_RATER_PREFIX)},
+        polarity={s.column: s.polarity for s in framework.sub_components},
+    )
+    return Reference(spec, reference, panel.fingerprint())
 
 
 def _few_shot_examples(
@@ -141,22 +196,20 @@ def _few_shot_examples(
     ]
 
 
-def _conversations_for(
-    framework: Framework, data_dir: str | Path | None, conversations: str | None
-) -> list[Conversation]:
+def _conversations_for(pack: Pack, conversations: str | None) -> list[Conversation]:
     if conversations:
-        return list(user_data.load_user_conversations(conversations, framework.id))
-    if framework.id == "perceived_empathy":
+        return list(user_data.load_user_conversations(conversations, pack.framework))
+    try:
+        return pack.conversations()
+    except ConversationsUnavailableError as error:
         raise TaskConfigError(
-            "The Perceived Empathy conversation texts are not public: the authors share them on "
-            "request. Pass them with -T conversations=PATH (columns documented in "
+            f"{error}. Pass the texts with -T conversations=PATH (columns documented in "
             "empathy_judge.datasets.user_data); the ratings of this framework still load."
-        )
-    return load_conversations(data_dir, framework.id)
+        ) from error
 
 
 def build_task(
-    framework_id: str,
+    framework: str,
     *,
     data_dir: str | None = None,
     prompt: PromptStyle = "zero_shot",
@@ -166,23 +219,30 @@ def build_task(
     seed: int = 0,
     epochs: int = 1,
     structured: StructuredMode = "schema",
+    probe: ProbeName | None = None,
 ) -> Task:
-    """Build the rating task of one framework.
+    """Build the rating task of one framework pack.
 
     Args:
-        framework_id: Framework id or task name.
-        data_dir: The authors' release (default: ``EMPATHY_JUDGE_DATA``, the cache, download).
+        framework: A packaged framework id or task name, or a framework pack folder (see
+            `empathy_judge.datasets.pack`).
+        data_dir: The authors' release, for packaged frameworks (default: ``EMPATHY_JUDGE_DATA``,
+            the cache, download).
         prompt: ``zero_shot``, ``few_shot`` or ``cot``.
         shots: Number of few-shot examples, drawn deterministically with ``seed`` from the
-            same framework, labelled with the expert median and left out of scoring
+            same framework, labelled with the expert consensus and left out of scoring
             (default 3 for ``few_shot``, 0 otherwise).
         sub_components: A subset of the framework's sub-components to rate.
         conversations: A file with conversation texts (required for Perceived Empathy).
-        seed: Seed of the few-shot draw and of the model's sampling.
+        seed: Seed of the few-shot draw and of the model's sampling; epoch k samples with
+            seed + k − 1, so repeated epochs are not copies of each other.
         epochs: Ratings per conversation, reduced by a NaN-aware median.
         structured: How the JSON answer is requested: ``schema`` (a JSON-schema response
             format), ``json`` (a plain JSON-object response format, for OpenAI-compatible
             servers that take no schema) or ``none`` (the prompt alone states the format).
+        probe: A robustness probe applied to every rated transcript: ``injection``,
+            ``padding`` or ``label_swap`` (see `empathy_judge.evals.probes`); the items and
+            the expert reference stay those of the plain task.
 
     Returns:
         The Inspect task.
@@ -196,19 +256,26 @@ def build_task(
         raise TaskConfigError(
             f"structured must be one of {list(STRUCTURED_MODES)}, not {structured!r}"
         )
-    framework = load_framework(framework_id)
-    subs = _select_sub_components(framework, sub_components)
+    if probe is not None and probe not in PROBES:
+        raise TaskConfigError(f"probe must be one of {list(PROBES)}, not {probe!r}")
+    if int(epochs) < 1:
+        raise TaskConfigError("epochs must be >= 1")
+    pack = load_pack(framework, data_dir=data_dir)
+    rubric = pack.framework
+    subs = _select_sub_components(rubric, sub_components)
     n_shots = (DEFAULT_SHOTS if prompt == "few_shot" else 0) if shots is None else int(shots)
     if n_shots < 0:
         raise TaskConfigError("shots must be >= 0")
 
-    items = _conversations_for(framework, data_dir, conversations)
-    reference = reference_ratings(load_ratings(data_dir), framework)
-    unrated = [c.item_id for c in items if c.item_id not in reference]
+    items = _conversations_for(pack, conversations)
+    ratings = pack.ratings()
+    reference = reference_ratings(ratings, rubric)
+    register_ratings(rubric.id, ratings)
+    unrated = [c.item_id for c in items if c.item_id not in reference.ratings]
     if len(unrated) == len(items):
         raise TaskConfigError(
-            f"none of the {len(items)} conversations has expert ratings in the {framework.id} "
-            f"release (e.g. item {unrated[0]!r}): item ids must be the release's ids"
+            f"none of the {len(items)} conversations has expert ratings in the {rubric.id} "
+            f"data ({pack.source}; e.g. item {unrated[0]!r})"
         )
     if unrated:
         logger.warning(
@@ -216,42 +283,82 @@ def build_task(
             len(unrated),
             ", ".join(unrated[:5]) + (" ..." if len(unrated) > 5 else ""),
         )
-    examples = _few_shot_examples(items, reference, subs, n_shots, seed)
+    examples = _few_shot_examples(items, reference.ratings, subs, n_shots, seed)
     excluded = {c.item_id for c, _ in examples}
+    rated = [c for c in items if c.item_id not in excluded]
+    unchanged: tuple[str, ...] = ()
+    if probe is not None:
+        outcome = apply_probe(probe, rated)
+        rated, unchanged = list(outcome.conversations), outcome.unchanged
 
     samples = [
         Sample(
             id=c.item_id,
-            input=render_user_prompt(framework, subs, c, prompt, examples),
+            input=render_user_prompt(rubric, subs, c, prompt, examples),
+            target=_consensus_target(reference.ratings.get(c.item_id, {}), subs),
             metadata={
-                "framework": framework.id,
+                "framework": rubric.id,
                 "reference": {
-                    s.column: reference.get(c.item_id, {}).get(s.column, {}) for s in subs
+                    s.column: reference.ratings.get(c.item_id, {}).get(s.column, {}) for s in subs
                 },
                 "supporter_word_count": c.metadata.get("supporter_word_count"),
             },
         )
-        for c in items
-        if c.item_id not in excluded
+        for c in rated
     ]
     schema = ResponseSchema(
-        name=f"{framework.task_name}_ratings",
+        name=f"{rubric.task_name}_ratings",
         json_schema=JSONSchema.model_validate(response_schema_for(subs, rationale=prompt == "cot")),
-        description=f"Ratings of a conversation on the {framework.title} framework",
+        description=f"Ratings of a conversation on the {rubric.title} framework",
     )
+    columns = [s.column for s in subs]
+    scorer_spec = rubric.id if pack.is_release else str(pack.root)
+    metadata: dict[str, Any] = {
+        "framework": rubric.id,
+        "pack": "release" if pack.is_release else pack.source,
+        "prompt": prompt,
+        "prompt_version": PROMPT_VERSION,
+        "shots": [c.item_id for c, _ in examples],
+        "sub_components": columns,
+        "structured": structured,
+        "panel": reference.spec.to_dict(),
+        "reference_fingerprint": reference.fingerprint,
+        "probe": None if probe is None else {"name": probe, "version": PROBE_VERSION},
+        "seed": seed,
+    }
+    if probe is not None and unchanged:
+        metadata["probe"]["unchanged_items"] = list(unchanged)
+    if int(epochs) > 1:
+        metadata["self_consistency"] = (
+            f"each of the {epochs} epochs samples with its own seed ({seed}..{seed + epochs - 1})"
+            " at temperature 0 unless --temperature is given: a deterministic model repeats"
+            " itself, so self_consistency is then trivially 1 (or NaN when every rating is the"
+            " same), which says nothing about its stability"
+        )
     return Task(
-        name=framework.task_name,
-        dataset=MemoryDataset(samples, name=framework.id),
-        solver=[system_message(SYSTEM_PROMPT), rate(structured, schema)],
-        scorer=empathy_ratings(framework.id, [s.column for s in subs]),
-        epochs=Epochs(epochs, nan_median()),
+        name=rubric.task_name,
+        dataset=MemoryDataset(samples, name=rubric.id),
+        solver=[
+            system_message(system_prompt(rubric)),
+            rate(structured, schema, seed=seed if int(epochs) > 1 else None),
+        ],
+        scorer=empathy_ratings(scorer_spec, columns),
+        metrics=[agreement(panel=reference.spec.to_dict())],
+        epochs=Epochs(int(epochs), nan_median()),
         config=GenerateConfig(temperature=0.0, seed=seed).merge(format_config(structured, schema)),
         version=PROMPT_VERSION,
-        metadata={
-            "framework": framework.id,
-            "prompt": prompt,
-            "shots": [c.item_id for c, _ in examples],
-            "sub_components": [s.column for s in subs],
-            "structured": structured,
-        },
+        metadata=metadata,
     )
+
+
+def _consensus_target(
+    reference: Mapping[str, Mapping[str, float]], subs: Sequence[SubComponent]
+) -> str:
+    """The expert consensus as the sample's target: ``inspect view`` shows it beside the model."""
+    values: dict[str, float | int | None] = {}
+    for sub in subs:
+        value = float(reference.get(sub.column, {}).get(CONSENSUS_KEY, float("nan")))
+        values[sub.column] = (
+            None if math.isnan(value) else (int(value) if value.is_integer() else value)
+        )
+    return json.dumps(values)

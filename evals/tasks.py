@@ -1,7 +1,10 @@
-"""The four framework tasks of Kumar et al. (2025): `inspect eval empathy_judge/<task>`.
+"""The rating tasks: ``inspect eval empathy_judge/<task>``.
 
-Each task is the shared builder applied to one rubric; the task parameters (``-T``) are those
-of :func:`empathy_judge.evals.task.build_task`.
+One task per packaged framework (the four of Kumar et al. 2025, discovered from the packaged
+rubric files), and ``empathy_judge/custom -T framework=PATH_OR_ID`` for any framework pack
+(a folder with ``rubric.toml``, conversations and ratings; see
+`empathy_judge.datasets.pack`). Every task is the shared builder applied to one pack; the task
+parameters (``-T``) are those of :func:`empathy_judge.evals.task.build_task`.
 
 Two things happen at this entry point, for ``inspect eval``'s sake:
 
@@ -24,6 +27,8 @@ from typing import Any
 from inspect_ai import Task, task
 
 from empathy_judge.datasets.errors import EmpathyJudgeError
+from empathy_judge.datasets.rubric import Framework, all_frameworks
+from empathy_judge.evals.probes import ProbeName
 from empathy_judge.evals.prompts import PromptStyle
 from empathy_judge.evals.structured import StructuredMode
 from empathy_judge.evals.task import TaskConfigError, build_task
@@ -58,6 +63,18 @@ def unknown_parameters_message(task_name: str, names: list[str]) -> str:
     )
 
 
+def _build(task_name: str, framework: str, arguments: dict[str, Any]) -> Task:
+    unknown = [name for name in arguments if name not in TASK_PARAMETERS]
+    if unknown:
+        raise TaskConfigError(unknown_parameters_message(f"empathy_judge/{task_name}", unknown))
+    try:
+        return build_task(framework, **arguments)
+    except TaskConfigError:
+        raise
+    except EmpathyJudgeError as error:
+        raise TaskConfigError(str(error)) from error
+
+
 def _framework_task(framework_id: str, task_name: str, summary: str) -> Callable[..., Task]:
     def framework_task(
         data_dir: str | None = None,
@@ -68,58 +85,79 @@ def _framework_task(framework_id: str, task_name: str, summary: str) -> Callable
         seed: int = 0,
         epochs: int = 1,
         structured: StructuredMode = "schema",
+        probe: ProbeName | None = None,
         **unknown: Any,
     ) -> Task:
-        if unknown:
-            raise TaskConfigError(
-                unknown_parameters_message(f"empathy_judge/{task_name}", list(unknown))
-            )
-        try:
-            return build_task(
-                framework_id,
-                data_dir=data_dir,
-                prompt=prompt,
-                shots=shots,
-                sub_components=sub_components,
-                conversations=conversations,
-                seed=seed,
-                epochs=epochs,
-                structured=structured,
-            )
-        except TaskConfigError:
-            raise
-        except EmpathyJudgeError as error:
-            raise TaskConfigError(str(error)) from error
+        arguments = {
+            "data_dir": data_dir,
+            "prompt": prompt,
+            "shots": shots,
+            "sub_components": sub_components,
+            "conversations": conversations,
+            "seed": seed,
+            "epochs": epochs,
+            "structured": structured,
+            "probe": probe,
+        }
+        return _build(task_name, framework_id, {**arguments, **unknown})
 
     framework_task.__name__ = framework_task.__qualname__ = task_name
     framework_task.__doc__ = f"{summary}\n\nParameters: see empathy_judge.evals.task.build_task."
     return task(name=task_name)(framework_task)
 
 
-empathetic_dialogues = _framework_task(
-    "empatheticdialogues",
-    "empathetic_dialogues",
-    "EmpatheticDialogues (Rashkin et al., 2019): empathy, relevance, fluency on 1-5.",
-)
-epitome = _framework_task(
-    "epitome",
-    "epitome",
-    "EPITOME (Sharma et al., 2020): emotional reactions, interpretations, explorations, 0-2.",
-)
-perceived_empathy = _framework_task(
-    "perceived_empathy",
-    "perceived_empathy",
-    "Perceived Empathy (after Yin et al., 2024): nine 1-7 ratings; needs -T conversations=PATH.",
-)
-lend_an_ear = _framework_task(
-    "lend_an_ear",
-    "lend_an_ear",
-    "Lend an Ear (Kumar et al., 2025): six 1-5 ratings of a whole conversation.",
-)
+@task(name="custom")
+def custom(
+    framework: str = "",
+    data_dir: str | None = None,
+    prompt: PromptStyle = "zero_shot",
+    shots: int | None = None,
+    sub_components: str | list[str] | None = None,
+    conversations: str | None = None,
+    seed: int = 0,
+    epochs: int = 1,
+    structured: StructuredMode = "schema",
+    probe: ProbeName | None = None,
+    **unknown: Any,
+) -> Task:
+    """Any framework pack: ``-T framework=PATH`` (a pack folder) or a packaged id.
 
+    Parameters besides ``framework``: see empathy_judge.evals.task.build_task.
+    """
+    if not framework:
+        raise TaskConfigError(
+            "empathy_judge/custom needs -T framework=PATH (a pack folder holding rubric.toml,"
+            " conversations and ratings) or a packaged id such as -T framework=epitome"
+        )
+    arguments = {
+        "data_dir": data_dir,
+        "prompt": prompt,
+        "shots": shots,
+        "sub_components": sub_components,
+        "conversations": conversations,
+        "seed": seed,
+        "epochs": epochs,
+        "structured": structured,
+        "probe": probe,
+    }
+    return _build("custom", framework, {**arguments, **unknown})
+
+
+def _summary(framework: Framework) -> str:
+    scales = sorted({f"{s.scale_min}-{s.scale_max}" for s in framework.sub_components})
+    return (
+        f"{framework.title}: {len(framework.sub_components)} sub-components rated on"
+        f" {', '.join(scales)}."
+    )
+
+
+#: The packaged frameworks' tasks, by framework id (discovered from the rubric files).
 TASKS: dict[str, Callable[..., Task]] = {
-    "empatheticdialogues": empathetic_dialogues,
-    "epitome": epitome,
-    "perceived_empathy": perceived_empathy,
-    "lend_an_ear": lend_an_ear,
+    framework.id: _framework_task(framework.id, framework.task_name, _summary(framework))
+    for framework in all_frameworks()
+    if framework.data == "release"
 }
+empathetic_dialogues = TASKS["empatheticdialogues"]
+epitome = TASKS["epitome"]
+perceived_empathy = TASKS["perceived_empathy"]
+lend_an_ear = TASKS["lend_an_ear"]

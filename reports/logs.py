@@ -12,7 +12,7 @@ samples' ``reference`` metadata and the task's panel description (``log.eval.met
 a `PanelSpec`). Logs written before the task recorded that description fall back to the study's
 panel: the experts ``expert1``..``expert3`` present in the reference, the ``crowd`` key as the
 crowd benchmark, the packaged rubric's scales (else the range of the ratings observed), the
-median rule (as `empathy_judge.scorers.metrics.default_spec` does in the run itself).
+median rule (`empathy_judge.scorers.panel.default_spec`, as the in-run metric does).
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from numpy.typing import NDArray
 
 from empathy_judge.datasets.errors import EmpathyJudgeError
 from empathy_judge.evals import transcript_tag
-from empathy_judge.scorers.common import EXPERTS, REFERENCE_KEYS, SCORER_NAME, as_float
-from empathy_judge.scorers.panel import EXPERT_GROUP, Panel, PanelError, PanelSpec
+from empathy_judge.scorers.common import REFERENCE_KEYS, SCORER_NAME, as_float
+from empathy_judge.scorers.panel import Panel, PanelError, PanelSpec, default_spec
 
 if TYPE_CHECKING:
     from inspect_ai.log import EvalLog, EvalSample
@@ -113,7 +113,7 @@ class Run:
         """The panel description this run was scored against (recorded, else the fallback)."""
         if self.spec is not None:
             return self.spec
-        return fallback_spec(self.framework, self.references)
+        return default_spec(self.framework, self.references)
 
     def panel(self) -> Panel:
         """The reference panel on exactly the items and sub-components this run rated."""
@@ -183,46 +183,6 @@ class Run:
             for sub in self.sub_components
         )
         return valid / total
-
-
-def fallback_spec(
-    framework: str, references: Sequence[Mapping[str, Mapping[str, float]]]
-) -> PanelSpec:
-    """The study's panel, for logs that do not record their panel description.
-
-    Args:
-        framework: Framework id (its packaged rubric gives the scales, when there is one).
-        references: The samples' reference ratings.
-
-    Returns:
-        Raters: the experts present in the reference; crowd: ``"crowd"`` when present.
-    """
-    keys = {k for per_sub in references for ratings in per_sub.values() for k in ratings}
-    raters = tuple(e for e in EXPERTS if e in keys)
-    scales: dict[str, tuple[float, float]] = {}
-    try:
-        from empathy_judge.datasets.rubric import load_framework
-
-        rubric = load_framework(framework)
-        scales = {s.column: (s.scale_min, s.scale_max) for s in rubric.sub_components}
-    except KeyError:
-        scales = _observed_scales(references, raters)
-    crowd = "crowd" if "crowd" in keys else None
-    groups = {r: EXPERT_GROUP for r in raters}
-    if crowd is not None:
-        groups[crowd] = "crowd"
-    return PanelSpec(raters=raters, scales=scales, crowd=crowd, groups=groups)
-
-
-def _observed_scales(
-    references: Sequence[Mapping[str, Mapping[str, float]]], raters: Sequence[str]
-) -> dict[str, tuple[float, float]]:
-    seen: dict[str, list[float]] = {}
-    for per_sub in references:
-        for sub, ratings in per_sub.items():
-            values = [as_float(ratings.get(r)) for r in raters]
-            seen.setdefault(sub, []).extend(v for v in values if not math.isnan(v))
-    return {sub: (min(v), max(v)) for sub, v in seen.items() if v}
 
 
 @dataclass(frozen=True)

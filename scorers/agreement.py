@@ -19,7 +19,13 @@ margin δ (`MARGIN` = 0.10 κ, about the spread between expert pairs on the rele
 * ``above`` expert level: the whole interval lies above 0;
 * ``at`` expert level: the interval's lower bound is at or above −δ (non-inferior);
 * ``below``: the whole interval lies below 0 and its lower bound below −δ;
-* ``inconclusive``: anything else — 50 items often cannot tell, and the tool says so.
+* ``inconclusive``: anything else — 50 items often cannot tell, and the tool says so; also
+  any sub-component with fewer than `MIN_VERDICT_ITEMS` items.
+
+By simulation (``benchmarks/bench_verdicts.py``: 50 items, three experts), a candidate exactly
+as good as an expert is called ``below`` 1.0–1.7% of the time and a candidate 0.2 κ worse is
+called ``at`` or ``above`` 0.2–0.8% of the time; the price is that about two thirds of
+equal-to-expert candidates are ``inconclusive`` at 50 items.
 
 With one expert there is no leave-one-out reference: the verdict is ``not assessed``.
 
@@ -62,6 +68,9 @@ from empathy_judge.scorers.panel import Panel, PanelError
 
 #: Non-inferiority margin of the leave-one-out verdict, in κ units.
 MARGIN = 0.10
+#: Fewest items a verdict is given on; below it the verdict is "inconclusive" (on 3 items a
+#: percentile interval can sit at [0, 0.5] and read as "at expert level").
+MIN_VERDICT_ITEMS = 10
 
 Verdict = Literal["above", "at", "below", "inconclusive", "not assessed"]
 VERDICTS: tuple[Verdict, ...] = ("above", "at", "below", "inconclusive", "not assessed")
@@ -167,6 +176,7 @@ class Assessment:
         sub_components: Per sub-component results, in the panel's order.
         mean_kappa: Mean κ against the consensus over the sub-components.
         mean_difference: Mean leave-one-out difference over the sub-components.
+        mean_experts: Mean over the sub-components of the experts' own leave-one-out κ.
         replicates: Bootstrap replicates of (mean_kappa, mean_difference), B × 2, for ranks.
         notes: What the reader must know (panel member scored without itself, one expert...).
     """
@@ -178,6 +188,7 @@ class Assessment:
     sub_components: tuple[SubComponentResult, ...]
     mean_kappa: Estimate
     mean_difference: Estimate
+    mean_experts: Estimate
     replicates: FloatArray = field(repr=False)
     notes: tuple[str, ...] = ()
 
@@ -248,6 +259,7 @@ def assess(
     counts: FloatArray | None = None,
     alt_epsilon: float | None = 0.2,
     alt_q: float = 0.05,
+    swap: bool = True,
 ) -> Assessment:
     """Every reference-level statistic of one candidate on one framework.
 
@@ -262,6 +274,7 @@ def assess(
         counts: Shared resample counts (B × items), e.g. from `shared_counts`.
         alt_epsilon: ε of the Alternative Annotator Test; None skips the test.
         alt_q: Benjamini–Yekutieli level of the Alternative Annotator Test.
+        swap: Compute the expert-swap α (the costliest statistic; the in-run metric skips it).
 
     Returns:
         The assessment.
@@ -323,6 +336,7 @@ def assess(
                 difference,
                 _quiet_nanmean(kappa, axis=1),
                 _quiet_nanmean(difference, axis=1),
+                _quiet_nanmean(experts, axis=1),
             ]
         )
 
@@ -334,7 +348,11 @@ def assess(
             float(result.estimate[column]), float(result.low[column]), float(result.high[column])
         )
 
-    swaps = _expert_swap(panel, values, counts, confidence)
+    swaps = (
+        _expert_swap(panel, values, counts, confidence)
+        if swap
+        else [(math.nan, Estimate.missing())] * n_subs
+    )
     alt = _alt_tests(panel, values, alt_epsilon, alt_q) if alt_epsilon is not None else None
     subs: list[SubComponentResult] = []
     for j, sub in enumerate(panel.sub_components):
@@ -376,6 +394,11 @@ def assess(
             float(result.estimate[last + 1]),
             float(result.low[last + 1]),
             float(result.high[last + 1]),
+        ),
+        mean_experts=Estimate(
+            float(result.estimate[last + 2]),
+            float(result.low[last + 2]),
+            float(result.high[last + 2]),
         ),
         replicates=np.ascontiguousarray(result.replicates[:, last : last + 2]),
         notes=tuple(notes),
@@ -509,12 +532,12 @@ def rank_ranges(
         confidence: Share of resamples the range covers.
 
     Returns:
-        One `RankRange` per candidate, in input order. NaN estimates rank last.
+        One `RankRange` per candidate, in input order: rank 1 + the number of candidates
+        strictly better (ties share a rank); NaN estimates rank last.
     """
     point = np.nan_to_num(np.asarray(estimates, dtype=np.float64), nan=-np.inf)
-    order = np.argsort(-point, kind="stable")
-    ranks = np.empty(point.shape[0], dtype=np.int64)
-    ranks[order] = np.arange(1, point.shape[0] + 1)
+    # 1 + how many candidates are strictly better: ties share a rank, as in the resamples.
+    ranks = (point[None, :] > point[:, None]).sum(axis=1) + 1
     values = np.nan_to_num(np.asarray(replicates, dtype=np.float64), nan=-np.inf)
     # Rank within each resample: 1 + how many candidates are strictly better.
     better = (values[:, None, :] > values[:, :, None]).sum(axis=2) + 1

@@ -40,9 +40,9 @@ from inspect_ai.scorer import Metric, SampleScore, metric
 from empathy_judge.scorers.agreement import assess, shared_counts
 from empathy_judge.scorers.alpha import framework_mean, krippendorff_alpha
 from empathy_judge.scorers.bootstrap import kappa_statistic
-from empathy_judge.scorers.common import EXPERTS, as_float
+from empathy_judge.scorers.common import as_float
 from empathy_judge.scorers.diagnostics import diagnose, diagnostic_metrics
-from empathy_judge.scorers.panel import Panel, PanelSpec
+from empathy_judge.scorers.panel import Panel, PanelSpec, default_spec
 
 #: Bootstrap resamples of the in-run intervals (the report recomputes with its own setting).
 RUN_RESAMPLES = 1000
@@ -115,27 +115,6 @@ def gather_run_ratings(scores: Sequence[SampleScore]) -> RunRatings:
     return RunRatings(framework, item_ids, tuple(subs), model, reference, epochs, words)
 
 
-def default_spec(ratings: RunRatings) -> PanelSpec:
-    """The panel of a run whose task recorded no description: the study's three experts."""
-    keys = {k for per_sub in ratings.reference for r in per_sub.values() for k in r}
-    raters = tuple(e for e in EXPERTS if e in keys)
-    scales: dict[str, tuple[float, float]] = {}
-    try:
-        from empathy_judge.datasets.rubric import load_framework
-
-        rubric = load_framework(ratings.framework)
-        scales = {s.column: (s.scale_min, s.scale_max) for s in rubric.sub_components}
-        polarity = {s.column: str(s.polarity) for s in rubric.sub_components}
-    except KeyError:
-        polarity = {}
-    return PanelSpec(
-        raters=raters,
-        scales=scales,
-        crowd="crowd" if "crowd" in keys else None,
-        polarity=polarity,
-    )
-
-
 def run_panel(ratings: RunRatings, spec: PanelSpec) -> Panel:
     """The panel a run was scored against, rebuilt from its samples."""
     return spec.panel(
@@ -147,7 +126,7 @@ def agreement_summary(
     ratings: RunRatings, spec: PanelSpec | None = None, *, seed: int = 0
 ) -> dict[str, float]:
     """All agreement figures of a run, keyed as they appear in the log (see module doc)."""
-    spec = spec or default_spec(ratings)
+    spec = spec or default_spec(ratings.framework, ratings.reference)
     out: dict[str, float] = {}
     total = ratings.model.size
     parse_rate = float(np.count_nonzero(~np.isnan(ratings.model)) / total) if total else math.nan
@@ -155,7 +134,7 @@ def agreement_summary(
         return {"kappa": math.nan, "parse_rate": parse_rate}
     panel = run_panel(ratings, spec)
     counts = shared_counts(panel, RUN_RESAMPLES, seed)
-    result = assess(panel, ratings.model, "model", counts=counts, alt_epsilon=None)
+    result = assess(panel, ratings.model, "model", counts=counts, alt_epsilon=None, swap=False)
     verdicts = result.verdict_counts()
     out["kappa"] = result.mean_kappa.value
     out["kappa_low"] = result.mean_kappa.low

@@ -564,3 +564,48 @@ class PanelSpec:
             dtype=np.float64,
         ).reshape(len(reference), len(sub_components))
         return None if np.isnan(values).all() else values
+
+
+#: The study's three experts: the panel of logs that predate the panel description.
+STUDY_EXPERTS: tuple[str, ...] = ("expert1", "expert2", "expert3")
+
+
+def default_spec(
+    framework: str, references: Sequence[Mapping[str, Mapping[str, Any]]]
+) -> PanelSpec:
+    """The study's panel, for runs whose task recorded no panel description.
+
+    Args:
+        framework: Framework id (its packaged rubric gives scales and polarity, when it has one).
+        references: The samples' reference ratings.
+
+    Returns:
+        Raters: the study's experts present in the reference; crowd: ``"crowd"`` when present.
+    """
+    keys = {k for per_sub in references for ratings in per_sub.values() for k in ratings}
+    raters = tuple(e for e in STUDY_EXPERTS if e in keys)
+    polarity: dict[str, str] = {}
+    try:
+        from empathy_judge.datasets.rubric import load_framework
+
+        rubric = load_framework(framework)
+        scales = {s.column: (float(s.scale_min), float(s.scale_max)) for s in rubric.sub_components}
+        polarity = {s.column: str(s.polarity) for s in rubric.sub_components}
+    except KeyError:
+        scales = _observed_scales(references, raters)
+    crowd = "crowd" if "crowd" in keys else None
+    groups = {r: EXPERT_GROUP for r in raters}
+    if crowd is not None:
+        groups[crowd] = "crowd"
+    return PanelSpec(raters=raters, scales=scales, crowd=crowd, groups=groups, polarity=polarity)
+
+
+def _observed_scales(
+    references: Sequence[Mapping[str, Mapping[str, Any]]], raters: Sequence[str]
+) -> dict[str, tuple[float, float]]:
+    seen: dict[str, list[float]] = {}
+    for per_sub in references:
+        for sub, ratings in per_sub.items():
+            values = [as_float(ratings.get(r)) for r in raters]
+            seen.setdefault(sub, []).extend(v for v in values if not math.isnan(v))
+    return {sub: (min(v), max(v)) for sub, v in seen.items() if v}

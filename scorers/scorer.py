@@ -21,7 +21,7 @@ from inspect_ai.scorer import (
 )
 from inspect_ai.solver import TaskState
 
-from empathy_judge.datasets.rubric import load_framework
+from empathy_judge.datasets.pack import load_rubric
 from empathy_judge.scorers.common import SCORER_NAME, as_float, finite_median
 from empathy_judge.scorers.metrics import agreement
 from empathy_judge.scorers.parse import parse_ratings
@@ -32,13 +32,13 @@ def empathy_ratings(framework: str, sub_components: Sequence[str] | None = None)
     """Score a rating answer: parse it and attach the sample's expert reference ratings.
 
     Args:
-        framework: Framework id or task name.
+        framework: A packaged framework id or task name, or a framework pack folder.
         sub_components: The sub-components asked for (all of the framework's by default).
 
     Returns:
         The scorer. Its value is a dict sub-component -> rating (NaN when missing or invalid).
     """
-    rubric = load_framework(framework)
+    rubric = load_rubric(framework)
     asked = list(sub_components) if sub_components else list(rubric.columns)
 
     async def score(state: TaskState, target: Target) -> Score:

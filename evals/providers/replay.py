@@ -1,9 +1,15 @@
-"""``replay/<annotator>``: answer with an annotator's published ratings.
+"""``replay/<annotator>``: answer with an annotator's ratings from the data the task runs on.
 
-The provider turns the release's annotations (Gemini 2.5 Pro, and GPT-4o, Claude 3.7 Sonnet,
-the three experts and the crowd when their files are present) into completions in the format a
-model gives — a JSON object sub-component → rating — so the published annotations run through
-the whole pipeline (parser, metrics, logs, reports) and serve as reference rows.
+The provider turns an annotator's ratings — the release's (Gemini 2.5 Pro, and GPT-4o, Claude
+3.7 Sonnet, the three experts and the crowd when their files are present) or any annotator of a
+framework pack (say ``replay/my-gpt4-ratings`` for LLM ratings a user already has) — into
+completions in the format a model gives, a JSON object sub-component → rating, so existing
+annotations run through the whole pipeline (parser, metrics, logs, reports).
+
+The ratings come from the table the task registered for the prompt's framework
+(`empathy_judge.evals.reference_data`); a framework no task registered is looked up in the
+release. They are loaded on the first prompt of each framework, so an unknown annotator is
+reported then, with the annotators that framework's data holds.
 
 Which item is being rated is read from the prompt itself: the task wraps the conversation in
 ``<transcript framework="..." item="...">`` (see :mod:`empathy_judge.evals.transcript_tag`).
@@ -15,7 +21,7 @@ schema's properties, or every rating of the item. Ratings the annotator left bla
 so they parse as missing.
 
 The crowd's ratings are per-item means (2.667 on a 1-5 scale), which the parser would reject as
-non-integer; ``replay/crowd`` therefore rounds them half up to the nearest level. The statistics
+non-integer; fractional ratings are therefore rounded half up to the nearest level. The statistics
 engine's crowd reference rows use the exact means from the release, not this provider.
 
 ``-M shuffle_seed=N`` deliberately permutes each framework's answers across items (a degraded
@@ -53,9 +59,6 @@ from empathy_judge.evals.transcript_tag import (
     locate_transcript,
 )
 
-#: Groups of the ratings table an annotator may be replayed from.
-REPLAY_GROUPS: tuple[str, ...] = ("expert", "crowd", "llm")
-
 # (framework, item_id) -> {sub_component: rating}
 Answers = dict[tuple[str, str], dict[str, float]]
 
@@ -77,8 +80,7 @@ def round_half_up(value: float) -> int:
 
 def available_annotators(ratings: pd.DataFrame) -> list[str]:
     """Annotators that can be replayed, individual crowd raters excluded from the listing."""
-    table = ratings[ratings["group"].isin(REPLAY_GROUPS)]
-    names = table["annotator"].drop_duplicates().tolist()
+    names = ratings["annotator"].drop_duplicates().tolist()
     return sorted(str(n) for n in names if not str(n).startswith(CROWD_RATER_PREFIX))
 
 
@@ -88,17 +90,18 @@ def annotator_answers(
     """One annotator's ratings per item, as the replay provider answers them.
 
     Args:
-        ratings: The release's ratings table (``load_ratings``).
-        annotator: An annotator of group expert, crowd or llm.
+        ratings: A long ratings table (the release's, or a pack's).
+        annotator: Any annotator of the table.
         shuffle_seed: When set, each framework's answers are permuted across its items.
 
     Returns:
-        Ratings per (framework, item_id), missing ratings left out; crowd means rounded half up.
+        Ratings per (framework, item_id), missing ratings left out; fractional ratings (the
+        crowd's per-item means) rounded half up.
 
     Raises:
         ReplayError: The annotator is not in the table; the message lists the available ones.
     """
-    table = ratings[ratings["group"].isin(REPLAY_GROUPS) & (ratings["annotator"] == annotator)]
+    table = ratings[ratings["annotator"] == annotator]
     if table.empty:
         available = available_annotators(ratings)
         raters = ratings["annotator"].astype(str).str.startswith(CROWD_RATER_PREFIX)
@@ -108,14 +111,14 @@ def annotator_answers(
             if raters.any()
             else ""
         )
+        frameworks = sorted(str(f) for f in ratings["framework"].unique())
         raise ReplayError(
-            f"replay/{annotator}: no such annotator in the release; available: "
-            f"{', '.join(available)}{extra}"
+            f"replay/{annotator}: no such annotator in the data of {', '.join(frameworks)}; "
+            f"available: {', '.join(available)}{extra}"
         )
     table = table[table["rating"].notna()]
-    rounded = table["annotator"].eq("crowd") | table["annotator"].str.startswith(CROWD_RATER_PREFIX)
-    values = table["rating"].to_numpy(dtype=float)
-    values = np.where(rounded.to_numpy(), np.floor(values + 0.5), values)
+    # Means over raters (the crowd's) are not levels: round them half up to the nearest level.
+    values = np.floor(table["rating"].to_numpy(dtype=float) + 0.5)
 
     answers: Answers = {}
     for framework, item_id, sub, value in zip(
@@ -200,16 +203,37 @@ class ReplayAPI(ModelAPI):
                 f"replay/{model_name}: unknown model arguments {sorted(model_args)}; "
                 "accepted: data_dir, shuffle_seed"
             )
-        from empathy_judge.datasets.release import load_ratings
-
         self.data_dir = None if data_dir is None else Path(data_dir)
         self.shuffle_seed = None if shuffle_seed is None else int(shuffle_seed)
-        try:
-            ratings = load_ratings(self.data_dir)
-        except EmpathyJudgeError as error:
-            raise ReplayError(f"replay/{model_name}: {error}") from error
-        self.answers = annotator_answers(ratings, model_name, shuffle_seed=self.shuffle_seed)
-        self.frameworks = frozenset(framework for framework, _ in self.answers)
+        self._answers: dict[str, Answers] = {}
+
+    def answers_for(self, framework: str) -> Answers:
+        """The annotator's answers for one framework's items (loaded once).
+
+        Raises:
+            ReplayError: The data cannot be loaded, or the annotator has no ratings there.
+        """
+        if framework not in self._answers:
+            from empathy_judge.evals.reference_data import registered_ratings
+
+            ratings = registered_ratings(framework)
+            if ratings is None:
+                from empathy_judge.datasets.release import load_ratings
+
+                try:
+                    ratings = load_ratings(self.data_dir)
+                except EmpathyJudgeError as error:
+                    raise ReplayError(f"replay/{self.model_name}: {error}") from error
+                ratings = ratings[ratings["framework"] == framework]
+                if ratings.empty:
+                    raise ReplayError(
+                        f"replay/{self.model_name}: no ratings for framework {framework!r}: no"
+                        " task registered a pack of that id and the release has none"
+                    )
+            self._answers[framework] = annotator_answers(
+                ratings, self.model_name, shuffle_seed=self.shuffle_seed
+            )
+        return self._answers[framework]
 
     def max_connections(self) -> int:
         """Answers are a dictionary lookup: no reason to throttle."""
@@ -235,14 +259,8 @@ class ReplayAPI(ModelAPI):
                 f"{TRANSCRIPT_OPEN!r}, so the item being rated is unknown"
             )
         tag = (found.framework, found.item_id)
-        ratings = self.answers.get(tag)
-        if ratings is None and tag[0] in self.frameworks:
-            ratings = {}  # the annotator skipped this item: every rating parses as missing
-        if ratings is None:
-            raise ReplayError(
-                f"replay/{self.model_name}: no ratings for item {tag[1]!r} of framework "
-                f"{tag[0]!r}; this annotator rated only {sorted(self.frameworks)}"
-            )
+        # An item the annotator skipped has no answer: every rating parses as missing.
+        ratings = self.answers_for(found.framework).get(tag, {})
         output = ModelOutput.from_content(
             model=f"replay/{self.model_name}",
             content=render_answer(ratings, _wanted_columns(prompt, config)),

@@ -98,7 +98,12 @@ def info(data_dir: str | None) -> None:
 
 @data.command()
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--framework", "framework", required=True, help="Framework id or task name.")
+@click.option(
+    "--framework",
+    "framework",
+    default=None,
+    help="Framework id, task name or pack folder (not needed when PATH is a pack folder).",
+)
 @click.option(
     "--conversations",
     type=click.Path(path_type=Path),
@@ -108,32 +113,43 @@ def info(data_dir: str | None) -> None:
 @click.option(
     "--annotator", default=None, help="Annotator name for files without an annotator column."
 )
-def validate(path: Path, framework: str, conversations: Path | None, annotator: str | None) -> None:
-    """Check a user's ratings (or conversations) file; exit 1 listing every problem.
+def validate(
+    path: Path, framework: str | None, conversations: Path | None, annotator: str | None
+) -> None:
+    """Check a framework pack, or a user's ratings or conversations file; exit 1 listing problems.
 
-    PATH holds ratings in the long schema (item_id, sub_component, annotator, rating[, group])
-    or the wide one (item_id, annotator, <sub-component columns>); a file with conversation
-    columns (speaker/text or transcript) and no ratings is checked as conversations.
+    PATH is a pack folder (rubric.toml, conversations, ratings: everything is checked, and that
+    they agree on ids, sub-components and scales), or a ratings file in the long schema
+    (item_id, sub_component, annotator, rating[, group]) or the wide one (item_id, annotator,
+    <sub-component columns>), or a conversations file (speaker/text or transcript columns).
     """
-    from empathy_judge.datasets.rubric import load_framework
+    from empathy_judge.datasets.pack import is_pack_folder, load_rubric, validate_pack
     from empathy_judge.datasets.user_data import (
         looks_like_conversations,
         validate_conversations,
         validate_ratings,
     )
 
-    try:
-        load_framework(framework)
-    except KeyError as exc:
-        raise click.BadParameter(str(exc.args[0]), param_hint="--framework") from exc
-    if conversations is None and looks_like_conversations(path):
-        problems = validate_conversations(path, framework)
-        kind = "conversations"
+    if path.is_dir() and framework is None:
+        problems = validate_pack(path)
+        kind = "framework pack"
+        framework = str(path)
     else:
-        problems = validate_ratings(
-            path, framework, conversations=conversations, annotator=annotator
-        )
-        kind = "ratings"
+        if framework is None:
+            raise click.UsageError("--framework is needed when PATH is a file, not a pack folder")
+        try:
+            rubric = load_rubric(framework)
+        except KeyError as exc:
+            raise click.BadParameter(str(exc.args[0]), param_hint="--framework") from exc
+        framework = str(framework) if is_pack_folder(framework) else rubric.id
+        if conversations is None and looks_like_conversations(path):
+            problems = validate_conversations(path, rubric)
+            kind = "conversations"
+        else:
+            problems = validate_ratings(
+                path, rubric, conversations=conversations, annotator=annotator
+            )
+            kind = "ratings"
     if problems:
         click.echo(f"{len(problems)} problem(s); the file is rejected:", err=True)
         for problem in problems[:200]:
@@ -141,7 +157,7 @@ def validate(path: Path, framework: str, conversations: Path | None, annotator: 
         if len(problems) > 200:
             click.echo(f"  ... and {len(problems) - 200} more", err=True)
         sys.exit(1)
-    click.echo(f"{path}: valid {kind} for {framework}")
+    click.echo(f"{path}: valid {kind}" + ("" if kind == "framework pack" else f" for {framework}"))
 
 
 def _summary(ratings: pd.DataFrame, keys: list[str]) -> Table:
