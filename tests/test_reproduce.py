@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from empathy_judge.datasets.release import load_ratings
-from empathy_judge.reports.reproduce import comparison_pairs, reproduce
 from empathy_judge.reports.cli.reproduce import reproduce as reproduce_command
+from empathy_judge.reports.reproduce import comparison_pairs, reproduce
 
 PUBLISHED = {
     ("empatheticdialogues", "empathy"): (0.51, 0.62, 0.53, 0.34, 0.15, 0.00),
