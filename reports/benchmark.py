@@ -24,19 +24,29 @@ OWN_OPTIONS: Mapping[str, str] = {"data_dir": "--data-dir", "conversations": "--
 
 
 def framework_ids(requested: Sequence[str]) -> list[str]:
-    """Framework ids from ids or task names (all four when none is given).
+    """Packaged framework ids (from ids or task names) and pack folders, in the order given.
+
+    All packaged frameworks when none is given.
 
     Raises:
-        click.BadParameter: An unknown framework.
+        click.BadParameter: Neither a packaged framework nor a pack folder.
     """
+    from empathy_judge.datasets.pack import is_pack_folder
+
     if not requested:
         return list(FRAMEWORK_IDS)
     ids: list[str] = []
     for name in requested:
+        if is_pack_folder(name):
+            ids.append(str(name))
+            continue
         try:
             ids.append(load_framework(name).id)
         except KeyError as error:
-            raise click.BadParameter(str(error), param_hint="--framework") from error
+            raise click.BadParameter(
+                f"{error.args[0]}; or give a pack folder (holding rubric.toml)",
+                param_hint="--framework",
+            ) from error
     return list(dict.fromkeys(ids))
 
 
@@ -79,11 +89,14 @@ def build_tasks(
     Raises:
         TaskConfigError: A task parameter is invalid (from the task builder).
     """
-    from empathy_judge.evals.tasks import TASKS
+    from empathy_judge.evals.tasks import TASKS, custom
 
     tasks: list[Task] = []
     for framework in frameworks:
         args: dict[str, Any] = {**(task_args or {}), "data_dir": data_dir}
+        if framework not in TASKS:  # a pack folder
+            tasks.append(custom(framework=framework, **args))
+            continue
         if framework == "perceived_empathy":
             if not conversations:
                 echo(

@@ -40,7 +40,10 @@ def _task_args(pairs: Sequence[str], *, prompt: str | None, epochs: int | None) 
     "--framework",
     "frameworks",
     multiple=True,
-    help="Framework id or task name (repeatable; default: all four).",
+    help=(
+        "Packaged framework id or task name, or a framework pack folder (repeatable;"
+        " default: every packaged framework)."
+    ),
 )
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Samples per task.")
 @click.option(
