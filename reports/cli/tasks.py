@@ -80,6 +80,17 @@ def tasks_text(data_dir: str | None = None, columns: int | None = None) -> str:
     width = max(len(info.name) for info in infos)
     for info in infos:
         lines += _entry(info.name, width, [_plain(info.summary)], columns)
+    lines += _entry(
+        "empathy_judge/custom",
+        width,
+        [
+            "Any framework pack: -T framework=PATH, a folder holding rubric.toml,"
+            " conversations.csv|jsonl|parquet and ratings.csv|jsonl|parquet (check it with"
+            " `empathy-judge data validate PATH`; an example: examples/peer_listening), or a"
+            " packaged id (-T framework=epitome). benchmark takes pack folders with --framework."
+        ],
+        columns,
+    )
 
     lines += [
         "",
