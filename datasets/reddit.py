@@ -40,7 +40,7 @@ import pandas as pd
 
 from empathy_judge.datasets.conversation import Conversation, Turn, supporter_word_count
 from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.datasets.release import RATINGS_COLUMNS
+from empathy_judge.datasets.ratings_table import RATINGS_COLUMNS
 
 #: File name -> sub-component (the release's column name).
 REDDIT_FILES: Mapping[str, str] = {

@@ -78,6 +78,7 @@ from empathy_judge.datasets.conversation import (
     supporter_word_count,
 )
 from empathy_judge.datasets.errors import EmpathyJudgeError
+from empathy_judge.datasets.ratings_table import RATINGS_COLUMNS
 from empathy_judge.datasets.release_files import (
     ReleaseFormatError as ReleaseFormatError,
 )
@@ -97,15 +98,6 @@ from empathy_judge.datasets.rubric import FRAMEWORK_IDS, Framework, load_framewo
 DATA_ENV = "EMPATHY_JUDGE_DATA"
 #: Items per framework in the study.
 ITEMS_PER_FRAMEWORK = 50
-#: Columns of the long ratings table, in order.
-RATINGS_COLUMNS: tuple[str, ...] = (
-    "framework",
-    "item_id",
-    "sub_component",
-    "group",
-    "annotator",
-    "rating",
-)
 
 Origin = Literal["argument", "environment", "cache", "download"]
 

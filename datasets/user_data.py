@@ -87,11 +87,10 @@ from empathy_judge.datasets.conversation import (
     supporter_word_count,
 )
 from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.datasets.release import RATINGS_COLUMNS
+from empathy_judge.datasets.ratings_table import GROUPS, RATINGS_COLUMNS
 from empathy_judge.datasets.rubric import Framework, load_framework
 
 #: Groups a rating may belong to.
-GROUPS: tuple[str, ...] = ("expert", "crowd", "llm", "gold", "model")
 LONG_COLUMNS: tuple[str, ...] = ("item_id", "sub_component", "annotator", "rating")
 TURN_COLUMNS: tuple[str, ...] = ("item_id", "speaker", "text")
 TRANSCRIPT_COLUMNS: tuple[str, ...] = ("item_id", "transcript")

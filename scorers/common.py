@@ -13,12 +13,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from empathy_judge.datasets.ratings_table import STUDY_EXPERTS
+
 FloatArray = NDArray[np.float64]
 
 #: The rating tasks' scorer, as it is named in Inspect logs.
 SCORER_NAME = "empathy_ratings"
-#: The expert panel's annotator names in the ratings table.
-EXPERTS: tuple[str, str, str] = ("expert1", "expert2", "expert3")
+#: The study's expert panel's annotator names in the ratings table.
+EXPERTS: tuple[str, str, str] = STUDY_EXPERTS
 #: The reference ratings a rating sample carries in its metadata, per sub-component.
 REFERENCE_KEYS: tuple[str, ...] = (*EXPERTS, "expert_median", "crowd")
 

@@ -35,14 +35,12 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from empathy_judge.datasets.release import RATINGS_COLUMNS
+from empathy_judge.datasets.ratings_table import EXPERT_GROUP, RATINGS_COLUMNS, STUDY_EXPERTS
 from empathy_judge.scorers.alpha import Level
 from empathy_judge.scorers.common import FloatArray, as_float
 
 ConsensusRule = Literal["median", "mean", "majority"]
 CONSENSUS_RULES: tuple[ConsensusRule, ...] = ("median", "mean", "majority")
-#: The group of the ratings table whose annotators form the reference panel.
-EXPERT_GROUP = "expert"
 #: Name of the consensus as a column or row label.
 CONSENSUS = "experts"
 
@@ -564,10 +562,6 @@ class PanelSpec:
             dtype=np.float64,
         ).reshape(len(reference), len(sub_components))
         return None if np.isnan(values).all() else values
-
-
-#: The study's three experts: the panel of logs that predate the panel description.
-STUDY_EXPERTS: tuple[str, ...] = ("expert1", "expert2", "expert3")
 
 
 def default_spec(
