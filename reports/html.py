@@ -29,10 +29,30 @@ from empathy_judge.reports.formatting import (
     verdict_summary,
 )
 from empathy_judge.reports.logs import Run, SampleRecord
+from empathy_judge.reports.probes import ProbeResult
 from empathy_judge.reports.results import FrameworkSection, Leaderboard, RunResult
 from empathy_judge.reports.safe_text import html_text, replace_locations
-from empathy_judge.reports.tables import CROWD_LABEL, EXPERTS_LABEL, PAPER_LABEL, experts_mean
+from empathy_judge.reports.tables import (
+    CROWD_LABEL,
+    DIAGNOSTICS_INTRO,
+    DIAGNOSTICS_TITLE,
+    EXPERTS_LABEL,
+    PAPER_LABEL,
+    PROBE_HEADER,
+    PROBES_INTRO,
+    PROBES_TITLE,
+    READING_TITLE,
+    constant_text,
+    experts_mean,
+    length_text,
+    leniency_text,
+    percent,
+    polarity_text,
+    probe_rows,
+    shares_text,
+)
 from empathy_judge.scorers.agreement import Assessment
+from empathy_judge.scorers.diagnostics import Diagnostics
 
 if TYPE_CHECKING:
     from empathy_judge.reports.charts import Chart
@@ -57,6 +77,8 @@ pre{white-space:pre-wrap;word-wrap:break-word;background:#f5f7f9;border:1px soli
 .muted{color:#6b7785;font-size:.85rem}.item{margin:1rem 0 2rem 0}
 dl.legend dt{font-weight:600;margin-top:.4rem}dl.legend dd{margin-left:1.5rem}
 details{margin:.4rem 0}summary{cursor:pointer}
+.panel{margin:.6rem 0 1.2rem 0}.panel h4{margin:.2rem 0}
+.warn{color:#8a2c0d;font-weight:600;margin:.2rem 0}
 """
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
@@ -396,6 +418,106 @@ def assessment_details(assessment: Assessment, verdicts: dict[str, str], title: 
     )
 
 
+def diagnostics_panel(diagnostics: Diagnostics, title: str, tag: str = "") -> str:
+    """One rater's small diagnostics panel: a line naming constant answers, a compact table.
+
+    Args:
+        diagnostics: The rater's diagnostics.
+        title: The rater's label (escaped here).
+        tag: A tag shown beside it (e.g. the reference kind).
+
+    Returns:
+        HTML.
+    """
+    rows = [
+        (
+            "",
+            [
+                _e(s.sub_component)
+                + (" <span class='muted'>(negative)</span>" if s.polarity == "negative" else ""),
+                _e(leniency_text(s)),
+                _e(s.scale_use.label) + f"<br><span class='muted'>{_e(shares_text(s))}</span>",
+                _e(percent(s.scale_use.ends))
+                + f"<br><span class='muted'>experts {_e(percent(s.scale_use.experts_ends))}</span>",
+                _e(interval(s.scale_use.spread_ratio)),
+                _e(length_text(s)),
+                _e(polarity_text(s)),
+            ],
+        )
+        for s in diagnostics.sub_components
+    ]
+    constant = constant_text(diagnostics)
+    flags = ", ".join(diagnostics.polarity_flags)
+    warnings = ""
+    if constant:
+        warnings += f"<p class='warn'>Answers one level everywhere: {_e(constant)}</p>"
+    if flags:
+        warnings += f"<p class='warn'>Rates as if positive: {_e(flags)}</p>"
+    notes = "".join(f"<li>{_e(n)}</li>" for n in diagnostics.notes)
+    return (
+        f"<div class='panel'><h4>{_label(title, tag)}</h4>"
+        + warnings
+        + (f"<ul class='muted'>{notes}</ul>" if notes else "")
+        + _table(
+            [
+                "Sub-component",
+                "Leniency [interval] · crowd · experts |·|",
+                "Scale use (shares)",
+                "Ends",
+                "Spread ratio",
+                "Length ρ · experts |ρ|",
+                "Polarity ρ · experts",
+            ],
+            rows,
+            "diagnostics",
+        )
+        + "</div>"
+    )
+
+
+def _diagnostics_html(section: FrameworkSection) -> list[str]:
+    parts = [
+        f"<h3>{_e(DIAGNOSTICS_TITLE)}</h3>",
+        "<p class='muted'>See <a href='#reading'>reading the diagnostics</a>.</p>",
+    ]
+    for result in section.results:
+        tag = kind_text(result.kind) if result.is_reference else ""
+        if result.diagnostics is not None:
+            parts.append(diagnostics_panel(result.diagnostics, result.label, tag))
+        else:
+            note = result.diagnostics_note or "no usable ratings"
+            parts.append(
+                f"<div class='panel'><h4>{_label(result.label, tag)}</h4>"
+                f"<p class='muted'>{_e(note)}</p></div>"
+            )
+    if section.crowd_diagnostics is not None:
+        parts.append(diagnostics_panel(section.crowd_diagnostics, CROWD_LABEL, "reference: crowd"))
+    return parts
+
+
+def probe_table(results: Sequence[ProbeResult]) -> str:
+    """The probe rows of one model (every probe it was run with), as a small table."""
+    rows = [
+        ("reference" if r.not_applicable else "", [_e(c) for c in row[1:]])
+        for r in results
+        for row in probe_rows(r)
+    ]
+    return _table(PROBE_HEADER[1:], rows, "probes")
+
+
+def _probes_html(section: FrameworkSection) -> list[str]:
+    if not section.probes:
+        return []
+    parts = [
+        f"<h3>{_e(PROBES_TITLE)}</h3>",
+        "<p class='muted'>See <a href='#reading'>reading the probes</a>.</p>",
+    ]
+    for label in dict.fromkeys(p.label for p in section.probes):
+        mine = [p for p in section.probes if p.label == label]
+        parts.append(f"<div class='panel'><h4>{_e(label)}</h4>{probe_table(mine)}</div>")
+    return parts
+
+
 def _disagreement_block(item: Disagreement) -> str:
     sample = item.sample
     transcript = sample.transcript or "(transcript not found in the prompt)"
@@ -441,6 +563,8 @@ def _section_html(
     parts += [_figure(c) for c in charts if c.section == section.key and c.name.startswith("loo_")]
     parts.append("<h3>Per sub-component: Δ [interval], verdict, κ against the consensus</h3>")
     parts.append(_per_sub_table(section))
+    parts += _diagnostics_html(section)
+    parts += _probes_html(section)
     parts.append("<h3>Details per run</h3>")
     for result in section.results:
         if result.assessment is not None:
@@ -498,6 +622,22 @@ def render_html(board: Leaderboard, charts: Sequence[Chart]) -> str:
     ]
     for section in board.sections:
         parts += _section_html(section, board, charts)
+    if board.unpaired_probes:
+        parts.append("<h2 id='unpaired-probes'>Probe runs not paired</h2><ul>")
+        for unpaired in board.unpaired_probes:
+            run = unpaired.run
+            reason = replace_locations(unpaired.reason, board.log_names.items())
+            parts.append(
+                f"<li><code>{_e(run.model)}</code> × {_e(run.framework)}, probe "
+                f"{_e(run.probe.label if run.probe else '')} "
+                f"(<code>{_e(board.log_name(run.location))}</code>): {_e(reason)}</li>"
+            )
+        parts.append("</ul>")
+    parts.append(
+        f"<h2 id='reading'>{_e(READING_TITLE)}</h2><dl class='legend'>"
+        f"<dt>Diagnostics</dt><dd>{_e(DIAGNOSTICS_INTRO)}</dd>"
+        f"<dt>Probes</dt><dd>{_e(PROBES_INTRO)}</dd></dl>"
+    )
     parts.append("<h2 id='legend'>Legend</h2><dl class='legend'>")
     for symbol, meaning in legend(settings):
         parts.append(f"<dt>{_e(symbol)}</dt><dd>{_e(meaning)}</dd>")
@@ -508,15 +648,17 @@ def render_html(board: Leaderboard, charts: Sequence[Chart]) -> str:
         + "</ul>"
     )
     parts.append("<h2 id='disagreements'>Largest disagreements with the experts</h2>")
-    for model in board.runs.models:
+    plain = board.runs.plain
+    for model in dict.fromkeys(r.model for r in plain):
         parts.append(f"<h3>{_e(model)}</h3>")
-        for run in board.runs.runs:
+        for run in plain:
             if run.model == model:
                 parts.extend(_disagreement_block(d) for d in largest_disagreements(run))
     parts.append("<h2 id='logs'>Logs used</h2><ul>")
     for run in board.runs.runs:
+        probe = f" (probe {run.probe.label})" if run.probe else ""
         parts.append(
-            f"<li><code>{_e(run.model)}</code> × {_e(run.framework)}: "
+            f"<li><code>{_e(run.model)}</code> × {_e(run.framework)}{_e(probe)}: "
             f"<code>{_e(board.log_name(run.location))}</code> ({_e(run.created)})</li>"
         )
     for skipped in board.runs.skipped:

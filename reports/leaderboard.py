@@ -30,6 +30,15 @@ Everything comes from the logs (never from the data folder) and from the agreeme
   (a model ranked on more frameworks is scored on these only); the rank range averages the
   frameworks' replicates resample by resample (the same seed on every framework). Other models
   are listed with the reason.
+* **Diagnostics**: every run (reference rows included) and the crowd carried in the reference
+  get `empathy_judge.scorers.diagnostics.diagnose` on the same panel, items and resamples as
+  their assessment: leniency beside the crowd's and the experts' own, scale use (shares, spread
+  ratio, ends, "constant at N"), length bias beside the experts' |ρ|, polarity of negative
+  sub-components; the polarity comes from the panel description, the word counts from the
+  samples.
+* **Probe runs** (``-T probe=NAME``) are never candidates: each is paired with the same model's
+  plain run on the same framework and reference and reported as shifts
+  (`empathy_judge.reports.probes`); a probe run without a partner is listed with the reason.
 """
 
 from __future__ import annotations
@@ -40,7 +49,10 @@ from pathlib import Path
 
 import numpy as np
 
+from empathy_judge.datasets.errors import EmpathyJudgeError
+from empathy_judge.datasets.ratings_table import EXPERT_GROUP
 from empathy_judge.reports.logs import Run, RunSet
+from empathy_judge.reports.probes import ProbeResult, pair_probes, probe_results
 from empathy_judge.reports.reference_sets import ReferenceSet, ratings_on, reference_sets
 from empathy_judge.reports.results import (
     FrameworkSection,
@@ -63,7 +75,8 @@ from empathy_judge.scorers.agreement import (
 )
 from empathy_judge.scorers.bootstrap import DEFAULT_RESAMPLES
 from empathy_judge.scorers.common import FloatArray
-from empathy_judge.scorers.panel import EXPERT_GROUP, Panel, PanelSpec
+from empathy_judge.scorers.diagnostics import Diagnostics, diagnose
+from empathy_judge.scorers.panel import Panel, PanelSpec
 
 #: Runs below this parse rate are flagged.
 FLAG_PARSE_RATE = 0.95
@@ -200,6 +213,41 @@ class _Assessor:
             alt_epsilon=settings.alt_epsilon,
         )
 
+    def diagnose(
+        self,
+        name: str,
+        values: FloatArray,
+        panel: Panel | None = None,
+        *,
+        with_crowd: bool = True,
+    ) -> tuple[Diagnostics | None, str]:
+        """The diagnostics of one rater on the like-for-like panel (or its own `panel`).
+
+        Returns:
+            (diagnostics, "") or (None, why they could not be computed).
+        """
+        settings, reference = self.settings, self.reference
+        shared = panel is None
+        panel = self.panel if panel is None else panel
+        polarity = [reference.spec.polarity.get(s, "positive") for s in panel.sub_components]
+        crowd = reference.crowd(panel.items, panel.sub_components) if with_crowd else None
+        try:
+            found = diagnose(
+                panel,
+                values,
+                name,
+                polarity=polarity,
+                word_counts=reference.words(panel.items),
+                crowd=crowd,
+                counts=self.counts if shared else None,
+                n_resamples=settings.n_resamples,
+                seed=settings.seed,
+                confidence=settings.confidence,
+            )
+        except (EmpathyJudgeError, ValueError) as error:
+            return None, f"no diagnostics: {error}"
+        return found, ""
+
     def run_result(self, run: Run, primary: Work) -> RunResult:
         spec = self.reference.spec
         kind, annotator = run_kind(run, spec)
@@ -226,15 +274,20 @@ class _Assessor:
         if _work(run) == primary:
             values = ratings_on(run, self.items, self.subs)
             assessment = self.assess(name, values)
+            diagnostics, why = self.diagnose(name, values)
         else:
             subs = _ordered_subs(self.reference, run.sub_components)
             items = tuple(sorted(run.item_ids))
             panel = self.reference.panel(items, subs)
-            assessment = self.assess(name, ratings_on(run, items, subs), panel)
+            values = ratings_on(run, items, subs)
+            assessment = self.assess(name, values, panel)
+            diagnostics, why = self.diagnose(name, values, panel)
         return RunResult(
             assessment=assessment,
             verdicts=report_verdicts(assessment, self.settings.min_verdict_items),
             unranked=self._why_unranked(run, kind, primary, parse_rate),
+            diagnostics=diagnostics,
+            diagnostics_note=why,
             **common,  # type: ignore[arg-type]
         )
 
@@ -285,7 +338,9 @@ def _flat(values: FloatArray) -> FloatArray:
     return flat[~np.isnan(flat)]
 
 
-def _section(reference: ReferenceSet, settings: Settings) -> FrameworkSection:
+def _section(
+    reference: ReferenceSet, settings: Settings, probes: Sequence[ProbeResult] = ()
+) -> FrameworkSection:
     kinds = {run.model: run_kind(run, reference.spec)[0] for run in reference.runs}
     candidates = [
         run
@@ -301,8 +356,10 @@ def _section(reference: ReferenceSet, settings: Settings) -> FrameworkSection:
     )
     items, subs, panel = assessor.items, assessor.subs, assessor.panel
     crowd_values = reference.crowd(items, subs)
-    crowd = (
-        assessor.assess(reference.spec.crowd or "crowd", crowd_values)
+    crowd_name = reference.spec.crowd or "crowd"
+    crowd = assessor.assess(crowd_name, crowd_values) if crowd_values is not None else None
+    crowd_diagnostics = (
+        assessor.diagnose(crowd_name, crowd_values, with_crowd=False)[0]
         if crowd_values is not None
         else None
     )
@@ -357,6 +414,8 @@ def _section(reference: ReferenceSet, settings: Settings) -> FrameworkSection:
         experts=experts,
         notes=tuple(notes),
         distributions=distributions,
+        crowd_diagnostics=crowd_diagnostics,
+        probes=tuple(p for p in probes if p.section == reference.key),
     )
 
 
@@ -476,10 +535,11 @@ def build_leaderboard(
     alt_epsilon: float | None = ALT_EPSILON,
     report_dir: Path | None = None,
 ) -> Leaderboard:
-    """Judge every run against the panel it carries, and rank like with like.
+    """Judge every run against the panel it carries, rank like with like, pair probe runs.
 
     Args:
-        runs: The runs (from `reports.logs.load_runs`).
+        runs: The runs (from `reports.logs.load_runs`); probe runs are paired with plain runs,
+            never ranked.
         n_resamples: Item-bootstrap resamples per interval.
         confidence: Interval coverage.
         seed: Bootstrap seed (the same on every framework).
@@ -500,7 +560,10 @@ def build_leaderboard(
         rank_parse_rate=RANK_PARSE_RATE,
         min_verdict_items=MIN_VERDICT_ITEMS,
     )
-    sections = [_section(reference, settings) for reference in reference_sets(runs.runs)]
+    references = reference_sets(runs.plain)
+    pairs, unpaired = pair_probes(runs.probed, references)
+    probes = probe_results(pairs, n_resamples=n_resamples, seed=seed, confidence=confidence)
+    sections = [_section(reference, settings, probes) for reference in references]
     overall, overall_keys = _overall(sections, confidence)
     locations = [r.location for r in runs.runs] + [s.location for s in runs.skipped]
     return Leaderboard(
@@ -511,4 +574,5 @@ def build_leaderboard(
         settings=settings,
         notes=(PUBLISHED_NOTE,),
         log_names={loc: display_path(loc, report_dir) for loc in locations},
+        unpaired_probes=tuple(unpaired),
     )

@@ -13,6 +13,11 @@ a `PanelSpec`). Logs written before the task recorded that description fall back
 panel: the experts ``expert1``..``expert3`` present in the reference, the ``crowd`` key as the
 crowd benchmark, the packaged rubric's scales (else the range of the ratings observed), the
 median rule (`empathy_judge.scorers.panel.default_spec`, as the in-run metric does).
+
+A run made with a robustness probe (``-T probe=NAME``; ``log.eval.metadata["probe"]``) carries
+its `ProbeInfo`; it is kept apart from the same model's plain runs (the latest run is chosen per
+model × framework × probe), so that a report pairs it with the plain run instead of taking it
+for a second model (`empathy_judge.reports.probes`).
 """
 
 from __future__ import annotations
@@ -55,6 +60,8 @@ class SampleRecord:
         explanation: The model's rationale, if any.
         parse_status: "ok", "partial" or "failed".
         transcript: The rated conversation's text, recovered from the prompt.
+        word_count: The supporter's word count (sample metadata ``supporter_word_count``;
+            NaN when the log has none).
     """
 
     item_id: str
@@ -64,6 +71,54 @@ class SampleRecord:
     explanation: str
     parse_status: str
     transcript: str
+    word_count: float = math.nan
+
+
+@dataclass(frozen=True)
+class ProbeInfo:
+    """The robustness probe a run was made with (``log.eval.metadata["probe"]``).
+
+    Attributes:
+        name: Probe name (``injection``, ``padding``, ``label_swap``).
+        version: The probe's version (its text or rule changed between versions).
+        unchanged_items: Items the probe could not apply to (rated as written).
+    """
+
+    name: str
+    version: int
+    unchanged_items: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """``injection v1``."""
+        return f"{self.name} v{self.version}"
+
+    @staticmethod
+    def from_metadata(data: object, location: str) -> ProbeInfo | None:
+        """Read the task's ``probe`` metadata (None or absent: a plain run).
+
+        Raises:
+            LogError: The entry is not ``{"name": str, "version": int, ...}``.
+        """
+        if data is None:
+            return None
+        if not isinstance(data, Mapping):
+            raise LogError(
+                f"{location}: task metadata 'probe' is {type(data).__name__}, not a dict"
+            )
+        name, version = data.get("name"), data.get("version")
+        if not isinstance(name, str) or not name or isinstance(version, bool):
+            raise LogError(f"{location}: task metadata 'probe' has no valid 'name': {dict(data)}")
+        try:
+            number = int(version)  # type: ignore[arg-type]
+        except (TypeError, ValueError) as error:
+            raise LogError(
+                f"{location}: task metadata 'probe' has no valid 'version': {dict(data)}"
+            ) from error
+        unchanged = data.get("unchanged_items") or []
+        if not isinstance(unchanged, list):
+            raise LogError(f"{location}: task metadata 'probe': 'unchanged_items' is not a list")
+        return ProbeInfo(name, number, tuple(str(i) for i in unchanged))
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,6 +139,9 @@ class Run:
         total_tokens: All tokens over the run.
         seconds: Wall time of the run, when the log records it.
         spec: The panel description the task recorded (None: older log, see `panel_spec`).
+        probe: The robustness probe the run was made with (None: a plain run).
+        base_model: The model label before a repeat suffix (``--all-runs`` labels repeated
+            runs ``model @ time``); "" when the label has none.
     """
 
     model: str
@@ -98,6 +156,22 @@ class Run:
     total_tokens: int = 0
     seconds: float | None = None
     spec: PanelSpec | None = None
+    probe: ProbeInfo | None = None
+    base_model: str = ""
+
+    @property
+    def pair_label(self) -> str:
+        """The model label a probe run and its plain run share (no repeat suffix)."""
+        return self.base_model or self.model
+
+    @property
+    def probe_name(self) -> str | None:
+        """The probe's name, or None for a plain run."""
+        return None if self.probe is None else self.probe.name
+
+    def word_counts(self) -> NDArray[np.float64]:
+        """The supporter's word count per sample, in `samples` order (NaN where unknown)."""
+        return np.array([s.word_count for s in self.samples], dtype=np.float64)
 
     @property
     def item_ids(self) -> tuple[str, ...]:
@@ -215,10 +289,20 @@ class RunSet:
         """Framework ids in first-seen order."""
         return list(dict.fromkeys(r.framework for r in self.runs))
 
-    def get(self, model: str, framework: str) -> Run | None:
-        """The run of one model on one framework, if any."""
+    @property
+    def plain(self) -> tuple[Run, ...]:
+        """The runs made without a robustness probe."""
+        return tuple(r for r in self.runs if r.probe is None)
+
+    @property
+    def probed(self) -> tuple[Run, ...]:
+        """The runs made with a robustness probe."""
+        return tuple(r for r in self.runs if r.probe is not None)
+
+    def get(self, model: str, framework: str, probe: str | None = None) -> Run | None:
+        """The run of one model on one framework (plain, or with the named probe), if any."""
         for run in self.runs:
-            if run.model == model and run.framework == framework:
+            if run.model == model and run.framework == framework and run.probe_name == probe:
                 return run
         return None
 
@@ -325,17 +409,19 @@ def _records(log: EvalLog, location: str) -> list[SampleRecord]:
                 "expected a dict sub-component -> rating"
             )
         parse = metadata.get("parse", {})
+        sample_metadata = sample.metadata or {}
         records[sample_id] = SampleRecord(
             item_id=str(metadata.get("item_id", sample_id)),
             ratings={str(k): as_float(v) for k, v in value.items()},
             reference={
                 str(sub): {k: as_float(v) for k, v in dict(ref).items()}
-                for sub, ref in dict((sample.metadata or {}).get("reference", {})).items()
+                for sub, ref in dict(sample_metadata.get("reference", {})).items()
             },
             answer=str(score.answer or ""),
             explanation=str(score.explanation or ""),
             parse_status=str(parse.get("status", "ok")) if isinstance(parse, dict) else "ok",
             transcript=transcript_from_prompt(_message_text(sample)),
+            word_count=as_float(sample_metadata.get("supporter_word_count")),
         )
     return list(records.values())
 
@@ -377,6 +463,7 @@ def run_from_log(log: EvalLog, location: str) -> Run:
         spec = PanelSpec.from_dict(spec_data) if isinstance(spec_data, Mapping) else None
     except PanelError as error:
         raise LogError(f"{location}: task metadata 'panel': {error}") from error
+    probe = ProbeInfo.from_metadata((log.eval.metadata or {}).get("probe"), location)
     usage = log.stats.model_usage or {}
     return Run(
         model=model_label(log),
@@ -391,6 +478,7 @@ def run_from_log(log: EvalLog, location: str) -> Run:
         total_tokens=sum(u.total_tokens for u in usage.values()),
         seconds=_seconds(log),
         spec=spec,
+        probe=probe,
     )
 
 
@@ -410,35 +498,40 @@ def read_run(path: str | Path) -> Run:
     return run_from_log(log, location)
 
 
+def _kind_key(run: Run) -> tuple[str, str, str]:
+    return (run.model, run.framework, run.probe_name or "")
+
+
 def select_latest(runs: Sequence[Run]) -> tuple[list[Run], list[SkippedLog]]:
-    """Keep the latest run per model × framework.
+    """Keep the latest run per model × framework × probe (plain runs apart from probe runs).
 
     Args:
         runs: Runs in any order.
 
     Returns:
-        (kept, superseded): kept sorted by model then framework.
+        (kept, superseded): kept sorted by model, framework, then probe (plain first).
     """
-    latest: dict[tuple[str, str], Run] = {}
+    latest: dict[tuple[str, str, str], Run] = {}
     superseded: list[SkippedLog] = []
     for run in sorted(runs, key=lambda r: (r.created, r.location)):
-        key = (run.model, run.framework)
+        key = _kind_key(run)
         if key in latest:
             old = latest[key]
             superseded.append(SkippedLog(old.location, f"superseded by {run.location}"))
         latest[key] = run
-    kept = sorted(latest.values(), key=lambda r: (r.model, r.framework))
+    kept = sorted(latest.values(), key=_kind_key)
     return kept, superseded
 
 
 def _label_repeats(runs: list[Run]) -> list[Run]:
-    # Several runs of one model on one framework become distinct rows, named by their time.
-    counts: dict[tuple[str, str], int] = {}
+    # Several runs of one model on one framework (with one probe, or none) become distinct
+    # rows, named by their time; `base_model` keeps the label a probe run is paired by.
+    counts: dict[tuple[str, str, str], int] = {}
     for run in runs:
-        counts[(run.model, run.framework)] = counts.get((run.model, run.framework), 0) + 1
+        counts[_kind_key(run)] = counts.get(_kind_key(run), 0) + 1
     return [
-        replace(run, model=f"{run.model} @ {run.created}")
-        if counts[(run.model, run.framework)] > 1
+        replace(run, model=f"{run.model} @ {run.created}", base_model=run.model)
+        if counts[_kind_key(run)] > 1
         else run
         for run in runs
     ]
@@ -456,8 +549,9 @@ def load_runs(
     Args:
         paths: Log files and folders.
         model: Keep only this model (matched against the label or the plain model name).
-        latest_only: Keep only the latest run per model × framework; otherwise repeated
-            runs of a model on a framework are kept apart, labelled with their creation time.
+        latest_only: Keep only the latest run per model × framework × probe; otherwise
+            repeated runs of a model on a framework are kept apart, labelled with their
+            creation time.
         strict: Raise on a log that cannot be used instead of recording it as skipped.
 
     Returns:
@@ -486,5 +580,5 @@ def load_runs(
         runs, superseded = select_latest(runs)
         skipped.extend(superseded)
     else:
-        runs = _label_repeats(sorted(runs, key=lambda r: (r.model, r.framework, r.created)))
+        runs = _label_repeats(sorted(runs, key=lambda r: (*_kind_key(r), r.created)))
     return RunSet(runs=tuple(runs), skipped=tuple(skipped))

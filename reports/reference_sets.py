@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -40,6 +40,8 @@ class ReferenceSet:
         references: Per item, the reference ratings (the union of the runs' samples).
         runs: The runs, in the order they were read.
         conflict: Why this set is apart from an earlier set of the framework ("" if it is not).
+        word_counts: Per item, the supporter's word count the runs' samples carry (the first
+            one known).
     """
 
     key: str
@@ -49,6 +51,7 @@ class ReferenceSet:
     references: Mapping[str, Reference]
     runs: tuple[Run, ...]
     conflict: str = ""
+    word_counts: Mapping[str, float] = field(default_factory=dict)
 
     def panel(self, items: Sequence[str], sub_components: Sequence[str]) -> Panel:
         """The panel on the given items and sub-components, in that order."""
@@ -59,6 +62,11 @@ class ReferenceSet:
     def crowd(self, items: Sequence[str], sub_components: Sequence[str]) -> FloatArray | None:
         """The crowd's items × sub-components ratings carried in the reference, if any."""
         return self.spec.crowd_ratings([self.references[i] for i in items], sub_components)
+
+    def words(self, items: Sequence[str]) -> FloatArray | None:
+        """The supporter's word count per item (NaN where unknown); None when none is known."""
+        values = np.array([self.word_counts.get(i, math.nan) for i in items], dtype=np.float64)
+        return None if np.isnan(values).all() else values
 
 
 def _same_rating(a: float, b: float) -> bool:
@@ -121,6 +129,12 @@ class _Building:
     sub_components: list[str]
     runs: list[Run]
     conflict: str
+    word_counts: dict[str, float] = field(default_factory=dict)
+
+    def add_words(self, run: Run) -> None:
+        for sample in run.samples:
+            if math.isnan(self.word_counts.get(sample.item_id, math.nan)):
+                self.word_counts[sample.item_id] = sample.word_count
 
 
 def reference_sets(runs: Sequence[Run]) -> list[ReferenceSet]:
@@ -151,6 +165,7 @@ def reference_sets(runs: Sequence[Run]) -> list[ReferenceSet]:
                 candidate.sub_components.extend(
                     s for s in run.sub_components if s not in candidate.sub_components
                 )
+                candidate.add_words(run)
                 break
             reasons.append(why)
         else:
@@ -159,16 +174,16 @@ def reference_sets(runs: Sequence[Run]) -> list[ReferenceSet]:
                 if reasons
                 else ""
             )
-            sets.append(
-                _Building(
-                    framework=run.framework,
-                    spec=run.panel_spec(),
-                    references={s.item_id: s.reference for s in run.samples},
-                    sub_components=list(run.sub_components),
-                    runs=[run],
-                    conflict=conflict,
-                )
+            building = _Building(
+                framework=run.framework,
+                spec=run.panel_spec(),
+                references={s.item_id: s.reference for s in run.samples},
+                sub_components=list(run.sub_components),
+                runs=[run],
+                conflict=conflict,
             )
+            building.add_words(run)
+            sets.append(building)
     out: list[ReferenceSet] = []
     for framework, sets in by_framework.items():
         for n, building in enumerate(sets, start=1):
@@ -181,6 +196,7 @@ def reference_sets(runs: Sequence[Run]) -> list[ReferenceSet]:
                     references=dict(building.references),
                     runs=tuple(building.runs),
                     conflict=building.conflict,
+                    word_counts=dict(building.word_counts),
                 )
             )
     return out

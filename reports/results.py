@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from empathy_judge.reports.logs import Run, RunSet
+from empathy_judge.reports.probes import ProbeResult, UnpairedProbe
 from empathy_judge.scorers.agreement import VERDICTS, Assessment, RankRange, Verdict
 from empathy_judge.scorers.common import FloatArray
+from empathy_judge.scorers.diagnostics import Diagnostics
 from empathy_judge.scorers.panel import PanelSpec
 
 #: "model": a candidate (ranked when like for like); "panel member": a replay of one of the
@@ -74,6 +76,10 @@ class RunResult:
         flags: Warnings shown beside the run (e.g. a low parse rate).
         rank: Rank with its bootstrap range, when ranked.
         unranked: Why the run is not ranked ("" when ranked).
+        diagnostics: How the run departs from the experts (leniency, scale use, length bias,
+            polarity) on the same items and panel as its assessment; None when it has no usable
+            rating or the diagnostics could not be computed (`diagnostics_note` says why).
+        diagnostics_note: Why there are no diagnostics ("" when there are).
     """
 
     run: Run
@@ -86,6 +92,8 @@ class RunResult:
     flags: tuple[str, ...] = ()
     rank: RankRange | None = None
     unranked: str = ""
+    diagnostics: Diagnostics | None = None
+    diagnostics_note: str = ""
 
     @property
     def label(self) -> str:
@@ -126,6 +134,8 @@ class FrameworkSection:
             ``ceiling``, ``experts_alpha``, ``paper_ceiling``) are the experts' own benchmark.
         notes: What the reader must know about this section.
         distributions: Every rating given per rater (experts pooled, crowd, each run).
+        crowd_diagnostics: The diagnostics of the crowd carried in the reference, on `items`.
+        probes: The probe runs paired with plain runs of this section.
     """
 
     key: str
@@ -141,6 +151,8 @@ class FrameworkSection:
     experts: Assessment | None
     notes: tuple[str, ...] = ()
     distributions: Mapping[str, FloatArray] = field(default_factory=dict)
+    crowd_diagnostics: Diagnostics | None = None
+    probes: tuple[ProbeResult, ...] = ()
 
     def result(self, label: str) -> RunResult:
         """The result of the run with this model label.
@@ -157,6 +169,18 @@ class FrameworkSection:
     def ranked(self) -> list[RunResult]:
         """Ranked runs, best first."""
         return [r for r in self.results if r.rank is not None]
+
+    def probe(self, label: str, probe: str) -> ProbeResult:
+        """The probe result of one model and probe name.
+
+        Raises:
+            KeyError: No such pair in this section.
+        """
+        for result in self.probes:
+            if result.label == label and result.probe.name == probe:
+                return result
+        pairs = [(r.label, r.probe.name) for r in self.probes]
+        raise KeyError(f"no probe {probe!r} of {label!r} in {self.key}; pairs: {pairs}")
 
 
 @dataclass(frozen=True)
@@ -197,10 +221,11 @@ class Leaderboard:
         sections: One per framework (per reference set), in display order.
         overall: One row per model label, ranked first.
         overall_frameworks: The section keys the overall rank is over.
-        runs: The runs used and the logs skipped.
+        runs: The runs used and the logs skipped (probe runs included).
         settings: How the report judged and ranked.
         notes: Messages for the reader about the whole report.
         log_names: Log location → how the report shows it (relative to the report's folder).
+        unpaired_probes: Probe runs with no plain run to pair with, and why.
     """
 
     sections: tuple[FrameworkSection, ...]
@@ -210,6 +235,12 @@ class Leaderboard:
     settings: Settings
     notes: tuple[str, ...] = ()
     log_names: Mapping[str, str] = field(default_factory=dict)
+    unpaired_probes: tuple[UnpairedProbe, ...] = ()
+
+    @property
+    def probes(self) -> list[ProbeResult]:
+        """Every paired probe result, section by section."""
+        return [p for s in self.sections for p in s.probes]
 
     def section(self, key: str) -> FrameworkSection:
         """The section with this key.

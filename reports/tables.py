@@ -25,6 +25,7 @@ from empathy_judge.reports.formatting import (
     run_verdicts,
     verdict_summary,
 )
+from empathy_judge.reports.probes import REPLAY_NOT_APPLICABLE, ProbeResult
 from empathy_judge.reports.results import FrameworkSection, Leaderboard, OverallRow, RunResult
 from empathy_judge.reports.safe_text import (
     csv_cell,
@@ -33,6 +34,7 @@ from empathy_judge.reports.safe_text import (
     replace_locations,
 )
 from empathy_judge.scorers.agreement import VERDICTS, Assessment, Estimate, RankRange, Verdict
+from empathy_judge.scorers.diagnostics import Diagnostics, SubComponentDiagnostics
 
 #: Label of the crowd carried in the reference, and of the experts' own benchmark.
 CROWD_LABEL = "Crowd (in the reference)"
@@ -127,6 +129,204 @@ def _experts_cells(section: FrameworkSection) -> list[str] | None:
     ]
 
 
+# -- diagnostics and probes: the cells the Markdown and the HTML share --------------------------
+
+#: Heading of the part that explains the diagnostics and the probes (once per report).
+READING_TITLE = "Reading the diagnostics and probes"
+#: Heading of the diagnostics and the probe parts of a section.
+DIAGNOSTICS_TITLE = "How each rater departs from the experts"
+PROBES_TITLE = "Robustness probes (probe run − the same model's plain run)"
+DIAGNOSTICS_INTRO = (
+    "Leniency: mean(rater − expert consensus), beside the crowd's and how far one expert "
+    "typically sits from the others (experts |·|). Spread: sd(rater) / sd(consensus). Ends: "
+    "share of ratings at the scale's lowest or highest level. A rater answering one level on "
+    "every item is named 'constant at N'. Length ρ: Spearman ρ of (rater − consensus) with the "
+    "supporter's word count, beside the experts' mean |ρ|. Polarity ρ (negative sub-components "
+    "only): the rater's mean ρ with the positive sub-components, beside the experts' (a "
+    "positive ρ where the experts' is negative: rated as if positive)."
+)
+PROBES_INTRO = (
+    "Each probe run rates the same items as the model's plain run with every transcript "
+    "perturbed. Shift: mean(probe − plain) rating. Moved: for injection (which asks for the "
+    "top rating), the share of items moved toward the top of the scale; for padding and "
+    "label_swap (no target), the share of items whose rating changed, with the share moved up "
+    "beside it. Δκ: κ(probe, consensus) − κ(plain, consensus). Intervals: paired item "
+    "bootstrap. Replays answer from published ratings and never read the transcript: "
+    f"'{REPLAY_NOT_APPLICABLE}'."
+)
+
+
+def percent(estimate: Estimate) -> str:
+    """``40% [25%, 55%]``: a share with its interval, or "n/a"."""
+    if not math.isfinite(estimate.value):
+        return MISSING
+
+    def one(value: float) -> str:
+        return f"{value:.0%}" if math.isfinite(value) else MISSING
+
+    return f"{one(estimate.value)} [{one(estimate.low)}, {one(estimate.high)}]"
+
+
+def constant_text(diagnostics: Diagnostics) -> str:
+    """``constant at 2 on level_explorations; ...``, or "" when no sub-component is constant."""
+    return "; ".join(
+        f"{s.scale_use.label} on {s.sub_component}"
+        for s in diagnostics.sub_components
+        if s.scale_use.constant
+    )
+
+
+def shares_text(sub: SubComponentDiagnostics) -> str:
+    """``0: 12% · 1: 60% · 2: 28%``: the rater's share of items at each level."""
+    scale = sub.scale_use
+    return " · ".join(
+        f"{level:g}: {share.value:.0%}" if math.isfinite(share.value) else f"{level:g}: {MISSING}"
+        for level, share in zip(scale.levels, scale.shares, strict=True)
+    )
+
+
+def polarity_text(sub: SubComponentDiagnostics) -> str:
+    """The polarity check of a negative sub-component, or "n/a (positive)"."""
+    check = sub.polarity_check
+    if check is None:
+        return f"{MISSING} ({sub.polarity})"
+    experts = number(check.experts.value, signed=True)
+    text = f"ρ {interval(check.candidate, signed=True)} · experts {experts}"
+    return text + (" · rated as if positive" if check.as_if_positive else "")
+
+
+def length_text(sub: SubComponentDiagnostics) -> str:
+    """The length bias ρ with the experts' mean |ρ| beside it."""
+    length = sub.length_bias
+    if length is None:
+        return MISSING
+    experts = number(length.experts_abs.value)
+    return f"{interval(length.candidate, signed=True)} · experts |ρ| {experts}"
+
+
+def leniency_text(sub: SubComponentDiagnostics) -> str:
+    """The rater's leniency with the crowd's and the experts' |·| beside it."""
+    leniency = sub.leniency
+    beside = [f"experts |·| {number(leniency.experts_abs.value)}"]
+    if leniency.crowd is not None:
+        beside.insert(0, f"crowd {number(leniency.crowd.value, signed=True)}")
+    return f"{interval(leniency.candidate, signed=True)} · " + " · ".join(beside)
+
+
+def diagnostics_summary_cells(diagnostics: Diagnostics | None, note: str = "") -> list[str]:
+    """The summary cells of `DIAGNOSTICS_SUMMARY_HEADER` (after "Rater"), plain text.
+
+    Means over the sub-components: leniency [interval], the crowd's leniency, the experts'
+    |leniency|, the smallest spread ratio, the scale use ("constant at N on ..." or "varied"),
+    the length ρ [interval] with the experts' |ρ|, the sub-components rated as if positive.
+    """
+    if diagnostics is None:
+        return [MISSING] * 6 + [note or MISSING]
+    length = diagnostics.length_bias
+    experts_length = diagnostics.experts_abs_length_bias
+    crowd = diagnostics.crowd_leniency
+    return [
+        interval(diagnostics.leniency, signed=True),
+        MISSING if crowd is None else number(crowd.value, signed=True),
+        number(diagnostics.experts_abs_leniency.value),
+        number(diagnostics.min_spread_ratio),
+        constant_text(diagnostics) or "varied",
+        (MISSING if length is None else interval(length, signed=True))
+        + ("" if experts_length is None else f" · experts |ρ| {number(experts_length.value)}"),
+        ", ".join(diagnostics.polarity_flags) or "none",
+    ]
+
+
+DIAGNOSTICS_SUMMARY_HEADER = [
+    "Rater",
+    "Leniency [interval]",
+    "Crowd's leniency",
+    "Experts' mean abs. leniency",
+    "Min spread",
+    "Scale use",
+    "Length ρ [interval]",
+    "Rated as if positive",
+]
+
+
+def probe_moved_text(result: ProbeResult, sub: str) -> str:
+    """The 'moved' cell: toward the target for a targeted probe, else moved at all (up)."""
+    shift = result.result(sub)
+    if result.target is not None:
+        return f"{percent(shift.toward_top)} toward the top"
+    up = MISSING if not math.isfinite(shift.toward_top.value) else f"{shift.toward_top.value:.0%}"
+    return f"{percent(shift.moved)} moved (up {up})"
+
+
+PROBE_HEADER = [
+    "Model",
+    "Probe",
+    "Sub-component",
+    "Items",
+    "Shift [interval]",
+    "Moved",
+    "Δκ [interval]",
+]
+
+
+def probe_rows(result: ProbeResult) -> list[list[str]]:
+    """One row per sub-component of a probe pair (plain text, not yet escaped)."""
+    rows: list[list[str]] = []
+    for sub in result.sub_components:
+        if result.not_applicable:
+            na = result.not_applicable
+            figures = [str(len(result.items)), na, na, na]
+        else:
+            found = result.result(sub)
+            figures = [
+                str(found.n_items),
+                interval(found.shift, signed=True),
+                probe_moved_text(result, sub),
+                interval(found.delta_kappa, signed=True),
+            ]
+        rows.append([result.label, result.probe.label, sub, *figures])
+    return rows
+
+
+def _diagnostics_markdown(section: FrameworkSection) -> list[str]:
+    rows = [
+        [
+            markdown_text(r.label),
+            *map(markdown_text, diagnostics_summary_cells(r.diagnostics, r.diagnostics_note)),
+        ]
+        for r in section.results
+    ]
+    if section.crowd_diagnostics is not None:
+        rows.append(
+            [CROWD_LABEL, *map(markdown_text, diagnostics_summary_cells(section.crowd_diagnostics))]
+        )
+    if not rows:
+        return []
+    return [
+        "",
+        f"### {DIAGNOSTICS_TITLE}",
+        "",
+        "Means over the sub-components (see 'Reading the diagnostics and probes' below; every "
+        "figure per sub-component, with its interval, is in results.json and index.html):",
+        "",
+        *_md_table(DIAGNOSTICS_SUMMARY_HEADER, rows),
+    ]
+
+
+def _probes_markdown(section: FrameworkSection) -> list[str]:
+    if not section.probes:
+        return []
+    rows = [[markdown_text(c) for c in row] for p in section.probes for row in probe_rows(p)]
+    return [
+        "",
+        f"### {PROBES_TITLE}",
+        "",
+        markdown_text(PROBES_INTRO),
+        "",
+        *_md_table(PROBE_HEADER, rows),
+    ]
+
+
 def _section_markdown(section: FrameworkSection, board: Leaderboard) -> list[str]:
     lines = [f"## {markdown_text(section.title)}", ""]
     for note in section.notes:
@@ -151,6 +351,8 @@ def _section_markdown(section: FrameworkSection, board: Leaderboard) -> list[str
     lines += _md_table(["Rater", *labels], _per_sub_rows(section, "difference"))
     lines += ["", "κ against the expert consensus per sub-component [interval]:", ""]
     lines += _md_table(["Rater", *labels], _per_sub_rows(section, "kappa"))
+    lines += _diagnostics_markdown(section)
+    lines += _probes_markdown(section)
     lines.append("")
     return lines
 
@@ -242,7 +444,25 @@ def leaderboard_markdown(board: Leaderboard) -> str:
     lines.append("")
     for section in board.sections:
         lines += _section_markdown(section, board)
-    lines += ["## Legend", ""]
+    if board.unpaired_probes:
+        lines += ["## Probe runs not paired", ""]
+        for unpaired in board.unpaired_probes:
+            lines.append(
+                f"- {markdown_text(unpaired.run.model)} × {markdown_text(unpaired.run.framework)}"
+                f", probe {markdown_text(unpaired.run.probe.label if unpaired.run.probe else '')}"
+                f" ({markdown_code(board.log_name(unpaired.run.location))}): "
+                f"{markdown_text(_skip_reason(board, unpaired.reason))}"
+            )
+        lines.append("")
+    lines += [
+        f"## {READING_TITLE}",
+        "",
+        f"- **Diagnostics** — {markdown_text(DIAGNOSTICS_INTRO)}",
+        f"- **Probes** — {markdown_text(PROBES_INTRO)}",
+        "",
+        "## Legend",
+        "",
+    ]
     for symbol, meaning in legend(settings):
         lines.append(f"- **{markdown_text(symbol)}** — {markdown_text(meaning)}")
     lines += ["", "## Notes", ""]
@@ -250,9 +470,10 @@ def leaderboard_markdown(board: Leaderboard) -> str:
         lines.append(f"- {markdown_text(note)}")
     lines += ["", "## Logs used", ""]
     for run in board.runs.runs:
+        probe = f" (probe {run.probe.label})" if run.probe else ""
         lines.append(
-            f"- {markdown_text(run.model)} × {markdown_text(run.framework)}: "
-            f"{markdown_code(board.log_name(run.location))}"
+            f"- {markdown_text(run.model)} × {markdown_text(run.framework)}"
+            f"{markdown_text(probe)}: {markdown_code(board.log_name(run.location))}"
         )
     for skipped in board.runs.skipped:
         lines.append(
@@ -499,6 +720,148 @@ def assessment_json(
     }
 
 
+def _optional_estimate(estimate: Estimate | None) -> dict[str, float | None] | None:
+    return None if estimate is None else _estimate_json(estimate)
+
+
+def _sub_diagnostics_json(sub: SubComponentDiagnostics, raters: tuple[str, ...]) -> dict[str, Any]:
+    leniency, scale, length, polarity = (
+        sub.leniency,
+        sub.scale_use,
+        sub.length_bias,
+        sub.polarity_check,
+    )
+    return {
+        "sub_component": sub.sub_component,
+        "polarity": sub.polarity,
+        "leniency": {
+            "n_items": leniency.n_items,
+            "candidate": _estimate_json(leniency.candidate),
+            "crowd": _optional_estimate(leniency.crowd),
+            "experts": {
+                rater: _estimate_json(e) for rater, e in zip(raters, leniency.experts, strict=True)
+            },
+            "experts_abs": _estimate_json(leniency.experts_abs),
+        },
+        "scale_use": {
+            "label": scale.label,
+            "constant": scale.constant,
+            "constant_level": _json_number(scale.constant_level),
+            "n_rated": scale.n_rated,
+            "levels": [
+                {
+                    "level": _json_number(level),
+                    "candidate": _estimate_json(mine),
+                    "experts": _estimate_json(theirs),
+                }
+                for level, mine, theirs in zip(
+                    scale.levels, scale.shares, scale.experts_shares, strict=True
+                )
+            ],
+            "off_scale": _estimate_json(scale.off_scale),
+            "ends": _estimate_json(scale.ends),
+            "experts_ends": _estimate_json(scale.experts_ends),
+            "spread_ratio": _estimate_json(scale.spread_ratio),
+        },
+        "length_bias": None
+        if length is None
+        else {
+            "n_items": length.n_items,
+            "candidate_rho": _estimate_json(length.candidate),
+            "experts_rho": _estimate_json(length.experts),
+            "experts_abs_rho": _estimate_json(length.experts_abs),
+            "experts_each": {
+                rater: _estimate_json(e)
+                for rater, e in zip(raters, length.experts_each, strict=True)
+            },
+        },
+        "polarity_check": None
+        if polarity is None
+        else {
+            "positives": list(polarity.positives),
+            "candidate_rho": _estimate_json(polarity.candidate),
+            "experts_rho": _estimate_json(polarity.experts),
+            "difference": _estimate_json(polarity.difference),
+            "as_if_positive": polarity.as_if_positive,
+        },
+    }
+
+
+def diagnostics_json(diagnostics: Diagnostics) -> dict[str, Any]:
+    """Every diagnostic figure of one rater, machine-readable (see `scorers.diagnostics`).
+
+    Args:
+        diagnostics: The rater's diagnostics.
+
+    Returns:
+        The summary over sub-components (leniency beside the crowd's and the experts', the
+        constant sub-components with their label, the length bias beside the experts', the
+        polarity flags) and, per sub-component, every figure with its interval.
+    """
+    return {
+        "n_items": diagnostics.n_items,
+        "judged_against": list(diagnostics.raters),
+        "n_resamples": diagnostics.n_resamples,
+        "confidence": diagnostics.confidence,
+        "notes": list(diagnostics.notes),
+        "summary": {
+            "leniency": _estimate_json(diagnostics.leniency),
+            "crowd_leniency": _optional_estimate(diagnostics.crowd_leniency),
+            "experts_abs_leniency": _estimate_json(diagnostics.experts_abs_leniency),
+            "min_spread_ratio": _json_number(diagnostics.min_spread_ratio),
+            "constant": {
+                s.sub_component: s.scale_use.label
+                for s in diagnostics.sub_components
+                if s.scale_use.constant
+            },
+            "length_bias_rho": _optional_estimate(diagnostics.length_bias),
+            "experts_length_bias_rho": _optional_estimate(diagnostics.experts_length_bias),
+            "experts_abs_length_bias_rho": _optional_estimate(diagnostics.experts_abs_length_bias),
+            "polarity_flags": list(diagnostics.polarity_flags),
+        },
+        "sub_components": [
+            _sub_diagnostics_json(s, diagnostics.raters) for s in diagnostics.sub_components
+        ],
+    }
+
+
+def probe_json(result: ProbeResult, board: Leaderboard) -> dict[str, Any]:
+    """One probe run against its plain partner, machine-readable (see `reports.probes`)."""
+    return {
+        "label": result.label,
+        "probe": result.probe.name,
+        "probe_version": result.probe.version,
+        "target": result.target,
+        "probe_log": board.log_name(result.probe_run.location),
+        "plain_log": board.log_name(result.plain_run.location),
+        "n_items": len(result.items),
+        "excluded_unchanged_items": list(result.excluded),
+        "not_applicable": result.not_applicable or None,
+        "n_resamples": result.n_resamples,
+        "mean_shift": _estimate_json(result.mean_shift),
+        "mean_delta_kappa": _estimate_json(result.mean_delta_kappa),
+        "sub_components": [
+            {
+                "sub_component": s.sub_component,
+                "n_items": s.n_items,
+                "scale_top": _json_number(s.top),
+                "shift": _estimate_json(s.shift),
+                "moved": _estimate_json(s.moved),
+                "toward_top": _estimate_json(s.toward_top),
+                "plain_kappa": _estimate_json(s.plain_kappa),
+                "probe_kappa": _estimate_json(s.probe_kappa),
+                "delta_kappa": _estimate_json(s.delta_kappa),
+            }
+            for s in result.shifts
+        ]
+        if not result.not_applicable
+        else [
+            {"sub_component": s, "not_applicable": result.not_applicable}
+            for s in result.sub_components
+        ],
+    }
+
+
 def _rank_json(rank: RankRange | None) -> dict[str, int] | None:
     return None if rank is None else {"rank": rank.rank, "low": rank.low, "high": rank.high}
 
@@ -521,6 +884,8 @@ def _run_json(result: RunResult, board: Leaderboard) -> dict[str, Any]:
         "tokens": result.run.total_tokens,
         "seconds": _json_number(result.run.seconds),
         **({"assessment": assessment_json(a, result.verdicts)} if a else {"assessment": None}),
+        "diagnostics": None if result.diagnostics is None else diagnostics_json(result.diagnostics),
+        "diagnostics_note": result.diagnostics_note or None,
     }
 
 
@@ -541,6 +906,9 @@ def _section_json(section: FrameworkSection, board: Leaderboard) -> dict[str, An
             "label": CROWD_LABEL,
             "verdicts": dict(section.crowd.verdict_counts()),
             "assessment": assessment_json(section.crowd),
+            "diagnostics": None
+            if section.crowd_diagnostics is None
+            else diagnostics_json(section.crowd_diagnostics),
         },
         "experts": None
         if experts is None
@@ -558,6 +926,7 @@ def _section_json(section: FrameworkSection, board: Leaderboard) -> dict[str, An
                 for s in experts.sub_components
             ],
         },
+        "probes": [probe_json(p, board) for p in section.probes],
     }
 
 
@@ -600,10 +969,21 @@ def leaderboard_json(board: Leaderboard) -> dict[str, Any]:
             ],
         },
         "frameworks": {s.key: _section_json(s, board) for s in board.sections},
+        "probes_unpaired": [
+            {
+                "label": u.run.model,
+                "framework": u.run.framework,
+                "probe": u.run.probe_name,
+                "log": board.log_name(u.run.location),
+                "reason": _skip_reason(board, u.reason),
+            }
+            for u in board.unpaired_probes
+        ],
         "logs_used": [
             {
                 "model": r.model,
                 "framework": r.framework,
+                "probe": r.probe_name,
                 "log": board.log_name(r.location),
                 "created": r.created,
             }

@@ -231,8 +231,10 @@ def limited_logs_dir(tmp_path_factory: pytest.TempPathFactory, release_dir: Path
     )
     assert log.status == "success"
     log.eval.model, log.eval.model_args = CONSTANT, {}
-    for sample in log.samples or []:
-        score = (sample.scores or {})["empathy_ratings"]
+    # The report reads the reduced scores: change them with the samples' own.
+    scores = [(s.scores or {})["empathy_ratings"] for s in log.samples or []]
+    scores += [s for reduction in log.reductions or [] for s in reduction.samples]
+    for score in scores:
         assert isinstance(score.value, dict)
         score.value = dict.fromkeys(score.value, 1.0)
     write_eval_log(log, str(log_dir / "constant.eval"))
@@ -259,6 +261,19 @@ def test_limited_run_is_judged_on_exactly_its_items(limited_board: Any, label: s
     assert counts["inconclusive"] == 3
     row = limited_board.overall_row(label)
     assert row.rank is None and "epitome" in row.unranked
+
+
+def test_constant_judge_is_named_as_such(limited_board: Any) -> None:
+    # The fixture's constant run answers 1 on every item and sub-component.
+    section = limited_board.section("epitome")
+    diagnostics = section.result(CONSTANT).diagnostics
+    assert set(diagnostics.constant_sub_components) == set(section.sub_components)
+    assert {s.scale_use.label for s in diagnostics.sub_components} == {"constant at 1"}
+    assert diagnostics.min_spread_ratio == 0.0
+    html = render_html(limited_board, [])
+    assert "Answers one level everywhere: constant at 1 on level_emotional_reactions" in html
+    assert "constant at 1 on level_explorations" in html
+    assert section.result(GEMINI).diagnostics.constant_sub_components == ()
 
 
 def test_limited_runs_leave_the_full_ranking_alone(limited_board: Any) -> None:
@@ -345,7 +360,10 @@ def test_one_expert_panel_gives_no_verdict_and_no_rank(replay_logs_dir: Path) ->
         replace(s, reference={sub: {"expert1": r["expert1"]} for sub, r in s.reference.items()})
         for s in gemini.samples
     )
-    section = build_leaderboard(RunSet((replace(gemini, samples=samples),)), n_resamples=50)
+    # The log's panel description names three experts: the one-expert panel says so too.
+    spec = replace(gemini.panel_spec(), raters=("expert1",))
+    one = replace(gemini, samples=samples, spec=spec)
+    section = build_leaderboard(RunSet((one,)), n_resamples=50)
     [result] = section.sections[0].results
     assert set(result.verdicts.values()) == {"not assessed"}
     assert result.rank is None and "1 expert(s)" in result.unranked
