@@ -21,6 +21,13 @@ rate regressed, 2 not comparable: a sub-component with no paired items (e.g. eve
 side failed to parse there), a framework both ran on no common item; a side with no usable
 rating at all, different frameworks, unreadable logs and no shared items raise `CompareError`
 (also exit 2). Exit 2 wins over 1: the comparison is incomplete.
+
+**Probe runs** (``-T probe=NAME``) perturb the transcripts a model rates; they measure how far
+the text can push that model, so a probe run is never compared with a plain run as if the two
+were different models, nor runs of two different probes (or probe versions) with each other:
+both raise `CompareError` (exit 2) and point to `empathy-judge report`, which pairs a probe run
+with its plain run. Two models under the same probe are comparable. A side that mixes plain and
+probe runs is ambiguous and refused too (name its log files instead).
 """
 
 from __future__ import annotations
@@ -70,11 +77,18 @@ class Side:
         spec: What the user gave (path or ``DIR:MODEL``).
         model: The model label.
         runs: Runs by framework id.
+        probe: The probe every run was made with (``injection v1``), None for plain runs.
     """
 
     spec: str
     model: str
     runs: dict[str, Run]
+    probe: str | None = None
+
+    @property
+    def kind(self) -> str:
+        """``a plain run`` or ``a probe run (injection v1)``, for messages."""
+        return "a plain run" if self.probe is None else f"a probe run ({self.probe})"
 
 
 @dataclass(frozen=True)
@@ -208,7 +222,37 @@ def resolve_side(spec: str) -> Side:
         raise CompareError(
             f"{spec}: holds runs of several models {models}; name one with DIR:MODEL"
         )
-    return Side(spec=spec, model=models[0], runs={r.framework: r for r in runs.runs})
+    probes = sorted({"plain" if r.probe is None else r.probe.label for r in runs.runs})
+    if len(probes) > 1:
+        raise CompareError(
+            f"{spec}: holds {' and '.join(probes)} runs of {models[0]}; a probe run is not "
+            "another model — give the log files of one kind (or use `empathy-judge report`, "
+            "which pairs probe runs with plain runs)"
+        )
+    probe = None if probes == ["plain"] else probes[0]
+    return Side(spec=spec, model=models[0], runs={r.framework: r for r in runs.runs}, probe=probe)
+
+
+def check_probes(baseline: Side, candidate: Side) -> None:
+    """Refuse to compare a probe run with a plain run, or runs of two different probes.
+
+    Raises:
+        CompareError: The sides were made with different probes (or one with none).
+    """
+    if baseline.probe == candidate.probe:
+        return
+    if baseline.probe is None or candidate.probe is None:
+        raise CompareError(
+            f"cannot compare {baseline.spec} ({baseline.kind}) with {candidate.spec} "
+            f"({candidate.kind}): a probe run perturbs the transcripts of the same model, it is "
+            "not another model; `empathy-judge report` pairs a probe run with its model's "
+            "plain run and shows the rating shifts"
+        )
+    raise CompareError(
+        f"cannot compare {baseline.spec} ({baseline.kind}) with {candidate.spec} "
+        f"({candidate.kind}): different probes perturb the transcripts differently; compare "
+        "runs made with the same probe, or plain runs"
+    )
 
 
 @dataclass(frozen=True)
@@ -362,11 +406,12 @@ def compare_sides(
         The comparison.
 
     Raises:
-        CompareError: No framework in common, no shared items, or a side without any usable
-            rating.
+        CompareError: No framework in common, no shared items, a side without any usable
+            rating, or sides made with different probes (or a probe run against a plain run).
     """
     if tolerance < 0:
         raise CompareError(f"tolerance must be >= 0, got {tolerance}")
+    check_probes(baseline, candidate)
     shared = [f for f in baseline.runs if f in candidate.runs]
     if not shared:
         raise CompareError(
@@ -382,6 +427,11 @@ def compare_sides(
         for f in sorted(mine.runs)
         if f not in other.runs
     ]
+    if baseline.probe is not None:
+        notes.append(
+            f"both sides are probe runs ({baseline.probe}): two models compared under the same "
+            "perturbation of the transcripts"
+        )
     blocks = [_block(baseline.runs[f], candidate.runs[f], notes) for f in shared]
     unmatched = tuple(b.framework for b in blocks if not b.items or not b.sub_components)
     blocks = [b for b in blocks if b.items and b.sub_components]
@@ -663,6 +713,7 @@ def comparison_json(comparison: Comparison) -> dict[str, Any]:
         return {
             "spec": s.spec,
             "model": s.model,
+            "probe": s.probe,
             "logs": {f: r.location for f, r in s.runs.items()},
         }
 

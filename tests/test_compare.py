@@ -250,3 +250,45 @@ def test_unreadable_or_ambiguous_sides_exit_2(replay_logs_dir: Path, tmp_path: P
     assert code == 2 and "several models" in output
     code, output = _invoke(f"{replay_logs_dir}:replay/nobody", f"{replay_logs_dir}:{GEMINI}")
     assert code == 2 and "replay/nobody" in output
+
+
+def _probed(source: str, target: Path, probe: str) -> str:
+    """A copy of a log recorded as a run made with `probe` (the task's probe metadata)."""
+    log = read_eval_log(source)
+    log.eval.metadata = {**(log.eval.metadata or {}), "probe": {"name": probe, "version": 1}}
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_eval_log(log, str(target))
+    return str(target)
+
+
+def test_probe_run_is_not_another_model(replay_logs_dir: Path, tmp_path: Path) -> None:
+    base = _run(replay_logs_dir, GEMINI, "epitome")
+    injected = _probed(base.location, tmp_path / "injection.eval", "injection")
+    padded = _probed(base.location, tmp_path / "padding.eval", "padding")
+    code, output = _invoke(base.location, injected)
+    assert code == 2, output
+    assert "(a plain run)" in output and "(a probe run (injection v1))" in output
+    assert "not another model" in output and "empathy-judge report" in output
+    code, output = _invoke(injected, base.location)
+    assert code == 2 and "not another model" in output
+    code, output = _invoke(padded, injected)
+    assert code == 2 and "different probes" in output
+    # A folder holding a model's plain and probe runs is ambiguous.
+    mixed = tmp_path / "mixed"
+    _probed(base.location, mixed / "injection.eval", "injection")
+    write_eval_log(read_eval_log(base.location), str(mixed / "plain.eval"))
+    code, output = _invoke(f"{mixed}:{GEMINI}", injected)
+    assert code == 2 and "holds injection v1 and plain runs" in output
+
+
+def test_two_models_under_the_same_probe_are_compared(
+    replay_logs_dir: Path, tmp_path: Path
+) -> None:
+    base = _run(replay_logs_dir, GEMINI, "epitome")
+    cand = _run(replay_logs_dir, DEGRADED, "epitome")
+    a = _probed(base.location, tmp_path / "a.eval", "injection")
+    b = _probed(cand.location, tmp_path / "b.eval", "injection")
+    code, output = _invoke(a, b, "--format", "json")
+    assert code == 1, output  # the shuffled ratings regress under the probe as without it
+    data = json.loads(output)
+    assert data["baseline"]["probe"] == data["candidate"]["probe"] == "injection v1"

@@ -3,7 +3,8 @@
 Exit codes: 0 nothing regressed (inconclusive verdicts are counted; ``--strict`` makes them
 fail with 1), 1 a sub-component, a framework mean or a parse rate regressed, 2 not comparable:
 a side with no usable rating, a sub-component with no paired items, different frameworks, no
-shared items, unreadable logs (usage and data errors print a message on stderr).
+shared items, unreadable logs, a probe run against a plain run or two different probes (usage
+and data errors print a message on stderr).
 """
 
 from __future__ import annotations
@@ -82,7 +83,8 @@ def compare(
     every framework mean gets a verdict (regressed, improved, equivalent, inconclusive), with
     at most a 5% chance of any false 'regressed' in the invocation. Exit code 0 when nothing
     regressed, 1 when something (or a parse rate) regressed, or is inconclusive with
-    --strict, 2 when the sides cannot be compared.
+    --strict, 2 when the sides cannot be compared (a probe run is compared only with a run
+    made with the same probe; `empathy-judge report` pairs it with its plain run).
     """
     from empathy_judge.reports.compare import CompareError, compare_paths, format_comparison
 
