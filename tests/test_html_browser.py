@@ -106,3 +106,7 @@ def test_report_renders_leaderboard_and_charts(poisoned_report: Path, tmp_path: 
     dom = _run_chromium(["--dump-dom", poisoned_report.as_uri()], tmp_path / "p3")
     assert dom.count('<img src="data:image/png;base64,') == 6  # 2 charts × 3 frameworks run
     assert "Experts (leave one out)" in dom and "Legend" in dom
+    # One diagnostics panel per rater: 4 runs on EPITOME (the poisoned copy included), 3 on
+    # each other framework, and the crowd of each.
+    assert dom.count('<table class="diagnostics">') == 4 + 3 + 3 + 3
+    assert "How each rater departs from the experts" in dom

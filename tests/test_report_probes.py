@@ -375,3 +375,53 @@ def test_report_pages_show_diagnostics_and_probes(probe_report: Path) -> None:
     markdown = (probe_report / "leaderboard.md").read_text(encoding="utf-8")
     assert "### Robustness probes" in markdown and REPLAY_NOT_APPLICABLE in markdown
     assert "| test/judge | injection v1 | level\\_explorations | 50 |" in markdown
+
+
+def test_crowd_leniency_on_perceived_empathy_in_the_report(release_dir: Path) -> None:
+    """The report's crowd row on Perceived Empathy: +1.60 on 1–7 (published 4.99 vs 3.39).
+
+    No Perceived Empathy run exists without the texts, so the run is built in memory from the
+    release, its samples carrying the experts' and the crowd's ratings as a log's do
+    (tests/test_diagnostics.py checks the same figure on `diagnose` directly).
+    """
+    from empathy_judge.datasets.release import load_ratings
+    from empathy_judge.scorers.panel import panel_from_table
+
+    data = panel_from_table(load_ratings(release_dir), "perceived_empathy", annotators=["crowd"])
+    panel, crowd = data.panel, data.others["crowd"]
+    samples = tuple(
+        SampleRecord(
+            item_id=item,
+            ratings={
+                sub: float(panel.values[i, j, 0]) for j, sub in enumerate(panel.sub_components)
+            },
+            reference={
+                sub: {
+                    **{r: float(panel.values[i, j, k]) for k, r in enumerate(panel.raters)},
+                    "crowd": float(crowd[i, j]),
+                }
+                for j, sub in enumerate(panel.sub_components)
+            },
+            answer="{}",
+            explanation="",
+            parse_status="ok",
+            transcript="",
+        )
+        for i, item in enumerate(panel.items)
+    )
+    run = Run(
+        model="test/pe",
+        model_name="test/pe",
+        framework="perceived_empathy",
+        location="/logs/pe.eval",
+        created="2026-01-01T00:00:00",
+        sub_components=panel.sub_components,
+        samples=samples,
+    )
+    section = build_leaderboard(RunSet((run,)), n_resamples=RESAMPLES).sections[0]
+    crowd_row = section.crowd_diagnostics
+    assert crowd_row is not None
+    assert round(crowd_row.leniency.value, 2) == round(4.99 - 3.39, 2) == 1.60
+    beside = section.result("test/pe").diagnostics
+    assert beside is not None and beside.crowd_leniency is not None
+    assert beside.crowd_leniency.value == pytest.approx(crowd_row.leniency.value)
