@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import typing
 from collections.abc import Callable
 from typing import Any
 
@@ -28,9 +29,6 @@ from inspect_ai import Task, task
 
 from empathy_judge.datasets.errors import EmpathyJudgeError
 from empathy_judge.datasets.rubric import Framework, all_frameworks
-from empathy_judge.evals.probes import ProbeName
-from empathy_judge.evals.prompts import PromptStyle
-from empathy_judge.evals.structured import StructuredMode
 from empathy_judge.evals.task import TaskConfigError, build_task
 
 #: The ``-T`` names every framework task takes (build_task's keyword parameters).
@@ -75,72 +73,57 @@ def _build(task_name: str, framework: str, arguments: dict[str, Any]) -> Task:
         raise TaskConfigError(str(error)) from error
 
 
+_HINTS = typing.get_type_hints(build_task)
+
+
+def _keyword(parameter: inspect.Parameter) -> inspect.Parameter:
+    return parameter.replace(
+        kind=inspect.Parameter.KEYWORD_ONLY, annotation=_HINTS.get(parameter.name, Any)
+    )
+
+
+#: build_task's parameters, shown as each task's own (``inspect`` tools and `empathy-judge tasks`
+#: read a task's signature); the tasks themselves take ``**task_args`` so that one list serves.
+_SIGNATURE = [
+    *(
+        _keyword(p)
+        for p in inspect.signature(build_task).parameters.values()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY
+    ),
+    # Inspect drops a -T name a signature does not take; this one takes them, to refuse them.
+    inspect.Parameter("unknown", inspect.Parameter.VAR_KEYWORD, annotation=Any),
+]
+
+
 def _framework_task(framework_id: str, task_name: str, summary: str) -> Callable[..., Task]:
-    def framework_task(
-        data_dir: str | None = None,
-        prompt: PromptStyle = "zero_shot",
-        shots: int | None = None,
-        sub_components: str | list[str] | None = None,
-        conversations: str | None = None,
-        seed: int = 0,
-        epochs: int = 1,
-        structured: StructuredMode = "schema",
-        probe: ProbeName | None = None,
-        **unknown: Any,
-    ) -> Task:
-        arguments = {
-            "data_dir": data_dir,
-            "prompt": prompt,
-            "shots": shots,
-            "sub_components": sub_components,
-            "conversations": conversations,
-            "seed": seed,
-            "epochs": epochs,
-            "structured": structured,
-            "probe": probe,
-        }
-        return _build(task_name, framework_id, {**arguments, **unknown})
+    def framework_task(**task_args: Any) -> Task:
+        return _build(task_name, framework_id, task_args)
 
     framework_task.__name__ = framework_task.__qualname__ = task_name
     framework_task.__doc__ = f"{summary}\n\nParameters: see empathy_judge.evals.task.build_task."
+    framework_task.__signature__ = inspect.Signature(_SIGNATURE, return_annotation=Task)  # type: ignore[attr-defined]
     return task(name=task_name)(framework_task)
 
 
-@task(name="custom")
-def custom(
-    framework: str = "",
-    data_dir: str | None = None,
-    prompt: PromptStyle = "zero_shot",
-    shots: int | None = None,
-    sub_components: str | list[str] | None = None,
-    conversations: str | None = None,
-    seed: int = 0,
-    epochs: int = 1,
-    structured: StructuredMode = "schema",
-    probe: ProbeName | None = None,
-    **unknown: Any,
-) -> Task:
+def _custom(**task_args: Any) -> Task:
     """Any framework pack: ``-T framework=PATH`` (a pack folder) or a packaged id.
 
     Parameters besides ``framework``: see empathy_judge.evals.task.build_task.
     """
+    framework = str(task_args.pop("framework", "") or "")
     if not framework:
         raise TaskConfigError(
             "empathy_judge/custom needs -T framework=PATH (a pack folder holding rubric.toml,"
             " conversations and ratings) or a packaged id such as -T framework=epitome"
         )
-    arguments = {
-        "data_dir": data_dir,
-        "prompt": prompt,
-        "shots": shots,
-        "sub_components": sub_components,
-        "conversations": conversations,
-        "seed": seed,
-        "epochs": epochs,
-        "structured": structured,
-        "probe": probe,
-    }
-    return _build("custom", framework, {**arguments, **unknown})
+    return _build("custom", framework, task_args)
+
+
+_custom.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    [inspect.Parameter("framework", inspect.Parameter.KEYWORD_ONLY, annotation=str), *_SIGNATURE],
+    return_annotation=Task,
+)
+custom = task(name="custom")(_custom)
 
 
 def _summary(framework: Framework) -> str:
