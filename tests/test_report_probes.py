@@ -18,6 +18,7 @@ from sklearn.metrics import cohen_kappa_score
 from empathy_judge.reports.cli.report import report
 from empathy_judge.reports.leaderboard import build_leaderboard
 from empathy_judge.reports.logs import (
+    LogError,
     ProbeInfo,
     Run,
     RunSet,
@@ -27,6 +28,8 @@ from empathy_judge.reports.logs import (
 )
 from empathy_judge.reports.probes import REPLAY_NOT_APPLICABLE, pair_probes, probe_result
 from empathy_judge.reports.reference_sets import reference_sets
+
+pytestmark = pytest.mark.release
 
 GEMINI = "replay/gemini-2.5-pro"
 EXPERT1 = "replay/expert1"
@@ -200,6 +203,17 @@ def test_probe_runs_are_kept_apart_from_plain_runs() -> None:
     assert [r.label for r in board.sections[0].results] == [JUDGE]
     assert [r.label for r in board.overall] == [JUDGE]
     assert board.sections[0].probe(JUDGE, "injection").mean_shift.value == pytest.approx(0.35)
+
+
+def test_probe_metadata_is_read_or_refused() -> None:
+    assert ProbeInfo.from_metadata(None, "x.eval") is None
+    info = ProbeInfo.from_metadata(
+        {"name": "label_swap", "version": 1, "unchanged_items": ["a"]}, "x.eval"
+    )
+    assert info == ProbeInfo("label_swap", 1, ("a",)) and info.label == "label_swap v1"
+    for bad in ("injection", {"version": 1}, {"name": "padding", "version": "one"}):
+        with pytest.raises(LogError, match=r"x\.eval: task metadata 'probe'"):
+            ProbeInfo.from_metadata(bad, "x.eval")
 
 
 # -- real logs: replays, an edited judge, an unpaired probe run --------------------------------
