@@ -32,6 +32,7 @@ from typing import Any, Literal
 import anyio
 from inspect_ai._util.error import PrerequisiteError
 from inspect_ai.model import (
+    ChatMessageSystem,
     ChatMessageUser,
     GenerateConfig,
     Model,
@@ -191,8 +192,26 @@ class _Verdict:
     message: str = ""
 
 
+def add_system_message(state: TaskState, text: str) -> None:
+    """Insert a system message after the conversation's system messages (first if none).
+
+    The placement of Inspect's ``system_message()`` solver, without its template substitution
+    (the task's system prompt is plain text).
+    """
+    position = 0
+    for index, message in enumerate(state.messages):
+        if isinstance(message, ChatMessageSystem):
+            position = index + 1
+    state.messages.insert(position, ChatMessageSystem(content=text))
+
+
 @solver
-def rate(structured: StructuredMode, schema: ResponseSchema, seed: int | None = None) -> Solver:
+def rate(
+    structured: StructuredMode,
+    schema: ResponseSchema,
+    seed: int | None = None,
+    system: str | None = None,
+) -> Solver:
     """Generate the rating; stop fast and clearly when the server rejects the response format.
 
     Args:
@@ -201,6 +220,9 @@ def rate(structured: StructuredMode, schema: ResponseSchema, seed: int | None = 
         seed: With several epochs, the base seed: epoch k generates with seed + k − 1, so the
             epochs are independent samples rather than one answer repeated (None: the task's
             seed for every epoch).
+        system: A system message to insert before generating (as Inspect's
+            ``system_message()`` would, but in the same solver step: a separate step costs
+            every sample a solver span and a state snapshot in the transcript).
 
     Returns:
         A solver that generates once per sample, like ``generate()``.
@@ -208,6 +230,8 @@ def rate(structured: StructuredMode, schema: ResponseSchema, seed: int | None = 
     verdicts: dict[str, _Verdict] = {}
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
+        if system is not None:
+            add_system_message(state, system)
         settings: dict[str, Any] = {} if seed is None else {"seed": seed + state.epoch - 1}
         if structured == "none":
             return await generate(state, **settings)

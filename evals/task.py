@@ -16,7 +16,6 @@ from inspect_ai import Epochs, Task
 from inspect_ai._util.error import PrerequisiteError
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import GenerateConfig, ResponseSchema
-from inspect_ai.solver import system_message
 from inspect_ai.util import JSONSchema
 
 from empathy_judge.datasets import user_data
@@ -338,10 +337,12 @@ def build_task(
     return Task(
         name=rubric.task_name,
         dataset=MemoryDataset(samples, name=rubric.id),
-        solver=[
-            system_message(system_prompt(rubric)),
-            rate(structured, schema, seed=seed if int(epochs) > 1 else None),
-        ],
+        solver=rate(
+            structured,
+            schema,
+            seed=seed if int(epochs) > 1 else None,
+            system=system_prompt(rubric),
+        ),
         scorer=empathy_ratings(scorer_spec, columns),
         metrics=[agreement(panel=reference.spec.to_dict())],
         epochs=Epochs(int(epochs), nan_median()),

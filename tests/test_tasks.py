@@ -109,6 +109,15 @@ def test_samples_carry_references_and_stable_ids(gemini_logs: dict[str, EvalLog]
     assert set(score.value) == set(PUBLISHED_EPITOME_GEMINI)  # type: ignore[arg-type]
 
 
+def test_system_prompt_precedes_the_rating_prompt(gemini_logs: dict[str, EvalLog]) -> None:
+    samples = gemini_logs["lend_an_ear"].samples
+    assert samples is not None
+    roles = [m.role for m in samples[0].messages]
+    assert roles == ["system", "user", "assistant"]  # one system message, before the prompt
+    assert samples[0].messages[0].text.startswith("You are an expert annotator of empathic")
+    assert samples[0].messages[1].text == samples[0].input
+
+
 def test_all_four_tasks_are_registered() -> None:
     from inspect_ai._util.entrypoints import ensure_entry_points
     from inspect_ai._util.registry import registry_lookup
