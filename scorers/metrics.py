@@ -21,7 +21,8 @@ Keys, the first being the framework's headline (the SCORE column of ``inspect vi
   experts' own, each against the others), ``min_spread_ratio`` (sd(model)/sd(consensus), the
   smallest over sub-components), ``constant_sub_components`` (sub-components answered with one
   level everywhere), ``length_bias_rho`` (Spearman ρ of model − consensus with the supporter's
-  word count) and ``polarity_flags`` (negative sub-components rated as if positive);
+  word count; the point estimate only: its interval and the experts' own ρ are the report's) and
+  ``polarity_flags`` (negative sub-components rated as if positive);
 * per sub-component ``<sub>``: ``kappa_<sub>`` (κ against the consensus), ``ceiling_<sub>`` (the
   median expert-pair κ, the paper's benchmark), ``loo_<sub>`` (candidate − experts, like for
   like) and ``crowd_kappa_<sub>`` (the crowd's κ on the same items, when the data has a crowd).
@@ -40,8 +41,8 @@ from inspect_ai.scorer import Metric, SampleScore, metric
 from empathy_judge.scorers.agreement import assess, shared_counts
 from empathy_judge.scorers.alpha import framework_mean, krippendorff_alpha
 from empathy_judge.scorers.bootstrap import kappa_statistic
-from empathy_judge.scorers.common import as_float
-from empathy_judge.scorers.diagnostics import diagnose, diagnostic_metrics
+from empathy_judge.scorers.common import FloatArray, as_float
+from empathy_judge.scorers.diagnostics import diagnose, diagnostic_metrics, spearman_statistic
 from empathy_judge.scorers.panel import Panel, PanelSpec, default_spec
 
 #: Bootstrap resamples of the in-run intervals (the report recomputes with its own setting).
@@ -122,6 +123,37 @@ def run_panel(ratings: RunRatings, spec: PanelSpec) -> Panel:
     )
 
 
+def length_bias_rho(
+    panel: Panel, model: FloatArray, word_counts: FloatArray, consensus: FloatArray | None = None
+) -> float:
+    """Mean over sub-components of Spearman ρ(model − consensus, supporter's word count).
+
+    The point estimate of `Diagnostics.length_bias` (each ρ over the items where the model,
+    the consensus and the word count all exist), without its bootstrap.
+
+    Args:
+        panel: The reference panel.
+        model: items × sub-components ratings aligned with `panel.items` (NaN: not rated).
+        word_counts: One word count per item (NaN where unknown).
+        consensus: `panel.consensus()`, when the caller has it already.
+
+    Returns:
+        The mean ρ; NaN on a nominal scale, without word counts, or where no ρ is defined.
+    """
+    words = np.asarray(word_counts, dtype=np.float64)
+    if panel.level == "nominal" or words.size == 0 or np.isnan(words).all():
+        return math.nan
+    gap = np.asarray(model, dtype=np.float64) - (
+        panel.consensus() if consensus is None else consensus
+    )
+    known = ~np.isnan(words)[:, None]
+    rho = spearman_statistic(
+        np.where(known, gap, np.nan), np.broadcast_to(words[:, None], gap.shape)
+    )(np.ones((1, gap.shape[0])))[0]
+    defined = rho[~np.isnan(rho)]
+    return float(defined.mean()) if defined.size else math.nan
+
+
 def agreement_summary(
     ratings: RunRatings, spec: PanelSpec | None = None, *, seed: int = 0
 ) -> dict[str, float]:
@@ -152,17 +184,12 @@ def agreement_summary(
         )
     crowd = spec.crowd_ratings(ratings.reference, ratings.sub_components)
     polarity = [spec.polarity.get(s, "positive") for s in ratings.sub_components]
-    diagnostics = diagnose(
-        panel,
-        ratings.model,
-        "model",
-        polarity=polarity,
-        word_counts=None if np.isnan(ratings.word_counts).all() else ratings.word_counts,
-        crowd=crowd,
-        counts=counts,
-    )
+    # The log shows only the point estimate of the length bias: its bootstrap, and the experts'
+    # own length bias beside it (most of the diagnostics' cost), are the report's.
+    diagnostics = diagnose(panel, ratings.model, "model", polarity=polarity, counts=counts)
     out.update(diagnostic_metrics(diagnostics))
     consensus = panel.consensus()
+    out["length_bias_rho"] = length_bias_rho(panel, ratings.model, ratings.word_counts, consensus)
     crowd_kappa = (
         kappa_statistic(crowd, consensus)(np.ones((1, len(ratings.item_ids))))[0]
         if crowd is not None

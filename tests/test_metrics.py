@@ -21,7 +21,7 @@ MEDIAN = [1, 2, 3, 5]
 CROWD = [1.5, 2, 3, 4]
 
 
-def _sample(i: int, rating: float) -> SampleScore:
+def _sample(i: int, rating: float, words: float | None = None) -> SampleScore:
     reference = {
         "empathy": {
             "expert1": MEDIAN[i],
@@ -34,7 +34,7 @@ def _sample(i: int, rating: float) -> SampleScore:
     return SampleScore(
         score=Score(value={"empathy": rating}, metadata={"framework": "empatheticdialogues"}),
         sample_id=f"item{i}",
-        sample_metadata={"reference": reference},
+        sample_metadata={"reference": reference, "supporter_word_count": words},
     )
 
 
@@ -61,6 +61,24 @@ def test_agreement_matches_hand_computation() -> None:
     # How it fails: mean(model − median) = (0 + 0 + 0 − 1) / 4.
     assert result["leniency"] == pytest.approx(-0.25)
     assert result["constant_sub_components"] == 0
+
+
+def test_length_bias_is_spearman_of_the_gap_with_the_word_count() -> None:
+    # gap = model − median = 0, 0, 0, −1 against 10, 20, 30, 40 words. Average ranks 3, 3, 3, 1
+    # and 1, 2, 3, 4: Σdxdy = −3, Σdx² = 3, Σdy² = 5, so ρ = −3 / √15.
+    words = [10.0, 20.0, 30.0, 40.0]
+    scores = [_sample(i, MODEL[i], words[i]) for i in range(4)]
+    result = cast(Any, agreement())(scores)
+    assert result["length_bias_rho"] == pytest.approx(-3 / math.sqrt(15))
+    # An unknown word count drops its item: gap 0, 0, −1 against 10, 30, 40 words, ranks
+    # 2.5, 2.5, 1 and 1, 2, 3: ρ = −1.5 / √(1.5 · 2).
+    scores = [_sample(i, MODEL[i], [10.0, None, 30.0, 40.0][i]) for i in range(4)]
+    result = cast(Any, agreement())(scores)
+    assert result["length_bias_rho"] == pytest.approx(-1.5 / math.sqrt(3))
+    # No word counts at all: no length bias.
+    assert math.isnan(
+        cast(Any, agreement())([_sample(i, MODEL[i]) for i in range(4)])["length_bias_rho"]
+    )
 
 
 def test_constant_answers_on_three_items_are_not_expert_level() -> None:
