@@ -8,27 +8,37 @@ k-quantiles of N(0, 1 + 0.75²), so a typical rater uses every point about equal
 layout: EPITOME 3 sub-components on 0–2, EmpatheticDialogues 3 on 1–5, Perceived Empathy 9 on
 1–7, Lend an Ear 6 on 1–5; 50 items each.
 
-It prints, with 95% binomial half-widths:
+It prints, with 95% binomial half-widths and intervals:
 
 (a) the family-wise false "regressed" rate when baseline and candidate are equally good judges,
     over all 21 sub-components (and the 4 framework means) in ONE call: the four frameworks'
     items are stacked as rows with NaN outside each framework's own columns, `groups` and
-    `strata` set to the framework (goal ≤ 5%);
+    `strata` set to the framework (goal ≤ 5%); when asked for, (a25) the same with 25 items
+    per framework and (a1) EPITOME alone on 25 items (a coarse scale, few items, and the
+    whole 5% on one framework mean: where the bootstrap's shortfall shows most);
 (b) the detection rate when every sub-component of EPITOME (3 sub-components, 50 items) loses
     0.2 κw: the candidate's noise sd is calibrated on 400,000 simulated items to give that
-    drop (printed); one call on that framework alone (goal ≥ 80%), and also within the 21
-    sub-component call where only EPITOME got worse;
+    drop (printed); one call on that framework alone (goal ≥ 80%), and the same for
+    EmpatheticDialogues; (b') the EPITOME drop within the 21-sub-component call;
+(c) the detection rate when one EPITOME sub-component loses 0.3 κw;
 
-each for the gate's default rule (max-statistic FWER control, significant drop AND Δ̂ < −T),
-the alternatives the default was chosen from ("high < 0" without T; "high < −T"; Holm instead
-of the max-statistic), and the OLD rule (a per-sub-component two-sided 95% percentile interval
-wholly below −0.05, no correction) computed from the same resamples; and the smallest drop the
-comparisons could detect with 80% power (median over replications).
+each for the gate's default rule (mean first, jackknife standard error, significant drop AND
+Δ̂ < −T); the small-sample options the default was chosen from, which differ from it only in
+how the mean-first test is scaled: the bootstrap standard error (the rule before), the bootstrap
+variance times n/(n − 1), and BCa p-values for the framework means (heads only: a group's
+sub-components are tested only once its mean is flagged); the alternatives to the rest of the
+rule (no T; the max-statistic over everything, also with "high < −T"; Holm); and the OLD rule
+(a per-sub-component two-sided 95% percentile interval wholly below −0.05, no correction), all
+computed from the same resamples; and the smallest drop the default could detect with 80%
+power (median over replications).
 
-Run: `.venv/bin/python benchmarks/bench_gate.py [--reps 2000] [--resamples 2000] [--seed 0]`.
-The default 2,000 replications give a 95% half-width of at most ±2.2 points on a rate (±1.0
-near 5%, ±1.8 near 80%); about 2 CPU-minutes (6 minutes of wall time on the project machine at
-load average 6). The data are deterministic for a given --seed.
+Run: `.venv/bin/python benchmarks/bench_gate.py [--reps 2000] [--null-reps N] [--resamples 2000]
+[--seed 0] [--scenarios a,a25,b,b',c]`. 2,000 replications give a 95% half-width of at most
+±2.2 points on a rate (±1.0 near 5%, ±1.8 near 80%); (a) costs about 30 ms of CPU per
+replication, (b) and (c) about 8. The figures in `benchmarks/README.md` come from three runs:
+`--scenarios a --null-reps 10000` (about 5 CPU-minutes), `--scenarios b --reps 4000` (about 1)
+and `--scenarios "a25,b',c" --reps 2000 --null-reps 4000`. The data are deterministic for a
+given --seed (each scenario has its own).
 """
 
 from __future__ import annotations
@@ -66,6 +76,8 @@ TOLERANCE = 0.05
 TARGET_DROP = 0.2
 #: Scenario (c): a drop on one sub-component only.
 ISOLATED_DROP = 0.3
+#: Items per framework in scenario (a25).
+SMALL_ITEMS = 25
 #: Noise sd at which the cut points make every scale point about equally likely.
 TYPICAL_SD = 0.75
 
@@ -219,10 +231,15 @@ class Tally:
         return self.counts[rule] / self.reps
 
 
-#: The rules compared; the first is the gate's default.
+#: The rules compared; the first is the gate's default. The next three differ from it only in
+#: the standard error of the mean-first test or in the heads' interval (the small-sample
+#: options); the rest use the default's jackknife standard error.
 RULES = (
-    "hierarchical (default)",
-    "hierarchical, no T",
+    "mean first, jackknife SE (default)",
+    "mean first, bootstrap SE (before)",
+    "mean first, bootstrap SE x n/(n-1)",
+    "mean first, BCa heads",
+    "mean first, no T",
     "max-T",
     "max-T, high < -T",
     "holm",
@@ -230,9 +247,56 @@ RULES = (
 )
 
 
+def inflated(deltas: DeltaBootstrap) -> DeltaBootstrap:
+    """The replicates spread about the estimate by √(n/(n−1)) (n = each column's paired items).
+
+    The bootstrap variance of a mean is (n − 1)/n times the unbiased one; this is the usual
+    finite-sample correction. Every simulated group has equal n, so its mean's replicates
+    spread by the same factor.
+    """
+    n = np.array(deltas.n_items, dtype=np.float64)
+    factor = np.sqrt(n / np.maximum(n - 1.0, 1.0))
+    spread = deltas.estimate[None, :] + factor[None, :] * (deltas.replicates - deltas.estimate)
+    return replace(deltas, replicates=spread)
+
+
+def bca_heads_flag(deltas: DeltaBootstrap, tolerance: float, alpha: float) -> bool:
+    """Whether any group mean's BCa test of "no drop" rejects at its share α / groups.
+
+    Under the mean-first rule a group's sub-components are tested only once its mean is
+    flagged, so in these scenarios the heads (every simulated group has several members)
+    decide whether anything is flagged. The one-sided BCa bound (bias correction z₀ from the
+    share of Δ* below Δ̂, jackknife acceleration a) lies below 0 exactly when
+    p = 1 − Φ(u − z₀) ≤ α with w = Φ⁻¹(G(0)), u = (w − z₀)/(1 + a(w − z₀)).
+    """
+    normal = NormalDist()
+    labels = list(dict.fromkeys(deltas.groups))
+    share = alpha / len(labels)
+    for label in labels:
+        members = [j for j, g in enumerate(deltas.groups) if g == label and not deltas.reasons[j]]
+        estimate = float(np.mean(deltas.estimate[members]))
+        draws = deltas.replicates[:, members].mean(axis=1)
+        draws = draws[~np.isnan(draws)]
+        below = (np.sum(draws < estimate) + 0.5 * np.sum(draws == estimate)) / draws.shape[0]
+        z0 = normal.inv_cdf(min(max(float(below), 1e-6), 1.0 - 1e-6))
+        at_zero = (np.sum(draws < 0.0) + 0.5 * np.sum(draws == 0.0) + 0.5) / (draws.shape[0] + 1)
+        w = normal.inv_cdf(float(at_zero))
+        rows = deltas.paired[:, members].any(axis=1)
+        jack = deltas.jackknife[rows][:, members].mean(axis=1)
+        centred = jack.mean() - jack
+        spread = float(np.sum(centred**2))
+        a = float(np.sum(centred**3)) / (6.0 * spread**1.5) if spread > 0.0 else 0.0
+        u = (w - z0) / (1.0 + a * (w - z0))
+        if 1.0 - normal.cdf(u - z0) <= share and estimate < -tolerance:
+            return True
+    return False
+
+
 def flags(deltas: DeltaBootstrap, tolerance: float) -> tuple[dict[str, bool], GateResult]:
     """Whether each rule flags a regression anywhere in one comparison; the default's result."""
-    default = decide(deltas, tolerance=tolerance, correction="hierarchical")
+    default = decide(deltas, tolerance=tolerance)
+    before = decide(deltas, tolerance=tolerance, std_error_method="bootstrap")
+    corrected = decide(inflated(deltas), tolerance=tolerance, std_error_method="bootstrap")
     max_t = decide(deltas, tolerance=tolerance, correction="maxt")
     alpha = 1.0 - default.level
     entries = [*default.columns, *default.groups]
@@ -243,11 +307,14 @@ def flags(deltas: DeltaBootstrap, tolerance: float) -> tuple[dict[str, bool], Ga
     old_high = quantile(replicates, 0.975, axis=0)
     return {
         RULES[0]: default.regressed,
-        RULES[1]: any(e.p_value <= alpha for e in entries),
-        RULES[2]: max_t.regressed,
-        RULES[3]: bool(np.any(highs < -tolerance)),
-        RULES[4]: decide(deltas, tolerance=tolerance, correction="holm").regressed,
-        RULES[5]: bool(np.any(old_high < -tolerance)),
+        RULES[1]: before.regressed,
+        RULES[2]: corrected.regressed,
+        RULES[3]: bca_heads_flag(deltas, tolerance, alpha),
+        RULES[4]: any(e.p_value <= alpha for e in entries),
+        RULES[5]: max_t.regressed,
+        RULES[6]: bool(np.any(highs < -tolerance)),
+        RULES[7]: decide(deltas, tolerance=tolerance, correction="holm").regressed,
+        RULES[8]: bool(np.any(old_high < -tolerance)),
     }, default
 
 
@@ -268,11 +335,28 @@ def columns_of(deltas: DeltaBootstrap, columns: slice) -> DeltaBootstrap:
         baseline_kappa=deltas.baseline_kappa[columns],
         candidate_kappa=deltas.candidate_kappa[columns],
         reasons=deltas.reasons[columns],
+        jackknife=deltas.jackknife[:, columns],
+        paired=deltas.paired[:, columns],
     )
 
 
 def joined(parts: Sequence[DeltaBootstrap]) -> DeltaBootstrap:
-    """Bootstraps of disjoint column sets, side by side as one (same resamples)."""
+    """Bootstraps of disjoint column sets on disjoint items, side by side as one.
+
+    The same resamples (each part drew its own items' rows of one stratified matrix); the
+    items are stacked, each part its own stratum, as in the stacked call: leaving out another
+    part's item leaves a column's Δκw as it is, and that item is not paired in it.
+    """
+    rows = [p.jackknife.shape[0] for p in parts]
+    columns = [p.estimate.shape[0] for p in parts]
+    jackknife = np.empty((sum(rows), sum(columns)))
+    paired = np.zeros((sum(rows), sum(columns)), dtype=np.bool_)
+    r = c = 0
+    for p, n, s in zip(parts, rows, columns, strict=True):
+        jackknife[:, c : c + s] = p.estimate[None, :]
+        jackknife[r : r + n, c : c + s] = p.jackknife
+        paired[r : r + n, c : c + s] = p.paired
+        r, c = r + n, c + s
     return replace(
         parts[0],
         names=tuple(n for p in parts for n in p.names),
@@ -283,6 +367,9 @@ def joined(parts: Sequence[DeltaBootstrap]) -> DeltaBootstrap:
         baseline_kappa=np.concatenate([p.baseline_kappa for p in parts]),
         candidate_kappa=np.concatenate([p.candidate_kappa for p in parts]),
         reasons=tuple(r for p in parts for r in p.reasons),
+        jackknife=jackknife,
+        paired=paired,
+        strata=np.repeat(np.arange(len(parts)), rows),
     )
 
 
@@ -343,25 +430,26 @@ def run(
 
 
 def release_blocks(
-    candidate_sd: dict[str, FloatArray | float],
+    candidate_sd: dict[str, FloatArray | float], n_items: int = N_ITEMS
 ) -> Callable[[np.random.Generator, int], Blocks]:
     """Every framework of the release; a framework named in `candidate_sd` gets a worse judge."""
 
     def draw(rng: np.random.Generator, reps: int) -> Blocks:
         return [
-            simulate(f, reps, rng, candidate_sd=candidate_sd.get(f.name, JUDGE_SD)) for f in RELEASE
+            simulate(f, reps, rng, n_items=n_items, candidate_sd=candidate_sd.get(f.name, JUDGE_SD))
+            for f in RELEASE
         ]
 
     return draw
 
 
 def one_framework(
-    framework: Framework, candidate_sd: FloatArray | float
+    framework: Framework, candidate_sd: FloatArray | float, n_items: int = N_ITEMS
 ) -> Callable[[np.random.Generator, int], Blocks]:
     """One framework alone, its candidate with the given noise (one sd per sub-component)."""
 
     def draw(rng: np.random.Generator, reps: int) -> Blocks:
-        return [simulate(framework, reps, rng, candidate_sd=candidate_sd)]
+        return [simulate(framework, reps, rng, n_items=n_items, candidate_sd=candidate_sd)]
 
     return draw
 
@@ -376,7 +464,11 @@ def report(title: str, tally: Tally, goal: str) -> None:
     print(f"\n{title}\n  {tally.reps} replications; {goal}")
     for rule in RULES:
         p = tally.rate(rule)
-        print(f"  {rule:<24} {p:6.1%} ± {half_width(p, tally.reps):.1%}")
+        h = half_width(p, tally.reps)
+        print(
+            f"  {rule:<36} {p:6.2%} ± {h:.2%}  "
+            f"(95%: {max(p - h, 0.0):.2%} to {min(p + h, 1.0):.2%})"
+        )
 
 
 def print_mdd(tally: Tally, frameworks: Sequence[Framework]) -> None:
@@ -397,10 +489,26 @@ def print_mdd(tally: Tally, frameworks: Sequence[Framework]) -> None:
 def main() -> None:
     """Calibrate, simulate every scenario and print the rates."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
-    parser.add_argument("--reps", type=int, default=2000, help="replications per scenario")
+    parser.add_argument("--reps", type=int, default=2000, help="replications of (b), (b') and (c)")
+    parser.add_argument(
+        "--null-reps",
+        type=int,
+        default=None,
+        help="replications of (a), (a25) and (a1) (default: --reps)",
+    )
     parser.add_argument("--resamples", type=int, default=2000, help="bootstrap resamples")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--scenarios",
+        default="a,b,b',c",
+        help="comma-separated subset of a, a25, a1, b, b', c (default: a, b, b', c)",
+    )
     args = parser.parse_args()
+    scenarios = {name.strip() for name in args.scenarios.split(",")}
+    unknown = scenarios - {"a", "a25", "a1", "b", "b'", "c"}
+    if unknown:
+        parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
+    null_reps = args.reps if args.null_reps is None else args.null_reps
     started = time.perf_counter()
     epitome, dialogues = RELEASE[0], RELEASE[1]
     worse = {f.name: calibrate_noise(f, TARGET_DROP) for f in (epitome, dialogues)}
@@ -416,15 +524,36 @@ def main() -> None:
     )
     common = {"resamples": args.resamples}
 
-    null = run(release_blocks({}), args.reps, seed=args.seed, **common)
-    report(
-        "(a) equally good judges, 21 sub-components + 4 framework means in one call",
-        null,
-        "false 'regressed' anywhere; goal ≤ 5%",
-    )
-    print_mdd(null, RELEASE)
+    if "a" in scenarios:
+        null = run(release_blocks({}), null_reps, seed=args.seed, **common)
+        report(
+            "(a) equally good judges, 21 sub-components + 4 framework means in one call",
+            null,
+            "false 'regressed' anywhere; goal ≤ 5%",
+        )
+        print_mdd(null, RELEASE)
+    if "a25" in scenarios:
+        small = run(release_blocks({}, SMALL_ITEMS), null_reps, seed=args.seed + 5, **common)
+        report(
+            f"(a25) the same with {SMALL_ITEMS} items per framework (e.g. a --limit run)",
+            small,
+            "false 'regressed' anywhere; goal ≤ 5%",
+        )
+    if "a1" in scenarios:
+        alone_null = run(
+            one_framework(epitome, JUDGE_SD, SMALL_ITEMS),
+            null_reps,
+            seed=args.seed + 6,
+            **common,
+        )
+        report(
+            f"(a1) equally good judges on {epitome.name} alone, {SMALL_ITEMS} items "
+            "(its mean gets the whole 5%)",
+            alone_null,
+            "false 'regressed' anywhere; goal ≤ 5%",
+        )
 
-    for k, framework in enumerate((epitome, dialogues)):
+    for k, framework in enumerate((epitome, dialogues) if "b" in scenarios else ()):
         alone = run(
             one_framework(framework, worse[framework.name]),
             args.reps,
@@ -439,26 +568,28 @@ def main() -> None:
         )
         print_mdd(alone, [framework])
 
-    within = run(
-        release_blocks({epitome.name: worse[epitome.name]}),
-        args.reps,
-        seed=args.seed + 3,
-        **common,
-    )
-    report(
-        f"(b') the same drop on {epitome.name} inside the 21-sub-component call "
-        "(the other frameworks equally good)",
-        within,
-        "detected anywhere",
-    )
-    isolated = np.array([much_worse, JUDGE_SD, JUDGE_SD])
-    single = run(one_framework(epitome, isolated), args.reps, seed=args.seed + 4, **common)
-    report(
-        f"(c) {epitome.name} alone: one sub-component loses {ISOLATED_DROP} κw, "
-        "the other two unchanged",
-        single,
-        "detected",
-    )
+    if "b'" in scenarios:
+        within = run(
+            release_blocks({epitome.name: worse[epitome.name]}),
+            args.reps,
+            seed=args.seed + 3,
+            **common,
+        )
+        report(
+            f"(b') the same drop on {epitome.name} inside the 21-sub-component call "
+            "(the other frameworks equally good)",
+            within,
+            "detected anywhere",
+        )
+    if "c" in scenarios:
+        isolated = np.array([much_worse, JUDGE_SD, JUDGE_SD])
+        single = run(one_framework(epitome, isolated), args.reps, seed=args.seed + 4, **common)
+        report(
+            f"(c) {epitome.name} alone: one sub-component loses {ISOLATED_DROP} κw, "
+            "the other two unchanged",
+            single,
+            "detected",
+        )
     print(f"\ntotal time {time.perf_counter() - started:.0f} s")
 
 

@@ -21,6 +21,8 @@ from empathy_judge.scorers.gate import (
     delta_bootstrap,
     hierarchical_adjust,
     holm_adjust,
+    jackknife_std_error,
+    leave_one_out_delta,
     max_t_adjust,
     regression_gate,
     stratified_counts,
@@ -48,6 +50,7 @@ def test_identical_judges_are_equivalent_with_zero_delta() -> None:
     assert np.array_equal(result.low, np.zeros(3)) and np.array_equal(result.high, np.zeros(3))
     assert result.inconclusive == 0 and result.comparable
     assert result.seed == 0 and result.n_resamples == 2000 and result.correction == "hierarchical"
+    assert result.std_error_method == "jackknife"
     [group] = result.groups
     assert group.name == "all" and group.verdict == "equivalent" and group.delta == 0.0
     # Nothing can move, so only a drop beyond the tolerance could ever be flagged.
@@ -142,6 +145,86 @@ def test_hierarchical_by_hand() -> None:
     assert p == pytest.approx([0.2, 0.3, 0.5, 0.2])
 
 
+def test_jackknife_std_error_by_hand() -> None:
+    # The mean of 1, 2, 3, 4: leave-one-out means 3, 8/3, 7/3, 2; the jackknife SE of a mean
+    # is the sample sd (ddof 1) over √n: √(5/3) / 2.
+    x = np.array([1.0, 2.0, 3.0, 4.0])
+    loo = ((x.sum() - x) / 3.0)[:, None]
+    se = jackknife_std_error(loo, [2.5], np.ones((4, 1), dtype=bool), np.zeros(4))
+    assert se == pytest.approx([math.sqrt(5.0 / 3.0) / 2.0])
+    # Two strata, θ = mean(a) + mean(b): var = var(a)/n_a + var(b)/n_b = (5/3)/4 + 1/3.
+    b = np.array([10.0, 11.0, 12.0])
+    loo_ab = np.concatenate([(x.sum() - x) / 3.0 + b.mean(), x.mean() + (b.sum() - b) / 2.0])
+    strata = np.array([0, 0, 0, 0, 1, 1, 1])
+    theta = x.mean() + b.mean()
+    relevant = np.ones((7, 1), dtype=bool)
+    assert jackknife_std_error(loo_ab[:, None], [theta], relevant, strata) == pytest.approx(
+        [math.sqrt(5.0 / 12.0 + 1.0 / 3.0)]
+    )
+    # Items a statistic does not depend on are not counted (n − 1)/n-wise; a NaN is undefined.
+    padded = np.vstack([loo, [[2.5], [2.5]]])
+    mask = np.array([True] * 4 + [False] * 2)[:, None]
+    assert jackknife_std_error(padded, [2.5], mask, np.zeros(6)) == pytest.approx(se)
+    assert np.isnan(jackknife_std_error([[1.0], [np.nan]], [1.0], [[True], [True]], [0, 0])[0])
+    assert jackknife_std_error([[1.0], [2.0]], [1.5], [[True], [False]], [0, 0])[0] == 0.0
+
+
+def test_leave_one_out_delta_matches_recomputation() -> None:
+    reference, judge = _ratings()
+    rng = np.random.default_rng(4)
+    candidate = np.clip(reference + rng.integers(-1, 2, size=reference.shape), 0, 2)
+    baseline = judge.copy()
+    baseline[3, 1] = np.nan  # item 3 is not paired in column 1
+    loo = leave_one_out_delta(reference, baseline, candidate)
+    assert loo.shape == reference.shape
+
+    def kappa(x: np.ndarray, y: np.ndarray) -> float:
+        return float(
+            cohen_kappa_score(x.astype(int), y.astype(int), labels=[0, 1, 2], weights="quadratic")
+        )
+
+    for j in range(3):
+        paired = ~np.isnan(baseline[:, j])
+        for i in (0, 3, 17, 44):
+            keep = paired.copy()
+            keep[i] = False
+            r, b, c = reference[keep, j], baseline[keep, j], candidate[keep, j]
+            assert loo[i, j] == pytest.approx(kappa(r, c) - kappa(r, b), abs=1e-12)
+    # Leaving out an item that is not paired in a column leaves its Δκw as it is.
+    paired = ~np.isnan(baseline[:, 1])
+    r = reference[paired, 1]
+    assert loo[3, 1] == pytest.approx(
+        kappa(r, candidate[paired, 1]) - kappa(r, baseline[paired, 1]), abs=1e-12
+    )
+
+
+def test_jackknife_std_error_of_the_gate_is_the_brute_force_jackknife() -> None:
+    reference, judge = _ratings()
+    rng = np.random.default_rng(9)
+    candidate = np.clip(reference + rng.integers(-1, 2, size=reference.shape), 0, 2)
+    result = regression_gate(reference, judge, candidate, names=["a", "b", "c"])
+    n = reference.shape[0]
+
+    def delta(rows: np.ndarray, j: int) -> float:
+        r = reference[rows, j]
+        return weighted_kappa(candidate[rows, j], r) - weighted_kappa(judge[rows, j], r)
+
+    loo = np.array([[delta(np.arange(n) != i, j) for j in range(3)] for i in range(n)])
+    columns = np.sqrt((n - 1) / n * ((loo - loo.mean(axis=0)) ** 2).sum(axis=0))
+    mean = loo.mean(axis=1)
+    group = math.sqrt((n - 1) / n * float(((mean - mean.mean()) ** 2).sum()))
+    assert [e.std_error for e in result.columns] == pytest.approx(columns, rel=1e-9)
+    assert result.groups[0].std_error == pytest.approx(group, rel=1e-9)
+    # The bootstrap's standard error instead: the sd of the resampled Δ*.
+    bootstrap = regression_gate(reference, judge, candidate, std_error_method="bootstrap")
+    assert bootstrap.std_error_method == "bootstrap"
+    assert bootstrap.columns[0].std_error == pytest.approx(
+        float(np.std(bootstrap.replicates[:, 0], ddof=1)), rel=1e-12
+    )
+    # Same resamples, same null shape: only the scale differs.
+    assert np.array_equal(bootstrap.replicates, result.replicates)
+
+
 def test_strata_keep_their_sizes_in_every_resample() -> None:
     strata = ["x"] * 3 + ["y"] * 5 + ["x"] * 2
     counts = stratified_counts(strata, 10, 50, seed=3)
@@ -222,3 +305,9 @@ def test_bench_pieces_equal_one_stacked_call() -> None:
     # And through the public entry point with the same resamples: the same verdicts.
     direct = regression_gate(ref, base, cand, groups=groups, strata=strata, n_resamples=300)
     assert decide(joined).verdicts == direct.verdicts
+    # The stratified jackknife too: each framework's items are their own stratum.
+    pieced = decide(joined)
+    pairs = zip((*pieced.columns, *pieced.groups), (*direct.columns, *direct.groups), strict=True)
+    for a, b in pairs:
+        assert a.std_error == pytest.approx(b.std_error, rel=1e-9)
+        assert a.p_value == b.p_value
