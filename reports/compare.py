@@ -612,7 +612,8 @@ def _method(comparison: Comparison) -> str:
     return (
         f"Δκw = κw(candidate) − κw(baseline) against the expert median, on the items both "
         f"rated; paired bootstrap ({gate.n_resamples} resamples, seed {comparison.seed}) within "
-        f"each framework; bounds are simultaneous one-sided {gate.level:.0%} bounds; p is the "
+        f"each framework, each test scaled by the {gate.std_error_method} standard error; "
+        f"bounds are simultaneous one-sided {gate.level:.0%} bounds; p is the "
         f"family-wise adjusted p of a drop ({gate.correction} correction over "
         f"{len(gate.columns)} sub-components and {len(gate.groups)} framework means"
         + (
