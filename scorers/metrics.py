@@ -30,10 +30,12 @@ Keys, the first being the framework's headline (the SCORE column of ``inspect vi
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from inspect_ai.scorer import Metric, SampleScore, metric
@@ -47,6 +49,31 @@ from empathy_judge.scorers.panel import Panel, PanelSpec, default_spec
 
 #: Bootstrap resamples of the in-run intervals (the report recomputes with its own setting).
 RUN_RESAMPLES = 1000
+
+
+@functools.cache
+def _blas_threads() -> Any:
+    """A controller of the BLAS thread pools numpy and scipy loaded (None without threadpoolctl)."""
+    try:
+        from threadpoolctl import (  # type: ignore[import-untyped,import-not-found,unused-ignore]
+            ThreadpoolController,
+        )
+    except ImportError:
+        return None
+    return ThreadpoolController()
+
+
+def one_blas_thread() -> contextlib.AbstractContextManager[Any]:
+    """A context in which BLAS runs on one thread (when threadpoolctl is installed).
+
+    The bootstrap's products are small (resamples × items by items × statistics): a BLAS thread
+    pool only adds its threads' start-up and spin-waiting, which on a machine whose cores are
+    busy made the in-run metric 2-3 times slower in CPU time (the log's figures are the same).
+    """
+    controller = _blas_threads()
+    if controller is None:
+        return contextlib.nullcontext()
+    return cast(contextlib.AbstractContextManager[Any], controller.limit(limits=1, user_api="blas"))
 
 
 @dataclass(frozen=True)
@@ -220,6 +247,7 @@ def agreement(panel: dict[str, Any] | None = None) -> Metric:
     def compute(scores: list[SampleScore]) -> dict[str, float]:
         if not scores:
             return {"kappa": math.nan, "parse_rate": math.nan}
-        return agreement_summary(gather_run_ratings(scores), spec)
+        with one_blas_thread():
+            return agreement_summary(gather_run_ratings(scores), spec)
 
     return compute

@@ -10,7 +10,12 @@ import pytest
 from inspect_ai.scorer import SampleScore, Score
 
 from empathy_judge.scorers.kappa import weighted_kappa
-from empathy_judge.scorers.metrics import agreement, agreement_summary, gather_run_ratings
+from empathy_judge.scorers.metrics import (
+    agreement,
+    agreement_summary,
+    gather_run_ratings,
+    one_blas_thread,
+)
 
 # Hand computation (value-based κw = 1 - n·Σ(x-y)² / ΣᵢΣⱼ(xᵢ-yⱼ)²):
 # model x = 1,2,3,4 against expert median y = 1,2,3,5: Σ(x-y)² = 1, ΣΣ = 21+11+9+15 = 56,
@@ -120,3 +125,10 @@ def test_self_consistency_from_epochs() -> None:
     # One epoch unlike the other lowers it.
     scores[0].score.metadata["epoch_ratings"] = {"empathy": [1, 4]}  # type: ignore[index]
     assert agreement_summary(gather_run_ratings(scores))["self_consistency"] < 1.0
+
+
+def test_blas_runs_on_one_thread_inside_the_metric() -> None:
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    with one_blas_thread():
+        blas = [i for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
+        assert blas and all(i["num_threads"] == 1 for i in blas)
