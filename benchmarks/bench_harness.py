@@ -18,8 +18,9 @@ One run measures, on the authors' release, for each framework with public text
 3. Wall time per sample of ``gguf/smollm2`` (the same runs, ``max_connections=1``: Inspect's
    adaptive concurrency ignores the provider's own limit).
 
-``--breakdown`` also times the cumulative steps from the bare task to the harness (system
-message, generation config, sample metadata, scorer and metric, reducer).
+``--breakdown`` also times the cumulative steps from the bare task to the harness (rating
+solver with its system message, generation config, sample metadata and target, scorer and
+metric, reducer).
 
 Run from the repository root (a few minutes on 2 cores, mostly the local model; under a minute
 with ``--skip-gguf``)::
@@ -96,7 +97,12 @@ def _variant(
 ) -> Task:
     """The task's samples (ids, inputs) with only the chosen parts of the task kept."""
     samples = [
-        Sample(id=s.id, input=s.input, metadata=dict(s.metadata or {}) if metadata else None)
+        Sample(
+            id=s.id,
+            input=s.input,
+            target=s.target if metadata else "",
+            metadata=dict(s.metadata or {}) if metadata else None,
+        )
         for s in task.dataset
     ]
     if limit is not None:
@@ -129,9 +135,9 @@ def bare_task(task: Task, limit: int | None = None) -> Task:
 #: The cumulative steps from the bare task to the harness, for ``--breakdown``.
 LADDER_STEPS: tuple[str, ...] = (
     "bare",
-    "+ system message",
+    "+ rating solver (system message)",
     "+ generation config (response schema)",
-    "+ sample metadata (references)",
+    "+ sample metadata and target (references, consensus)",
     "+ rating scorer and agreement metric",
     "+ NaN-median epoch reducer (= harness)",
 )
@@ -255,12 +261,13 @@ def _log_kb(log: EvalLog) -> float:
 def _time_agreement_metric(log: EvalLog) -> float:
     """Seconds the run-level agreement metric takes on this run's reduced scores."""
     scores = [
-        SampleScore(score=s.scores["empathy_ratings"], sample_id=s.id)
+        SampleScore(score=s.scores["empathy_ratings"], sample_id=s.id, sample_metadata=s.metadata)
         for s in log.samples or []
         if s.scores
     ]
     # Metric is a union with Inspect's deprecated list[Score] form; this one takes SampleScores.
-    compute = cast(Callable[[list[SampleScore]], Any], agreement())
+    panel = (log.eval.metadata or {}).get("panel")
+    compute = cast(Callable[[list[SampleScore]], Any], agreement(panel=panel))
     started = time.perf_counter()
     compute(scores)
     return time.perf_counter() - started

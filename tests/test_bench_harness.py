@@ -65,4 +65,9 @@ def test_ladder_ends_with_every_part_of_the_task(bench: ModuleType, release_dir:
     assert full.config == task.config
     assert full.epochs_reducer == task.epochs_reducer
     (sample,) = list(full.dataset)
-    assert sample.metadata == next(iter(task.dataset)).metadata
+    first = next(iter(task.dataset))
+    assert sample.metadata == first.metadata
+    assert sample.target == first.target  # the expert consensus, as JSON
+    _, bare = ladder[0]
+    (plain,) = list(bare.dataset)
+    assert plain.target == "" and not plain.metadata
