@@ -41,6 +41,7 @@ from inspect_ai.model import (
     get_model,
 )
 from inspect_ai.solver import Generate, Solver, TaskState, solver
+from inspect_ai.util import JSONSchema
 
 from empathy_judge.datasets.errors import EmpathyJudgeError
 
@@ -73,6 +74,34 @@ class ResponseFormatRejectedError(EmpathyJudgeError, PrerequisiteError):
         super().__init__(message)
 
 
+def shared_properties(schema: ResponseSchema) -> ResponseSchema:
+    """The same schema, with identical property schemas held as one object.
+
+    A rating schema repeats one property schema per sub-component (e.g. an integer from 1 to
+    5). Inspect deep-copies the generation config several times per request; deep copies keep
+    shared objects shared, so this halves that cost for a six-property schema. The schema's
+    JSON is unchanged.
+
+    Args:
+        schema: A response schema.
+
+    Returns:
+        The schema with equal properties shared (the input itself when none repeat).
+    """
+    properties = schema.json_schema.properties
+    if not properties:
+        return schema
+    seen: dict[str, JSONSchema] = {}
+    shared = {
+        name: seen.setdefault(prop.model_dump_json(exclude_none=True), prop)
+        for name, prop in properties.items()
+    }
+    if len(seen) == len(properties):
+        return schema
+    json_schema = schema.json_schema.model_copy(update={"properties": shared})
+    return schema.model_copy(update={"json_schema": json_schema})
+
+
 def format_config(mode: StructuredMode, schema: ResponseSchema) -> GenerateConfig:
     """The generation settings that carry one mode's response format.
 
@@ -84,7 +113,7 @@ def format_config(mode: StructuredMode, schema: ResponseSchema) -> GenerateConfi
         A config holding only the response-format fields of the mode.
     """
     if mode == "schema":
-        return GenerateConfig(response_schema=schema)
+        return GenerateConfig(response_schema=shared_properties(schema))
     if mode == "json":
         return GenerateConfig(extra_body=dict(JSON_OBJECT_BODY))
     return GenerateConfig()

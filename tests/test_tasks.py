@@ -311,6 +311,19 @@ def test_structured_modes_set_the_response_format(release_dir: Path, structured:
         build_task("epitome", data_dir=str(release_dir), structured="xml")  # type: ignore[arg-type]
 
 
+def test_response_schema_holds_equal_properties_once(release_dir: Path) -> None:
+    task = build_task("lend_an_ear", data_dir=str(release_dir))
+    schema = task.config.response_schema
+    assert schema is not None
+    properties = schema.json_schema.properties or {}
+    assert len(properties) == 6
+    assert len({id(p) for p in properties.values()}) == 1  # one object, six names
+    # The JSON sent is unchanged: six integer properties on the 1-5 scale, all required.
+    sent = json.loads(schema.json_schema.model_dump_json(exclude_none=True))
+    assert sent["properties"]["advice_giving"] == {"type": "integer", "enum": [1, 2, 3, 4, 5]}
+    assert sent["required"] == list(properties) and sent["additionalProperties"] is False
+
+
 @pytest.mark.parametrize("structured", ["json", "none"])
 def test_replay_without_a_schema_reproduces_published_kappa(
     release_dir: Path, tmp_path: Path, structured: str
