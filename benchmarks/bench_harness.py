@@ -19,8 +19,8 @@ One run measures, on the authors' release, for each framework with public text
    adaptive concurrency ignores the provider's own limit).
 
 ``--breakdown`` also times the cumulative steps from the bare task to the harness (rating
-solver with its system message, generation config, sample metadata and target, scorer and
-metric, reducer).
+solver with its system message, generation config, sample metadata and target, scorer, the
+agreement metric, reducer).
 
 Run from the repository root (a few minutes on 2 cores, mostly the local model; under a minute
 with ``--skip-gguf``)::
@@ -51,7 +51,16 @@ from inspect_ai import eval as inspect_eval
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.log import EvalLog
 from inspect_ai.model import ChatMessageAssistant, GenerateConfig, Model, get_model
-from inspect_ai.scorer import SampleScore, Score, Scorer, Target, mean, scorer
+from inspect_ai.scorer import (
+    Metric,
+    SampleScore,
+    Score,
+    Scorer,
+    Target,
+    mean,
+    metric,
+    scorer,
+)
 from inspect_ai.solver import TaskState, generate
 
 from empathy_judge.evals.tasks import TASKS
@@ -84,6 +93,34 @@ def constant_one() -> Scorer:
     return score
 
 
+@metric(name="count")
+def _count() -> Metric:
+    """A metric that does no work: the number of scores."""
+
+    def compute(scores: list[SampleScore]) -> float:
+        return float(len(scores))
+
+    return compute
+
+
+def rating_scorer_only(task: Task) -> Scorer:
+    """The task's scorer under a counting metric instead of the agreement metric.
+
+    A wrapper rather than ``Task(metrics=...)``: Inspect records a task's metrics on the scorer
+    object itself, which would take the agreement metric away from the framework task.
+    """
+    (inner,) = task.scorer or []
+
+    @scorer(metrics=[_count()], name="rating_scorer_only")
+    def wrapped() -> Scorer:
+        async def score(state: TaskState, target: Target) -> Score:
+            return cast(Score, await inner(state, target))
+
+        return score
+
+    return wrapped()
+
+
 def _variant(
     task: Task,
     name: str,
@@ -93,6 +130,7 @@ def _variant(
     config: bool = False,
     metadata: bool = False,
     scorer: bool = False,
+    agreement_metric: bool = False,
     reducer: bool = False,
 ) -> Task:
     """The task's samples (ids, inputs) with only the chosen parts of the task kept."""
@@ -111,7 +149,9 @@ def _variant(
         name=name,
         dataset=MemoryDataset(samples, name=f"bare_{task.dataset.name}"),
         solver=task.solver if solver else generate(),
-        scorer=task.scorer if scorer else constant_one(),
+        scorer=(task.scorer if agreement_metric else rating_scorer_only(task))
+        if scorer
+        else constant_one(),
         config=task.config if config else GenerateConfig(),
         epochs=Epochs(task.epochs or 1, task.epochs_reducer) if reducer else None,
     )
@@ -138,7 +178,8 @@ LADDER_STEPS: tuple[str, ...] = (
     "+ rating solver (system message)",
     "+ generation config (response schema)",
     "+ sample metadata and target (references, consensus)",
-    "+ rating scorer and agreement metric",
+    "+ rating scorer (answer parser, a counting metric)",
+    "+ agreement metric (its computation and its keys in Inspect's results table)",
     "+ NaN-median epoch reducer (= harness)",
 )
 
@@ -152,7 +193,7 @@ def harness_ladder(task: Task, limit: int | None = None) -> list[tuple[str, Task
 
     Returns:
         ``(step, task)`` pairs in the order of :data:`LADDER_STEPS`; the last has every part
-        of the framework task (solver, config, metadata, scorer and metric, reducer).
+        of the framework task (solver, config, metadata and target, scorer, metric, reducer).
     """
     return [
         (
@@ -165,7 +206,8 @@ def harness_ladder(task: Task, limit: int | None = None) -> list[tuple[str, Task
                 config=i >= 2,
                 metadata=i >= 3,
                 scorer=i >= 4,
-                reducer=i >= 5,
+                agreement_metric=i >= 5,
+                reducer=i >= 6,
             ),
         )
         for i, step in enumerate(LADDER_STEPS)

@@ -57,9 +57,24 @@ def test_bare_task_has_the_same_samples_and_answers(
     assert logs["bare"].results.scores[0].metrics["mean"].value == 1.0
 
 
-def test_ladder_ends_with_every_part_of_the_task(bench: ModuleType, release_dir: Path) -> None:
+def test_ladder_ends_with_every_part_of_the_task(
+    bench: ModuleType, release_dir: Path, tmp_path: Path
+) -> None:
     task = TASKS["epitome"](data_dir=str(release_dir))
     ladder = bench.harness_ladder(task, limit=1)
+    # The scorer step counts its scores instead of computing agreement, and building it leaves
+    # the framework task's own metric in place (Inspect records a task's metrics on the scorer).
+    steps = dict(ladder)
+    scorer_only = steps["+ rating scorer (answer parser, a counting metric)"]
+    metrics = {}
+    for name, t in (("scorer", scorer_only), ("task", task)):
+        (log,) = inspect_eval(
+            t, model="replay/gemini-2.5-pro", log_dir=str(tmp_path), display="none", limit=1
+        )
+        assert log.status == "success" and log.results is not None, log.error
+        metrics[name] = {k: m.value for k, m in log.results.scores[0].metrics.items()}
+    assert metrics["scorer"] == {"count": 1.0}
+    assert metrics["task"]["parse_rate"] == 1.0 and "kappa" in metrics["task"]
     assert [step for step, _ in ladder] == list(bench.LADDER_STEPS)
     _, full = ladder[-1]
     assert full.config == task.config
