@@ -50,7 +50,7 @@ from empathy_judge.scorers.bootstrap import (
     bootstrap,
     resample_counts,
 )
-from empathy_judge.scorers.common import FloatArray
+from empathy_judge.scorers.common import FloatArray, quiet_nanmean
 from empathy_judge.scorers.diagnostics import ratio_statistic
 
 #: What a replay's probe row says instead of figures.
@@ -221,14 +221,6 @@ def pair_probes(
     return pairs, unpaired
 
 
-def _quiet_nanmean(values: FloatArray) -> FloatArray:
-    finite = ~np.isnan(values)
-    count = finite.sum(axis=1)
-    total = np.where(finite, values, 0.0).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.asarray(np.where(count > 0, total / np.maximum(count, 1), np.nan))
-
-
 def probe_result(
     pair: ProbePair,
     *,
@@ -310,8 +302,8 @@ def probe_result(
                 k_plain,
                 k_probe,
                 delta,
-                _quiet_nanmean(r[:, :n_subs])[:, None],
-                _quiet_nanmean(delta)[:, None],
+                quiet_nanmean(r[:, :n_subs], axis=1)[:, None],
+                quiet_nanmean(delta, axis=1)[:, None],
             ]
         )
 

@@ -46,7 +46,6 @@ without it, and the assessment says so.
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -62,7 +61,7 @@ from empathy_judge.scorers.bootstrap import (
     bootstrap,
     resample_counts,
 )
-from empathy_judge.scorers.common import FloatArray
+from empathy_judge.scorers.common import FloatArray, quiet_nanmean, quiet_nanmedian
 from empathy_judge.scorers.kappa import paper_weighted_kappa
 from empathy_judge.scorers.panel import Panel, PanelError
 
@@ -217,18 +216,6 @@ class Assessment:
         raise KeyError(f"{self.framework} has no sub-component {sub_component!r} here")
 
 
-def _quiet_nanmean(values: FloatArray, axis: int) -> FloatArray:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return np.asarray(np.nanmean(values, axis=axis))
-
-
-def _quiet_nanmedian(values: FloatArray, axis: int) -> FloatArray:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return np.asarray(np.nanmedian(values, axis=axis))
-
-
 def _checked_candidate(panel: Panel, candidate: ArrayLike) -> FloatArray:
     values = np.asarray(candidate, dtype=np.float64)
     expected = (len(panel.items), len(panel.sub_components))
@@ -316,14 +303,14 @@ def assess(
         v = kappas(weights).reshape(weights.shape[0], -1, n_subs)
         kappa = v[:, 0]
         ceiling = (
-            _quiet_nanmedian(v[:, 1 : 1 + n_pairs], axis=1)
+            quiet_nanmedian(v[:, 1 : 1 + n_pairs], axis=1)
             if n_pairs
             else np.full_like(kappa, np.nan)
         )
         loo = v[:, 1 + n_pairs :].reshape(weights.shape[0], n_loo, 2, n_subs)
         if n_loo:
-            cand = _quiet_nanmean(loo[:, :, 0], axis=1)
-            experts = _quiet_nanmean(loo[:, :, 1], axis=1)
+            cand = quiet_nanmean(loo[:, :, 0], axis=1)
+            experts = quiet_nanmean(loo[:, :, 1], axis=1)
         else:
             cand = experts = np.full_like(kappa, np.nan)
         difference = cand - experts
@@ -334,9 +321,9 @@ def assess(
                 cand,
                 experts,
                 difference,
-                _quiet_nanmean(kappa, axis=1),
-                _quiet_nanmean(difference, axis=1),
-                _quiet_nanmean(experts, axis=1),
+                quiet_nanmean(kappa, axis=1),
+                quiet_nanmean(difference, axis=1),
+                quiet_nanmean(experts, axis=1),
             ]
         )
 
@@ -417,7 +404,7 @@ def _paper_ceiling(panel: Panel, j: int, pairs: Sequence[tuple[int, int]]) -> fl
     values = [
         paper_weighted_kappa(panel.values[:, j, a], panel.values[:, j, b]).kappa for a, b in pairs
     ]
-    return float(_quiet_nanmedian(np.asarray(values), axis=0))
+    return float(quiet_nanmedian(np.asarray(values), axis=0))
 
 
 def _expert_swap(
@@ -443,7 +430,7 @@ def _expert_swap(
                 [alpha_from_unit_weights(c, weights, panel.level) for c in coincidences]
             )
             return np.column_stack(
-                [alphas[:, 0], _quiet_nanmean(alphas[:, 1:], axis=1) - alphas[:, 0]]
+                [alphas[:, 0], quiet_nanmean(alphas[:, 1:], axis=1) - alphas[:, 0]]
             )
 
         result = bootstrap(statistic, experts.shape[1], counts=counts, confidence=confidence)

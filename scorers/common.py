@@ -40,11 +40,23 @@ def as_float(value: Any) -> float:
         return math.nan
 
 
+def quiet_nanmean(values: ArrayLike, axis: int = -1) -> FloatArray:
+    """Mean along `axis` ignoring NaN; NaN (and no warning) where every value is missing."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices give NaN, as intended
+        return np.asarray(np.nanmean(np.asarray(values, dtype=np.float64), axis=axis))
+
+
+def quiet_nanmedian(values: ArrayLike, axis: int = -1) -> FloatArray:
+    """Median along `axis` ignoring NaN; NaN (and no warning) where every value is missing."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices give NaN, as intended
+        return np.asarray(np.nanmedian(np.asarray(values, dtype=np.float64), axis=axis))
+
+
 def nanmedian_last(values: ArrayLike) -> FloatArray:
     """Median over the last axis ignoring NaN; NaN where every value (or none) is missing."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows give NaN, as intended
-        return np.asarray(np.nanmedian(np.asarray(values, dtype=np.float64), axis=-1))
+    return quiet_nanmedian(values, axis=-1)
 
 
 def finite_median(values: ArrayLike) -> float:

@@ -57,7 +57,6 @@ leniency, spread, length bias and polarity are NaN and `Diagnostics.notes` says 
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, cast
@@ -73,7 +72,7 @@ from empathy_judge.scorers.bootstrap import (
     bootstrap,
     resample_counts,
 )
-from empathy_judge.scorers.common import FloatArray
+from empathy_judge.scorers.common import FloatArray, quiet_nanmean
 from empathy_judge.scorers.panel import Panel, Scale
 
 Polarity = Literal["positive", "negative"]
@@ -481,12 +480,6 @@ def spearman_statistic(x: ArrayLike, y: ArrayLike) -> WeightedStatistic:
 # -- the entry point -------------------------------------------------------------------------
 
 
-def _quiet_nanmean(values: FloatArray, axis: int) -> FloatArray:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return np.asarray(np.nanmean(values, axis=axis), dtype=np.float64)
-
-
 def _items_by_subs(panel: Panel, values: ArrayLike, what: str) -> FloatArray:
     try:
         array = np.asarray(values, dtype=np.float64)
@@ -763,7 +756,7 @@ def diagnose(
         if not columns:
             return nan_column(block.shape[0])
         picked = block[:, columns]
-        return _quiet_nanmean(np.abs(picked) if absolute else picked, axis=1)
+        return quiet_nanmean(np.abs(picked) if absolute else picked, axis=1)
 
     def statistic(weights: FloatArray) -> FloatArray:
         r = ratio_of(weights)
@@ -779,7 +772,7 @@ def diagnose(
             mean_columns(r, lenient)[:, None],
             mean_columns(r, lenient_crowd or [])[:, None],
             experts_abs,
-            _quiet_nanmean(experts_abs, axis=1)[:, None],
+            quiet_nanmean(experts_abs, axis=1)[:, None],
         ]
         if length:
             experts_rho = np.column_stack([mean_columns(s, cols) for _, cols in length])
@@ -790,8 +783,8 @@ def diagnose(
                 experts_rho,
                 experts_abs_rho,
                 mean_columns(s, [c for c, _ in length])[:, None],
-                _quiet_nanmean(experts_rho, axis=1)[:, None],
-                _quiet_nanmean(experts_abs_rho, axis=1)[:, None],
+                quiet_nanmean(experts_rho, axis=1)[:, None],
+                quiet_nanmean(experts_abs_rho, axis=1)[:, None],
             ]
         for pairs in polar.values():
             own = mean_columns(s, [a for a, _ in pairs])
