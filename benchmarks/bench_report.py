@@ -39,10 +39,16 @@ import pandas as pd
 from empathy_judge.datasets.release import load_ratings
 from empathy_judge.datasets.rubric import FRAMEWORK_IDS, load_framework
 from empathy_judge.reports.leaderboard import build_leaderboard
-from empathy_judge.reports.logs import Run, RunSet, SampleRecord, load_runs
+from empathy_judge.reports.logs import (
+    Run,
+    RunSet,
+    SampleRecord,
+    contract_from_samples,
+    load_runs,
+)
 from empathy_judge.reports.report_files import write_report
 from empathy_judge.scorers.bootstrap import bootstrap, kappa_statistic, resample_counts
-from empathy_judge.scorers.panel import panel_from_table
+from empathy_judge.scorers.panel import default_spec, panel_from_table
 
 N_MODELS = 10
 LLM = "gemini-2.5-pro"
@@ -63,6 +69,8 @@ def synthetic_runs(ratings: pd.DataFrame, n_models: int = N_MODELS) -> RunSet:
                 given["crowd"] = float(crowd[i, j]) if crowd is not None else float("nan")
                 per_sub[sub] = given
             references.append(per_sub)
+        spec = default_spec(framework, references)
+        title = load_framework(framework).title
         for model in range(n_models):
             values = gemini
             if model:
@@ -88,6 +96,7 @@ def synthetic_runs(ratings: pd.DataFrame, n_models: int = N_MODELS) -> RunSet:
                     created="2026-01-01T00:00:00",
                     sub_components=tuple(subs),
                     samples=samples,
+                    contract=contract_from_samples(framework, spec, samples, subs, title=title),
                 )
             )
     return RunSet(runs=tuple(runs))

@@ -40,6 +40,16 @@ from empathy_judge.evals.structured import (
     format_config,
     rate,
 )
+from empathy_judge.evals.transcript_tag import TRANSCRIPT_TAG_VERSION
+from empathy_judge.scorers.log_contract import (
+    CONSENSUS_KEY,
+    CROWD_KEY,
+    REFERENCE_KEY,
+    WORD_COUNT_KEY,
+    LogContract,
+    ProbeRecord,
+    RubricEntry,
+)
 from empathy_judge.scorers.metrics import agreement
 from empathy_judge.scorers.panel import PanelError, PanelSpec, Scale, panel_from_table
 from empathy_judge.scorers.scorer import empathy_ratings, nan_median
@@ -83,12 +93,6 @@ def _select_sub_components(
     return tuple(s for s in framework.sub_components if s.column in names)
 
 
-#: The reference key of the expert consensus in a sample's metadata (the rubric's rule).
-CONSENSUS_KEY = "expert_median"
-#: The reference key of the crowd benchmark, when the data has one.
-CROWD_KEY = "crowd"
-
-
 @dataclass(frozen=True)
 class Reference:
     """The reference a task's samples carry, and how to rebuild its panel.
@@ -97,13 +101,13 @@ class Reference:
         spec: The panel's description (raters, scales, level, rule, crowd key, groups).
         ratings: ``{item_id: {sub_component: {name: rating}}}`` for every panel rater, the
             consensus (``expert_median``) and the crowd benchmark (``crowd``) when present.
-        fingerprint: A hash of the whole reference panel: runs scored against different
-            fingerprints are not comparable.
+        sub_components: The framework's sub-components (the log contract hashes each item's
+            reference on every one of them, so the fingerprint names the whole panel).
     """
 
     spec: PanelSpec
     ratings: Mapping[str, Mapping[str, Mapping[str, float]]]
-    fingerprint: str
+    sub_components: tuple[str, ...]
 
 
 def reference_ratings(ratings: pd.DataFrame, framework: Framework) -> Reference:
@@ -160,7 +164,7 @@ def reference_ratings(ratings: pd.DataFrame, framework: Framework) -> Reference:
         groups={a: g for a, g in data.groups.items() if not a.startswith(CROWD_RATER_PREFIX)},
         polarity={s.column: s.polarity for s in framework.sub_components},
     )
-    return Reference(spec, reference, panel.fingerprint())
+    return Reference(spec, reference, panel.sub_components)
 
 
 def _few_shot_examples(
@@ -297,10 +301,10 @@ def build_task(
             target=_consensus_target(reference.ratings.get(c.item_id, {}), subs),
             metadata={
                 "framework": rubric.id,
-                "reference": {
+                REFERENCE_KEY: {
                     s.column: reference.ratings.get(c.item_id, {}).get(s.column, {}) for s in subs
                 },
-                "supporter_word_count": c.metadata.get("supporter_word_count"),
+                WORD_COUNT_KEY: c.metadata.get("supporter_word_count"),
             },
         )
         for c in rated
@@ -312,21 +316,28 @@ def build_task(
     )
     columns = [s.column for s in subs]
     scorer_spec = rubric.id if pack.is_release else str(pack.root)
+    contract = LogContract.build(
+        rubric.id,
+        reference.spec,
+        reference.ratings,
+        reference.sub_components,
+        [
+            RubricEntry(s.column, s.label, float(s.scale_min), float(s.scale_max), s.polarity)
+            for s in subs
+        ],
+        title=rubric.title,
+        pack="release" if pack.is_release else pack.source,
+        prompt=prompt,
+        prompt_version=PROMPT_VERSION,
+        transcript_tag=TRANSCRIPT_TAG_VERSION,
+        probe=None if probe is None else ProbeRecord(probe, PROBE_VERSION, tuple(unchanged)),
+    )
     metadata: dict[str, Any] = {
-        "framework": rubric.id,
-        "pack": "release" if pack.is_release else pack.source,
-        "prompt": prompt,
-        "prompt_version": PROMPT_VERSION,
+        **contract.to_metadata(),
         "shots": [c.item_id for c, _ in examples],
-        "sub_components": columns,
         "structured": structured,
-        "panel": reference.spec.to_dict(),
-        "reference_fingerprint": reference.fingerprint,
-        "probe": None if probe is None else {"name": probe, "version": PROBE_VERSION},
         "seed": seed,
     }
-    if probe is not None and unchanged:
-        metadata["probe"]["unchanged_items"] = list(unchanged)
     if int(epochs) > 1:
         metadata["self_consistency"] = (
             f"each of the {epochs} epochs samples with its own seed ({seed}..{seed + epochs - 1})"

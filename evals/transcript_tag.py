@@ -29,6 +29,8 @@ from dataclasses import dataclass
 TRANSCRIPT_OPEN = '<transcript framework="{framework}" item="{item_id}">'
 TRANSCRIPT_UNTAGGED_OPEN = "<transcript>"
 TRANSCRIPT_CLOSE = "</transcript>"
+#: The version of this tag format (the log contract records it; readers refuse another).
+TRANSCRIPT_TAG_VERSION = 1
 
 
 class TranscriptTagError(ValueError):

@@ -1,14 +1,20 @@
 """The regression gate: a candidate model's runs against a baseline's, on their shared items.
 
-For every framework both sides ran, the items both rated and the sub-components both rated are
-handed to `empathy_judge.scorers.gate.regression_gate` in one call: reference = the expert
-median each sample carries, one column per framework × sub-component, the frameworks' items
-stacked (NaN outside their own columns) and resampled within their framework, each framework a
-group. So every sub-component's Δκw = κw(candidate) − κw(baseline) and every framework's mean
-Δκw gets a verdict — ``regressed``, ``improved``, ``equivalent`` (both simultaneous bounds inside
-±T), ``inconclusive`` or ``not comparable`` — with the probability of any false "regressed" in
-the whole invocation at most 5% (the gate's module docstring gives the test; its error rates
-come from `benchmarks/bench_gate.py`).
+For every framework both sides ran on the same reference panel (the same reference fingerprint
+in their log contracts, `reports.reference_sets.same_reference`, the rule that keeps the
+report's sections apart), the items both rated and the sub-components both rated are handed to
+`empathy_judge.scorers.gate.regression_gate` in one call: reference = the consensus of the
+engine's `Panel` rebuilt from the logs (the rubric's consensus rule), κ as the panel's level of
+measurement asks (unweighted Cohen's κ on nominal scales), one column per framework ×
+sub-component, the frameworks' items stacked (NaN outside their own columns) and resampled
+within their framework, each framework a group. So every sub-component's Δκw = κw(candidate) −
+κw(baseline) and every framework's mean Δκw gets a verdict — ``regressed``, ``improved``,
+``equivalent`` (both simultaneous bounds inside ±T), ``inconclusive`` or ``not comparable`` —
+with the probability of any false "regressed" in the whole invocation at most 5% (the gate's
+module docstring gives the test; its error rates come from `benchmarks/bench_gate.py`). Each
+side is also assessed on its own against that panel by the engine (`scorers.agreement.assess`:
+κ against the consensus and the like-for-like verdicts), the figures the report and the in-run
+metric give for the same ratings.
 
 Besides agreement, a candidate regresses when its **parse rate** (the share of requested
 ratings that parsed, `Run.parse_rate`) fell by more than `DEFAULT_PARSE_DROP` (0.05 absolute)
@@ -18,9 +24,10 @@ answering the hard items could otherwise look as good as before.
 Exit codes (`Comparison.exit_code`): 0 nothing regressed (inconclusive verdicts are counted in
 the output; with ``strict`` they fail with 1), 1 a sub-component, a framework mean or a parse
 rate regressed, 2 not comparable: a sub-component with no paired items (e.g. every answer of one
-side failed to parse there), a framework both ran on no common item; a side with no usable
-rating at all, different frameworks, unreadable logs and no shared items raise `CompareError`
-(also exit 2). Exit 2 wins over 1: the comparison is incomplete.
+side failed to parse there), a framework both ran on no common item or scored against
+different reference panels (each side's κ against its own reference is printed beside the
+reason); a side with no usable rating at all, different frameworks, unreadable logs and no
+shared items raise `CompareError` (also exit 2). Exit 2 wins over 1: the comparison is incomplete.
 
 **Probe runs** (``-T probe=NAME``) perturb the transcripts a model rates; they measure how far
 the text can push that model, so a probe run is never compared with a plain run as if the two
@@ -44,6 +51,8 @@ import numpy as np
 
 from empathy_judge.datasets.errors import EmpathyJudgeError
 from empathy_judge.reports.logs import LogError, Run, RunSet, load_runs
+from empathy_judge.reports.reference_sets import why_different
+from empathy_judge.scorers.agreement import Assessment, assess, shared_counts
 from empathy_judge.scorers.bootstrap import DEFAULT_RESAMPLES
 from empathy_judge.scorers.common import FloatArray
 from empathy_judge.scorers.gate import (
@@ -55,13 +64,12 @@ from empathy_judge.scorers.gate import (
     GateResult,
     regression_gate,
 )
+from empathy_judge.scorers.panel import Panel
 
 #: A fall of the parse rate larger than this (absolute share) is a regression.
 DEFAULT_PARSE_DROP = 0.05
 #: How many items whose ratings moved most the output lists.
 DEFAULT_MOVED_ITEMS = 5
-#: The reference every sample carries: the expert consensus.
-REFERENCE = "expert_median"
 OutputFormat = Literal["text", "md", "json"]
 
 
@@ -140,7 +148,10 @@ class Comparison:
         parse_rates: Per framework compared.
         max_parse_drop: The parse-rate threshold.
         moved: Items whose ratings moved most, largest change first.
-        unmatched: Frameworks both sides ran without a common item (not comparable).
+        unmatched: Frameworks both sides ran that could not be compared, with the reason (no
+            common item, or different reference panels).
+        assessments: Per framework compared, each side against the panel on the compared
+            items (``{framework: (baseline, candidate)}``): κ and the like-for-like verdict.
         strict: Whether inconclusive verdicts fail (exit 1).
         seed: Bootstrap seed.
         notes: Frameworks only one side ran, and similar remarks.
@@ -154,6 +165,7 @@ class Comparison:
     max_parse_drop: float
     moved: tuple[MovedItem, ...]
     unmatched: tuple[str, ...]
+    assessments: dict[str, tuple[Assessment, Assessment]]
     strict: bool
     seed: int
     notes: tuple[str, ...]
@@ -171,9 +183,7 @@ class Comparison:
     @property
     def not_comparable(self) -> list[str]:
         """What could not be compared, with the reason."""
-        return [f"{e.name} ({e.reason})" for e in self.gate.not_comparable] + [
-            f"{f} (no item rated by both sides)" for f in self.unmatched
-        ]
+        return [f"{e.name} ({e.reason})" for e in self.gate.not_comparable] + list(self.unmatched)
 
     @property
     def inconclusive(self) -> int:
@@ -257,18 +267,29 @@ def check_probes(baseline: Side, candidate: Side) -> None:
 
 @dataclass(frozen=True)
 class _Block:
-    """One framework's shared items × shared sub-components on both sides."""
+    """One framework's shared items × shared sub-components on both sides, and their panel."""
 
     framework: str
-    items: tuple[str, ...]
-    sub_components: tuple[str, ...]
-    reference: FloatArray
+    panel: Panel
+    widths: tuple[float, ...]
     baseline: FloatArray
     candidate: FloatArray
 
+    @property
+    def items(self) -> tuple[str, ...]:
+        return self.panel.items
 
-def _rows(run: Run, items: Sequence[str], subs: Sequence[str], reference: str | None) -> FloatArray:
-    matrix = run.rating_matrix(subs, reference)
+    @property
+    def sub_components(self) -> tuple[str, ...]:
+        return self.panel.sub_components
+
+    @property
+    def reference(self) -> FloatArray:
+        return self.panel.consensus()
+
+
+def _rows(run: Run, items: Sequence[str], subs: Sequence[str]) -> FloatArray:
+    matrix = run.rating_matrix(subs)
     position = {item: row for row, item in enumerate(s.item_id for s in run.samples)}
     return np.asarray(matrix[[position[i] for i in items]], dtype=np.float64)
 
@@ -287,13 +308,41 @@ def _block(baseline: Run, candidate: Run, notes: list[str]) -> _Block:
         extra = len({s.item_id for s in run.samples}) - len(items)
         if extra and items:
             notes.append(f"{framework}: {extra} item(s) only the {side} rated; not compared")
+    references = {s.item_id: s.reference for s in baseline.samples}
+    panel = baseline.panel_spec().panel(framework, items, [references[i] for i in items], subs)
+    entries = [baseline.contract.entry(s) for s in subs]
     return _Block(
         framework=framework,
-        items=items,
-        sub_components=subs,
-        reference=_rows(baseline, items, subs, REFERENCE),
-        baseline=_rows(baseline, items, subs, None),
-        candidate=_rows(candidate, items, subs, None),
+        panel=panel,
+        widths=tuple(e.width if e is not None and e.width > 0 else 1.0 for e in entries),
+        baseline=_rows(baseline, items, subs),
+        candidate=_rows(candidate, items, subs),
+    )
+
+
+def _own_kappa(run: Run) -> str:
+    """A run's mean κ against its own reference, for a refusal's message."""
+    panel = run.panel()
+    try:
+        value = assess(
+            panel,
+            run.rating_matrix(panel.sub_components),
+            run.candidate_name,
+            n_resamples=200,
+            alt_epsilon=None,
+            swap=False,
+        ).mean_kappa.value
+    except EmpathyJudgeError:
+        return "n/a"
+    return _k(value)
+
+
+def _reference_mismatch(baseline: Run, candidate: Run) -> str:
+    why = why_different(baseline, candidate)
+    return (
+        f"{baseline.framework} (not comparable: the candidate was scored against {why}; "
+        f"each side's κ against its own reference: baseline {_own_kappa(baseline)}, "
+        f"candidate {_own_kappa(candidate)})"
     )
 
 
@@ -314,19 +363,6 @@ def _stack(blocks: Sequence[_Block]) -> tuple[FloatArray, FloatArray, FloatArray
     return out[0], out[1], out[2], strata
 
 
-def _scale_width(framework: str, sub: str, observed: FloatArray) -> float:
-    """The sub-component's scale width from its packaged rubric, else the observed range."""
-    from empathy_judge.datasets.rubric import load_framework
-
-    try:
-        scale = load_framework(framework).sub_component(sub)
-        return float(scale.scale_max - scale.scale_min)
-    except KeyError:
-        finite = observed[np.isfinite(observed)]
-        spread = float(finite.max() - finite.min()) if finite.size else 0.0
-        return spread if spread > 0 else 1.0
-
-
 def moved_items(blocks: Sequence[_Block], limit: int) -> list[MovedItem]:
     """The items whose ratings changed most between baseline and candidate.
 
@@ -340,16 +376,7 @@ def moved_items(blocks: Sequence[_Block], limit: int) -> list[MovedItem]:
     """
     found: list[MovedItem] = []
     for block in blocks:
-        widths = np.array(
-            [
-                _scale_width(
-                    block.framework,
-                    sub,
-                    np.concatenate([block.reference[:, j], block.baseline[:, j]]),
-                )
-                for j, sub in enumerate(block.sub_components)
-            ]
-        )
+        widths = np.array(block.widths)
         moved = np.abs(block.candidate - block.baseline) / widths[None, :]
         rated = (~np.isnan(moved)).sum(axis=1)
         moved = np.where(np.isnan(moved), 0.0, moved)
@@ -432,8 +459,23 @@ def compare_sides(
             f"both sides are probe runs ({baseline.probe}): two models compared under the same "
             "perturbation of the transcripts"
         )
-    blocks = [_block(baseline.runs[f], candidate.runs[f], notes) for f in shared]
-    unmatched = tuple(b.framework for b in blocks if not b.items or not b.sub_components)
+    unmatched: list[str] = []
+    same = []
+    for f in shared:
+        if why_different(baseline.runs[f], candidate.runs[f]):
+            unmatched.append(_reference_mismatch(baseline.runs[f], candidate.runs[f]))
+        else:
+            same.append(f)
+    if not same:
+        raise CompareError(
+            f"cannot compare {baseline.spec} with {candidate.spec}: " + "; ".join(unmatched)
+        )
+    blocks = [_block(baseline.runs[f], candidate.runs[f], notes) for f in same]
+    unmatched += [
+        f"{b.framework} (no item rated by both sides)"
+        for b in blocks
+        if not b.items or not b.sub_components
+    ]
     blocks = [b for b in blocks if b.items and b.sub_components]
     if not blocks:
         raise CompareError(
@@ -456,9 +498,31 @@ def compare_sides(
             names=[f"{f}/{s}" for f, s in columns],
             strata=strata,
             correction=correction,
+            measurement=[b.panel.level for b in blocks for _ in b.sub_components],
         )
     except EmpathyJudgeError as error:
         raise CompareError(str(error)) from error
+    assessments = {}
+    for b in blocks:
+        counts = shared_counts(b.panel, n_resamples, seed)
+        assessments[b.framework] = (
+            assess(
+                b.panel,
+                b.baseline,
+                baseline.runs[b.framework].candidate_name,
+                counts=counts,
+                alt_epsilon=None,
+                swap=False,
+            ),
+            assess(
+                b.panel,
+                b.candidate,
+                candidate.runs[b.framework].candidate_name,
+                counts=counts,
+                alt_epsilon=None,
+                swap=False,
+            ),
+        )
     parse_rates = tuple(
         ParseRate(
             framework=b.framework,
@@ -477,7 +541,8 @@ def compare_sides(
         parse_rates=parse_rates,
         max_parse_drop=max_parse_drop,
         moved=tuple(moved_items(blocks, n_moved)),
-        unmatched=unmatched,
+        unmatched=tuple(unmatched),
+        assessments=assessments,
         strict=strict,
         seed=seed,
         notes=tuple(notes),
@@ -599,6 +664,29 @@ def _detectable(comparison: Comparison) -> list[str]:
     return lines
 
 
+def _verdict_counts(a: Assessment) -> str:
+    counts = a.verdict_counts()
+    return ", ".join(f"{n} {v}" for v, n in counts.items() if n) or "no sub-component"
+
+
+def _side_line(role: str, a: Assessment) -> str:
+    k, d = a.mean_kappa, a.mean_difference
+    return (
+        f"{role} κ {_k(k.value)} [{_k(k.low)}, {_k(k.high)}], like-for-like Δ vs an expert "
+        f"{_f(d.value)} [{_f(d.low)}, {_f(d.high)}] ({_verdict_counts(a)})"
+    )
+
+
+def _own_lines(comparison: Comparison) -> list[str]:
+    """Each side against the panel on its own, as the report and the in-run metric say it."""
+    lines = []
+    for framework, (base, cand) in comparison.assessments.items():
+        lines.append(f"  {framework} ({base.n_items} items, {len(base.raters)} experts):")
+        lines.append("    " + _side_line("baseline: ", base))
+        lines.append("    " + _side_line("candidate:", cand))
+    return lines
+
+
 def _moved_lines(comparison: Comparison) -> list[str]:
     return [
         f"  {m.framework} {m.item_id}: "
@@ -643,6 +731,8 @@ def format_text(comparison: Comparison) -> str:
         ),
         "smallest drop in κw detectable with 80% power:",
         *_detectable(comparison),
+        "each side against the experts (κ vs consensus; like-for-like verdicts per sub-component):",
+        *_own_lines(comparison),
     ]
     if comparison.moved:
         lines += ["items whose ratings moved most:", *_moved_lines(comparison)]
@@ -675,6 +765,10 @@ def format_markdown(comparison: Comparison) -> str:
         "Smallest drop in κw detectable with 80% power:",
         "",
         *(f"- {line.strip()}" for line in _detectable(comparison)),
+        "",
+        "Each side against the experts (κ vs consensus; like-for-like verdicts per sub-component):",
+        "",
+        *(f"- {line.strip()}" for line in _own_lines(comparison)),
     ]
     if comparison.moved:
         lines += [
@@ -704,6 +798,29 @@ def _entry_json(e: GateEntry) -> dict[str, Any]:
         "n_items": e.n_items,
         "verdict": e.verdict,
         "reason": e.reason,
+    }
+
+
+def _estimate_json(e: Any) -> dict[str, float | None]:
+    return {"value": _num(e.value), "low": _num(e.low), "high": _num(e.high)}
+
+
+def _assessment_json(a: Assessment) -> dict[str, Any]:
+    return {
+        "candidate": a.candidate,
+        "kappa": _estimate_json(a.mean_kappa),
+        "loo_difference": _estimate_json(a.mean_difference),
+        "verdict_counts": dict(a.verdict_counts()),
+        "sub_components": [
+            {
+                "sub_component": sub.sub_component,
+                "n_items": sub.n_items,
+                "kappa": _estimate_json(sub.kappa),
+                "loo_difference": _estimate_json(sub.difference),
+                "verdict": sub.verdict,
+            }
+            for sub in a.sub_components
+        ],
     }
 
 
@@ -758,6 +875,18 @@ def comparison_json(comparison: Comparison) -> dict[str, Any]:
                 ],
             }
             for m in comparison.moved
+        ],
+        "assessments": [
+            {
+                "framework": framework,
+                "n_items": base.n_items,
+                "raters": list(base.raters),
+                **{
+                    role: _assessment_json(a)
+                    for role, a in (("baseline", base), ("candidate", cand))
+                },
+            }
+            for framework, (base, cand) in comparison.assessments.items()
         ],
         "notes": list(comparison.notes),
     }

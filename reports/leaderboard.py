@@ -97,26 +97,6 @@ PUBLISHED_NOTE = (
 Work = tuple[frozenset[str], tuple[str, ...]]
 
 
-def framework_title(framework: str) -> str:
-    """Human-readable framework name, falling back to the id (e.g. a user's pack)."""
-    from empathy_judge.datasets.rubric import load_framework
-
-    try:
-        return load_framework(framework).title
-    except KeyError:
-        return framework
-
-
-def _sub_component_labels(framework: str, subs: Sequence[str]) -> dict[str, str]:
-    from empathy_judge.datasets.rubric import load_framework
-
-    try:
-        labels = {s.column: s.label for s in load_framework(framework).sub_components}
-    except KeyError:
-        labels = {}
-    return {s: labels.get(s, s) for s in subs}
-
-
 def run_kind(run: Run, spec: PanelSpec) -> tuple[RunKind, str | None]:
     """Whether a run is a candidate or a replay of a panel member or of the crowd.
 
@@ -270,7 +250,7 @@ class _Assessor:
                 unranked="no usable ratings (every answer failed to parse)",
                 **common,  # type: ignore[arg-type]
             )
-        name = annotator if kind == "panel member" and annotator else run.model
+        name = run.candidate_name
         if _work(run) == primary:
             values = ratings_on(run, self.items, self.subs)
             assessment = self.assess(name, values)
@@ -402,12 +382,12 @@ def _section(
     return FrameworkSection(
         key=reference.key,
         framework=reference.framework,
-        title=framework_title(reference.framework)
+        title=(reference.title or reference.framework)
         + (f" (reference {reference.key.partition('#')[2]})" if "#" in reference.key else ""),
         spec=reference.spec,
         items=items,
         sub_components=subs,
-        sub_component_labels=_sub_component_labels(reference.framework, subs),
+        sub_component_labels={s: reference.labels.get(s, s) for s in subs},
         n_reference_items=len(reference.references),
         results=tuple(results),
         crowd=crowd,

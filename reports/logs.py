@@ -7,15 +7,16 @@ model's per-item ratings and the expert reference carried in each sample's metad
 runs share a model and a framework the latest (by the log's creation time) wins, and the runs
 left out are recorded so that a report can say which logs it used.
 
-The reference travels with the run: the panel a run was scored against is rebuilt from its
-samples' ``reference`` metadata and the task's panel description (``log.eval.metadata["panel"]``,
-a `PanelSpec`). Logs written before the task recorded that description fall back to the study's
-panel: the experts ``expert1``..``expert3`` present in the reference, the ``crowd`` key as the
-crowd benchmark, the packaged rubric's scales (else the range of the ratings observed), the
-median rule (`empathy_judge.scorers.panel.default_spec`, as the in-run metric does).
+The reference travels with the run, and the log says everything about it: a reader trusts only
+the task's log contract (`empathy_judge.scorers.log_contract.LogContract`): the framework's
+title and the rated sub-components' labels, scales and polarity, the panel description and the
+reference's fingerprint. A log without a contract, of another contract version, whose
+fingerprint does not match its panel, or whose samples carry reference ratings other than those
+the task recorded is refused with one line naming it (`LogError`); the packaged rubrics are
+never consulted to label or rebuild a logged run.
 
 A run made with a robustness probe (``-T probe=NAME``; ``log.eval.metadata["probe"]``) carries
-its `ProbeInfo`; it is kept apart from the same model's plain runs (the latest run is chosen per
+its `ProbeRecord`; it is kept apart from the same model's plain runs (the latest run is chosen per
 model × framework × probe), so that a report pairs it with the plain run instead of taking it
 for a second model (`empathy_judge.reports.probes`).
 """
@@ -34,9 +35,18 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from empathy_judge.datasets.errors import EmpathyJudgeError
+from empathy_judge.datasets.ratings_table import EXPERT_GROUP
 from empathy_judge.evals import transcript_tag
 from empathy_judge.scorers.common import REFERENCE_KEYS, SCORER_NAME, as_float
-from empathy_judge.scorers.panel import Panel, PanelError, PanelSpec, default_spec
+from empathy_judge.scorers.log_contract import (
+    REFERENCE_KEY,
+    WORD_COUNT_KEY,
+    LogContract,
+    LogContractError,
+    ProbeRecord,
+    RubricEntry,
+)
+from empathy_judge.scorers.panel import Panel, PanelSpec
 
 if TYPE_CHECKING:
     from inspect_ai.log import EvalLog, EvalSample
@@ -74,53 +84,6 @@ class SampleRecord:
     word_count: float = math.nan
 
 
-@dataclass(frozen=True)
-class ProbeInfo:
-    """The robustness probe a run was made with (``log.eval.metadata["probe"]``).
-
-    Attributes:
-        name: Probe name (``injection``, ``padding``, ``label_swap``).
-        version: The probe's version (its text or rule changed between versions).
-        unchanged_items: Items the probe could not apply to (rated as written).
-    """
-
-    name: str
-    version: int
-    unchanged_items: tuple[str, ...] = ()
-
-    @property
-    def label(self) -> str:
-        """``injection v1``."""
-        return f"{self.name} v{self.version}"
-
-    @staticmethod
-    def from_metadata(data: object, location: str) -> ProbeInfo | None:
-        """Read the task's ``probe`` metadata (None or absent: a plain run).
-
-        Raises:
-            LogError: The entry is not ``{"name": str, "version": int, ...}``.
-        """
-        if data is None:
-            return None
-        if not isinstance(data, Mapping):
-            raise LogError(
-                f"{location}: task metadata 'probe' is {type(data).__name__}, not a dict"
-            )
-        name, version = data.get("name"), data.get("version")
-        if not isinstance(name, str) or not name or isinstance(version, bool):
-            raise LogError(f"{location}: task metadata 'probe' has no valid 'name': {dict(data)}")
-        try:
-            number = int(version)  # type: ignore[arg-type]
-        except (TypeError, ValueError) as error:
-            raise LogError(
-                f"{location}: task metadata 'probe' has no valid 'version': {dict(data)}"
-            ) from error
-        unchanged = data.get("unchanged_items") or []
-        if not isinstance(unchanged, list):
-            raise LogError(f"{location}: task metadata 'probe': 'unchanged_items' is not a list")
-        return ProbeInfo(name, number, tuple(str(i) for i in unchanged))
-
-
 @dataclass(frozen=True, eq=False)
 class Run:
     """One model's ratings of one framework, read from one log.
@@ -137,9 +100,9 @@ class Run:
         input_tokens: Prompt tokens over the run.
         output_tokens: Completion tokens over the run.
         total_tokens: All tokens over the run.
+        contract: What the task recorded about itself: title, labels, scales, the panel
+            description, the reference's fingerprint, the probe (`LogContract`).
         seconds: Wall time of the run, when the log records it.
-        spec: The panel description the task recorded (None: older log, see `panel_spec`).
-        probe: The robustness probe the run was made with (None: a plain run).
         base_model: The model label before a repeat suffix (``--all-runs`` labels repeated
             runs ``model @ time``); "" when the label has none.
     """
@@ -151,13 +114,27 @@ class Run:
     created: str
     sub_components: tuple[str, ...]
     samples: tuple[SampleRecord, ...]
+    contract: LogContract
     input_tokens: int = 0
     output_tokens: int = 0
     total_tokens: int = 0
     seconds: float | None = None
-    spec: PanelSpec | None = None
-    probe: ProbeInfo | None = None
     base_model: str = ""
+
+    @property
+    def probe(self) -> ProbeRecord | None:
+        """The robustness probe the run was made with (None: a plain run)."""
+        return self.contract.probe
+
+    @property
+    def title(self) -> str:
+        """The framework's human-readable name, as the task's rubric gave it."""
+        return self.contract.title
+
+    @property
+    def fingerprint(self) -> str:
+        """The identity of the reference panel the run was scored against."""
+        return self.contract.reference_fingerprint
 
     @property
     def pair_label(self) -> str:
@@ -184,10 +161,8 @@ class Run:
         return tuple(s.reference for s in self.samples)
 
     def panel_spec(self) -> PanelSpec:
-        """The panel description this run was scored against (recorded, else the fallback)."""
-        if self.spec is not None:
-            return self.spec
-        return default_spec(self.framework, self.references)
+        """The panel description this run was scored against (the log contract's)."""
+        return self.contract.panel
 
     def panel(self) -> Panel:
         """The reference panel on exactly the items and sub-components this run rated."""
@@ -200,6 +175,19 @@ class Run:
         """The annotator a ``replay/<annotator>`` run replays, else None."""
         provider, _, name = self.model_name.partition("/")
         return name if provider == "replay" and name else None
+
+    @property
+    def candidate_name(self) -> str:
+        """The name the engine assesses this run under (the report's and `compare`'s).
+
+        A replayed panel member goes by its rater name, so that the engine scores it against
+        the panel without itself; any other run by its model label.
+        """
+        name = self.replayed_annotator
+        spec = self.panel_spec()
+        if name is not None and (name in spec.raters or spec.groups.get(name) == EXPERT_GROUP):
+            return name
+        return self.model
 
     def ratings(self) -> pd.DataFrame:
         """The run's ratings with their reference, one row per item and sub-component.
@@ -257,6 +245,47 @@ class Run:
             for sub in self.sub_components
         )
         return valid / total
+
+
+def contract_from_samples(
+    framework: str,
+    spec: PanelSpec,
+    samples: Sequence[SampleRecord],
+    sub_components: Sequence[str],
+    *,
+    title: str | None = None,
+    probe: ProbeRecord | None = None,
+) -> LogContract:
+    """A log contract for a run built in code (a benchmark, a notebook, a test), not read.
+
+    The reference is the samples' own; each rated sub-component is scaled as `spec` says and
+    labelled by its column name.
+
+    Args:
+        framework: Framework id.
+        spec: The panel description.
+        samples: The run's samples (their references become the contract's).
+        sub_components: The rated sub-components.
+        title: The framework's name (default: its id).
+        probe: The robustness probe, None for a plain run.
+    """
+    rubric = [
+        RubricEntry(
+            s, s, *spec.scales.get(s, (math.nan, math.nan)), spec.polarity.get(s, "positive")
+        )
+        for s in sub_components
+    ]
+    return LogContract.build(
+        framework,
+        spec,
+        {record.item_id: record.reference for record in samples},
+        sub_components,
+        rubric,
+        title=title,
+        pack="memory",
+        transcript_tag=transcript_tag.TRANSCRIPT_TAG_VERSION,
+        probe=probe,
+    )
 
 
 @dataclass(frozen=True)
@@ -350,14 +379,6 @@ def model_label(log: EvalLog) -> str:
     return f"{log.eval.model}[{inner}]"
 
 
-def _framework_of(log: EvalLog) -> str | None:
-    for source in (log.eval.metadata or {}, log.eval.task_args or {}):
-        value = source.get("framework")
-        if isinstance(value, str) and value:
-            return value
-    return None
-
-
 def _message_text(sample: EvalSample) -> str:
     if isinstance(sample.input, str):
         return sample.input
@@ -392,7 +413,7 @@ def _reduced_scores(log: EvalLog) -> dict[str, tuple[Any, Mapping[str, Any]]]:
     return reduced
 
 
-def _records(log: EvalLog, location: str) -> list[SampleRecord]:
+def _records(log: EvalLog, location: str, contract: LogContract) -> list[SampleRecord]:
     reduced = _reduced_scores(log)
     records: dict[str, SampleRecord] = {}
     for sample in log.samples or []:
@@ -410,18 +431,29 @@ def _records(log: EvalLog, location: str) -> list[SampleRecord]:
             )
         parse = metadata.get("parse", {})
         sample_metadata = sample.metadata or {}
+        item_id = str(metadata.get("item_id", sample_id))
+        try:
+            reference = {
+                str(sub): {str(k): as_float(v) for k, v in dict(ref or {}).items()}
+                for sub, ref in dict(sample_metadata.get(REFERENCE_KEY) or {}).items()
+            }
+        except (TypeError, ValueError) as error:
+            raise LogError(
+                f"{location}: sample {sample_id}: malformed reference ratings ({error})"
+            ) from error
+        try:
+            contract.check_reference(item_id, reference, location)
+        except LogContractError as error:
+            raise LogError(str(error)) from error
         records[sample_id] = SampleRecord(
-            item_id=str(metadata.get("item_id", sample_id)),
+            item_id=item_id,
             ratings={str(k): as_float(v) for k, v in value.items()},
-            reference={
-                str(sub): {k: as_float(v) for k, v in dict(ref).items()}
-                for sub, ref in dict(sample_metadata.get("reference", {})).items()
-            },
+            reference=reference,
             answer=str(score.answer or ""),
             explanation=str(score.explanation or ""),
             parse_status=str(parse.get("status", "ok")) if isinstance(parse, dict) else "ok",
             transcript=transcript_from_prompt(_message_text(sample)),
-            word_count=as_float(sample_metadata.get("supporter_word_count")),
+            word_count=as_float(sample_metadata.get(WORD_COUNT_KEY)),
         )
     return list(records.values())
 
@@ -447,38 +479,32 @@ def run_from_log(log: EvalLog, location: str) -> Run:
     """
     if log.status != "success":
         raise LogError(f"{location}: status {log.status!r}, not 'success'")
-    framework = _framework_of(log)
-    if framework is None:
-        raise LogError(f"{location}: not an empathy-judge rating task (no 'framework' metadata)")
-    records = _records(log, location)
+    try:
+        contract = LogContract.from_metadata(log.eval.metadata, location)
+    except LogContractError as error:
+        raise LogError(str(error)) from error
+    if contract.transcript_tag != transcript_tag.TRANSCRIPT_TAG_VERSION:
+        raise LogError(
+            f"{location}: transcript tag version {contract.transcript_tag}; this empathy-judge "
+            f"reads version {transcript_tag.TRANSCRIPT_TAG_VERSION}"
+        )
+    records = _records(log, location, contract)
     if not records:
         raise LogError(f"{location}: the log holds no samples")
-    subs_meta = (log.eval.metadata or {}).get("sub_components")
-    if isinstance(subs_meta, list) and subs_meta:
-        subs = tuple(str(s) for s in subs_meta)
-    else:
-        subs = tuple(dict.fromkeys(k for r in records for k in r.ratings))
-    spec_data = (log.eval.metadata or {}).get("panel")
-    try:
-        spec = PanelSpec.from_dict(spec_data) if isinstance(spec_data, Mapping) else None
-    except PanelError as error:
-        raise LogError(f"{location}: task metadata 'panel': {error}") from error
-    probe = ProbeInfo.from_metadata((log.eval.metadata or {}).get("probe"), location)
     usage = log.stats.model_usage or {}
     return Run(
         model=model_label(log),
         model_name=log.eval.model,
-        framework=framework,
+        framework=contract.framework,
         location=location,
         created=str(log.eval.created),
-        sub_components=subs,
+        sub_components=contract.sub_components,
         samples=tuple(records),
+        contract=contract,
         input_tokens=sum(u.input_tokens for u in usage.values()),
         output_tokens=sum(u.output_tokens for u in usage.values()),
         total_tokens=sum(u.total_tokens for u in usage.values()),
         seconds=_seconds(log),
-        spec=spec,
-        probe=probe,
     )
 
 

@@ -7,8 +7,8 @@ perturbation moved the judge.
 
 **Pairing.** A probe run is paired with a plain run of the same model label (model name and
 model args; with ``--all-runs``, the label before the ``@ time`` suffix) on the same framework
-whose reference agrees with the probe run's (`reports.reference_sets.reference_conflict`: the
-same panel description and the same reference ratings on shared items); when several qualify,
+scored against the same reference (`reports.reference_sets.same_reference`: the same reference
+fingerprint, the rule of the report's sections and of `compare`); when several qualify,
 the latest. A probe run without such a partner is listed with the reason (`UnpairedProbe`).
 The pair is compared on the items both runs rated, less the items the probe could not change
 (``unchanged_items`` of the probe's metadata, e.g. one-role conversations under
@@ -41,8 +41,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from empathy_judge.reports.logs import ProbeInfo, Run
-from empathy_judge.reports.reference_sets import ReferenceSet, ratings_on, reference_conflict
+from empathy_judge.reports.logs import Run
+from empathy_judge.reports.reference_sets import ReferenceSet, ratings_on, why_different
 from empathy_judge.scorers.agreement import Estimate
 from empathy_judge.scorers.bootstrap import (
     DEFAULT_RESAMPLES,
@@ -52,6 +52,7 @@ from empathy_judge.scorers.bootstrap import (
 )
 from empathy_judge.scorers.common import FloatArray, quiet_nanmean
 from empathy_judge.scorers.diagnostics import ratio_statistic
+from empathy_judge.scorers.log_contract import ProbeRecord
 
 #: What a replay's probe row says instead of figures.
 REPLAY_NOT_APPLICABLE = "n/a — replays ignore the transcript"
@@ -105,7 +106,7 @@ class ProbeResult:
         n_resamples: Bootstrap resamples behind the intervals.
     """
 
-    probe: ProbeInfo
+    probe: ProbeRecord
     probe_run: Run
     plain_run: Run
     section: str
@@ -195,7 +196,7 @@ def pair_probes(
         agreeing = []
         why = ""
         for plain, reference in candidates:
-            conflict = reference_conflict(reference.spec, reference.references, run)
+            conflict = why_different(plain, run)
             if conflict:
                 why = why or conflict
             else:

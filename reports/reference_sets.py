@@ -1,16 +1,17 @@
 """Which runs were judged against the same reference: runs grouped by framework and panel.
 
 The report works from the logs alone: every run carries the panel it was scored against (the
-reference ratings in its samples and the task's panel description). Runs of one framework are
-pooled into one *reference set* when their panel descriptions agree and their reference ratings
-agree on every item they share; the set's panel is rebuilt from the union of their samples.
+reference ratings in its samples, the task's panel description and the reference's fingerprint,
+all in its log contract). Runs of one framework are pooled into one *reference set* when they
+were scored against the same reference: the same fingerprint (`same_reference`, the one rule
+`compare` uses too); the set's panel is rebuilt from the union of their samples.
 
-Runs whose references disagree — a different panel description, or a different rating of a
-shared item by a panel rater or the crowd (e.g. a user's pack that reuses a packaged framework's
-id, or a release copy that was edited) — are **kept apart**, never merged: each disagreeing
-group becomes a reference set of its own, shown as its own section of the report
-(``epitome``, ``epitome#2``, ...) with a note saying why. Runs join the first set, in the order
-the logs were read (model, then framework), that they agree with.
+Runs on different references — a different panel description, or any different rating by a
+panel rater or the crowd, even on an item only one of them rated (e.g. a user's pack that reuses
+a packaged framework's id, or a release copy that was edited) — are **kept apart**, never merged:
+each becomes a reference set of its own, shown as its own section of the report (``epitome``,
+``epitome#2``, ...) with a note saying why. Runs join the set of their fingerprint; sets are
+numbered in the order the logs were read (model, then framework).
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ class ReferenceSet:
         conflict: Why this set is apart from an earlier set of the framework ("" if it is not).
         word_counts: Per item, the supporter's word count the runs' samples carry (the first
             one known).
+        title: The framework's name, as the runs' log contracts give it.
+        labels: Label per sub-component, from the runs' log contracts.
+        fingerprint: The reference's identity (every run of the set carries it).
     """
 
     key: str
@@ -52,6 +56,9 @@ class ReferenceSet:
     runs: tuple[Run, ...]
     conflict: str = ""
     word_counts: Mapping[str, float] = field(default_factory=dict)
+    title: str = ""
+    labels: Mapping[str, str] = field(default_factory=dict)
+    fingerprint: str = ""
 
     def panel(self, items: Sequence[str], sub_components: Sequence[str]) -> Panel:
         """The panel on the given items and sub-components, in that order."""
@@ -89,6 +96,29 @@ def _spec_conflict(a: PanelSpec, b: PanelSpec) -> str:
     return ""
 
 
+def same_reference(a: Run, b: Run) -> bool:
+    """Whether two runs were scored against the same reference (framework and fingerprint)."""
+    return a.framework == b.framework and a.fingerprint == b.fingerprint
+
+
+def why_different(a: Run, b: Run) -> str:
+    """Why run `b` was not scored against `a`'s reference ("" when it was).
+
+    Names the first disagreement the samples show (panel description, or item, sub-component
+    and rater); when they agree on every item both rated, the fingerprints (the references
+    differ on items only one of them rated).
+    """
+    if same_reference(a, b):
+        return ""
+    if a.framework != b.framework:
+        return f"a different framework ({b.framework} instead of {a.framework})"
+    why = reference_conflict(a.panel_spec(), {s.item_id: s.reference for s in a.samples}, b)
+    return why or (
+        f"a different reference panel (fingerprint {b.fingerprint} instead of {a.fingerprint}; "
+        "they differ on items only one of the runs rated)"
+    )
+
+
 def reference_conflict(spec: PanelSpec, references: Mapping[str, Reference], run: Run) -> str:
     """Why a run's reference disagrees with a set's ("" when it agrees).
 
@@ -123,18 +153,23 @@ def reference_conflict(spec: PanelSpec, references: Mapping[str, Reference], run
 
 @dataclass
 class _Building:
-    framework: str
-    spec: PanelSpec
+    first: Run
     references: dict[str, Reference]
     sub_components: list[str]
     runs: list[Run]
     conflict: str
     word_counts: dict[str, float] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
 
-    def add_words(self, run: Run) -> None:
+    def add(self, run: Run) -> None:
+        self.runs.append(run)
         for sample in run.samples:
+            self.references.setdefault(sample.item_id, sample.reference)
             if math.isnan(self.word_counts.get(sample.item_id, math.nan)):
                 self.word_counts[sample.item_id] = sample.word_count
+        self.sub_components.extend(s for s in run.sub_components if s not in self.sub_components)
+        for column, label in run.contract.labels().items():
+            self.labels.setdefault(column, label)
 
 
 def reference_sets(runs: Sequence[Run]) -> list[ReferenceSet]:
@@ -150,53 +185,36 @@ def reference_sets(runs: Sequence[Run]) -> list[ReferenceSet]:
     by_framework: dict[str, list[_Building]] = {}
     for run in runs:
         sets = by_framework.setdefault(run.framework, [])
-        reasons: list[str] = []
-        for candidate in sets:
-            why = reference_conflict(candidate.spec, candidate.references, run)
-            if not why:
-                candidate.runs.append(run)
-                candidate.references.update(
-                    {
-                        s.item_id: s.reference
-                        for s in run.samples
-                        if s.item_id not in candidate.references
-                    }
-                )
-                candidate.sub_components.extend(
-                    s for s in run.sub_components if s not in candidate.sub_components
-                )
-                candidate.add_words(run)
-                break
-            reasons.append(why)
-        else:
+        home = next((b for b in sets if same_reference(b.first, run)), None)
+        if home is None:
             conflict = (
-                f"{run.model} was judged against {reasons[0]}; its runs are kept apart"
-                if reasons
+                f"{run.model} was judged against {why_different(sets[0].first, run)}; "
+                "its runs are kept apart"
+                if sets
                 else ""
             )
-            building = _Building(
-                framework=run.framework,
-                spec=run.panel_spec(),
-                references={s.item_id: s.reference for s in run.samples},
-                sub_components=list(run.sub_components),
-                runs=[run],
-                conflict=conflict,
+            home = _Building(
+                first=run, references={}, sub_components=[], runs=[], conflict=conflict
             )
-            building.add_words(run)
-            sets.append(building)
+            sets.append(home)
+        home.add(run)
     out: list[ReferenceSet] = []
     for framework, sets in by_framework.items():
         for n, building in enumerate(sets, start=1):
+            first = building.first
             out.append(
                 ReferenceSet(
                     key=framework if n == 1 else f"{framework}#{n}",
                     framework=framework,
-                    spec=building.spec,
+                    spec=first.panel_spec(),
                     sub_components=tuple(building.sub_components),
                     references=dict(building.references),
                     runs=tuple(building.runs),
                     conflict=building.conflict,
                     word_counts=dict(building.word_counts),
+                    title=first.title,
+                    labels=dict(building.labels),
+                    fingerprint=first.fingerprint,
                 )
             )
     return out

@@ -230,8 +230,18 @@ def _checked_candidate(panel: Panel, candidate: ArrayLike) -> FloatArray:
 
 
 def shared_counts(panel: Panel, n_resamples: int = DEFAULT_RESAMPLES, seed: int = 0) -> FloatArray:
-    """The resample counts every candidate on this panel shares (for ranks and differences)."""
-    return resample_counts(len(panel.items), n_resamples, seed)
+    """The resample counts every candidate on this panel shares (for ranks and differences).
+
+    The draws are made over the items sorted by id and then laid out in the panel's order, so
+    the same items and seed give the same resamples whatever order a surface holds them in (the
+    in-run metric has the samples' order, the report and `compare` their own): the log, the
+    report and `compare` then give the same intervals and verdicts for the same ratings.
+    """
+    counts = resample_counts(len(panel.items), n_resamples, seed)
+    order = sorted(range(len(panel.items)), key=lambda i: panel.items[i])
+    out = np.empty_like(counts)
+    out[:, order] = counts
+    return out
 
 
 def assess(
@@ -278,7 +288,7 @@ def assess(
     if n_raters == 1:
         notes.append("one expert: there is no expert ceiling and no like-for-like verdict")
     if counts is None:
-        counts = resample_counts(n_items, n_resamples, seed)
+        counts = shared_counts(panel, n_resamples, seed)
     consensus = panel.consensus()
     pairs = list(combinations(range(n_raters), 2))
     references = panel.leave_one_out_references()
@@ -355,7 +365,11 @@ def assess(
                 loo_experts=estimate(3, j),
                 difference=difference,
                 verdict=(
-                    verdict_of(difference.low, difference.high, margin) if n_loo else "not assessed"
+                    "not assessed"
+                    if not n_loo
+                    else "inconclusive"
+                    if both.sum() < MIN_VERDICT_ITEMS
+                    else verdict_of(difference.low, difference.high, margin)
                 ),
                 paper_kappa=_paper_kappa(consensus[:, j], values[:, j], panel),
                 paper_ceiling=_paper_ceiling(panel, j, pairs),

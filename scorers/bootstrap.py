@@ -9,13 +9,13 @@ jackknife for BCa is the same function applied to the leave-one-out weights.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Literal
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from empathy_judge.scorers.alpha import (
     Level,
@@ -272,25 +272,50 @@ def agreement_statistic(x: ArrayLike, y: ArrayLike, level: Level = "interval") -
 
 
 def kappa_difference_statistic(
-    reference: ArrayLike, candidate_a: ArrayLike, candidate_b: ArrayLike
+    reference: ArrayLike,
+    candidate_a: ArrayLike,
+    candidate_b: ArrayLike,
+    level: Level | Sequence[Level] = "interval",
 ) -> WeightedStatistic:
-    """κw(reference, a) − κw(reference, b) per series, as a weighted statistic.
+    """κ(reference, a) − κ(reference, b) per series, as a weighted statistic.
 
     Only items where the reference and both candidates are present enter either κ, so the
-    difference compares the candidates on the same items.
+    difference compares the candidates on the same items. κ is the one each series' level of
+    measurement calls for (`agreement_statistic`): one level for every series, or one per series.
     """
     ref = _as_columns(reference, "reference")
     a = _as_columns(candidate_a, "candidate_a")
     b = _as_columns(candidate_b, "candidate_b")
     common = np.isnan(ref) | np.isnan(a) | np.isnan(b)
     ref = np.where(common, np.nan, ref)
-    kappa_a = kappa_statistic(ref, np.where(common, np.nan, a))
-    kappa_b = kappa_statistic(ref, np.where(common, np.nan, b))
+    a = np.where(common, np.nan, a)
+    b = np.where(common, np.nan, b)
+    levels = [level] * ref.shape[1] if isinstance(level, str) else list(level)
+    if len(levels) != ref.shape[1]:
+        raise ValueError(f"{len(levels)} levels of measurement for {ref.shape[1]} series")
+    nominal = np.array([lv == "nominal" for lv in levels], dtype=bool)
+    parts = [
+        (
+            columns,
+            agreement_statistic(ref[:, columns], a[:, columns], lv),
+            agreement_statistic(ref[:, columns], b[:, columns], lv),
+        )
+        for columns, lv in _by_kind(nominal)
+        if columns.size
+    ]
 
     def statistic(weights: FloatArray) -> FloatArray:
-        return kappa_a(weights) - kappa_b(weights)
+        out = np.empty((np.asarray(weights).shape[0], ref.shape[1]))
+        for columns, kappa_a, kappa_b in parts:
+            out[:, columns] = kappa_a(weights) - kappa_b(weights)
+        return out
 
     return statistic
+
+
+def _by_kind(nominal: NDArray[np.bool_]) -> list[tuple[NDArray[np.intp], Level]]:
+    """The weighted-κ columns and the nominal columns, each with the level that computes them."""
+    return [(np.flatnonzero(~nominal), "interval"), (np.flatnonzero(nominal), "nominal")]
 
 
 def alpha_statistic(data: ArrayLike, level: Level = "interval") -> WeightedStatistic:

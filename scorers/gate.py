@@ -80,7 +80,9 @@ one-sided tests of equivalence testing.
   asking for the whole bound below −T ("high < −T") loses a quarter to a half of the power.
 * ``improved``: the mirror image: low_h > 0 and Δ̂_h > T.
 * ``equivalent``: −T ≤ low_h and high_h ≤ T (both simultaneous bounds inside ±T).
-* ``inconclusive``: anything else — the data cannot tell a drop larger than T from none.
+* ``inconclusive``: anything else — the data cannot tell a drop larger than T from none; also
+  any entry on fewer than `MIN_VERDICT_ITEMS` paired items (the engine's rule, shared with the
+  like-for-like verdicts of the report and the in-run metric).
 * ``not comparable`` (sub-components only, or a group with no comparable member): no paired
   items (or fewer than 2), κw undefined on them (e.g. a reference without variation), or κw
   undefined in over half of the resamples. Such columns are left out of the family and out of
@@ -117,11 +119,14 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from empathy_judge.datasets.errors import EmpathyJudgeError
+from empathy_judge.scorers.agreement import MIN_VERDICT_ITEMS
+from empathy_judge.scorers.alpha import Level
 from empathy_judge.scorers.bootstrap import (
     DEFAULT_RESAMPLES,
+    agreement_statistic,
     bootstrap,
+    jackknife_weights,
     kappa_difference_statistic,
-    kappa_statistic,
     resample_counts,
 )
 from empathy_judge.scorers.common import FloatArray
@@ -653,6 +658,7 @@ def delta_bootstrap(
     names: Sequence[Hashable] | None = None,
     strata: Sequence[Hashable] | None = None,
     counts: FloatArray | None = None,
+    measurement: Level | Sequence[Level] = "interval",
 ) -> DeltaBootstrap:
     """The paired item bootstrap of Δκw behind `regression_gate` (arguments as there).
 
@@ -682,7 +688,8 @@ def delta_bootstrap(
         counts = stratified_counts(strata, n_items, n_resamples, seed)
     elif counts.ndim != 2 or counts.shape[1] != n_items:
         raise GateInputError(f"counts: expected B × {n_items}, got shape {counts.shape}")
-    result = bootstrap(kappa_difference_statistic(ref, cand, base), n_items, counts=counts)
+    difference = kappa_difference_statistic(ref, cand, base, measurement)
+    result = bootstrap(difference, n_items, counts=counts)
     paired = ~(np.isnan(ref) | np.isnan(base) | np.isnan(cand))
     if strata is None:
         strata_codes = np.zeros(n_items, dtype=np.int64)
@@ -693,8 +700,6 @@ def delta_bootstrap(
         first = {label: code for code, label in enumerate(dict.fromkeys(labels))}
         strata_codes = np.array([first[label] for label in labels], dtype=np.int64)
     n_paired = paired.sum(axis=0)
-    masked_ref = np.where(paired, ref, np.nan)
-    ones = np.ones((1, n_items))
     defined_share = (~np.isnan(result.replicates)).mean(axis=0)
     reasons = tuple(
         "no paired items"
@@ -714,14 +719,36 @@ def delta_bootstrap(
         estimate=result.estimate,
         replicates=result.replicates,
         n_items=tuple(int(n) for n in n_paired),
-        baseline_kappa=kappa_statistic(masked_ref, np.where(paired, base, np.nan))(ones)[0],
-        candidate_kappa=kappa_statistic(masked_ref, np.where(paired, cand, np.nan))(ones)[0],
+        baseline_kappa=_paired_kappa(ref, base, paired, measurement),
+        candidate_kappa=_paired_kappa(ref, cand, paired, measurement),
         reasons=reasons,
         seed=seed if drawn_here else None,
-        jackknife=leave_one_out_delta(ref, base, cand),
+        # The engine's leave-one-out weights: the same κ, nominal or weighted, without item i.
+        jackknife=difference(jackknife_weights(n_items)),
         paired=paired,
         strata=strata_codes,
     )
+
+
+def _paired_kappa(
+    reference: FloatArray,
+    judge: FloatArray,
+    paired: BoolArray,
+    measurement: Level | Sequence[Level],
+) -> FloatArray:
+    """κ(judge, reference) per column on the paired items, as the level of measurement asks."""
+    levels = [measurement] * reference.shape[1] if isinstance(measurement, str) else measurement
+    out = np.full(reference.shape[1], np.nan)
+    for j, level in enumerate(levels):
+        keep = paired[:, j]
+        out[j] = (
+            agreement_statistic(reference[keep, j], judge[keep, j], level)(
+                np.ones((1, int(keep.sum())))
+            )[0, 0]
+            if keep.any()
+            else np.nan
+        )
+    return out
 
 
 def leave_one_out_delta(
@@ -849,6 +876,8 @@ def decide(
         verdict: GateVerdict = (
             NOT_COMPARABLE
             if reason
+            else "inconclusive"
+            if n < MIN_VERDICT_ITEMS
             else _verdict(
                 values["delta"], values["low"], values["high"], values["p_value"], alpha, tolerance
             )
@@ -919,6 +948,7 @@ def regression_gate(
     correction: Correction = DEFAULT_CORRECTION,
     counts: FloatArray | None = None,
     std_error_method: StdErrorMethod = DEFAULT_STD_ERROR_METHOD,
+    measurement: Level | Sequence[Level] = "interval",
 ) -> GateResult:
     """Per sub-component and per group verdicts on Δκw = κw(candidate) − κw(baseline).
 
@@ -945,6 +975,9 @@ def regression_gate(
             `strata` only groups the jackknife).
         std_error_method: "jackknife" (default) or "bootstrap": the standard error that
             scales each test and bound (module docstring).
+        measurement: Level of measurement of every column, or one per column: unweighted
+            Cohen's κ for ``nominal``, value-based quadratic κw otherwise (the engine's
+            `agreement_statistic`, so the gate's κ is the report's).
 
     Returns:
         A `GateResult`.
@@ -964,6 +997,7 @@ def regression_gate(
         names=names,
         strata=strata,
         counts=counts,
+        measurement=measurement,
     )
     return decide(
         deltas,

@@ -42,13 +42,14 @@ from inspect_ai.scorer import Metric, SampleScore, metric
 
 from empathy_judge.scorers.agreement import assess, shared_counts
 from empathy_judge.scorers.alpha import framework_mean, krippendorff_alpha
-from empathy_judge.scorers.bootstrap import kappa_statistic
+from empathy_judge.scorers.bootstrap import DEFAULT_RESAMPLES, kappa_statistic
 from empathy_judge.scorers.common import FloatArray, as_float
 from empathy_judge.scorers.diagnostics import diagnose, diagnostic_metrics, spearman_statistic
 from empathy_judge.scorers.panel import Panel, PanelSpec, default_spec
 
-#: Bootstrap resamples of the in-run intervals (the report recomputes with its own setting).
-RUN_RESAMPLES = 1000
+#: Bootstrap resamples of the in-run intervals: the report's and `compare`'s default, so that with
+#: the default seed all three give the same intervals and verdicts for the same ratings.
+RUN_RESAMPLES = DEFAULT_RESAMPLES
 
 
 @functools.cache

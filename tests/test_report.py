@@ -23,6 +23,7 @@ from empathy_judge.reports.logs import (
     Run,
     RunSet,
     SampleRecord,
+    contract_from_samples,
     load_runs,
     select_latest,
 )
@@ -34,6 +35,8 @@ from empathy_judge.reports.safe_text import (
     markdown_text,
     neutralise_bidi,
 )
+from empathy_judge.scorers.common import EXPERTS
+from empathy_judge.scorers.panel import PanelSpec
 
 pytestmark = pytest.mark.release
 
@@ -345,7 +348,11 @@ def test_runs_on_different_references_are_kept_apart(replay_logs_dir: Path) -> N
     sub = gemini.sub_components[0]
     changed = {**first.reference[sub], "expert2": 5.0 - first.reference[sub]["expert2"]}
     edited = replace(first, reference={**first.reference, sub: changed})
-    other = replace(gemini, model="test/other-data", samples=(edited, *gemini.samples[1:]))
+    samples = (edited, *gemini.samples[1:])
+    # Other data: its own contract, whose fingerprint names the edited reference.
+    contract = contract_from_samples("epitome", gemini.panel_spec(), samples, gemini.sub_components)
+    other = replace(gemini, model="test/other-data", samples=samples, contract=contract)
+    assert other.fingerprint != gemini.fingerprint
     board = build_leaderboard(RunSet((gemini, other)), n_resamples=100)
     assert [s.key for s in board.sections] == ["epitome", "epitome#2"]
     assert [r.label for r in board.section("epitome").results] == [GEMINI]
@@ -362,7 +369,8 @@ def test_one_expert_panel_gives_no_verdict_and_no_rank(replay_logs_dir: Path) ->
     )
     # The log's panel description names three experts: the one-expert panel says so too.
     spec = replace(gemini.panel_spec(), raters=("expert1",))
-    one = replace(gemini, samples=samples, spec=spec)
+    contract = contract_from_samples("epitome", spec, samples, gemini.sub_components)
+    one = replace(gemini, samples=samples, contract=contract)
     section = build_leaderboard(RunSet((one,)), n_resamples=50)
     [result] = section.sections[0].results
     assert set(result.verdicts.values()) == {"not assessed"}
@@ -372,6 +380,7 @@ def test_one_expert_panel_gives_no_verdict_and_no_rank(replay_logs_dir: Path) ->
 def test_panel_description_in_the_log_is_used(replay_logs_dir: Path, tmp_path: Path) -> None:
     from inspect_ai.log import read_eval_log, write_eval_log
 
+    from empathy_judge.scorers.log_contract import LogContract
     from empathy_judge.scorers.panel import PanelSpec
 
     gemini = _epitome_run(replay_logs_dir)
@@ -382,15 +391,43 @@ def test_panel_description_in_the_log_is_used(replay_logs_dir: Path, tmp_path: P
         crowd="crowd",
         groups={"expert1": "expert", "expert2": "expert", "expert3": "expert", "crowd": "crowd"},
     )
-    log.eval.metadata = {**(log.eval.metadata or {}), "panel": spec.to_dict()}
+    metadata = dict(log.eval.metadata or {})
+    # A panel description edited by hand, fingerprint left alone: refused as an edited log.
+    log.eval.metadata = {**metadata, "panel": spec.to_dict()}
+    write_eval_log(log, str(tmp_path / "edited.eval"))
+    # The same panel written as a task would: hashes and fingerprint of its own.
+    contract = gemini.contract
+    rebuilt = LogContract.build(
+        "epitome",
+        spec,
+        {s.item_id: s.reference for s in gemini.samples},
+        contract.hashed_sub_components,
+        contract.rubric,
+        title=contract.title,
+        transcript_tag=contract.transcript_tag,
+    )
+    hashes = {**contract.reference_hashes, **rebuilt.reference_hashes}
+    rebuilt = replace(rebuilt, reference_hashes=hashes)
+    from empathy_judge.scorers.log_contract import reference_fingerprint
+
+    rebuilt = replace(
+        rebuilt,
+        reference_fingerprint=reference_fingerprint(
+            "epitome", spec, contract.hashed_sub_components, hashes
+        ),
+    )
+    log.eval.metadata = {**metadata, **rebuilt.to_metadata()}
     write_eval_log(log, str(tmp_path / "two-experts.eval"))
     broken = {**log.eval.metadata, "panel": {"raters": ["expert1"]}}  # no scales
     log.eval.metadata = broken
     write_eval_log(log, str(tmp_path / "broken.eval"))
     runs = load_runs([tmp_path])
     [run] = runs.runs
-    assert run.spec == spec and run.panel().raters == ("expert1", "expert2")
-    assert any("broken.eval" in s.location and "'panel'" in s.reason for s in runs.skipped)
+    assert run.location.endswith("two-experts.eval")
+    assert run.panel_spec() == spec and run.panel().raters == ("expert1", "expert2")
+    reasons = {Path(s.location).name: s.reason for s in runs.skipped}
+    assert "the log was edited after it was written" in reasons["edited.eval"]
+    assert "malformed log contract" in reasons["broken.eval"]
     board = build_leaderboard(RunSet((gemini, run)), n_resamples=50)
     # A different panel is a different reference: its own section, judged by two experts.
     assert [s.key for s in board.sections] == ["epitome", "epitome#2"]
@@ -549,14 +586,17 @@ def _record(item: str, rating: float, transcript: str, rationale: str) -> Sample
 
 
 def _synthetic(model: str, created: str, records: tuple[SampleRecord, ...]) -> Run:
+    subs = ("level_emotional_reactions",)
+    spec = PanelSpec(raters=EXPERTS, scales={subs[0]: (0.0, 2.0)})
     return Run(
         model=model,
         model_name=model,
         framework="epitome",
         location=f"/logs/{model.replace('/', '_')}-{created}.eval",
         created=created,
-        sub_components=("level_emotional_reactions",),
+        sub_components=subs,
         samples=records,
+        contract=contract_from_samples("epitome", spec, records, subs),
     )
 
 

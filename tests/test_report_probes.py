@@ -18,16 +18,18 @@ from sklearn.metrics import cohen_kappa_score
 from empathy_judge.reports.cli.report import report
 from empathy_judge.reports.leaderboard import build_leaderboard
 from empathy_judge.reports.logs import (
-    LogError,
-    ProbeInfo,
     Run,
     RunSet,
     SampleRecord,
+    contract_from_samples,
     load_runs,
     select_latest,
 )
 from empathy_judge.reports.probes import REPLAY_NOT_APPLICABLE, pair_probes, probe_result
 from empathy_judge.reports.reference_sets import reference_sets
+from empathy_judge.scorers.common import EXPERTS as EXPERTS_NAMES
+from empathy_judge.scorers.log_contract import LogContract, LogContractError, ProbeRecord
+from empathy_judge.scorers.panel import PanelSpec, default_spec
 
 pytestmark = pytest.mark.release
 
@@ -37,7 +39,7 @@ JUDGE = "test/judge"
 LONELY = "test/lonely"
 RESAMPLES = 200
 SUBS = ("level_emotional_reactions", "level_interpretations")
-INJECTION = ProbeInfo("injection", 1)
+INJECTION = ProbeRecord("injection", 1)
 
 # -- a tiny hand-computed pair -----------------------------------------------------------------
 
@@ -87,9 +89,11 @@ def _tiny(
     model: str,
     ratings: Ratings,
     created: str,
-    probe: ProbeInfo | None = None,
+    probe: ProbeRecord | None = None,
     **changes: Any,
 ) -> Run:
+    samples = changes.pop("samples", _samples(ratings))
+    spec = PanelSpec(raters=EXPERTS_NAMES, scales=dict.fromkeys(SUBS, (0.0, 2.0)))
     run = Run(
         model=model,
         model_name=model,
@@ -97,8 +101,8 @@ def _tiny(
         location=f"/logs/{model.replace('/', '_')}-{created}-{probe and probe.name}.eval",
         created=created,
         sub_components=SUBS,
-        samples=_samples(ratings),
-        probe=probe,
+        samples=samples,
+        contract=contract_from_samples("epitome", spec, samples, SUBS, probe=probe),
     )
     return replace(run, **changes)
 
@@ -144,7 +148,7 @@ def test_shift_moved_share_and_delta_kappa_by_hand() -> None:
 
 def test_items_the_probe_left_unchanged_are_not_compared() -> None:
     plain = _tiny(JUDGE, PLAIN, "2026-01-01T00:00:00")
-    probe = ProbeInfo("label_swap", 1, unchanged_items=("a",))
+    probe = ProbeRecord("label_swap", 1, unchanged_items=("a",))
     probed = _tiny(JUDGE, PROBED, "2026-01-02T00:00:00", probe)
     [pair], _ = pair_probes([probed], reference_sets([plain]))
     result = probe_result(pair, n_resamples=RESAMPLES)
@@ -206,14 +210,14 @@ def test_probe_runs_are_kept_apart_from_plain_runs() -> None:
 
 
 def test_probe_metadata_is_read_or_refused() -> None:
-    assert ProbeInfo.from_metadata(None, "x.eval") is None
-    info = ProbeInfo.from_metadata(
-        {"name": "label_swap", "version": 1, "unchanged_items": ["a"]}, "x.eval"
-    )
-    assert info == ProbeInfo("label_swap", 1, ("a",)) and info.label == "label_swap v1"
+    plain = _tiny(JUDGE, PLAIN, "2026-01-01T00:00:00").contract.to_metadata()
+    assert LogContract.from_metadata(plain, "x.eval").probe is None
+    probe = {"name": "label_swap", "version": 1, "unchanged_items": ["a"]}
+    info = LogContract.from_metadata({**plain, "probe": probe}, "x.eval").probe
+    assert info == ProbeRecord("label_swap", 1, ("a",)) and info.label == "label_swap v1"
     for bad in ("injection", {"version": 1}, {"name": "padding", "version": "one"}):
-        with pytest.raises(LogError, match=r"x\.eval: task metadata 'probe'"):
-            ProbeInfo.from_metadata(bad, "x.eval")
+        with pytest.raises(LogContractError, match=r"x\.eval: malformed log contract: 'probe'"):
+            LogContract.from_metadata({**plain, "probe": bad}, "x.eval")
 
 
 # -- real logs: replays, an edited judge, an unpaired probe run --------------------------------
@@ -431,6 +435,12 @@ def test_crowd_leniency_on_perceived_empathy_in_the_report(release_dir: Path) ->
         created="2026-01-01T00:00:00",
         sub_components=panel.sub_components,
         samples=samples,
+        contract=contract_from_samples(
+            "perceived_empathy",
+            default_spec("perceived_empathy", [s.reference for s in samples]),
+            samples,
+            panel.sub_components,
+        ),
     )
     section = build_leaderboard(RunSet((run,)), n_resamples=RESAMPLES).sections[0]
     crowd_row = section.crowd_diagnostics
