@@ -42,9 +42,9 @@ def _anchors(low: int, high: int) -> str:
     return "\n".join(f'{v} = "Level {v}."' for v in range(low, high + 1))
 
 
-def _rubric(level: str, consensus: str, low: int, high: int) -> str:
+def _rubric(level: str, consensus: str, low: int, high: int, framework: str = "") -> str:
     return f"""\
-id = "engine_{level}"
+id = "{framework or f"engine_{level}"}"
 title = "Engine test ({level})"
 unit = "One reply to a message."
 level_of_measurement = "{level}"
@@ -73,12 +73,20 @@ polarity = "positive"
 
 
 def write_pack(
-    root: Path, *, level: str, consensus: str, n_items: int, high: int, seed: int
+    root: Path,
+    *,
+    level: str,
+    consensus: str,
+    n_items: int,
+    high: int,
+    seed: int,
+    framework: str = "",
 ) -> dict[str, np.ndarray]:
     """A pack of `n_items` items rated by three experts and two LLMs (items × 2 each)."""
     rng = np.random.default_rng(seed)
     root.mkdir(parents=True, exist_ok=True)
-    (root / "rubric.toml").write_text(_rubric(level, consensus, 0, high), encoding="utf-8")
+    rubric = _rubric(level, consensus, 0, high, framework)
+    (root / "rubric.toml").write_text(rubric, encoding="utf-8")
     truth = rng.integers(0, high + 1, size=(n_items, 2))
 
     def noisy(p_keep: float) -> np.ndarray:
@@ -319,3 +327,26 @@ def test_the_log_carries_titles_and_labels(pack_case: PackCase) -> None:
         "stance": "Stance towards the writer",
     }
     assert json.loads(json.dumps(metadata["reference_hashes"]))["sub_components"] == list(SUBS)
+
+
+def test_a_pack_reusing_a_packaged_id_keeps_its_own_title_and_labels(
+    tmp_path: Path, replay_logs_dir: Path
+) -> None:
+    write_pack(
+        tmp_path / "mine",
+        level="ordinal",
+        consensus="median",
+        n_items=12,
+        high=2,
+        seed=2,
+        framework="epitome",
+    )
+    mine = _run(tmp_path / "mine", "judge-a", tmp_path / "logs")
+    runs = load_runs([replay_logs_dir, mine.location])
+    board = build_leaderboard(runs, n_resamples=50)
+    released = board.section("epitome")
+    ours = board.section("epitome#2")
+    assert released.title == "EPITOME"
+    assert ours.title == "Engine test (ordinal) (reference 2)"
+    assert ours.sub_component_labels["mode"] == "Reply mode"
+    assert "replay/judge-a" in [r.label for r in ours.results]
