@@ -505,24 +505,18 @@ def compare_sides(
     assessments = {}
     for b in blocks:
         counts = shared_counts(b.panel, n_resamples, seed)
-        assessments[b.framework] = (
+        base, cand = (
             assess(
                 b.panel,
-                b.baseline,
-                baseline.runs[b.framework].candidate_name,
+                values,
+                side.runs[b.framework].candidate_name,
                 counts=counts,
                 alt_epsilon=None,
                 swap=False,
-            ),
-            assess(
-                b.panel,
-                b.candidate,
-                candidate.runs[b.framework].candidate_name,
-                counts=counts,
-                alt_epsilon=None,
-                swap=False,
-            ),
+            )
+            for side, values in ((baseline, b.baseline), (candidate, b.candidate))
         )
+        assessments[b.framework] = (base, cand)
     parse_rates = tuple(
         ParseRate(
             framework=b.framework,

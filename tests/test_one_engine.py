@@ -35,41 +35,35 @@ from empathy_judge.scorers.panel import consensus_of
 SUBS = ("mode", "stance")
 EXPERTS = ("ann1", "ann2", "ann3")
 LLMS = ("judge-a", "judge-b")
-RESAMPLES = 400
 
 
-def _anchors(low: int, high: int) -> str:
-    return "\n".join(f'{v} = "Level {v}."' for v in range(low, high + 1))
+SUB_LABELS = {"mode": "Reply mode", "stance": "Stance towards the writer"}
 
 
 def _rubric(level: str, consensus: str, low: int, high: int, framework: str = "") -> str:
-    return f"""\
+    head = f"""\
 id = "{framework or f"engine_{level}"}"
 title = "Engine test ({level})"
 unit = "One reply to a message."
 level_of_measurement = "{level}"
 consensus = "{consensus}"
-
-[[sub_components]]
-column = "mode"
-label = "Reply mode"
-definition = "What the reply mainly does."
-scale_min = {low}
-scale_max = {high}
-polarity = "positive"
-[sub_components.anchors]
-{_anchors(low, high)}
-
-[[sub_components]]
-column = "stance"
-label = "Stance towards the writer"
-definition = "How the reply positions itself towards the writer."
-scale_min = {low}
-scale_max = {high}
-polarity = "positive"
-[sub_components.anchors]
-{_anchors(low, high)}
 """
+    anchors = "\n".join(f'{v} = "Level {v}."' for v in range(low, high + 1))
+    subs = [
+        f"""
+[[sub_components]]
+column = "{column}"
+label = "{label}"
+definition = "What the reply does: {label.lower()}."
+scale_min = {low}
+scale_max = {high}
+polarity = "positive"
+[sub_components.anchors]
+{anchors}
+"""
+        for column, label in SUB_LABELS.items()
+    ]
+    return head + "".join(subs)
 
 
 def write_pack(
@@ -316,16 +310,13 @@ def test_the_log_carries_titles_and_labels(pack_case: PackCase) -> None:
     log = logs["judge-a"]
     metadata = log.eval.metadata or {}
     assert metadata["log_contract"] == 1
-    assert [e["label"] for e in metadata["rubric"]] == ["Reply mode", "Stance towards the writer"]
+    assert [e["label"] for e in metadata["rubric"]] == list(SUB_LABELS.values())
     run = read_run(log.location)
     assert run.title.startswith("Engine test (")
     board = build_leaderboard(load_runs([log.location]), n_resamples=50)
     section = board.sections[0]
     assert section.title == run.title
-    assert section.sub_component_labels == {
-        "mode": "Reply mode",
-        "stance": "Stance towards the writer",
-    }
+    assert section.sub_component_labels == SUB_LABELS
     assert json.loads(json.dumps(metadata["reference_hashes"]))["sub_components"] == list(SUBS)
 
 
