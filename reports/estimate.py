@@ -22,8 +22,8 @@ Decisions:
   item), and counted in the notes.
 
 Two systems' corpora rated by the same judge (``--compare-to``) give the difference of their
-estimates, a − b, from independent samples: SE² = SE_a² + SE_b², with each side's own λ̂ (the
-λ that minimises each variance minimises their sum).
+estimates, a − b, from independent samples: SE² = SE_a² + SE_b² (Welch–Satterthwaite degrees of
+freedom), with each side's own λ̂ (the λ that minimises each variance minimises their sum).
 """
 
 from __future__ import annotations
@@ -247,7 +247,9 @@ def _intervals(row: EstimateRow, experts_only: bool) -> MeanIntervals:
     value = row.experts_only if experts_only else row.estimate
     se = row.experts_only_std_error if experts_only else row.std_error
     nan = np.asarray(math.nan)
-    return MeanIntervals(np.asarray(value), np.asarray(se), nan, nan)
+    return MeanIntervals(
+        np.asarray(value), np.asarray(se), nan, nan, np.asarray(row.n_labelled - 1.0)
+    )
 
 
 def differences(
@@ -348,7 +350,7 @@ def report_json(report: EstimateReport) -> str:
     return json.dumps(
         {
             "estimand": "mean of the expert consensus over the corpus",
-            "method": "PPI++ (prediction-powered inference, power-tuned λ), CLT interval",
+            "method": "PPI++ (power-tuned λ), CLT interval with t at n − 1 df",
             "rows": clean(report.rows),
             "compared": clean(report.compared),
             "differences": clean(report.differences),

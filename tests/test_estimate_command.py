@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.stats
 from click.testing import CliRunner
 
 from empathy_judge.reports.cli import main
@@ -90,8 +91,11 @@ def test_compare_to_gives_the_difference_with_its_interval() -> None:
     for d in data["differences"]:
         sub = d["sub_component"]
         assert d["difference"] == pytest.approx(a[sub]["estimate"] - b[sub]["estimate"], abs=1e-6)
-        se = np.hypot(a[sub]["std_error"], b[sub]["std_error"])
-        assert d["upper"] == pytest.approx(d["difference"] + 1.959964 * se, abs=1e-5)
+        va, vb = a[sub]["std_error"] ** 2, b[sub]["std_error"] ** 2
+        df = (va + vb) ** 2 / (va**2 / 14 + vb**2 / 14)  # Welch–Satterthwaite, 15 labelled each
+        assert d["upper"] == pytest.approx(
+            d["difference"] + scipy.stats.t.ppf(0.975, df) * np.sqrt(va + vb), abs=1e-5
+        )
         assert d["n_labelled_b"] == 15
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from empathy_judge.scorers.prediction_powered import (
     classical_mean,
+    critical_value,
     difference_of,
     power_tuning,
     ppi_mean,
@@ -33,18 +34,19 @@ def test_hand_worked_example() -> None:
     #   Y − λf = (9/13, 14/13, 27/13), mean 50/39, deviations (−23, −8, 31)/39,
     #   squares (529 + 64 + 961)/1521 = 1554/1521, / 2 = 777/1521, / n = 259/1521;
     #   total 403/1521 = 31/117, SE = √(31/117) = 0.5147400
-    # 95% interval: 86/39 ± 1.9599640 · 0.5147400 = 2.2051282 ± 1.0088719 = [1.196256, 3.214000].
-    # Experts only: mean 2, Var 1, SE √(1/3) = 0.577350, ± 1.131586.
+    # 95% interval with t at n − 1 = 2 df (t = 4.3026527):
+    #   86/39 ± 4.3026527 · 0.5147400 = 2.2051282 ± 2.2147475 = [−0.009619, 4.419876].
+    # Experts only: mean 2, Var 1, SE √(1/3) = 0.577350, ± 4.3026527 · 0.577350 = ± 2.484138.
     # Judge only: mean of all f = 13/5 = 2.6; bias mean(f − Y) on labelled = 1/3.
     result = ppi_mean(Y, F_LAB, F_UNLAB)
     assert float(result.lam) == pytest.approx(4 / 13)
     assert float(result.ppi.estimate) == pytest.approx(86 / 39)
     assert float(result.ppi.std_error) == pytest.approx(math.sqrt(31 / 117))
-    assert float(result.ppi.lower) == pytest.approx(1.196256, abs=1e-6)
-    assert float(result.ppi.upper) == pytest.approx(3.214000, abs=1e-6)
+    assert float(result.ppi.lower) == pytest.approx(-0.009619, abs=1e-6)
+    assert float(result.ppi.upper) == pytest.approx(4.419876, abs=1e-6)
     assert float(result.experts_only.estimate) == pytest.approx(2.0)
     assert float(result.experts_only.std_error) == pytest.approx(math.sqrt(1 / 3))
-    assert float(result.experts_only.upper) == pytest.approx(2 + 1.131586, abs=1e-6)
+    assert float(result.experts_only.upper) == pytest.approx(2 + 2.484138, abs=1e-6)
     assert float(result.judge_only) == pytest.approx(2.6)
     assert float(result.judge_bias) == pytest.approx(1 / 3)
     assert (result.n_labelled, result.n_unlabelled) == (3, 2)
@@ -86,7 +88,15 @@ def test_difference_of_independent_estimates() -> None:
     d = difference_of(a, b)
     assert float(d.estimate) == pytest.approx(1.0)
     assert float(d.std_error) == pytest.approx(math.sqrt(1 / 3 + 1))
-    assert float(d.upper) == pytest.approx(1.0 + z_value(0.95) * math.sqrt(4 / 3))
+    # Welch–Satterthwaite: (1/3 + 1)² / ((1/3)²/2 + 1²/1) = (16/9) / (19/18) = 32/19 = 1.6842;
+    # t at 1.6842 df = 5.176232.
+    assert float(d.df) == pytest.approx(32 / 19)
+    assert float(d.upper) == pytest.approx(1.0 + 5.176232 * math.sqrt(4 / 3), abs=1e-5)
+
+
+def test_large_samples_use_the_normal_quantile() -> None:
+    assert float(critical_value(0.95, 10_000_000)) == pytest.approx(z_value(0.95), abs=1e-6)
+    assert float(critical_value(0.95)) == z_value(0.95)
 
 
 def test_bad_input_is_refused() -> None:
