@@ -60,11 +60,6 @@ class JudgedCorpus:
         """The sub-components, in the panel's order."""
         return self.panel.sub_components
 
-    def labelled_items(self) -> tuple[str, ...]:
-        """Items with an expert consensus on at least one sub-component."""
-        has = ~np.isnan(self.panel.consensus()).all(axis=1)
-        return tuple(item for item, keep in zip(self.panel.items, has, strict=True) if keep)
-
 
 def is_log_source(source: str) -> bool:
     """Whether SOURCE names Inspect logs (a log file, or a folder that is not a pack)."""

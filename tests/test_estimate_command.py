@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -132,11 +133,11 @@ def test_text_output_labels_the_judge_only_mean_as_biased() -> None:
     assert "judge only*" in out and "uncorrected" in out
 
 
-def _pack_copy(tmp_path: Path, edit: callable) -> Path:  # type: ignore[valid-type]
+def _pack_copy(tmp_path: Path, edit: Callable[[pd.DataFrame], pd.DataFrame]) -> Path:
     folder = tmp_path / "pack"
     shutil.copytree(PACK_A, folder)
     ratings = pd.read_csv(folder / "ratings.csv")
-    edit(ratings).to_csv(folder / "ratings.csv", index=False)  # type: ignore[operator]
+    edit(ratings).to_csv(folder / "ratings.csv", index=False)
     return folder
 
 

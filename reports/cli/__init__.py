@@ -1,7 +1,7 @@
 """The `empathy-judge` command line: one click group, one module per command or command group.
 
 ``data`` (fetch, info, validate), ``tasks``, ``benchmark``, ``report``, ``compare``,
-``reproduce`` and ``estimate`` each live in their own module here; options several
+``reproduce``, ``estimate`` and ``plan`` each live in their own module here; options several
 commands share (``--data-dir``, ``--seed``, ``--resamples``, ``--format``) live in
 :mod:`empathy_judge.reports.cli.options`.
 These modules import only click at start-up: pandas, numpy, Inspect and the statistics load
@@ -21,6 +21,7 @@ from empathy_judge.reports.cli import (
     compare,
     data,
     estimate,
+    plan,
     report,
     reproduce,
     tasks,
@@ -50,5 +51,6 @@ main.add_command(report.report)
 main.add_command(compare.compare)
 main.add_command(reproduce.reproduce)
 main.add_command(estimate.estimate)
+main.add_command(plan.plan)
 
 __all__ = ["main"]
