@@ -17,8 +17,9 @@ ratings of the same items. It comes from one of three sources:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +47,9 @@ class JudgedCorpus:
         panel: The expert panel on the corpus items (NaN where an expert did not rate).
         ratings: The judge's items × sub-components ratings, aligned with `panel.items`.
         notes: What the reader must know (items withheld, items without a judge rating...).
+        withheld_means: After `withhold_experts`, per sub-component the mean consensus over
+            every item the judge rated *before* the experts were withheld: what the estimate
+            should recover (a demonstration's check); empty otherwise.
     """
 
     framework: str
@@ -54,6 +58,7 @@ class JudgedCorpus:
     panel: Panel
     ratings: FloatArray
     notes: tuple[str, ...] = ()
+    withheld_means: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def sub_components(self) -> tuple[str, ...]:
@@ -278,4 +283,13 @@ def withhold_experts(
         )
     values = np.full(panel.values.shape, np.nan)
     values[keep] = panel.values[keep]
-    return replace(corpus, panel=replace(panel, values=values), notes=tuple(notes))
+    consensus = np.where(np.isnan(corpus.ratings), np.nan, panel.consensus())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a column without consensus: NaN
+        means = np.nanmean(consensus, axis=0)
+    return replace(
+        corpus,
+        panel=replace(panel, values=values),
+        notes=tuple(notes),
+        withheld_means={s: float(m) for s, m in zip(panel.sub_components, means, strict=True)},
+    )

@@ -75,6 +75,9 @@ class EstimateRow:
         n_labelled: Items with a consensus and a judge rating.
         n_unlabelled: Items with a judge rating only.
         level: Interval coverage.
+        withheld_truth: With experts withheld for a demonstration (``--labelled``), the mean
+            consensus over every judged item before withholding: what the estimate should
+            recover; NaN otherwise.
     """
 
     framework: str
@@ -94,6 +97,7 @@ class EstimateRow:
     n_labelled: int
     n_unlabelled: int
     level: float
+    withheld_truth: float = math.nan
 
 
 @dataclass(frozen=True)
@@ -237,6 +241,7 @@ def estimate_corpus(
                 n_labelled=result.n_labelled,
                 n_unlabelled=result.n_unlabelled,
                 level=level,
+                withheld_truth=corpus.withheld_means.get(sub, math.nan),
             )
         )
     return rows, notes
@@ -372,9 +377,11 @@ def report_text(report: EstimateReport) -> str:
 
     def table(rows: Sequence[EstimateRow], title: str) -> None:
         lines.append(title)
+        demo = any(not math.isnan(r.withheld_truth) for r in rows)
         lines.append(
             f"{'framework':<20} {'sub_component':<28} {'estimate':>8} {f'{level:.0%} interval':>16}"
             f" {'experts only':>22} {'judge only*':>11} {'λ':>5} {'labelled':>8} {'unlabelled':>10}"
+            + (f" {'all items†':>10}" if demo else "")
         )
         for r in rows:
             interval = f"[{_f(r.lower)}, {_f(r.upper)}]"
@@ -384,7 +391,12 @@ def report_text(report: EstimateReport) -> str:
             lines.append(
                 f"{r.framework:<20} {r.sub_component:<28} {_f(r.estimate):>8} {interval:>16}"
                 f" {experts:>22} {_f(r.judge_only):>11} {_f(r.lam):>5} {r.n_labelled:>8}"
-                f" {r.n_unlabelled:>10}"
+                f" {r.n_unlabelled:>10}" + (f" {_f(r.withheld_truth):>10}" if demo else "")
+            )
+        if demo:
+            lines.append(
+                "† all items: the experts' mean over every judged item before they were "
+                "withheld, what the estimate should recover (a demonstration's check)."
             )
         lines.append("")
 

@@ -71,6 +71,7 @@ def _independent(ratings: pd.DataFrame, judge: str) -> pd.DataFrame:
 
 def test_pack_with_experts_on_a_subset_matches_an_independent_computation() -> None:
     data = _json(str(PACK_A), "--judge", "judge-llm")
+    assert all(r["withheld_truth"] is None for r in data["rows"])
     expected = _independent(pd.read_csv(PACK_A / "ratings.csv"), "judge-llm")
     assert [r["sub_component"] for r in data["rows"]] == ["warmth", "follow_up"]
     for row in data["rows"]:
@@ -114,8 +115,12 @@ def test_release_with_experts_withheld(release_dir: Path) -> None:
     table = load_ratings(release_dir)
     gemini = table[(table["framework"] == "epitome") & (table["annotator"] == "gemini-2.5-pro")]
     means = gemini.groupby("sub_component")["rating"].mean()
+    experts = table[(table["framework"] == "epitome") & (table["group"] == "expert")]
+    truth = experts.groupby(["sub_component", "item_id"])["rating"].median().groupby(level=0).mean()
     for row in data["rows"]:
         assert row["judge_only"] == pytest.approx(means[row["sub_component"]], abs=1e-6)
+        # The demonstration's check: the consensus mean over all 50 items before withholding.
+        assert row["withheld_truth"] == pytest.approx(truth[row["sub_component"]], abs=1e-6)
 
 
 def test_labelled_items_file(tmp_path: Path) -> None:
