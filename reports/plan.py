@@ -118,6 +118,28 @@ def items_to_settle(
     )
 
 
+def settle_note(result: SubComponentResult, verdict: str) -> str:
+    """What a report prints beside a verdict: "" unless it is ``inconclusive``.
+
+    Args:
+        result: The sub-component's result.
+        verdict: The verdict the report shows (it may differ from the engine's, e.g. too few
+            items).
+
+    Returns:
+        ``"≈310 items would settle it"`` (at the default power, margin and level, if the
+        pilot's Δ̂ is the truth), ``"more than 100000 items"``, or "".
+    """
+    if verdict != "inconclusive":
+        return ""
+    items = items_to_settle(result)
+    if items is None:
+        if not math.isfinite(result.difference.low):
+            return ""
+        return f"more than {MAX_ITEMS} items"
+    return f"≈{items} items would settle it"
+
+
 @dataclass(frozen=True)
 class PlanRow:
     """The plan for one sub-component (or a framework's mean) of one judge.

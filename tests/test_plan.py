@@ -105,13 +105,23 @@ def test_release_plan_rows(release_dir: Path) -> None:
 
 def test_plan_agrees_with_items_to_settle(release_dir: Path) -> None:
     from empathy_judge.reports.corpora import load_corpora
-    from empathy_judge.reports.plan import items_to_settle, pilot_assessment, plan_corpus
+    from empathy_judge.reports.plan import (
+        items_to_settle,
+        pilot_assessment,
+        plan_corpus,
+        settle_note,
+    )
 
     corpus = load_corpora("epitome", judge="gemini-2.5-pro", data_dir=str(release_dir))[0]
     assessment, _ = pilot_assessment(corpus, level=0.95, n_resamples=1000, seed=0)
     rows = plan_corpus(corpus, n_resamples=1000)
     for sub, row in zip(assessment.sub_components, rows, strict=False):
         assert items_to_settle(sub) == row.items_needed_observed
+        note = settle_note(sub, sub.verdict)
+        if sub.verdict == "inconclusive":
+            assert note == f"≈{row.items_needed_observed} items would settle it"
+        else:
+            assert note == ""
 
 
 def test_pack_plan_and_text_output() -> None:
