@@ -26,6 +26,14 @@ Per scenario and scale:
    replacement to n = the plan's n at the pilot's own Δ̂, judged by `assess` 400 times;
    the conclusive share beside the analytic power the plan promised for that pilot.
 
+4. **The gate** (``--gate-reps``): a baseline judge (σ = 0.7) and a candidate whose κ against
+   the expert median is 0.2 lower on each sub-component (σ calibrated on 200,000 items); the
+   plan's n for a 0.2 drop of the framework mean, from a pilot of 50 items with the experts and
+   the baseline judge only (`reports.plan.gate_pilots`: an expert and the judge degraded by the
+   drop stand in for the two judges), then fresh studies of that n through
+   `scorers.gate.regression_gate` (one framework, the default correction): the share whose
+   framework mean is "regressed".
+
 Every share is printed with its Monte Carlo standard error √(p(1 − p)/reps).
 
 Run: `python benchmarks/bench_plan.py [--reps 400] [--pilots 300] [--resamples 1000]`; the
@@ -170,6 +178,86 @@ def conclusive(verdict: str) -> bool:
     return verdict != "inconclusive"
 
 
+BASELINE_SD = 0.7
+
+
+def consensus_kappa(sd: float, n_items: int = 200_000, seed: int = 21) -> FloatArray:
+    """κ(judge with noise sd, median of the experts) per scale, on a large sample."""
+    experts, judge = simulate(np.random.default_rng(seed), n_items, np.full(len(SCALES), sd))
+    return kappa_columns(judge, np.median(experts, axis=-1))
+
+
+def calibrate_drop(drop: float) -> FloatArray:
+    """Candidate σ per scale whose κ against the expert median is `drop` below the baseline's."""
+    target = consensus_kappa(BASELINE_SD) - drop
+    sds = np.empty(len(SCALES))
+    for j in range(len(SCALES)):
+        low, high = BASELINE_SD, 5.0
+        for _ in range(22):
+            middle = 0.5 * (low + high)
+            if consensus_kappa(middle)[j] > target[j]:
+                low = middle
+            else:
+                high = middle
+        sds[j] = 0.5 * (low + high)
+    return sds
+
+
+def gate_check(rng: np.random.Generator, reps: int, resamples: int) -> None:
+    """Section 4 of the module doc: the plan's n for a 0.2 drop, and the gate's detection."""
+    from empathy_judge.reports.corpora import JudgedCorpus
+    from empathy_judge.reports.plan import gate_pilots
+    from empathy_judge.scorers.gate import DEFAULT_TOLERANCE, regression_gate
+    from empathy_judge.scorers.sample_size import items_for_gate
+
+    drop = 0.2
+    worse = calibrate_drop(drop)
+    print(
+        f"\ngate: baseline σ {BASELINE_SD}, candidate σ per scale {np.round(worse, 3).tolist()} "
+        f"(κ vs the expert median {drop} lower on each scale); {reps} studies"
+    )
+    planned = []
+    for p in range(40):
+        experts, baseline = simulate(rng, PILOT_ITEMS, np.full(len(SCALES), BASELINE_SD))
+        corpus = JudgedCorpus("simulated", "bench", "baseline", panel_of(experts), baseline)
+        _, mean = gate_pilots(corpus, drop=drop, level=LEVEL, n_resamples=resamples, seed=p)
+        planned.append(
+            items_for_gate(
+                drop,
+                mean.std_error,
+                mean.n_items,
+                critical=mean.critical,
+                power=POWER,
+                tolerance=DEFAULT_TOLERANCE,
+            )
+        )
+    n_gate = int(np.median([n for n in planned if n is not None]))
+    flags = []
+    for r in range(reps):
+        # Experts, baseline and candidate rate the same items: one latent sample.
+        common = rng.standard_normal((n_gate, 1))
+        latent = math.sqrt(CORRELATION) * common + math.sqrt(1 - CORRELATION) * (
+            rng.standard_normal((n_gate, len(SCALES)))
+        )
+
+        def rate(sd: FloatArray | float, latent: FloatArray = latent) -> FloatArray:
+            noisy = latent + np.asarray(sd) * rng.standard_normal(latent.shape)
+            return np.stack([cut(noisy[:, j], s) for j, s in enumerate(SCALES)], axis=1)
+
+        experts = np.stack([rate(EXPERT_SD) for _ in range(3)], axis=-1)
+        result = regression_gate(
+            np.median(experts, axis=-1), rate(BASELINE_SD), rate(worse),
+            level=LEVEL, n_resamples=resamples, seed=r,
+        )  # fmt: skip
+        flags.append(result.groups[0].verdict == "regressed")
+    finite = [n for n in planned if n is not None]
+    print(
+        f"  planned n for a {drop} drop of the framework mean (median of 40 pilots, 10–90% "
+        f"{np.percentile(finite, 10):.0f}–{np.percentile(finite, 90):.0f}): {n_gate}; "
+        f"detected {share(flags)} (stated {POWER:.0%})"
+    )
+
+
 def main() -> None:
     """Run both scenarios and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -177,6 +265,7 @@ def main() -> None:
     parser.add_argument("--pilots", type=int, default=300)
     parser.add_argument("--resamples", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--gate-reps", type=int, default=300)
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
     start = time.perf_counter()
@@ -266,6 +355,8 @@ def main() -> None:
                 f"  resampling the median pilot (1–5, Δ̂ {d0:+.3f}, SE {s0:.4f}) to n = {n_obs}: "
                 f"conclusive {share(flags)}; analytic {100 * promised_one:.1f}%"
             )
+    if args.gate_reps:
+        gate_check(rng, args.gate_reps, args.resamples)
     print(f"\n({time.perf_counter() - start:.0f} s)")
 
 

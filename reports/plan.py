@@ -18,10 +18,11 @@ point that function at the verdict's own SE and every plan follows.
 
 For the gate a pilot has one judge, not a baseline and a candidate. The plan asks the gate itself
 (`empathy_judge.scorers.gate.regression_gate`, its jackknife SE) for the standard error of Δκw
-between two raters as different as the judge and an expert: for each expert k, baseline =
-expert k, candidate = the judge, reference = the other experts' mean; s is the root mean square
-over k. Two versions of one judge usually err alike and give a smaller SE, so for a model update
-these counts are upper bounds. The critical value is one-sided at 1 − level for one framework
+under the drop planned for: baseline = expert k, candidate = the judge with enough of its
+ratings re-rated at random to lose that much κ (`gate_pilots`), reference = the other experts'
+mean; s is the root mean square over k and the random copies. Two versions of one judge usually
+err alike and give a smaller SE, so for a model update these counts are upper bounds. The
+critical value is one-sided at 1 − level for one framework
 compared alone: the framework mean at the whole level, a sub-component Bonferroni over the
 framework's sub-components (a little above the gate's max-statistic, so conservative). Comparing
 F frameworks in one `compare` call splits the level F ways: plan with level 1 − (1 − level)/F.
@@ -42,6 +43,7 @@ import numpy as np
 from empathy_judge.datasets.errors import EmpathyJudgeError
 from empathy_judge.reports.corpora import JudgedCorpus
 from empathy_judge.scorers.agreement import MARGIN, Assessment, Estimate, SubComponentResult
+from empathy_judge.scorers.common import FloatArray
 from empathy_judge.scorers.sample_size import (
     MAX_ITEMS,
     conclusive_probability,
@@ -203,32 +205,81 @@ class GatePilot:
     critical: float
 
 
-def gate_pilots(
-    corpus: JudgedCorpus, *, level: float, n_resamples: int, seed: int
-) -> tuple[list[GatePilot], GatePilot]:
-    """The gate's standard errors on the pilot: per sub-component, and for the framework mean.
+def degraded(ratings: FloatArray, share: FloatArray, rng: np.random.Generator) -> FloatArray:
+    """The ratings with a share of each column's items re-rated at random from its own marginal.
 
-    See the module docstring (an expert stands in for the baseline judge).
+    Args:
+        ratings: items × sub-components (NaN: not rated, left so).
+        share: Per column, the share of rated items whose rating is replaced.
+        rng: Random generator.
+    """
+    out = ratings.copy()
+    for j in range(ratings.shape[1]):
+        rated = np.flatnonzero(~np.isnan(ratings[:, j]))
+        take = round(min(max(float(share[j]), 0.0), 1.0) * rated.size)
+        if take == 0:
+            continue
+        chosen = rng.choice(rated, size=take, replace=False)
+        out[chosen, j] = rng.choice(ratings[rated, j], size=take, replace=True)
+    return out
+
+
+def gate_pilots(
+    corpus: JudgedCorpus,
+    *,
+    drop: float,
+    level: float,
+    n_resamples: int,
+    seed: int,
+    copies: int = 4,
+) -> tuple[list[GatePilot], GatePilot]:
+    """The gate's standard errors on the pilot under a drop: per sub-component and framework mean.
+
+    A pilot has one judge. The second judge of the comparison is made from it: the judge with a
+    share q_j = drop / κ_j of its ratings re-rated at random from its own marginal (κ_j: the
+    judge's κ against the other experts' mean), which costs it about `drop` of κ; the baseline
+    is expert k, whose errors are independent of the judge's. For each expert k and each of
+    `copies` random degradations, `empathy_judge.scorers.gate.regression_gate` (reference: the
+    other experts' mean) gives its jackknife SE of Δκw; s is their root mean square. So s is the
+    SE under the alternative, for two raters that err independently, one `drop` worse.
+
+    Args:
+        corpus: The pilot.
+        drop: The κ drop planned for.
+        level: The gate's family-wise confidence.
+        n_resamples: Bootstrap resamples of each gate call.
+        seed: Seed of the resamples and of the degradations.
+        copies: Random degradations per expert.
     """
     from empathy_judge.scorers.gate import regression_gate
+    from empathy_judge.scorers.kappa import weighted_kappa
 
     panel = corpus.panel
     references = panel.leave_one_out_references()
+    rng = np.random.default_rng(seed)
     columns: list[list[tuple[float, int]]] = [[] for _ in panel.sub_components]
     means: list[tuple[float, int]] = []
     for k in range(panel.n_raters):
-        result = regression_gate(
-            references[:, :, k],
-            panel.values[:, :, k],
-            corpus.ratings,
-            level=level,
-            n_resamples=n_resamples,
-            seed=seed,
-            names=list(panel.sub_components),
+        kappas = np.array(
+            [
+                weighted_kappa(corpus.ratings[:, j], references[:, j, k])
+                for j in range(len(panel.sub_components))
+            ]
         )
-        for j, entry in enumerate(result.columns):
-            columns[j].append((entry.std_error, entry.n_items))
-        means.append((result.groups[0].std_error, result.groups[0].n_items))
+        share = np.where(kappas > 0, drop / np.where(kappas > 0, kappas, 1.0), 1.0)
+        for _ in range(copies):
+            result = regression_gate(
+                references[:, :, k],
+                panel.values[:, :, k],
+                degraded(corpus.ratings, share, rng),
+                level=level,
+                n_resamples=n_resamples,
+                seed=seed,
+                names=list(panel.sub_components),
+            )
+            for j, entry in enumerate(result.columns):
+                columns[j].append((entry.std_error, entry.n_items))
+            means.append((result.groups[0].std_error, result.groups[0].n_items))
 
     def pooled(found: list[tuple[float, int]], critical: float) -> GatePilot:
         se = np.array([s for s, _ in found], dtype=np.float64)
@@ -249,7 +300,7 @@ def _row(
     estimate: Estimate,
     n_items: int,
     verdict: str,
-    gate: GatePilot,
+    gates: Sequence[GatePilot],
     *,
     margin: float,
     power: float,
@@ -263,7 +314,7 @@ def _row(
     observed = items_for_verdict(
         estimate.value, s, n_items, margin=margin, power=power, level=level
     )
-    gates = [
+    needed = [
         items_for_gate(
             d,
             gate.std_error,
@@ -272,7 +323,7 @@ def _row(
             power=power,
             tolerance=DEFAULT_TOLERANCE,
         )
-        for d in GATE_DROPS
+        for d, gate in zip(GATE_DROPS, gates, strict=True)
     ]
     now = float(conclusive_probability(0.0, s, margin=margin, level=level))
     return PlanRow(
@@ -287,12 +338,12 @@ def _row(
         power_now_at_zero=now,
         items_needed_at_zero=at_zero,
         items_needed_observed=observed,
-        gate_items_drop_0_1=gates[0],
-        gate_items_drop_0_2=gates[1],
+        gate_items_drop_0_1=needed[0],
+        gate_items_drop_0_2=needed[1],
         expert_ratings_at_zero=_times(at_zero, experts),
         expert_ratings_observed=_times(observed, experts),
-        expert_ratings_gate_0_1=_times(gates[0], experts),
-        expert_ratings_gate_0_2=_times(gates[1], experts),
+        expert_ratings_gate_0_1=_times(needed[0], experts),
+        expert_ratings_gate_0_2=_times(needed[1], experts),
     )
 
 
@@ -350,7 +401,10 @@ def plan_corpus(
     from empathy_judge.scorers.agreement import verdict_of
 
     assessment, n_items = pilot_assessment(corpus, level=level, n_resamples=n_resamples, seed=seed)
-    gates, gate_mean = gate_pilots(corpus, level=level, n_resamples=n_resamples, seed=seed)
+    pilots = [
+        gate_pilots(corpus, drop=d, level=level, n_resamples=n_resamples, seed=seed)
+        for d in GATE_DROPS
+    ]
     rows = [
         _row(
             corpus,
@@ -358,12 +412,12 @@ def plan_corpus(
             sub.difference,
             sub.n_items,
             sub.verdict,
-            gate,
+            [columns[j] for columns, _ in pilots],
             margin=margin,
             power=power,
             level=level,
         )
-        for sub, gate in zip(assessment.sub_components, gates, strict=True)
+        for j, sub in enumerate(assessment.sub_components)
     ]
     mean = assessment.mean_difference
     rows.append(
@@ -373,7 +427,7 @@ def plan_corpus(
             mean,
             n_items,
             verdict_of(mean.low, mean.high, margin),
-            gate_mean,
+            [framework_mean for _, framework_mean in pilots],
             margin=margin,
             power=power,
             level=level,
@@ -432,7 +486,7 @@ def plan_text(rows: Sequence[PlanRow], *, margin: float, power: float, level: fl
     lines.append(
         "now: the pilot's items; Δ=0: if the judge is as good as an expert; Δ=pilot: if the "
         "pilot's Δ is the truth; gate: items for compare (one framework) to flag that drop "
-        "between two raters as different as the judge and an expert (fewer for two versions "
-        "of one judge, which err alike)."
+        "between two raters that err independently (fewer for two versions of one judge, "
+        "which err alike)."
     )
     return "\n".join(lines)

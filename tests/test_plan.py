@@ -165,3 +165,15 @@ def test_power_curve_is_vectorised() -> None:
     s = np.array([0.2, 0.1, 0.05, 0.01])
     p = conclusive_probability(0.0, s, margin=0.1, level=0.95)
     assert p.shape == (4,) and np.all(np.diff(p[1:]) > 0) and p[-1] > 0.99
+
+
+def test_degraded_rerates_the_asked_share_from_the_column_marginal() -> None:
+    from empathy_judge.reports.plan import degraded
+
+    ratings = np.array([[0.0, 1.0], [1.0, 2.0], [2.0, np.nan], [2.0, 5.0]] * 5)
+    out = degraded(ratings, np.array([0.0, 1.0]), np.random.default_rng(0))
+    assert np.array_equal(out[:, 0], ratings[:, 0])  # share 0: untouched
+    assert np.isnan(out[2::4, 1]).all()  # unrated stays unrated
+    assert set(out[~np.isnan(out[:, 1]), 1]) <= {1.0, 2.0, 5.0}  # drawn from its own values
+    half = degraded(ratings, np.array([0.5, 0.0]), np.random.default_rng(1))
+    assert (half[:, 0] != ratings[:, 0]).sum() <= 10  # at most the 10 re-rated of 20
