@@ -221,6 +221,11 @@ def estimate_corpus(
                 )
             )  # fmt: skip
             continue
+        if not unlabelled.any():
+            notes.append(
+                f"{corpus.framework}/{sub}: the experts rated every judged item; the estimate "
+                "is their mean (the judge has nothing to add; --labelled N withholds some)"
+            )
         result = ppi_mean(y[labelled], f[labelled], f[unlabelled], level=level)
         rows.append(
             EstimateRow(
