@@ -209,3 +209,21 @@ def test_from_a_judge_runs_log(tmp_path: Path) -> None:
     for a, b in zip(from_logs["rows"], from_pack["rows"], strict=True):
         for key in ("estimate", "lower", "upper", "experts_only", "n_labelled", "n_unlabelled"):
             assert a[key] == pytest.approx(b[key]), key
+
+
+def test_example_pack_with_experts_withheld() -> None:
+    example = Path(__file__).resolve().parents[1] / "examples" / "peer_listening"
+    data = _json(str(example), "--judge", "my-llm", "--labelled", "8", "--seed", "2")
+    ratings = pd.read_csv(example / "ratings.csv")
+    experts = ratings[ratings["group"] == "expert"]
+    truth = experts.groupby(["sub_component", "item_id"])["rating"].median().groupby(level=0).mean()
+    for row in data["rows"]:
+        assert (row["n_labelled"], row["n_unlabelled"]) == (8, 12)
+        assert row["withheld_truth"] == pytest.approx(truth[row["sub_component"]])
+        assert row["lower"] < row["estimate"] < row["upper"]
+    # Without withholding, every item is labelled: PPI++ is the experts' mean, and says so.
+    full = _json(str(example), "--judge", "my-llm")
+    for row in full["rows"]:
+        assert row["estimate"] == pytest.approx(truth[row["sub_component"]])
+        assert row["lam"] == 0.0 and row["n_unlabelled"] == 0
+    assert any("rated every judged item" in n for n in full["notes"])
