@@ -135,6 +135,12 @@ def legend(settings: Settings) -> list[tuple[str, str]]:
             "the panel has one expert: there is no leave-one-out benchmark.",
         ),
         (
+            "≈N items would settle it",
+            "beside an inconclusive verdict: the items at which a verdict like it is conclusive "
+            "80% of the time, if its Δ is the truth and its standard error shrinks as 1/√n "
+            "(`empathy-judge plan` gives the plan in full).",
+        ),
+        (
             "a/n at or above expert level · b below · c inconclusive",
             "the primary column: verdicts counted over the sub-components, like for like "
             "(the inconclusive ones shown, never dropped).",

@@ -29,6 +29,7 @@ from empathy_judge.reports.formatting import (
     verdict_summary,
 )
 from empathy_judge.reports.logs import Run, SampleRecord
+from empathy_judge.reports.plan import settle_note
 from empathy_judge.reports.probes import ProbeResult
 from empathy_judge.reports.results import FrameworkSection, Leaderboard, RunResult
 from empathy_judge.reports.safe_text import html_text, replace_locations
@@ -286,6 +287,11 @@ def _per_sub_table(section: FrameworkSection) -> str:
             out.append(
                 _e(interval(found.difference, signed=True))
                 + f"<br><strong>{_e(verdicts.get(sub, found.verdict))}</strong>"
+                + (
+                    f"<br><span class='muted'>{_e(note)}</span>"
+                    if (note := settle_note(found, verdicts.get(sub, found.verdict)))
+                    else ""
+                )
                 + f"<br><span class='muted'>κ vs consensus {_e(interval(found.kappa))}</span>"
             )
         return out

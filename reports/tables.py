@@ -25,6 +25,7 @@ from empathy_judge.reports.formatting import (
     run_verdicts,
     verdict_summary,
 )
+from empathy_judge.reports.plan import items_to_settle, settle_note
 from empathy_judge.reports.probes import REPLAY_NOT_APPLICABLE, ProbeResult
 from empathy_judge.reports.results import FrameworkSection, Leaderboard, OverallRow, RunResult
 from empathy_judge.reports.safe_text import (
@@ -391,7 +392,8 @@ def _sub_cell(
     if figure == "kappa":
         return interval(found.kappa)
     verdict = result.verdicts.get(sub, found.verdict) if result is not None else found.verdict
-    return f"{interval(found.difference, signed=True)} {verdict}"
+    note = settle_note(found, verdict)
+    return f"{interval(found.difference, signed=True)} {verdict}" + (f" ({note})" if note else "")
 
 
 def leaderboard_markdown(board: Leaderboard) -> str:
@@ -668,6 +670,11 @@ def assessment_json(
                 "upper": _json_number(s.difference.high),
                 "verdict": verdicts.get(s.sub_component, s.verdict),
                 "engine_verdict": s.verdict,
+                "items_to_settle": (
+                    items_to_settle(s)
+                    if verdicts.get(s.sub_component, s.verdict) == "inconclusive"
+                    else None
+                ),
             }
             for s in subs
         ],

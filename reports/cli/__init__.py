@@ -1,8 +1,9 @@
 """The `empathy-judge` command line: one click group, one module per command or command group.
 
-``data`` (fetch, info, validate), ``tasks``, ``benchmark``, ``report``, ``compare`` and
-``reproduce`` each live in their own module here; options several commands share (``--data-dir``,
-``--seed``, ``--resamples``, ``--format``) live in :mod:`empathy_judge.reports.cli.options`.
+``data`` (fetch, info, validate), ``tasks``, ``benchmark``, ``report``, ``compare``,
+``reproduce``, ``estimate`` and ``plan`` each live in their own module here; options several
+commands share (``--data-dir``, ``--seed``, ``--resamples``, ``--format``) live in
+:mod:`empathy_judge.reports.cli.options`.
 These modules import only click at start-up: pandas, numpy, Inspect and the statistics load
 inside the command that needs them, so ``empathy-judge --help`` starts quickly
 (``benchmarks/bench_cli.py`` measures it; ``tests/test_cli.py`` checks what it imports).
@@ -15,7 +16,16 @@ from typing import Any
 import click
 
 from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.reports.cli import benchmark, compare, data, report, reproduce, tasks
+from empathy_judge.reports.cli import (
+    benchmark,
+    compare,
+    data,
+    estimate,
+    plan,
+    report,
+    reproduce,
+    tasks,
+)
 
 
 class _Main(click.Group):
@@ -40,5 +50,7 @@ main.add_command(benchmark.benchmark)
 main.add_command(report.report)
 main.add_command(compare.compare)
 main.add_command(reproduce.reproduce)
+main.add_command(estimate.estimate)
+main.add_command(plan.plan)
 
 __all__ = ["main"]

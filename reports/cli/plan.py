@@ -1,0 +1,96 @@
+"""`empathy-judge plan SOURCE`: items (and expert ratings) that would make the verdicts conclusive.
+
+Exit codes: 0 planned; 2 the source cannot be planned from (one expert, no item with both a
+consensus and a judge rating, an unknown judge or framework), with a one-line message on stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from empathy_judge.reports.cli.options import data_dir_option, resamples_option, seed_option
+
+USAGE_ERROR = 2
+
+
+@click.command("plan")
+@click.argument("source")
+@click.option(
+    "--judge",
+    default=None,
+    help="The judge: an annotator of the pack's ratings, or a model among the logs "
+    "(optional when the logs hold one model).",
+)
+@click.option(
+    "--framework",
+    "frameworks",
+    multiple=True,
+    help="Only this framework (repeatable; default: every framework of SOURCE).",
+)
+@click.option(
+    "--margin",
+    type=click.FloatRange(min=0.0, min_open=True),
+    default=0.10,
+    show_default=True,
+    help="The like-for-like verdict's non-inferiority margin (κ).",
+)
+@click.option(
+    "--power",
+    type=click.FloatRange(min=0.5, max=0.99, min_open=True),
+    default=0.8,
+    show_default=True,
+    help="The wanted share of conclusive verdicts (and of detected drops).",
+)
+@click.option(
+    "--level",
+    type=click.FloatRange(min=0.5, max=0.999),
+    default=0.95,
+    show_default=True,
+    help="The verdict's interval coverage.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON rows instead of a table.")
+@resamples_option("Bootstrap resamples of the pilot's verdicts.")
+@seed_option
+@data_dir_option
+def plan(
+    source: str,
+    judge: str | None,
+    frameworks: tuple[str, ...],
+    margin: float,
+    power: float,
+    level: float,
+    as_json: bool,
+    resamples: int,
+    seed: int,
+    data_dir: str | None,
+) -> None:
+    """Plan the items a like-for-like verdict (and the regression gate) needs, from a pilot.
+
+    SOURCE is a pilot run's log file or folder, a pack folder, a packaged framework id
+    (epitome, ...) or 'release' (every packaged framework), with --judge naming the judge
+    (an annotator of the ratings, or a model of the logs). Per sub-component and per
+    framework mean: the items for the verdict to be conclusive with the given power if the
+    judge is as good as an expert (Δ = 0) and if the pilot's Δ is the truth, the items for
+    `compare` to detect a drop of 0.1 and 0.2 κ, and the expert ratings each costs
+    (items × experts).
+    """
+    from empathy_judge.datasets.errors import EmpathyJudgeError
+    from empathy_judge.reports.corpora import load_corpora
+    from empathy_judge.reports.plan import plan_corpus, plan_json, plan_text
+
+    try:
+        corpora = load_corpora(source, judge=judge, frameworks=frameworks, data_dir=data_dir)
+        rows = [
+            row
+            for corpus in corpora
+            for row in plan_corpus(
+                corpus, margin=margin, power=power, level=level, n_resamples=resamples, seed=seed
+            )
+        ]
+    except EmpathyJudgeError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(USAGE_ERROR)
+    settings = {"margin": margin, "power": power, "level": level}
+    click.echo(plan_json(rows, **settings) if as_json else plan_text(rows, **settings))

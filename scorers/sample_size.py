@@ -1,0 +1,141 @@
+"""How many items a verdict needs: power of the like-for-like verdict and of the regression gate.
+
+Both decisions read an estimated difference Δ̂ (candidate − experts for the verdict, candidate −
+baseline for the gate) through its standard error s. The plan takes s from a pilot of n₀ items
+and scales it as a mean's, s(n) = s₀ · √(n₀ / n), with Δ̂ ~ N(Δ, s(n)²) at n items
+(``benchmarks/bench_plan.py`` checks both against a simulation with a known truth, and against
+resampling a pilot's items).
+
+**The like-for-like verdict** (`empathy_judge.scorers.agreement.verdict_of`), interval
+Δ̂ ± z·s, z = Φ⁻¹(1 − (1 − level)/2), margin m: ``above`` or ``at`` when Δ̂ − z·s ≥ −m,
+``below`` when Δ̂ + z·s < 0 and Δ̂ − z·s < −m; the two events are disjoint, so
+
+    P(conclusive) = 1 − Φ((z·s − m − Δ)/s) + Φ((min(−z·s, z·s − m) − Δ)/s).
+
+The items needed are the fewest n from which P(conclusive) stays at or above the power
+(scanned over n, as P need not be monotone in n near the boundaries).
+
+**The regression gate** (`empathy_judge.scorers.gate`): a true drop D is flagged with
+probability about Φ((D − max(c·s, T))/s) (the gate's own smallest-detectable-drop formula),
+c the one-sided critical value of the test, T the tolerance; so the items needed solve
+max(c·s(n), T) + z_power·s(n) ≤ D in closed form (none when D ≤ T).
+"""
+
+from __future__ import annotations
+
+import math
+from statistics import NormalDist
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy.special import ndtr
+
+from empathy_judge.scorers.common import FloatArray
+
+#: Largest number of items a plan searches (beyond it the plan says "more than this").
+MAX_ITEMS = 100_000
+#: Fewest items a plan proposes (the verdict's own floor, `agreement.MIN_VERDICT_ITEMS`).
+MIN_ITEMS = 10
+
+
+def conclusive_probability(
+    difference: ArrayLike, std_error: ArrayLike, *, margin: float, level: float
+) -> FloatArray:
+    """P(the like-for-like verdict is not ``inconclusive``) when Δ̂ ~ N(Δ, s²).
+
+    Args:
+        difference: The true Δ (broadcasts with `std_error`).
+        std_error: s, the standard error of Δ̂ at the sample size considered.
+        margin: The verdict's non-inferiority margin m.
+        level: The interval's coverage.
+
+    Returns:
+        The probability (NaN where s is NaN; where s = 0, 1 unless Δ sits on a boundary).
+    """
+    delta = np.asarray(difference, dtype=np.float64)
+    s = np.asarray(std_error, dtype=np.float64)
+    z = NormalDist().inv_cdf(1.0 - (1.0 - level) / 2.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        conclusive_up = 1.0 - ndtr((z * s - margin - delta) / s)
+        conclusive_down = ndtr((np.minimum(-z * s, z * s - margin) - delta) / s)
+    return np.asarray(conclusive_up + conclusive_down, dtype=np.float64)
+
+
+def items_for_verdict(
+    difference: float,
+    std_error: float,
+    n_pilot: int,
+    *,
+    margin: float,
+    power: float,
+    level: float,
+    max_items: int = MAX_ITEMS,
+    min_items: int = MIN_ITEMS,
+) -> int | None:
+    """Fewest items for the like-for-like verdict to be conclusive with probability `power`.
+
+    Args:
+        difference: The Δ assumed true (the pilot's Δ̂, or 0).
+        std_error: The verdict's standard error of Δ̂ on the pilot's `n_pilot` items.
+        n_pilot: The pilot's items.
+        margin: The verdict's margin.
+        power: The share of conclusive verdicts wanted.
+        level: The interval's coverage.
+        max_items: Largest n searched.
+        min_items: Smallest n proposed.
+
+    Returns:
+        n, or None when the standard error is unknown or even `max_items` do not suffice.
+    """
+    if not (math.isfinite(difference) and math.isfinite(std_error)) or n_pilot < 1:
+        return None
+    if std_error <= 0.0:
+        return min_items
+    n = np.arange(min_items, max_items + 1, dtype=np.float64)
+    p = conclusive_probability(
+        difference, std_error * np.sqrt(n_pilot / n), margin=margin, level=level
+    )
+    short = np.flatnonzero(p < power)
+    if short.size == 0:
+        return min_items
+    if short[-1] == n.size - 1:
+        return None
+    return int(n[short[-1] + 1])
+
+
+def gate_critical_value(level: float, hypotheses: int = 1) -> float:
+    """One-sided critical value of a drop test at 1 − level, Bonferroni over `hypotheses`."""
+    return NormalDist().inv_cdf(1.0 - (1.0 - level) / max(hypotheses, 1))
+
+
+def items_for_gate(
+    drop: float,
+    std_error: float,
+    n_pilot: int,
+    *,
+    critical: float,
+    power: float,
+    tolerance: float,
+    min_items: int = MIN_ITEMS,
+) -> int | None:
+    """Fewest items for the gate to flag a true drop `drop` with probability `power`.
+
+    Args:
+        drop: The drop D in κ (positive).
+        std_error: Standard error of the gate's Δ̂ on the pilot's `n_pilot` items.
+        n_pilot: The pilot's items.
+        critical: The test's one-sided critical value c (`gate_critical_value`).
+        power: Detection probability wanted.
+        tolerance: The gate's tolerance T (a drop at or below it is never "regressed").
+        min_items: Smallest n proposed.
+
+    Returns:
+        n, or None when D ≤ T or the standard error is unknown.
+    """
+    if not math.isfinite(std_error) or drop <= tolerance or n_pilot < 1:
+        return None
+    if std_error <= 0.0:
+        return min_items
+    z_power = NormalDist().inv_cdf(power)
+    wanted = min(drop / (critical + z_power), (drop - tolerance) / z_power)
+    return max(min_items, math.ceil(n_pilot * (std_error / wanted) ** 2))

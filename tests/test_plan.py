@@ -1,0 +1,179 @@
+"""`empathy-judge plan` and its sample-size arithmetic (`scorers.sample_size`)."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from empathy_judge.reports.cli import main
+from empathy_judge.scorers.sample_size import (
+    conclusive_probability,
+    gate_critical_value,
+    items_for_gate,
+    items_for_verdict,
+)
+
+PACK = Path(__file__).resolve().parent / "fixtures" / "ppi_corpus" / "system_a"
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "peer_listening"
+
+
+def test_conclusive_probability_by_hand() -> None:
+    # Δ = 0, s = 0.05, m = 0.1, z = 1.959964: z·s = 0.0979982.
+    # up:   1 − Φ((0.0979982 − 0.1)/0.05) = 1 − Φ(−0.040036) = 0.515968
+    # down: Φ(min(−0.0979982, −0.0020018)/0.05) = Φ(−1.959964) = 0.025000
+    # total 0.540968.
+    p = conclusive_probability(0.0, 0.05, margin=0.1, level=0.95)
+    assert float(p) == pytest.approx(0.540968, abs=1e-6)
+    # Δ = −0.1 (on the margin), s = 0.1: up 1 − Φ((0.196 − 0.1 + 0.1)/0.1) = 1 − Φ(1.96) = 0.025;
+    # down Φ((min(−0.196, 0.096) + 0.1)/0.1) = Φ(−0.96) = 0.168537; total 0.193537.
+    assert float(conclusive_probability(-0.1, 0.1, margin=0.1, level=0.95)) == pytest.approx(
+        0.193537, abs=1e-6
+    )
+
+
+def test_items_for_verdict_is_the_first_n_that_reaches_the_power() -> None:
+    n = items_for_verdict(0.0, 0.08, 50, margin=0.1, power=0.8, level=0.95)
+    assert n is not None
+    at = conclusive_probability(0.0, 0.08 * math.sqrt(50 / n), margin=0.1, level=0.95)
+    before = conclusive_probability(0.0, 0.08 * math.sqrt(50 / (n - 1)), margin=0.1, level=0.95)
+    assert float(at) >= 0.8 > float(before)
+    # At Δ = 0 the share is Φ(m/s − z) ('at') + Φ(−z) = 0.025 ('below', as z·s < m/2):
+    # Φ(m/s − z) = 0.775 gives m/s = 1.959964 + 0.755415 = 2.715379, s = 0.036827,
+    # n = 50 · (0.08 / 0.036827)² = 235.9, so 236.
+    assert n == 236
+    assert items_for_verdict(0.0, math.nan, 50, margin=0.1, power=0.8, level=0.95) is None
+    # Beyond the largest n searched the plan says so (None) rather than a number.
+    assert (
+        items_for_verdict(0.0, 0.08, 50, margin=0.1, power=0.8, level=0.95, max_items=200) is None
+    )
+    # Δ = −0.3, far below the margin: 'below' once Δ̂ + z·s < 0, Φ(0.3/s − z) = 0.8 gives
+    # s = 0.3 / 2.801585 = 0.107082 and n = 50 · (0.08 / 0.107082)² = 27.9, so 28.
+    assert items_for_verdict(-0.3, 0.08, 50, margin=0.1, power=0.8, level=0.95) == 28
+
+
+def test_items_for_gate_closed_form() -> None:
+    # D = 0.2, s₀ = 0.1 on 50 items, c = z_0.95 = 1.644854, z_0.8 = 0.841621, T = 0.05:
+    # wanted s = min(0.2 / 2.486475, 0.15 / 0.841621) = min(0.080435, 0.178228) = 0.080435;
+    # n = ⌈50 · (0.1 / 0.080435)²⌉ = ⌈77.28⌉ = 78.
+    c = gate_critical_value(0.95)
+    assert c == pytest.approx(1.644854, abs=1e-6)
+    assert items_for_gate(0.2, 0.1, 50, critical=c, power=0.8, tolerance=0.05) == 78
+    assert items_for_gate(0.05, 0.1, 50, critical=c, power=0.8, tolerance=0.05) is None
+    # Bonferroni over 3 sub-components: z at 1 − 0.05/3.
+    assert gate_critical_value(0.95, 3) == pytest.approx(2.128045, abs=1e-6)
+
+
+def _plan(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["plan", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_release_plan_rows(release_dir: Path) -> None:
+    code, out, err = _plan(
+        "release", "--framework", "epitome", "--judge", "gemini-2.5-pro", "--json",
+        "--data-dir", str(release_dir), "--resamples", "1000",
+    )  # fmt: skip
+    assert code == 0, err
+    rows = json.loads(out)["rows"]
+    assert [r["sub_component"] for r in rows] == [
+        "level_emotional_reactions",
+        "level_interpretations",
+        "level_explorations",
+        "(framework mean)",
+    ]
+    for r in rows:
+        assert r["framework"] == "epitome" and r["annotator"] == "gemini-2.5-pro"
+        assert r["items_now"] == 50 and r["experts"] == 3
+        assert r["expert_ratings_at_zero"] == 3 * r["items_needed_at_zero"]
+        # 50 items leave an equal judge inconclusive most of the time: more are needed.
+        assert r["items_needed_at_zero"] > 50
+        assert r["gate_items_drop_0_1"] > r["gate_items_drop_0_2"]
+    # The observed Δ is the verdict's: Gemini is 'above' on interpretations (Δ̂ ≈ +0.19).
+    interpretations = rows[1]
+    assert interpretations["verdict_now"] == "above"
+    assert interpretations["difference"] == pytest.approx(0.19, abs=0.01)
+    assert interpretations["items_needed_observed"] < 50
+
+
+def test_plan_agrees_with_items_to_settle(release_dir: Path) -> None:
+    from empathy_judge.reports.corpora import load_corpora
+    from empathy_judge.reports.plan import (
+        items_to_settle,
+        pilot_assessment,
+        plan_corpus,
+        settle_note,
+    )
+
+    corpus = load_corpora("epitome", judge="gemini-2.5-pro", data_dir=str(release_dir))[0]
+    assessment, _ = pilot_assessment(corpus, level=0.95, n_resamples=1000, seed=0)
+    rows = plan_corpus(corpus, n_resamples=1000)
+    for sub, row in zip(assessment.sub_components, rows, strict=False):
+        assert items_to_settle(sub) == row.items_needed_observed
+        note = settle_note(sub, sub.verdict)
+        if sub.verdict == "inconclusive":
+            assert note == f"≈{row.items_needed_observed} items would settle it"
+        else:
+            assert note == ""
+
+
+def test_pack_plan_and_text_output() -> None:
+    code, out, err = _plan(str(EXAMPLE), "--judge", "my-llm", "--resamples", "500")
+    assert code == 0, err
+    assert "peer_listening" in out and "(framework mean)" in out
+    assert "inconclusive" in out
+
+
+def _copy(tmp_path: Path, keep: Callable[[pd.DataFrame], pd.Series]) -> Path:
+    folder = tmp_path / "pack"
+    shutil.copytree(PACK, folder)
+    ratings = pd.read_csv(folder / "ratings.csv")
+    ratings[keep(ratings)].to_csv(folder / "ratings.csv", index=False)
+    return folder
+
+
+def test_one_expert_is_a_clear_error(tmp_path: Path) -> None:
+    folder = _copy(tmp_path, lambda r: ~r["annotator"].isin(["expert_b", "expert_c"]))
+    code, _, err = _plan(str(folder), "--judge", "judge-llm")
+    assert code == 2
+    assert "one expert (expert_a)" in err and err.count("\n") == 1
+
+
+def test_no_overlap_is_a_clear_error(tmp_path: Path) -> None:
+    def apart(r: pd.DataFrame) -> pd.Series:
+        rated = set(r.loc[r["group"] == "expert", "item_id"])
+        return (r["group"] == "expert") | ~r["item_id"].isin(rated)
+
+    code, _, err = _plan(str(_copy(tmp_path, apart)), "--judge", "judge-llm")
+    assert code == 2
+    assert "no item has both an expert consensus and a judge rating" in err
+
+
+def test_unknown_judge_is_a_clear_error() -> None:
+    code, _, err = _plan(str(PACK), "--judge", "nobody")
+    assert code == 2 and "no annotator 'nobody'" in err
+
+
+def test_power_curve_is_vectorised() -> None:
+    s = np.array([0.2, 0.1, 0.05, 0.01])
+    p = conclusive_probability(0.0, s, margin=0.1, level=0.95)
+    assert p.shape == (4,) and np.all(np.diff(p[1:]) > 0) and p[-1] > 0.99
+
+
+def test_degraded_rerates_the_asked_share_from_the_column_marginal() -> None:
+    from empathy_judge.reports.plan import degraded
+
+    ratings = np.array([[0.0, 1.0], [1.0, 2.0], [2.0, np.nan], [2.0, 5.0]] * 5)
+    out = degraded(ratings, np.array([0.0, 1.0]), np.random.default_rng(0))
+    assert np.array_equal(out[:, 0], ratings[:, 0])  # share 0: untouched
+    assert np.isnan(out[2::4, 1]).all()  # unrated stays unrated
+    assert set(out[~np.isnan(out[:, 1]), 1]) <= {1.0, 2.0, 5.0}  # drawn from its own values
+    half = degraded(ratings, np.array([0.5, 0.0]), np.random.default_rng(1))
+    assert (half[:, 0] != ratings[:, 0]).sum() <= 10  # at most the 10 re-rated of 20
