@@ -505,7 +505,7 @@ def compare_sides(
     assessments = {}
     for b in blocks:
         counts = shared_counts(b.panel, n_resamples, seed)
-        base, cand = (
+        own_baseline, own_candidate = (
             assess(
                 b.panel,
                 values,
@@ -516,7 +516,7 @@ def compare_sides(
             )
             for side, values in ((baseline, b.baseline), (candidate, b.candidate))
         )
-        assessments[b.framework] = (base, cand)
+        assessments[b.framework] = (own_baseline, own_candidate)
     parse_rates = tuple(
         ParseRate(
             framework=b.framework,
