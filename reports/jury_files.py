@@ -56,6 +56,7 @@ JURY_COLUMNS = [
     "swap_gain_over_best",
     "swap_gain_lower",
     "swap_gain_upper",
+    "gain_plain",
 ]
 CORRELATION_COLUMNS = [
     "framework",
@@ -121,6 +122,7 @@ def jury_frame(report: JuryReport) -> pd.DataFrame:
                     "swap_gain_over_best": worth.swap_gain_over_best.value,
                     "swap_gain_lower": worth.swap_gain_over_best.low,
                     "swap_gain_upper": worth.swap_gain_over_best.high,
+                    "gain_plain": worth.gain_plain,
                 }
             )
     return _safe(pd.DataFrame(rows, columns=JURY_COLUMNS))
@@ -218,6 +220,7 @@ def juries_json(report: JuryReport) -> dict[str, Any]:
                     "difference": _estimate_json(sub.difference),
                     "verdict": sub.verdict,
                     "gain_over_best": _estimate_json(worth.gain_over_best),
+                    "gain_plain": _value(worth.gain_plain),
                     "best_member": worth.best_member,
                     "members": [
                         {
@@ -275,7 +278,9 @@ def correlation_charts(report: JuryReport) -> list[Chart]:
     from empathy_judge.reports.charts import Chart, _png, _short, file_stem
 
     charts: list[Chart] = []
-    for n, jury in enumerate(_correlation_juries(report)):
+    numbers: dict[str, int] = {}
+    for jury in _correlation_juries(report):
+        numbers[jury.framework] = n = numbers.get(jury.framework, 0) + 1
         subs = jury.worth.sub_components
         labels = [_short(m, 18) for m in jury.member_labels]
         m = len(labels)
@@ -308,7 +313,7 @@ def correlation_charts(report: JuryReport) -> list[Chart]:
             figure.colorbar(image, ax=list(axes[0]), shrink=0.8, label="error correlation")
         charts.append(
             Chart(
-                name=f"jury_correlation_{file_stem(jury.framework)}_{n + 1}",
+                name=f"jury_correlation_{file_stem(jury.framework)}_{n}",
                 section=jury.framework,
                 title=f"{jury.framework}: correlation of the judges' errors (rating − expert "
                 f"consensus) per sub-component, {len(jury.panel.items)} items",
@@ -322,8 +327,8 @@ JURY_INTRO = (
     "A jury combines several judges' ratings of the same items (mean, median, majority, or a "
     "weighted mean whose weights are learned on the experts out of sample) and is judged like "
     "any candidate: Δ = jury − experts like for like, with its verdict. Gain over best = κ(jury) "
-    "− κ(best member), with a simultaneous interval over the members (whichever is truly best); "
-    "its point is conservative when members are close. n_eff = n / (1 + (n − 1) "
+    "− κ(best member), the best chosen on half the items and measured on the other half, with "
+    "a simultaneous interval over the members (whichever is truly best). n_eff = n / (1 + (n − 1) "
     "ρ̄), ρ̄ the mean correlation of the judges' errors (rating − expert consensus). Swap α: "
     "Krippendorff's α with the jury in an expert's place, minus the experts' own."
 )

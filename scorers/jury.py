@@ -40,17 +40,18 @@ Operations Research 33(2); Kish's design effect for clusters has the same form).
 **The jury against its best member.** gain = κ(jury) − max_m κ(member m) = min_m d_m with
 d_m = κ(jury) − κ(member m), κ being the verdict's like-for-like κ (mean over experts k of
 κ(candidate, mean of the other experts)), on the items every member and the jury rated. Which
-member is best is itself uncertain, so the interval must not take the member that looks best on
-these items for the best: it is a *simultaneous* one (`gain_over_best`). Every d_m is
-resampled on the same items (the best member changes from resample to resample); the critical
-value c is the 95% quantile over resamples of max_m |d*_m − d_m| / se_m, and the interval is
-[min_m (d_m − c·se_m), min_m (d_m + c·se_m)], which covers min_m d_m whenever the box covers
-every d_m. The percentile interval of min_m d*_m (best re-chosen per resample) covers only 28–68%
-when members are equally good, its basic twin 86–94%; the simultaneous one 92–100%
-(`benchmarks/bench_jury.py`). The point estimate min_m d_m is conservative: when members are
-equally good the member that looks best on 50 items overshoots the best true κ (winner's curse),
-so the point understates the jury's gain (by about 0.03–0.04 κ with three equal judges); it is
-unbiased when one member is clearly best. It never flatters the jury.
+member is best is itself uncertain, and the member that looks best on 50 items overshoots the
+best true κ (winner's curse), so min_m d_m on all the items understates the gain when members
+are close (by 0.03–0.04 κ with three equally good judges; `gain_plain`). The point estimate is
+therefore *cross-fitted* (`cross_fitted_gain`): the best member is chosen on a random half of
+the items and compared with the jury on the other half, over 20 halvings both ways round. Its
+interval is *simultaneous* (`gain_over_best`): every d_m is resampled on the same items (the
+best member changes from resample to resample); the critical value c is the 95% quantile over
+resamples of max_m |d*_m − d_m| / se_m, and the interval is [min_m (d_m − c·se_m),
+min_m (d_m + c·se_m)], which covers min_m d_m whenever the box covers every d_m, whichever
+member is truly best. The percentile interval of min_m d*_m (the best re-chosen per resample,
+without the box) covers only 28–68% when members are equally good, its basic twin 87–91%; the
+simultaneous one 93–99.5% (`benchmarks/bench_jury.py`, which also prints both points' bias).
 
 **Marginal gain** of member m: κ(jury) − κ(jury without m), the jury without m combined by the
 same rule (its weights learned again), with a paired percentile interval.
@@ -381,6 +382,8 @@ class SubComponentWorth:
         effective: Effective number of independent judges, with its interval.
         swap: Mean α with the jury swapped in for each expert, minus the experts' α.
         swap_gain_over_best: The jury's swap α minus its best member's (simultaneous).
+        gain_plain: min_m (κ(jury) − κ(member m)) on all the items (winner's-curse biased: it
+            understates the gain when members are close).
     """
 
     sub_component: str
@@ -398,6 +401,7 @@ class SubComponentWorth:
     effective: Estimate
     swap: Estimate
     swap_gain_over_best: Estimate
+    gain_plain: float = math.nan
 
 
 @dataclass(frozen=True)
@@ -492,6 +496,48 @@ def gain_over_best(
     high = np.min(np.where(np.isnan(differences), np.inf, differences + spread), axis=0)
     bad = np.isnan(point) | np.isnan(critical)
     return point, np.where(bad, np.nan, low), np.where(bad, np.nan, high)
+
+
+#: Random halvings of the items for the cross-fitted gain over the best member.
+GAIN_SPLITS = 20
+
+
+def cross_fitted_gain(
+    kappa: WeightedStatistic,
+    n_items: int,
+    n_members: int,
+    *,
+    splits: int = GAIN_SPLITS,
+    seed: int = 0,
+) -> FloatArray:
+    """κ(jury) − κ(best member), the best chosen on one half of the items, measured on the other.
+
+    Over `splits` random halvings (both ways round), the member with the highest κ on one half
+    is compared with the jury on the other half, and the differences are averaged: selection and
+    measurement never see the same items, so the luck that makes a member look best does not
+    carry into the comparison (the winner's curse of min_m (κ(jury) − κ(member m))).
+
+    Args:
+        kappa: Weighted statistic R × items → R × candidates × sub-components, candidate 0 the
+            jury and 1..n_members the members (`loo_kappa_statistic`).
+        n_items: Items.
+        n_members: Members.
+        splits: Random halvings.
+        seed: Seed of the halvings.
+
+    Returns:
+        One value per sub-component; 0 for a one-member jury.
+    """
+    rng = np.random.default_rng(seed)
+    halves = np.zeros((splits, n_items))
+    for s in range(splits):
+        halves[s, rng.permutation(n_items)[: n_items // 2]] = 1.0
+    k = kappa(np.concatenate([halves, 1.0 - halves]))  # 2·splits × candidates × subs
+    chosen_on = k[:, 1 : 1 + n_members]
+    measured = np.concatenate([k[splits:], k[:splits]])  # the other half of each
+    best = np.argmax(np.where(np.isnan(chosen_on), -np.inf, chosen_on), axis=1)  # 2S × subs
+    member = np.take_along_axis(measured[:, 1 : 1 + n_members], best[:, None, :], axis=1)[:, 0]
+    return quiet_nanmean(measured[:, 0] - member, axis=0)
 
 
 def _swap_statistics(panel: Panel, candidates: Sequence[FloatArray], j: int) -> WeightedStatistic:
@@ -591,6 +637,7 @@ def jury_worth(
         )
 
     result = bootstrap(statistic, n, counts=counts, confidence=confidence)
+    honest = cross_fitted_gain(kappa, n, m, seed=seed)
     est, low, high, reps = result.estimate, result.low, result.high, result.replicates
     offsets = np.cumsum([0, s, m * s, m * s, m * s if m > 1 else 0, n_pairs * s, s, s])
     gain_columns = slice(offsets[2], offsets[3])
@@ -642,7 +689,8 @@ def jury_worth(
                 member_kappa=member_k,
                 best_member=best_member,
                 best_share=shares,
-                gain_over_best=_estimate(gain_point[j], gain_low[j], gain_high[j]),
+                gain_over_best=_estimate(honest[j], gain_low[j], gain_high[j]),
+                gain_plain=float(gain_point[j]),
                 marginal=marginal,
                 correlation=matrix,
                 correlation_low=matrix_low,

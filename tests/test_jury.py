@@ -12,6 +12,7 @@ import pytest
 from empathy_judge.scorers.agreement import assess, shared_counts
 from empathy_judge.scorers.alpha import krippendorff_alpha
 from empathy_judge.scorers.jury import (
+    GAIN_SPLITS,
     JuryError,
     check_rule,
     combine,
@@ -116,18 +117,49 @@ def test_jury_kappa_is_the_verdicts_leave_one_out_kappa_by_hand() -> None:
         assert result.jury_kappa.value == pytest.approx(expected["jury"])
         assert result.member_kappa["judge_a"].value == pytest.approx(expected["judge_a"])
         best = max(expected["judge_a"], expected["judge_c"])
-        assert result.gain_over_best.value == pytest.approx(expected["jury"] - best)
+        assert result.gain_plain == pytest.approx(expected["jury"] - best)
         # Marginal gain of judge_a: the jury against the jury without it (judge_c alone).
         assert result.marginal["judge_a"].value == pytest.approx(
             expected["jury"] - expected["judge_c"]
         )
 
 
+def _loo_kappa(values: np.ndarray, panel: Panel, j: int, rows: np.ndarray) -> float:
+    kappas = []
+    for k in range(3):
+        reference = np.delete(panel.values[:, j, :], k, axis=1).mean(axis=1)
+        kappas.append(weighted_kappa(values[rows, j], reference[rows]))
+    return float(np.mean(kappas))
+
+
+def test_cross_fitted_gain_chooses_on_one_half_and_measures_on_the_other() -> None:
+    panel, judges = _fixture()
+    subset = {k: judges[k] for k in ("judge_a", "judge_c")}
+    worth = jury_worth(panel, subset, "mean", counts=shared_counts(panel, 200, 0), swap=False)
+    jury = (subset["judge_a"] + subset["judge_c"]) / 2
+    rng = np.random.default_rng(0)
+    halvings = [rng.permutation(N_ITEMS)[: N_ITEMS // 2] for _ in range(GAIN_SPLITS)]
+    for j, sub in enumerate(SUBS):
+        common = ~(np.isnan(subset["judge_a"][:, j]) | np.isnan(subset["judge_c"][:, j]))
+        gains = []
+        for first in halvings:
+            mask = np.zeros(N_ITEMS, dtype=bool)
+            mask[first] = True
+            for choose, measure in ((mask, ~mask), (~mask, mask)):
+                on_choose = {n: _loo_kappa(v, panel, j, choose & common) for n, v in subset.items()}
+                best = max(on_choose, key=lambda n: on_choose[n])
+                rows = measure & common
+                gains.append(
+                    _loo_kappa(jury, panel, j, rows) - _loo_kappa(subset[best], panel, j, rows)
+                )
+        assert worth.result(sub).gain_over_best.value == pytest.approx(np.mean(gains))
+
+
 def test_a_jury_of_one_member_equals_that_member_exactly() -> None:
     panel, judges = _fixture()
     counts = shared_counts(panel, 400, 0)
     for rule in ("mean", "median", "weighted", "majority"):
-        worth = jury_worth(panel, {"judge_b": judges["judge_b"]}, rule, counts=counts)  # type: ignore[arg-type]
+        worth = jury_worth(panel, {"judge_b": judges["judge_b"]}, rule, counts=counts)
         np.testing.assert_array_equal(worth.ratings, judges["judge_b"])
         jury = assess(panel, worth.ratings, "jury", counts=counts)
         member = assess(panel, judges["judge_b"], "judge_b", counts=counts)
@@ -179,10 +211,10 @@ def test_weighted_jury_weights_by_hand_for_one_item() -> None:
     reference = panel.consensus()
     weights = cross_fitted_weights(x, reference)
     i, j = 2, 0  # judge_b did not rate this item: it gets no weight there
-    inverse = []
+    inverse: list[float] = []
     for k in range(3):
         error = np.delete(x[k, :, j] - reference[:, j], i)
-        inverse.append(1.0 / np.nanmean(error**2))
+        inverse.append(float(1.0 / np.nanmean(error**2)))
     inverse[1] = 0.0
     expected = np.array(inverse) / sum(inverse)
     np.testing.assert_allclose(weights[i, j], expected)
