@@ -19,7 +19,7 @@ and the gain κ(jury) − max κ(member), κ being the verdict's like-for-like �
 
 Each replication draws 50 items, runs `jury_worth(..., swap=False)` with fresh resample counts,
 and records: ρ̄ and n_eff with their 95% intervals; the gain over the best member, cross-fitted
-(the tool's figure: best chosen on half the items, measured on the other half) and plain
+(the tool's figure: best chosen on 4/5 of the items, measured on the other 1/5) and plain
 (min_m (κ̂(jury) − κ̂(member m)) on all the items), with the simultaneous interval the tool
 reports and, for comparison, the percentile and basic intervals of min_m d*_m (the best member
 re-chosen in each resample). It prints, per scenario: truth, mean estimate with its

@@ -327,7 +327,7 @@ JURY_INTRO = (
     "A jury combines several judges' ratings of the same items (mean, median, majority, or a "
     "weighted mean whose weights are learned on the experts out of sample) and is judged like "
     "any candidate: Δ = jury − experts like for like, with its verdict. Gain over best = κ(jury) "
-    "− κ(best member), the best chosen on half the items and measured on the other half, with "
+    "− κ(best member), the best chosen on other items than it is measured on (cross-fitted), with "
     "a simultaneous interval over the members (whichever is truly best). n_eff = n / (1 + (n − 1) "
     "ρ̄), ρ̄ the mean correlation of the judges' errors (rating − expert consensus). Swap α: "
     "Krippendorff's α with the jury in an expert's place, minus the experts' own."

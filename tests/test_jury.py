@@ -12,7 +12,8 @@ import pytest
 from empathy_judge.scorers.agreement import assess, shared_counts
 from empathy_judge.scorers.alpha import krippendorff_alpha
 from empathy_judge.scorers.jury import (
-    GAIN_SPLITS,
+    GAIN_FOLDS,
+    GAIN_REPEATS,
     JuryError,
     check_rule,
     combine,
@@ -132,21 +133,21 @@ def _loo_kappa(values: np.ndarray, panel: Panel, j: int, rows: np.ndarray) -> fl
     return float(np.mean(kappas))
 
 
-def test_cross_fitted_gain_chooses_on_one_half_and_measures_on_the_other() -> None:
+def test_cross_fitted_gain_chooses_on_other_folds_and_measures_on_its_own() -> None:
     panel, judges = _fixture()
     subset = {k: judges[k] for k in ("judge_a", "judge_c")}
     worth = jury_worth(panel, subset, "mean", counts=shared_counts(panel, 200, 0), swap=False)
     jury = (subset["judge_a"] + subset["judge_c"]) / 2
     rng = np.random.default_rng(0)
-    halvings = [rng.permutation(N_ITEMS)[: N_ITEMS // 2] for _ in range(GAIN_SPLITS)]
+    assignments = [rng.permutation(N_ITEMS) % GAIN_FOLDS for _ in range(GAIN_REPEATS)]
     for j, sub in enumerate(SUBS):
         common = ~(np.isnan(subset["judge_a"][:, j]) | np.isnan(subset["judge_c"][:, j]))
         gains = []
-        for first in halvings:
-            mask = np.zeros(N_ITEMS, dtype=bool)
-            mask[first] = True
-            for choose, measure in ((mask, ~mask), (~mask, mask)):
-                on_choose = {n: _loo_kappa(v, panel, j, choose & common) for n, v in subset.items()}
+        for assignment in assignments:
+            for fold in range(GAIN_FOLDS):
+                measure = assignment == fold
+                choose = ~measure & common
+                on_choose = {n: _loo_kappa(v, panel, j, choose) for n, v in subset.items()}
                 best = max(on_choose, key=lambda n: on_choose[n])
                 rows = measure & common
                 gains.append(
