@@ -199,7 +199,7 @@ def run(scenario: Scenario, reps: int, resamples: int, seed: int) -> None:
         ("mean error correlation ρ̄", true["rho"], records["rho"], hits["rho"]),
         ("effective judges n_eff", true["effective"], records["eff"], hits["eff"]),
         (
-            "gain over best (simultaneous interval, reported)",
+            "gain over best, cross-fitted (reported; simultaneous interval)",
             true["gain"],
             records["gain"],
             hits["simultaneous"],

@@ -46,15 +46,15 @@ are close (by 0.03–0.04 κ with three equally good judges; `gain_plain`). The 
 therefore *cross-fitted* (`cross_fitted_gain`): the best member is chosen on four fifths of the
 items and compared with the jury on the remaining fifth, over 5 folds × 4 random splits. With
 equally good judges it is unbiased; when one member is clearly best, picking it on 40 items
-sometimes fails and the point is then about 0.01 κ too kind to the jury (the plain minimum is
-0.004 too harsh there). Its
-interval is *simultaneous* (`gain_over_best`): every d_m is resampled on the same items (the
-best member changes from resample to resample); the critical value c is the 95% quantile over
-resamples of max_m |d*_m − d_m| / se_m, and the interval is [min_m (d_m − c·se_m),
-min_m (d_m + c·se_m)], which covers min_m d_m whenever the box covers every d_m, whichever
-member is truly best. The percentile interval of min_m d*_m (the best re-chosen per resample,
-without the box) covers only 28–68% when members are equally good, its basic twin 87–91%; the
-simultaneous one 93–99.5% (`benchmarks/bench_jury.py`, which also prints both points' bias).
+sometimes fails and the point is then about 0.015 κ too kind to the jury (the plain minimum is
+0.004 too harsh there). Its interval is *simultaneous* (`gain_over_best`): every d_m is
+resampled on the same items (the best member changes from resample to resample); the critical
+value c is the 95% quantile over resamples of max_m |d*_m − d_m| / se_m, and the interval is
+[min_m (d_m − c·se_m), min_m (d_m + c·se_m)], which covers min_m d_m whenever the box covers
+every d_m, whichever member is truly best. The percentile interval of min_m d*_m (the best
+re-chosen per resample, without the box) covers only 28–68% when members are equally good, its
+basic twin 87–91%; the simultaneous one 93.5–96.5%, and 99.5% when one member is clearly best
+(`benchmarks/bench_jury.py`, which also prints both points' bias).
 
 **Marginal gain** of member m: κ(jury) − κ(jury without m), the jury without m combined by the
 same rule (its weights learned again), with a paired percentile interval.
