@@ -76,7 +76,7 @@ def test_help_lists_every_command() -> None:
     commands = {
         line.split()[0] for line in result.output.split("Commands:")[1].splitlines() if line
     }
-    assert commands == {"benchmark", "compare", "data", "report", "reproduce", "tasks"}
+    assert commands == {"benchmark", "compare", "data", "jury", "report", "reproduce", "tasks"}
 
 
 @pytest.mark.parametrize(
