@@ -43,8 +43,9 @@ d_m = κ(jury) − κ(member m), κ being the verdict's like-for-like κ (mean o
 member is best is itself uncertain, and the member that looks best on 50 items overshoots the
 best true κ (winner's curse), so min_m d_m on all the items understates the gain when members
 are close (by 0.03–0.04 κ with three equally good judges; `gain_plain`). The point estimate is
-therefore *cross-fitted* (`cross_fitted_gain`): the best member is chosen on four fifths of the
-items and compared with the jury on the remaining fifth, over 5 folds × 4 random splits. With
+therefore *cross-fitted* (`cross_fitted_gain`): for each fifth of the items, the member that is
+best on the other four fifths lends its ratings of that fifth to an out-of-fold composite judge,
+and the gain is κ(jury) − κ(composite) on all the items (5 folds × 4 random splits). With
 equally good judges it is unbiased; when one member is clearly best, picking it on 40 items
 sometimes fails and the point is then about 0.015 κ too kind to the jury (the plain minimum is
 0.004 too harsh there). Its interval is *simultaneous* (`gain_over_best`): every d_m is
@@ -507,9 +508,10 @@ GAIN_REPEATS = 4
 
 
 def cross_fitted_gain(
-    kappa: WeightedStatistic,
-    n_items: int,
+    panel: Panel,
+    candidates: Sequence[FloatArray],
     n_members: int,
+    common: NDArray[np.bool_],
     *,
     folds: int = GAIN_FOLDS,
     repeats: int = GAIN_REPEATS,
@@ -517,17 +519,19 @@ def cross_fitted_gain(
 ) -> FloatArray:
     """κ(jury) − κ(best member), the best chosen on other items than those it is measured on.
 
-    The items are split into `folds` folds at random, `repeats` times; for each fold, the member
-    with the highest κ on the other folds is compared with the jury on that fold, and the
-    differences are averaged. Selection and measurement never see the same items, so the luck
-    that makes a member look best does not carry into the comparison (the winner's curse of
-    min_m (κ(jury) − κ(member m)) on all the items).
+    The items are split into `folds` folds at random, `repeats` times. On each fold, the member
+    with the highest κ on the *other* folds stands in for "the best member": its ratings of the
+    fold's items make up an out-of-fold composite judge, and the gain is κ(jury) − κ(composite)
+    on all the items at once (one κ on every item, not an average of κs on small folds, which a
+    scale with few levels in use makes erratic), averaged over the splits. Selection and
+    measurement never see the same item, so the luck that makes a member look best does not
+    carry into the comparison (the winner's curse of min_m (κ(jury) − κ(member m))).
 
     Args:
-        kappa: Weighted statistic R × items → R × candidates × sub-components, candidate 0 the
-            jury and 1..n_members the members (`loo_kappa_statistic`).
-        n_items: Items.
-        n_members: Members.
+        panel: The panel.
+        candidates: The jury (first) then the members, items × sub-components each.
+        n_members: Members (candidates 1..n_members).
+        common: Items × sub-components where every candidate rated (the comparison's items).
         folds: Folds per split.
         repeats: Random splits.
         seed: Seed of the splits.
@@ -535,17 +539,20 @@ def cross_fitted_gain(
     Returns:
         One value per sub-component; 0 for a one-member jury.
     """
+    n_items = len(panel.items)
+    jury, members = candidates[0], np.stack(list(candidates[1 : 1 + n_members]))
+    kappa = loo_kappa_statistic(panel, [jury, *members], common)
     rng = np.random.default_rng(seed)
-    tests = []
-    for _ in range(repeats):
-        assignment = rng.permutation(n_items) % folds
-        tests += [(assignment == f).astype(np.float64) for f in range(folds)]
-    test = np.array(tests)
-    k = kappa(np.concatenate([1.0 - test, test]))  # (2 · evaluations) × candidates × subs
-    chosen_on, measured = k[: len(test), 1 : 1 + n_members], k[len(test) :]
-    best = np.argmax(np.where(np.isnan(chosen_on), -np.inf, chosen_on), axis=1)
-    member = np.take_along_axis(measured[:, 1 : 1 + n_members], best[:, None, :], axis=1)[:, 0]
-    return quiet_nanmean(measured[:, 0] - member, axis=0)
+    assignments = [rng.permutation(n_items) % folds for _ in range(repeats)]
+    training = np.array([(a != f).astype(np.float64) for a in assignments for f in range(folds)])
+    k = kappa(training)[:, 1:]  # (repeats · folds) × members × subs
+    best = np.argmax(np.where(np.isnan(k), -np.inf, k), axis=1).reshape(repeats, folds, -1)
+    composites = []
+    for r, assignment in enumerate(assignments):
+        chosen = best[r][assignment]  # items × subs: the member chosen for each item's fold
+        composites.append(np.take_along_axis(members, chosen[None], axis=0)[0])
+    measured = loo_kappa_statistic(panel, [jury, *composites], common)(np.ones((1, n_items)))[0]
+    return quiet_nanmean(measured[:1] - measured[1:], axis=0)
 
 
 def _swap_statistics(panel: Panel, candidates: Sequence[FloatArray], j: int) -> WeightedStatistic:
@@ -645,7 +652,7 @@ def jury_worth(
         )
 
     result = bootstrap(statistic, n, counts=counts, confidence=confidence)
-    honest = cross_fitted_gain(kappa, n, m, seed=seed)
+    honest = cross_fitted_gain(panel, candidates, m, common, seed=seed)
     est, low, high, reps = result.estimate, result.low, result.high, result.replicates
     offsets = np.cumsum([0, s, m * s, m * s, m * s if m > 1 else 0, n_pairs * s, s, s])
     gain_columns = slice(offsets[2], offsets[3])

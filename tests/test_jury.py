@@ -133,7 +133,7 @@ def _loo_kappa(values: np.ndarray, panel: Panel, j: int, rows: np.ndarray) -> fl
     return float(np.mean(kappas))
 
 
-def test_cross_fitted_gain_chooses_on_other_folds_and_measures_on_its_own() -> None:
+def test_cross_fitted_gain_is_the_jury_against_an_out_of_fold_composite_by_hand() -> None:
     panel, judges = _fixture()
     subset = {k: judges[k] for k in ("judge_a", "judge_c")}
     worth = jury_worth(panel, subset, "mean", counts=shared_counts(panel, 200, 0), swap=False)
@@ -144,15 +144,15 @@ def test_cross_fitted_gain_chooses_on_other_folds_and_measures_on_its_own() -> N
         common = ~(np.isnan(subset["judge_a"][:, j]) | np.isnan(subset["judge_c"][:, j]))
         gains = []
         for assignment in assignments:
+            composite = np.full(N_ITEMS, np.nan)
             for fold in range(GAIN_FOLDS):
-                measure = assignment == fold
-                choose = ~measure & common
-                on_choose = {n: _loo_kappa(v, panel, j, choose) for n, v in subset.items()}
-                best = max(on_choose, key=lambda n: on_choose[n])
-                rows = measure & common
-                gains.append(
-                    _loo_kappa(jury, panel, j, rows) - _loo_kappa(subset[best], panel, j, rows)
-                )
+                train = (assignment != fold) & common
+                on_train = {n: _loo_kappa(v, panel, j, train) for n, v in subset.items()}
+                best = max(on_train, key=lambda n: on_train[n])
+                composite[assignment == fold] = subset[best][assignment == fold, j]
+            judge = np.full((N_ITEMS, len(SUBS)), np.nan)
+            judge[:, j] = composite
+            gains.append(_loo_kappa(jury, panel, j, common) - _loo_kappa(judge, panel, j, common))
         assert worth.result(sub).gain_over_best.value == pytest.approx(np.mean(gains))
 
 
