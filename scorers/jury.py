@@ -44,10 +44,10 @@ member is best is itself uncertain, and the member that looks best on 50 items o
 best true κ (winner's curse), so min_m d_m on all the items understates the gain when members
 are close (by 0.03–0.04 κ with three equally good judges; `gain_plain`). The point estimate is
 therefore *cross-fitted* (`cross_fitted_gain`): for each fifth of the items, the member that is
-best on the other four fifths lends its ratings of that fifth to an out-of-fold composite judge,
-and the gain is κ(jury) − κ(composite) on all the items (5 folds × 4 random splits). With
+best on the other four fifths is compared with the jury on that fifth (κ's observed disagreement
+from the fifth, its expected disagreement from all items), over 5 folds × 4 random splits. With
 equally good judges it is unbiased; when one member is clearly best, picking it on 40 items
-sometimes fails and the point is then about 0.015 κ too kind to the jury (the plain minimum is
+sometimes fails and the point is then up to about 0.015 κ too kind to the jury (the plain minimum is
 0.004 too harsh there). Its interval is *simultaneous* (`gain_over_best`): every d_m is
 resampled on the same items (the best member changes from resample to resample); the critical
 value c is the 95% quantile over resamples of max_m |d*_m − d_m| / se_m, and the interval is
@@ -519,13 +519,17 @@ def cross_fitted_gain(
 ) -> FloatArray:
     """κ(jury) − κ(best member), the best chosen on other items than those it is measured on.
 
-    The items are split into `folds` folds at random, `repeats` times. On each fold, the member
-    with the highest κ on the *other* folds stands in for "the best member": its ratings of the
-    fold's items make up an out-of-fold composite judge, and the gain is κ(jury) − κ(composite)
-    on all the items at once (one κ on every item, not an average of κs on small folds, which a
-    scale with few levels in use makes erratic), averaged over the splits. Selection and
-    measurement never see the same item, so the luck that makes a member look best does not
-    carry into the comparison (the winner's curse of min_m (κ(jury) − κ(member m))).
+    The items are split into `folds` folds at random, `repeats` times. For each fold, the member
+    with the highest κ on the *other* folds is compared with the jury on that fold, and the
+    differences are averaged over folds and splits. On a fold, value κ = 1 − D_o / D_e takes its
+    observed disagreement D_o (the mean squared difference from the reference) from the fold's
+    items and its expected disagreement D_e (which depends only on the two raters' marginal
+    distributions) from all the items: a κ of 10 items alone is erratic on a scale with few
+    levels in use, while D_e carries no selection luck. The folds' D_o average to the whole
+    items', so the jury's side is exactly its κ. Selection and measurement never see the same
+    item's disagreement, so the luck that makes a member look best does not carry into the
+    comparison (the winner's curse of min_m (κ(jury) − κ(member m))). Nominal scales (Cohen's κ)
+    fall back to that plain minimum.
 
     Args:
         panel: The panel.
@@ -540,19 +544,41 @@ def cross_fitted_gain(
         One value per sub-component; 0 for a one-member jury.
     """
     n_items = len(panel.items)
-    jury, members = candidates[0], np.stack(list(candidates[1 : 1 + n_members]))
-    kappa = loo_kappa_statistic(panel, [jury, *members], common)
+    x = np.stack(list(candidates[: 1 + n_members]))  # C × items × subs
+    kappa = loo_kappa_statistic(panel, list(x), common)
+    if panel.level == "nominal":
+        k = kappa(np.ones((1, n_items)))[0]
+        return np.asarray(np.min(k[:1] - k[1:], axis=0))
     rng = np.random.default_rng(seed)
-    assignments = [rng.permutation(n_items) % folds for _ in range(repeats)]
-    training = np.array([(a != f).astype(np.float64) for a in assignments for f in range(folds)])
-    k = kappa(training)[:, 1:]  # (repeats · folds) × members × subs
-    best = np.argmax(np.where(np.isnan(k), -np.inf, k), axis=1).reshape(repeats, folds, -1)
-    composites = []
-    for r, assignment in enumerate(assignments):
-        chosen = best[r][assignment]  # items × subs: the member chosen for each item's fold
-        composites.append(np.take_along_axis(members, chosen[None], axis=0)[0])
-    measured = loo_kappa_statistic(panel, [jury, *composites], common)(np.ones((1, n_items)))[0]
-    return quiet_nanmean(measured[:1] - measured[1:], axis=0)
+    tests = np.array(
+        [
+            (assignment == f).astype(np.float64)
+            for assignment in (rng.permutation(n_items) % folds for _ in range(repeats))
+            for f in range(folds)
+        ]
+    )  # evaluations × items
+    chosen_on = kappa(1.0 - tests)[:, 1:]  # evaluations × members × subs
+    best = np.argmax(np.where(np.isnan(chosen_on), -np.inf, chosen_on), axis=1)
+    references = panel.leave_one_out_references()  # items × subs × K
+    valid = (
+        common[None, :, :, None]
+        & ~np.isnan(panel.values)[None]
+        & ~np.isnan(references)[None]
+        & ~np.isnan(x)[..., None]
+    )  # C × items × subs × K
+    xv = np.where(valid, x[..., None], 0.0)
+    yv = np.where(valid, references[None], 0.0)
+    count = valid.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mx, my = xv.sum(axis=1) / count, yv.sum(axis=1) / count
+        expected = (xv**2).sum(axis=1) / count + (yv**2).sum(axis=1) / count - 2.0 * mx * my
+        squared = (xv - yv) ** 2
+        observed = np.einsum("ei,cisk->ecsk", tests, squared) / np.einsum(
+            "ei,cisk->ecsk", tests, valid.astype(np.float64)
+        )
+        fold_kappa = quiet_nanmean(1.0 - observed / expected[None], axis=3)  # E × C × subs
+    member = np.take_along_axis(fold_kappa[:, 1:], best[:, None, :], axis=1)[:, 0]
+    return quiet_nanmean(fold_kappa[:, 0] - member, axis=0)
 
 
 def _swap_statistics(panel: Panel, candidates: Sequence[FloatArray], j: int) -> WeightedStatistic:

@@ -133,7 +133,22 @@ def _loo_kappa(values: np.ndarray, panel: Panel, j: int, rows: np.ndarray) -> fl
     return float(np.mean(kappas))
 
 
-def test_cross_fitted_gain_is_the_jury_against_an_out_of_fold_composite_by_hand() -> None:
+def _fold_kappa(
+    values: np.ndarray, panel: Panel, j: int, rows: np.ndarray, fold: np.ndarray
+) -> float:
+    """Mean over experts k of 1 − D_o(fold) / D_e(rows), D_e from all the comparison's rows."""
+    kappas = []
+    for k in range(3):
+        reference = np.delete(panel.values[:, j, :], k, axis=1).mean(axis=1)
+        x, y = values[rows, j], reference[rows]
+        expected = np.mean(x**2) + np.mean(y**2) - 2 * np.mean(x) * np.mean(y)
+        here = rows & fold
+        observed = np.mean((values[here, j] - reference[here]) ** 2)
+        kappas.append(1 - observed / expected)
+    return float(np.mean(kappas))
+
+
+def test_cross_fitted_gain_chooses_on_other_folds_and_measures_on_its_own_by_hand() -> None:
     panel, judges = _fixture()
     subset = {k: judges[k] for k in ("judge_a", "judge_c")}
     worth = jury_worth(panel, subset, "mean", counts=shared_counts(panel, 200, 0), swap=False)
@@ -144,16 +159,22 @@ def test_cross_fitted_gain_is_the_jury_against_an_out_of_fold_composite_by_hand(
         common = ~(np.isnan(subset["judge_a"][:, j]) | np.isnan(subset["judge_c"][:, j]))
         gains = []
         for assignment in assignments:
-            composite = np.full(N_ITEMS, np.nan)
             for fold in range(GAIN_FOLDS):
-                train = (assignment != fold) & common
-                on_train = {n: _loo_kappa(v, panel, j, train) for n, v in subset.items()}
+                measure = assignment == fold
+                on_train = {
+                    n: _loo_kappa(v, panel, j, ~measure & common) for n, v in subset.items()
+                }
                 best = max(on_train, key=lambda n: on_train[n])
-                composite[assignment == fold] = subset[best][assignment == fold, j]
-            judge = np.full((N_ITEMS, len(SUBS)), np.nan)
-            judge[:, j] = composite
-            gains.append(_loo_kappa(jury, panel, j, common) - _loo_kappa(judge, panel, j, common))
+                gains.append(
+                    _fold_kappa(jury, panel, j, common, measure)
+                    - _fold_kappa(subset[best], panel, j, common, measure)
+                )
         assert worth.result(sub).gain_over_best.value == pytest.approx(np.mean(gains))
+        # One fold holding every item: the fold κ is the verdict's κ itself.
+        everything = np.ones(N_ITEMS, dtype=bool)
+        assert _fold_kappa(jury, panel, j, common, everything) == pytest.approx(
+            worth.result(sub).jury_kappa.value
+        )
 
 
 def test_a_jury_of_one_member_equals_that_member_exactly() -> None:
