@@ -56,7 +56,7 @@ JURY_COLUMNS = [
     "swap_gain_over_best",
     "swap_gain_lower",
     "swap_gain_upper",
-    "gain_plain",
+    "gain_cross_fitted",
 ]
 CORRELATION_COLUMNS = [
     "framework",
@@ -122,7 +122,7 @@ def jury_frame(report: JuryReport) -> pd.DataFrame:
                     "swap_gain_over_best": worth.swap_gain_over_best.value,
                     "swap_gain_lower": worth.swap_gain_over_best.low,
                     "swap_gain_upper": worth.swap_gain_over_best.high,
-                    "gain_plain": worth.gain_plain,
+                    "gain_cross_fitted": worth.gain_cross_fitted,
                 }
             )
     return _safe(pd.DataFrame(rows, columns=JURY_COLUMNS))
@@ -220,7 +220,7 @@ def juries_json(report: JuryReport) -> dict[str, Any]:
                     "difference": _estimate_json(sub.difference),
                     "verdict": sub.verdict,
                     "gain_over_best": _estimate_json(worth.gain_over_best),
-                    "gain_plain": _value(worth.gain_plain),
+                    "gain_cross_fitted": _value(worth.gain_cross_fitted),
                     "best_member": worth.best_member,
                     "members": [
                         {
@@ -327,8 +327,9 @@ JURY_INTRO = (
     "A jury combines several judges' ratings of the same items (mean, median, majority, or a "
     "weighted mean whose weights are learned on the experts out of sample) and is judged like "
     "any candidate: Δ = jury − experts like for like, with its verdict. Gain over best = κ(jury) "
-    "− κ(best member), the best chosen on other items than it is measured on (cross-fitted), with "
-    "a simultaneous interval over the members (whichever is truly best). n_eff = n / (1 + (n − 1) "
+    "− κ(best member), with a simultaneous interval over the members (whichever is truly best); "
+    "the point is conservative when members are close (the member that looks best overshoots), "
+    "gain_cross_fitted in jury.csv is the unbiased but noisier figure. n_eff = n / (1 + (n − 1) "
     "ρ̄), ρ̄ the mean correlation of the judges' errors (rating − expert consensus). Swap α: "
     "Krippendorff's α with the jury in an expert's place, minus the experts' own."
 )

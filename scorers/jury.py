@@ -40,22 +40,22 @@ Operations Research 33(2); Kish's design effect for clusters has the same form).
 **The jury against its best member.** gain = κ(jury) − max_m κ(member m) = min_m d_m with
 d_m = κ(jury) − κ(member m), κ being the verdict's like-for-like κ (mean over experts k of
 κ(candidate, mean of the other experts)), on the items every member and the jury rated. Which
-member is best is itself uncertain, and the member that looks best on 50 items overshoots the
-best true κ (winner's curse), so min_m d_m on all the items understates the gain when members
-are close (by 0.03–0.04 κ with three equally good judges; `gain_plain`). The point estimate is
-therefore *cross-fitted* (`cross_fitted_gain`): for each fifth of the items, the member that is
-best on the other four fifths is compared with the jury on that fifth (κ's observed disagreement
-from the fifth, its expected disagreement from all items), over 5 folds × 4 random splits. With
-equally good judges it is unbiased; when one member is clearly best, picking it on 40 items
-sometimes fails and the point is then up to about 0.015 κ too kind to the jury (the plain minimum is
-0.004 too harsh there). Its interval is *simultaneous* (`gain_over_best`): every d_m is
-resampled on the same items (the best member changes from resample to resample); the critical
-value c is the 95% quantile over resamples of max_m |d*_m − d_m| / se_m, and the interval is
-[min_m (d_m − c·se_m), min_m (d_m + c·se_m)], which covers min_m d_m whenever the box covers
-every d_m, whichever member is truly best. The percentile interval of min_m d*_m (the best
-re-chosen per resample, without the box) covers only 28–68% when members are equally good, its
-basic twin 87–91%; the simultaneous one 93.5–96.5%, and 99.5% when one member is clearly best
-(`benchmarks/bench_jury.py`, which also prints both points' bias).
+member is best is itself uncertain, so the interval is *simultaneous* (`gain_over_best`): every
+d_m is resampled on the same items (the best member changes from resample to resample); the
+critical value c is the 95% quantile over resamples of max_m |d*_m − d_m| / se_m, and the
+interval is [min_m (d_m − c·se_m), min_m (d_m + c·se_m)], which covers min_m d_m whenever the
+box covers every d_m, whichever member is truly best. It covers the population gain 93.5–96.5%
+of the time with equally good or close judges and 99.5% when one member is clearly best; the
+percentile interval of min_m d*_m (the best re-chosen per resample, without the box) covers only
+28–68% when members are equally good, its basic twin 87–91% (`benchmarks/bench_jury.py`). The
+point is min_m d_m on the items as they are: it never flatters the jury, but when members are
+close the member that looks best on 50 items overshoots the best true κ (winner's curse), so it
+understates the gain, by 0.03–0.045 κ with three equally good judges (0.004 when one is clearly
+best). `gain_cross_fitted` removes that bias (`cross_fitted_gain`: for each fifth of the items,
+the member best on the other four fifths is compared with the jury on that fifth, 5 folds × 4
+splits): unbiased with equally good judges, up to 0.015 too kind when one is clearly best, and
+twice as noisy, so on one data set it can fall outside the interval; it is reported beside the
+point, not as it.
 
 **Marginal gain** of member m: κ(jury) − κ(jury without m), the jury without m combined by the
 same rule (its weights learned again), with a paired percentile interval.
@@ -386,8 +386,8 @@ class SubComponentWorth:
         effective: Effective number of independent judges, with its interval.
         swap: Mean α with the jury swapped in for each expert, minus the experts' α.
         swap_gain_over_best: The jury's swap α minus its best member's (simultaneous).
-        gain_plain: min_m (κ(jury) − κ(member m)) on all the items (winner's-curse biased: it
-            understates the gain when members are close).
+        gain_cross_fitted: The gain with the best member chosen on other items than it is
+            measured on (`cross_fitted_gain`): unbiased with equally good members, noisier.
     """
 
     sub_component: str
@@ -405,7 +405,7 @@ class SubComponentWorth:
     effective: Estimate
     swap: Estimate
     swap_gain_over_best: Estimate
-    gain_plain: float = math.nan
+    gain_cross_fitted: float = math.nan
 
 
 @dataclass(frozen=True)
@@ -730,8 +730,8 @@ def jury_worth(
                 member_kappa=member_k,
                 best_member=best_member,
                 best_share=shares,
-                gain_over_best=_estimate(honest[j], gain_low[j], gain_high[j]),
-                gain_plain=float(gain_point[j]),
+                gain_over_best=_estimate(gain_point[j], gain_low[j], gain_high[j]),
+                gain_cross_fitted=float(honest[j]),
                 marginal=marginal,
                 correlation=matrix,
                 correlation_low=matrix_low,

@@ -118,7 +118,7 @@ def test_jury_kappa_is_the_verdicts_leave_one_out_kappa_by_hand() -> None:
         assert result.jury_kappa.value == pytest.approx(expected["jury"])
         assert result.member_kappa["judge_a"].value == pytest.approx(expected["judge_a"])
         best = max(expected["judge_a"], expected["judge_c"])
-        assert result.gain_plain == pytest.approx(expected["jury"] - best)
+        assert result.gain_over_best.value == pytest.approx(expected["jury"] - best)
         # Marginal gain of judge_a: the jury against the jury without it (judge_c alone).
         assert result.marginal["judge_a"].value == pytest.approx(
             expected["jury"] - expected["judge_c"]
@@ -169,7 +169,7 @@ def test_cross_fitted_gain_chooses_on_other_folds_and_measures_on_its_own_by_han
                     _fold_kappa(jury, panel, j, common, measure)
                     - _fold_kappa(subset[best], panel, j, common, measure)
                 )
-        assert worth.result(sub).gain_over_best.value == pytest.approx(np.mean(gains))
+        assert worth.result(sub).gain_cross_fitted == pytest.approx(np.mean(gains))
         # One fold holding every item: the fold κ is the verdict's κ itself.
         everything = np.ones(N_ITEMS, dtype=bool)
         assert _fold_kappa(jury, panel, j, common, everything) == pytest.approx(
