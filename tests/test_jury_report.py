@@ -38,12 +38,21 @@ ISSUE_COLUMNS = [
 ]
 
 
-def _edited_copy(source: Path, target: Path, model: str, edit_reference: bool = False) -> None:
-    """A copy of a log under another model name (optionally one expert rating changed)."""
+def _edited_copy(
+    source: Path, target: Path, model: str, edit_reference: bool = False, shift: str = ""
+) -> None:
+    """A copy of a log under another model name (one expert rating, or a sub-component's ratings
+    changed on request)."""
     from inspect_ai.log import read_eval_log, write_eval_log
 
     log = read_eval_log(str(source))
     log.eval.model, log.eval.model_args = model, {}
+    if shift:
+        scores = [(s.scores or {})["empathy_ratings"] for s in log.samples or []]
+        scores += [s for reduction in log.reductions or [] for s in reduction.samples]
+        for score in scores:
+            assert isinstance(score.value, dict)
+            score.value = {**score.value, shift: 2.0 - float(score.value[shift])}
     if edit_reference:
         sample = (log.samples or [])[0]
         reference = (sample.metadata or {})["reference"]
@@ -96,20 +105,16 @@ def jury_logs(tmp_path_factory: pytest.TempPathFactory, release_dir: Path) -> di
     )
     assert limited.status == "success"
     gemini_log = locations[GEMINI]
-    for name, model, edit in (
-        ("twin", "google/gemini-2.5-pro", False),
-        ("other_reference", "other/judge", True),
-        ("expert", "replay/expert1", False),
+    for name, model, edit, shift in (
+        ("twin", "google/gemini-2.5-pro", False, ""),
+        ("other_reference", "other/judge", True, ""),
+        ("expert", "replay/expert1", False, ""),
+        ("half_twin", "google/gemini-2.5-flash", False, "level_explorations"),
     ):
         (root / name).mkdir()
-        _edited_copy(gemini_log, root / name / f"{name}.eval", model, edit)
-    return {
-        "good": good,
-        "llm": llm,
-        **{n: root / n for n in ("limited", "twin")},
-        "other_reference": root / "other_reference",
-        "expert": root / "expert",
-    }
+        _edited_copy(gemini_log, root / name / f"{name}.eval", model, edit, shift)
+    names = ("limited", "twin", "other_reference", "expert", "half_twin")
+    return {"good": good, "llm": llm, **{n: root / n for n in names}}
 
 
 def _epitome_runs(results: dict[str, Any]) -> list[dict[str, Any]]:
@@ -243,3 +248,28 @@ def test_unknown_member_and_malformed_spec(jury_logs: dict[str, Path], tmp_path:
     assert result.exit_code != 0 and "no framework has a run of every member" in result.output
     result = _invoke("jury", str(jury_logs["good"]), "--out", str(tmp_path), "--jury", "nonsense")
     assert result.exit_code != 0 and "expected NAME=MODEL,MODEL" in result.output
+
+
+def test_members_identical_on_some_sub_components_are_flagged(
+    jury_logs: dict[str, Path], tmp_path: Path
+) -> None:
+    result = _invoke(
+        "jury",
+        str(jury_logs["good"]),
+        str(jury_logs["half_twin"]),
+        "--out",
+        str(tmp_path),
+        "--jury",
+        f"pair={GEMINI},google/gemini-2.5-flash",
+        "--jury-rule",
+        "mean",
+    )
+    assert result.exit_code == 0, result.output
+    notes = json.loads((tmp_path / "jury.json").read_text(encoding="utf-8"))["notes"]
+    assert notes == [
+        f"jury pair on epitome: {GEMINI} and google/gemini-2.5-flash gave identical ratings on "
+        "level_emotional_reactions, level_interpretations (error correlation 1 there: one judge "
+        "counted twice)"
+    ]
+    correlations = pd.read_csv(tmp_path / "judge_error_correlation.csv")
+    assert correlations.set_index("sub_component").loc["level_interpretations", "correlation"] == 1
