@@ -589,12 +589,16 @@ def _section_html(
     return parts
 
 
-def render_html(board: Leaderboard, charts: Sequence[Chart]) -> str:
+def render_html(
+    board: Leaderboard, charts: Sequence[Chart], extra_sections: Sequence[str] = ()
+) -> str:
     """The whole report as one HTML document.
 
     Args:
         board: The leaderboard.
         charts: Charts to embed (PNG bytes, embedded as data URIs).
+        extra_sections: HTML blocks placed after the framework sections (e.g. the juries'),
+            already escaped by whoever built them.
 
     Returns:
         HTML text with no external resource and no script.
@@ -628,6 +632,7 @@ def render_html(board: Leaderboard, charts: Sequence[Chart]) -> str:
     ]
     for section in board.sections:
         parts += _section_html(section, board, charts)
+    parts += list(extra_sections)
     if board.unpaired_probes:
         parts.append("<h2 id='unpaired-probes'>Probe runs not paired</h2><ul>")
         for unpaired in board.unpaired_probes:

@@ -251,6 +251,33 @@ class LogContract:
             probe=probe,
         )
 
+    def with_reference(
+        self, references: Mapping[str, Reference], panel: PanelSpec | None = None
+    ) -> LogContract:
+        """The contract the same task would have written on other reference data.
+
+        Hashes and fingerprint are recomputed from `references` (and `panel`, when given), so
+        the result names a different reference from this one whenever they differ: what a run
+        on an edited copy of the data, or on another pack, carries.
+
+        Args:
+            references: ``{item_id: {sub_component: {name: rating}}}`` of every item.
+            panel: Another panel description (default: this one's).
+        """
+        return LogContract.build(
+            self.framework,
+            self.panel if panel is None else panel,
+            references,
+            self.hashed_sub_components,
+            self.rubric,
+            title=self.title,
+            pack=self.pack,
+            prompt=self.prompt,
+            prompt_version=self.prompt_version,
+            transcript_tag=self.transcript_tag,
+            probe=self.probe,
+        )
+
     @property
     def sub_components(self) -> tuple[str, ...]:
         """The rated sub-components, in the task's order."""

@@ -81,6 +81,7 @@ def test_help_lists_every_command() -> None:
         "compare",
         "data",
         "estimate",
+        "jury",
         "plan",
         "report",
         "reproduce",

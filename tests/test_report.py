@@ -380,7 +380,6 @@ def test_one_expert_panel_gives_no_verdict_and_no_rank(replay_logs_dir: Path) ->
 def test_panel_description_in_the_log_is_used(replay_logs_dir: Path, tmp_path: Path) -> None:
     from inspect_ai.log import read_eval_log, write_eval_log
 
-    from empathy_judge.scorers.log_contract import LogContract
     from empathy_judge.scorers.panel import PanelSpec
 
     gemini = _epitome_run(replay_logs_dir)
@@ -396,26 +395,7 @@ def test_panel_description_in_the_log_is_used(replay_logs_dir: Path, tmp_path: P
     log.eval.metadata = {**metadata, "panel": spec.to_dict()}
     write_eval_log(log, str(tmp_path / "edited.eval"))
     # The same panel written as a task would: hashes and fingerprint of its own.
-    contract = gemini.contract
-    rebuilt = LogContract.build(
-        "epitome",
-        spec,
-        {s.item_id: s.reference for s in gemini.samples},
-        contract.hashed_sub_components,
-        contract.rubric,
-        title=contract.title,
-        transcript_tag=contract.transcript_tag,
-    )
-    hashes = {**contract.reference_hashes, **rebuilt.reference_hashes}
-    rebuilt = replace(rebuilt, reference_hashes=hashes)
-    from empathy_judge.scorers.log_contract import reference_fingerprint
-
-    rebuilt = replace(
-        rebuilt,
-        reference_fingerprint=reference_fingerprint(
-            "epitome", spec, contract.hashed_sub_components, hashes
-        ),
-    )
+    rebuilt = gemini.contract.with_reference({s.item_id: s.reference for s in gemini.samples}, spec)
     log.eval.metadata = {**metadata, **rebuilt.to_metadata()}
     write_eval_log(log, str(tmp_path / "two-experts.eval"))
     broken = {**log.eval.metadata, "panel": {"raters": ["expert1"]}}  # no scales

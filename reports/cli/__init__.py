@@ -1,8 +1,9 @@
 """The `empathy-judge` command line: one click group, one module per command or command group.
 
-``data`` (fetch, info, validate), ``tasks``, ``benchmark``, ``report``, ``compare``,
+``data`` (fetch, info, validate), ``tasks``, ``benchmark``, ``report``, ``compare``, ``jury``,
 ``reproduce``, ``estimate`` and ``plan`` each live in their own module here; options several
-commands share (``--data-dir``, ``--seed``, ``--resamples``, ``--format``) live in
+commands share (``--data-dir``, ``--seed``, ``--resamples``, ``--format``, the ``--jury``
+options) live in
 :mod:`empathy_judge.reports.cli.options`.
 These modules import only click at start-up: pandas, numpy, Inspect and the statistics load
 inside the command that needs them, so ``empathy-judge --help`` starts quickly
@@ -21,6 +22,7 @@ from empathy_judge.reports.cli import (
     compare,
     data,
     estimate,
+    jury,
     plan,
     report,
     reproduce,
@@ -49,6 +51,7 @@ main.add_command(tasks.tasks)
 main.add_command(benchmark.benchmark)
 main.add_command(report.report)
 main.add_command(compare.compare)
+main.add_command(jury.jury)
 main.add_command(reproduce.reproduce)
 main.add_command(estimate.estimate)
 main.add_command(plan.plan)

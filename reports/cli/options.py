@@ -95,3 +95,39 @@ def format_option(
         show_default=True,
         help=help,
     )
+
+
+def jury_options(*, default_all: bool = False) -> Callable[[F], F]:
+    """``--jury`` (repeatable), ``--jury-rule`` (repeatable) and ``--jury-folds``.
+
+    Args:
+        default_all: Say in the help that no ``--jury`` means ``--jury all``.
+    """
+    default = " Default: all." if default_all else ""
+
+    def decorate(function: F) -> F:
+        function = click.option(
+            "--jury-folds",
+            type=click.IntRange(min=2),
+            default=None,
+            help="Cross-fitting folds of the weighted rule's weights (default: leave one item "
+            "out).",
+        )(function)
+        function = click.option(
+            "--jury-rule",
+            "jury_rules",
+            multiple=True,
+            type=click.Choice(["mean", "median", "majority", "weighted"]),
+            help="Combination rule (repeatable; default: mean, median and weighted, or majority "
+            "on nominal scales).",
+        )(function)
+        return click.option(
+            "--jury",
+            "juries",
+            multiple=True,
+            metavar="NAME=MODEL,MODEL[,...]|all",
+            help="A jury of these runs' models, judged like a candidate (repeatable); 'all': "
+            "every candidate run per framework." + default,
+        )(function)
+
+    return decorate

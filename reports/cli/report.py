@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from empathy_judge.reports.cli.options import resamples_option, seed_option
+from empathy_judge.reports.cli.options import jury_options, resamples_option, seed_option
 
 
 @click.command("report")
@@ -20,17 +20,23 @@ from empathy_judge.reports.cli.options import resamples_option, seed_option
     is_flag=True,
     help="Keep every run, not only the latest per model × framework (labelled by time).",
 )
+@jury_options()
 def report(
     logs: tuple[Path, ...],
     out: Path,
     resamples: int,
     seed: int,
     all_runs: bool,
+    juries: tuple[str, ...],
+    jury_rules: tuple[str, ...],
+    jury_folds: int | None,
 ) -> None:
     """Leaderboard, charts and HTML report from Inspect logs (files or folders).
 
     The latest run per model × framework is used; the report lists the logs it used. It works
-    from the logs alone: each run is judged against the expert panel its log carries.
+    from the logs alone: each run is judged against the expert panel its log carries. With
+    --jury, juries of several runs are added as rows (labelled ``jury NAME (rule): A + B``) and
+    the jury files (jury.csv, judge_error_correlation.csv, ...) are written beside the report.
     """
     from empathy_judge.reports.logs import LogError, load_runs
     from empathy_judge.reports.report_files import write_report
@@ -44,6 +50,18 @@ def report(
     if not runs.runs:
         click.echo("error: no usable rating run among the logs given", err=True)
         sys.exit(2)
-    files = write_report(runs, out, n_resamples=resamples, seed=seed)
+    jury_report = None
+    if juries:
+        from empathy_judge.reports.juries import form_juries, parse_jury
+
+        jury_report = form_juries(
+            runs,
+            [parse_jury(text) for text in juries],
+            rules=jury_rules or None,
+            folds=jury_folds,
+            n_resamples=resamples,
+            seed=seed,
+        )
+    files = write_report(runs, out, n_resamples=resamples, seed=seed, juries=jury_report)
     click.echo(files.markdown.read_text(encoding="utf-8"))
     click.echo(f"report written to {files.index_html}")

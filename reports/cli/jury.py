@@ -1,0 +1,56 @@
+"""`empathy-judge jury LOGS... --out DIR`: juries of several judges against the expert panel."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from empathy_judge.reports.cli.options import jury_options, resamples_option, seed_option
+
+
+@click.command("jury")
+@click.argument("logs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Output folder.")
+@jury_options(default_all=True)
+@resamples_option()
+@seed_option
+def jury(
+    logs: tuple[Path, ...],
+    out: Path,
+    juries: tuple[str, ...],
+    jury_rules: tuple[str, ...],
+    jury_folds: int | None,
+    resamples: int,
+    seed: int,
+) -> None:
+    """Juries of several judges' runs, judged like any candidate against the experts.
+
+    Writes jury.csv, judge_error_correlation.csv, jury_members.csv, jury.json, jury.html and a
+    correlation heat map per framework into OUT. Without --jury, the jury of every candidate
+    run per framework (--jury all).
+    """
+    from empathy_judge.reports.jury_files import write_jury_report
+    from empathy_judge.reports.logs import LogError, load_runs
+
+    try:
+        runs = load_runs(logs)
+    except LogError as error:
+        raise click.UsageError(str(error)) from error
+    for skipped in runs.skipped:
+        click.echo(f"not used: {skipped.location}: {skipped.reason}", err=True)
+    if not runs.runs:
+        click.echo("error: no usable rating run among the logs given", err=True)
+        sys.exit(2)
+    _, markdown = write_jury_report(
+        runs,
+        out,
+        juries or ("all",),
+        rules=jury_rules or None,
+        folds=jury_folds,
+        n_resamples=resamples,
+        seed=seed,
+    )
+    click.echo(markdown)
+    click.echo(f"jury files written to {out}")
