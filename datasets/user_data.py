@@ -1435,6 +1435,54 @@ def load_user_data(
     return table, loaded
 
 
+@dataclass(frozen=True)
+class TextTable:
+    """A source read as text cells, for tools that reshape a user's table (``pack convert``).
+
+    Attributes:
+        name: The file or dataset name.
+        columns: Column name -> its cells (surrounding whitespace stripped; "" when blank), in
+            the source's column order; rows whose cells are all blank are dropped.
+        rows: Where each row sits in the source: its line (CSV, JSONL) or row index.
+        unit: "line" or "row": what ``rows`` counts.
+    """
+
+    name: str
+    columns: dict[str, list[str]]
+    rows: list[int]
+    unit: str
+
+    def where(self, index: int) -> str:
+        """``table.csv, line 7``: where row `index` of the table sits in the source."""
+        return f"{self.name}, {self.unit} {self.rows[index]}"
+
+
+def read_text_table(source: Any) -> TextTable:
+    """Read a CSV, JSONL or Parquet file (or a Hugging Face dataset) as text cells.
+
+    The same reader and checks as the ratings and conversations files (encoding, repeated
+    columns, ragged rows, invalid JSON), so problems name the same lines.
+
+    Args:
+        source: See the module docstring.
+
+    Returns:
+        The table.
+
+    Raises:
+        DataValidationError: The source cannot be read.
+    """
+    table, problems = _read(source)
+    if table is None:
+        raise DataValidationError(problems)
+    return TextTable(
+        name=table.name,
+        columns={name: column.to_pylist() for name, column in table.columns.items()},
+        rows=table.rows.tolist(),
+        unit=table.unit,
+    )
+
+
 def looks_like_conversations(source: Any) -> bool:
     """Whether a source has conversation columns and no rating columns (for the CLI).
 

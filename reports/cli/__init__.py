@@ -1,8 +1,9 @@
 """The `empathy-judge` command line: one click group, one module per command or command group.
 
-``data`` (fetch, info, validate), ``tasks``, ``benchmark``, ``report``, ``compare`` and
-``reproduce`` each live in their own module here; options several commands share (``--data-dir``,
-``--seed``, ``--resamples``, ``--format``) live in :mod:`empathy_judge.reports.cli.options`.
+``data`` (fetch, info, validate), ``pack`` (init, convert), ``tasks``, ``benchmark``,
+``report``, ``compare`` and ``reproduce`` each live in their own module here; options several
+commands share (``--data-dir``, ``--seed``, ``--resamples``, ``--format``) live in
+:mod:`empathy_judge.reports.cli.options`.
 These modules import only click at start-up: pandas, numpy, Inspect and the statistics load
 inside the command that needs them, so ``empathy-judge --help`` starts quickly
 (``benchmarks/bench_cli.py`` measures it; ``tests/test_cli.py`` checks what it imports).
@@ -15,7 +16,7 @@ from typing import Any
 import click
 
 from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.reports.cli import benchmark, compare, data, report, reproduce, tasks
+from empathy_judge.reports.cli import benchmark, compare, data, pack, report, reproduce, tasks
 
 
 class _Main(click.Group):
@@ -35,6 +36,7 @@ def main() -> None:
 
 
 main.add_command(data.data)
+main.add_command(pack.pack)
 main.add_command(tasks.tasks)
 main.add_command(benchmark.benchmark)
 main.add_command(report.report)
