@@ -201,13 +201,31 @@ def test_converted_pack_runs_end_to_end_and_reports(
             median[:, j], ratings[JUDGE][: N_ITEMS - 1, j], weights="quadratic"
         )
         assert metrics[f"kappa_{sub}"].value == pytest.approx(expected, abs=1e-9), sub
+    # A quick try on 10 items beside it: the table must say that its rows differ in items.
+    (short,) = inspect_eval(
+        "empathy_judge/custom",
+        task_args={"framework": str(folder)},
+        model=f"replay/{JUDGE}",
+        model_args={"shuffle_seed": 1},
+        limit=10,
+        log_dir=str(tmp_path / "logs"),
+        display="none",
+    )
+    assert short.status == "success", short.error
     report = tmp_path / "report"
     code, out = run("report", str(tmp_path / "logs"), "--out", str(report))
     assert code == 0, out
     results = json.loads((report / "results.json").read_text(encoding="utf-8"))
     section = results["frameworks"]["mi"]
-    assert [run["label"] for run in section["runs"]] == [f"replay/{JUDGE}"]
-    assert (report / "index.html").is_file()
+    labels = sorted(run["label"] for run in section["runs"])
+    assert labels == [f"replay/{JUDGE}", f"replay/{JUDGE}[shuffle_seed=1]"]
+    markdown = (report / "leaderboard.md").read_text(encoding="utf-8")
+    assert "Runs in this table rated different numbers of items (24 and 10)" in markdown
+    assert "| **10** (fewer) |" in markdown
+    assert "Mean Δ compares the rater with the experts like for like" in markdown
+    html = (report / "index.html").read_text(encoding="utf-8")
+    assert "<span class='fewer'" in html
+    assert "Wall time" in html and "Σ runs" not in html
 
 
 def test_convert_refuses_an_item_whose_rows_disagree_on_its_text(tmp_path: Path) -> None:
