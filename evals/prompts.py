@@ -28,11 +28,11 @@ PROMPT_STYLES: tuple[PromptStyle, ...] = ("zero_shot", "few_shot", "cot")
 PROMPT_VERSION = 3
 
 #: The default cap on one answer's tokens, per prompt style (``-T max_tokens=`` overrides it).
-#: The largest answer of a packaged framework (Perceived Empathy's nine keys) is about 60 tokens
-#: as JSON and a cot answer with a few sentences per sub-component a few hundred
-#: (``benchmarks/bench_answer_sizes.py``): the caps leave a wide margin and stop a model that
-#: runs on until its context is full.
-DEFAULT_MAX_TOKENS: dict[PromptStyle, int] = {"zero_shot": 256, "few_shot": 256, "cot": 1024}
+#: The largest answer of a packaged framework (Perceived Empathy's nine keys) is 79 SmolLM2
+#: tokens as compact JSON and 95 pretty-printed in a code fence; with a 60-word rationale per
+#: sub-component, a cot answer is 679 (``benchmarks/bench_answer_sizes.py``). The caps leave
+#: 2.7x and 2.3x of that, and stop a model that runs on until its context is full.
+DEFAULT_MAX_TOKENS: dict[PromptStyle, int] = {"zero_shot": 256, "few_shot": 256, "cot": 1536}
 
 SYSTEM_PROMPT_TEMPLATE = """\
 You are an expert annotator of empathic communication. You rate conversations in which one \

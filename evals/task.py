@@ -246,7 +246,7 @@ def build_task(
             ``padding`` or ``label_swap`` (see `empathy_judge.evals.probes`); the items and
             the expert reference stay those of the plain task.
         max_tokens: The cap on one answer's tokens (default per prompt style: 256 for
-            zero_shot and few_shot, 1024 for cot; Inspect's --max-tokens overrides it too);
+            zero_shot and few_shot, 1536 for cot; Inspect's --max-tokens overrides it too);
             recorded in the log's metadata.
 
     Returns:

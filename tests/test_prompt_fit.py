@@ -161,7 +161,7 @@ def _eval(tmp_path: Path, task_args: dict[str, Any], **eval_args: Any) -> EvalLo
     ("task_args", "eval_args", "expected_cap", "expected_config"),
     [
         ({}, {}, 256, 256),
-        ({"prompt": "cot"}, {}, 1024, 1024),
+        ({"prompt": "cot"}, {}, 1536, 1536),
         ({"max_tokens": 77}, {}, 77, 77),
         # Inspect's --max-tokens overrides the task's cap; the log keeps both.
         ({}, {"max_tokens": 50}, 256, 50),
@@ -175,7 +175,7 @@ def test_each_prompt_style_has_a_recorded_token_cap(
     expected_cap: int,
     expected_config: int,
 ) -> None:
-    assert DEFAULT_MAX_TOKENS == {"zero_shot": 256, "few_shot": 256, "cot": 1024}
+    assert DEFAULT_MAX_TOKENS == {"zero_shot": 256, "few_shot": 256, "cot": 1536}
     log = _eval(tmp_path, task_args, **eval_args)
     assert log.eval.metadata is not None
     assert log.eval.metadata["max_tokens"] == expected_cap
