@@ -259,6 +259,8 @@ def convert_table(
         _need(names, column, "a rating column", file)
     if not columns.texts:
         raise PackConvertError("name the text column(s) with --text")
+    if rubric is None and stub.level not in _LEVELS:
+        raise PackConvertError(f"--level must be one of {list(_LEVELS)}, not {stub.level!r}")
     for column in columns.texts:
         _need(names, column, "--text", file)
     speakers = columns.speakers or tuple(LABELLED for _ in columns.texts)
@@ -369,8 +371,6 @@ def convert_table(
             Path(rubric).read_text(encoding="utf-8"), encoding="utf-8"
         )
     else:
-        if stub.level not in _LEVELS:
-            raise PackConvertError(f"--level must be one of {list(_LEVELS)}, not {stub.level!r}")
         (root / "rubric.toml").write_text(
             stub_rubric(stub, identifier, scales, file), encoding="utf-8"
         )

@@ -241,6 +241,19 @@ def test_convert_refuses_an_item_whose_rows_disagree_on_its_text(tmp_path: Path)
     assert f"{path}, line 5: item 'u00' has another text than on line 2" in out
 
 
+def test_convert_reads_parquet_as_well(tmp_path: Path) -> None:
+    import pandas as pd
+
+    write_flat_table(tmp_path / "codes.csv")
+    table = pd.read_csv(tmp_path / "codes.csv", dtype=str, keep_default_na=False)
+    table.to_parquet(tmp_path / "codes.parquet")
+    code, out = run(
+        "pack", "convert", str(tmp_path / "codes.parquet"), "--out", str(tmp_path / "p"), *CONVERT
+    )
+    assert code == 0, out
+    assert "expert: 3 annotator(s) (e1, e2, e3); 137 ratings of 144 cells, 4.9% missing" in out
+
+
 def test_convert_names_a_missing_column(tmp_path: Path) -> None:
     path = tmp_path / "codes.csv"
     write_flat_table(path)
