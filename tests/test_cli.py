@@ -58,7 +58,9 @@ def _modules_after(args: list[str]) -> list[str]:
     return modules
 
 
-@pytest.mark.parametrize("args", [["--help"], ["data", "--help"], ["tasks", "--help"]])
+@pytest.mark.parametrize(
+    "args", [["--help"], ["data", "--help"], ["tasks", "--help"], ["pack", "--help"]]
+)
 def test_help_loads_no_heavy_library(args: list[str]) -> None:
     # Before: `--help` loaded pandas and pyarrow through empathy_judge.datasets/__init__.py.
     modules = _modules_after(args)
@@ -76,7 +78,7 @@ def test_help_lists_every_command() -> None:
     commands = {
         line.split()[0] for line in result.output.split("Commands:")[1].splitlines() if line
     }
-    assert commands == {"benchmark", "compare", "data", "report", "reproduce", "tasks"}
+    assert commands == {"benchmark", "compare", "data", "pack", "report", "reproduce", "tasks"}
 
 
 @pytest.mark.parametrize(
