@@ -70,7 +70,7 @@ def write_long_csv(path: Path, rows: int, bad_fraction: float = 0.0, seed: int =
         seed: Random seed.
 
     Returns:
-        The 1-based data rows whose rating is "x", in order.
+        The lines whose rating is "x" (1-based, the header is line 1), in order.
     """
     rng = np.random.default_rng(seed)
     index = np.arange(rows)
@@ -88,7 +88,7 @@ def write_long_csv(path: Path, rows: int, bad_fraction: float = 0.0, seed: int =
         }
     )
     frame.to_csv(path, index=False)
-    return (bad + 1).tolist()
+    return (bad + 2).tolist()
 
 
 def _peak_rss_mb() -> float:

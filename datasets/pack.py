@@ -36,6 +36,7 @@ from empathy_judge.datasets.errors import EmpathyJudgeError
 from empathy_judge.datasets.rubric import Framework, RubricError, load_framework, load_rubric_file
 
 if TYPE_CHECKING:
+    from empathy_judge.datasets.pack_summary import PackSummary
     from empathy_judge.datasets.user_data import Problem
 
 RUBRIC_FILE = "rubric.toml"
@@ -183,7 +184,7 @@ def load_pack(spec: str | Path, *, data_dir: str | Path | None = None) -> Pack:
         raise PackError(f"{path}: no {RUBRIC_FILE}; a pack folder holds its rubric")
     framework = load_rubric_file(rubric_path)
     if framework.data == "release":
-        raise RubricError(f"{rubric_path}: field 'data': a pack's data sits beside its rubric")
+        raise RubricError(str(rubric_path), "field 'data': a pack's data sits beside its rubric")
     return Pack(
         framework,
         root=path.resolve(),
@@ -200,19 +201,37 @@ def pack_specs(specs: Sequence[str | Path], *, data_dir: str | Path | None = Non
 def validate_pack(path: str | Path) -> list[Problem]:
     """Check a whole pack folder without raising: rubric, conversations, ratings, agreement.
 
-    The rubric must load; the conversations file must parse with the rubric's speaker names;
-    every rating must name a known item and sub-component and lie on its scale; at least one
-    annotator must be in group ``expert`` (the reference panel), and every item must be rated
-    by one of them.
+    See :func:`check_pack`, which also counts what the pack holds.
 
     Args:
         path: The pack folder (or its ``rubric.toml``).
 
     Returns:
-        Every problem found, each naming its file, row and column (empty when the pack is fine).
+        Every problem found, each naming its file, line (or row) and column (empty when the
+        pack is fine).
     """
+    return check_pack(path)[0]
+
+
+def check_pack(path: str | Path) -> tuple[list[Problem], PackSummary | None]:
+    """Check a whole pack folder and count what it holds.
+
+    The rubric must load; the conversations file must parse with the rubric's speaker names and
+    hold the turn the rubric rates (``rated_turn``); every rating must name a known item and
+    sub-component and lie on its scale; at least one annotator must be in group ``expert`` (the
+    reference panel). Items no expert rated are counted in the summary, not rejected: the task
+    rates them and leaves them out of agreement, as it says when it runs.
+
+    Args:
+        path: The pack folder (or its ``rubric.toml``).
+
+    Returns:
+        Every problem found (empty when the pack is fine), and the pack's counts when it is.
+    """
+    from empathy_judge.datasets.pack_summary import summarize_pack
     from empathy_judge.datasets.user_data import (
         Problem,
+        load_user_conversations,
         load_user_ratings,
         validate_conversations,
         validate_ratings,
@@ -223,20 +242,25 @@ def validate_pack(path: str | Path) -> list[Problem]:
         root = root.parent
     rubric_path = root / RUBRIC_FILE
     if not rubric_path.is_file():
-        return [Problem(str(root), None, None, f"no {RUBRIC_FILE}: a pack folder holds its rubric")]
+        return [
+            Problem(str(root), None, None, f"no {RUBRIC_FILE}: a pack folder holds its rubric")
+        ], None
     try:
         framework = load_rubric_file(rubric_path)
     except RubricError as error:
-        return [Problem(str(rubric_path), None, None, str(error))]
+        return [Problem(str(rubric_path), None, None, error.detail)], None
+    if framework.data == "release":
+        detail = "field 'data': a pack's data sits beside its rubric (remove data = \"release\")"
+        return [Problem(str(rubric_path), None, None, detail)], None
     problems: list[Problem] = []
     files: dict[str, Path] = {}
     for stem in ("conversations", "ratings"):
         try:
             files[stem] = find_data_file(root, stem)
         except PackError as error:
-            problems.append(Problem(str(root), None, None, str(error)))
+            problems.append(Problem(str(root), None, None, str(error).removeprefix(f"{root}: ")))
     if problems:
-        return problems
+        return problems, None
     conversation_problems = validate_conversations(files["conversations"], framework)
     problems += conversation_problems
     problems += validate_ratings(
@@ -245,30 +269,36 @@ def validate_pack(path: str | Path) -> list[Problem]:
         conversations=None if conversation_problems else files["conversations"],
     )
     if problems:
-        return problems
+        return problems, None
+    conversations = load_user_conversations(files["conversations"], framework)
+    if framework.rated_turn is not None:
+        turn = framework.rated_turn
+        missing = [
+            c.item_id for c in conversations if turn.index([t.speaker for t in c.turns]) is None
+        ]
+        if missing:
+            problems.append(
+                Problem(
+                    str(files["conversations"]),
+                    None,
+                    "speaker",
+                    f"{len(missing)} conversation(s) have no {turn.name} turn to rate"
+                    f" (rated_turn = {turn.spec!r}), e.g. {missing[0]!r}",
+                )
+            )
     ratings = load_user_ratings(files["ratings"], framework)
     experts = ratings[ratings["group"] == "expert"]
-    name = str(files["ratings"])
     if experts.empty:
         groups = sorted(str(g) for g in ratings["group"].unique())
-        return [
+        problems.append(
             Problem(
-                name,
+                str(files["ratings"]),
                 None,
                 "group",
                 f"no annotator of group 'expert' (groups: {groups}): the reference panel is the"
                 " experts",
             )
-        ]
-    items = {c.item_id for c in load_pack(root).conversations()}
-    unrated = sorted(items - set(experts.loc[experts["rating"].notna(), "item_id"]))
-    if unrated:
-        problems.append(
-            Problem(
-                name,
-                None,
-                "item_id",
-                f"{len(unrated)} conversation(s) have no expert rating, e.g. {unrated[0]!r}",
-            )
         )
-    return problems
+    if problems:
+        return problems, None
+    return [], summarize_pack(framework, conversations, ratings)

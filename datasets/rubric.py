@@ -28,7 +28,19 @@ item_id_columns        no        release columns that identify an item (packaged
 data                   no        "release" for the four packaged frameworks (data resolved from
                                  the authors' release); a pack's data sits beside its rubric
 order                  no        position in reports (packaged frameworks: the paper's order)
+version                no        the rubric's version (integer or text, default 1), recorded in
+                                 every log: a pack's prompt is versioned by its rubric
+rated_turn             no        "all" (default: the supporter's communication as a whole),
+                                 "last" (the supporter's last turn) or "last:NAME" (NAME's
+                                 last turn, NAME one of the speakers); the transcript in the
+                                 prompt marks the rated turn
+framing                no        ``{role = ..., context = ..., rated = ...}``: the system
+                                 prompt's sentences saying who the judge is, what the
+                                 conversations are and who speaks, and what is rated (each
+                                 optional; without the table the packaged wording is used)
 =====================  ========  =============================================================
+
+``empathy-judge pack init DIR`` writes a commented rubric with every field.
 
 Each ``[[sub_components]]`` table: ``column`` (the key ratings use), ``label``, ``definition``,
 ``scale_min``, ``scale_max`` (integers), ``polarity`` (positive, or negative when a higher rating
@@ -41,13 +53,14 @@ so adding a fifth packaged framework needs no list to be edited.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, cast
 
+from empathy_judge.datasets.conversation import SPEAKERS, Speaker
 from empathy_judge.datasets.errors import EmpathyJudgeError
 
 Polarity = Literal["positive", "negative"]
@@ -79,15 +92,32 @@ _FRAMEWORK_FIELDS = frozenset(
         "speakers",
         "data",
         "order",
+        "version",
+        "rated_turn",
+        "framing",
     }
 )
+_FRAMING_FIELDS = frozenset({"role", "context", "rated"})
 _SUB_COMPONENT_FIELDS = frozenset(
     {"column", "label", "definition", "scale_min", "scale_max", "polarity", "anchors"}
 )
 
 
 class RubricError(EmpathyJudgeError, ValueError):
-    """A rubric file is malformed; the message names the file and the field."""
+    """A rubric file is malformed; the message names the file and the field.
+
+    Attributes:
+        file: The rubric file.
+        detail: What is wrong, without the file name (for listings that show the file apart).
+    """
+
+    def __init__(self, file: str, detail: str) -> None:
+        super().__init__(f"{file}: {detail}")
+        self.file = file
+        self.detail = detail
+
+    def __reduce__(self) -> tuple[type[RubricError], tuple[str, str]]:
+        return type(self), (self.file, self.detail)
 
 
 class _FrozenAnchors(Mapping[int, str]):
@@ -149,6 +179,56 @@ class SubComponent:
 
 
 @dataclass(frozen=True)
+class RatedTurn:
+    """Which turn of a conversation is rated (``rated_turn = "last:Therapist"``).
+
+    Attributes:
+        role: The role whose turn is rated ("Seeker" or "Supporter").
+        name: That role's name in the rubric (e.g. "Therapist").
+    """
+
+    role: Speaker
+    name: str
+
+    @property
+    def spec(self) -> str:
+        """The rubric's spelling, e.g. ``last:Therapist``."""
+        return f"last:{self.name}"
+
+    def index(self, speakers: Sequence[str]) -> int | None:
+        """The position of the rated turn among a conversation's turns (their roles, in order).
+
+        Args:
+            speakers: Each turn's role ("Seeker" or "Supporter"), in order.
+
+        Returns:
+            The index of the role's last turn, or None when the role never speaks.
+        """
+        for position in range(len(speakers) - 1, -1, -1):
+            if speakers[position] == self.role:
+                return position
+        return None
+
+
+@dataclass(frozen=True)
+class Framing:
+    """How the judge's system prompt describes a pack's task (the ``[framing]`` table).
+
+    Each part is a sentence or two of the system prompt; an empty part keeps the packaged
+    prompt's wording (with the rubric's speaker names).
+
+    Attributes:
+        role: Who the judge is ("You are an expert coder of counselling sessions.").
+        context: What the conversations are and who the speakers are.
+        rated: What is rated (whose communication, which turn).
+    """
+
+    role: str = ""
+    context: str = ""
+    rated: str = ""
+
+
+@dataclass(frozen=True)
 class Framework:
     """A framework's rubric.
 
@@ -168,6 +248,10 @@ class Framework:
         speakers: Names of the (seeker, supporter) roles in transcripts and prompts.
         data: "release" (the authors' release) or "pack" (files beside the rubric).
         order: Position in reports.
+        version: The rubric's version (recorded in every log: a pack's prompt is versioned by
+            its rubric); bump it whenever an edit can move ratings.
+        rated_turn: Which turn is rated (None: the supporter's communication as a whole).
+        framing: How the system prompt describes the task (None: the packaged wording).
     """
 
     id: str
@@ -185,6 +269,9 @@ class Framework:
     speakers: tuple[str, str] = DEFAULT_SPEAKERS
     data: DataSource = "pack"
     order: int = 1000
+    version: str = "1"
+    rated_turn: RatedTurn | None = None
+    framing: Framing | None = None
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -205,16 +292,16 @@ class Framework:
 
 def _require(table: Mapping[str, Any], key: str, kind: type, where: str, file: str) -> Any:
     if key not in table:
-        raise RubricError(f"{file}: missing field '{where}{key}'")
+        raise RubricError(file, f"missing field '{where}{key}'")
     value = table[key]
     if kind is int and isinstance(value, bool):
-        raise RubricError(f"{file}: field '{where}{key}' must be int, got bool")
+        raise RubricError(file, f"field '{where}{key}' must be int, got bool")
     if not isinstance(value, kind):
         raise RubricError(
-            f"{file}: field '{where}{key}' must be {kind.__name__}, got {type(value).__name__}"
+            file, f"field '{where}{key}' must be {kind.__name__}, got {type(value).__name__}"
         )
     if isinstance(value, str) and not value.strip():
-        raise RubricError(f"{file}: field '{where}{key}' is empty")
+        raise RubricError(file, f"field '{where}{key}' is empty")
     return value
 
 
@@ -222,23 +309,23 @@ def _reject_unknown(table: Mapping[str, Any], known: frozenset[str], where: str,
     # A misspelt optional-looking key (e.g. "defintion") must not pass silently.
     unknown = sorted(set(table) - known)
     if unknown:
-        raise RubricError(f"{file}: unknown field '{where}{unknown[0]}' (known: {sorted(known)})")
+        raise RubricError(file, f"unknown field '{where}{unknown[0]}' (known: {sorted(known)})")
 
 
 def _parse_sub_component(raw: Any, index: int, file: str) -> SubComponent:
     where = f"sub_components[{index}]."
     if not isinstance(raw, Mapping):
-        raise RubricError(f"{file}: field 'sub_components[{index}]' must be a table")
+        raise RubricError(file, f"field 'sub_components[{index}]' must be a table")
     column = _require(raw, "column", str, where, file)
     where = f"sub_components[{index}] ({column})."
     _reject_unknown(raw, _SUB_COMPONENT_FIELDS, where, file)
     scale_min = _require(raw, "scale_min", int, where, file)
     scale_max = _require(raw, "scale_max", int, where, file)
     if scale_max <= scale_min:
-        raise RubricError(f"{file}: field '{where}scale_max' must exceed scale_min")
+        raise RubricError(file, f"field '{where}scale_max' must exceed scale_min")
     polarity = _require(raw, "polarity", str, where, file)
     if polarity not in _POLARITIES:
-        raise RubricError(f"{file}: field '{where}polarity' must be one of {list(_POLARITIES)}")
+        raise RubricError(file, f"field '{where}polarity' must be one of {list(_POLARITIES)}")
     raw_anchors = _require(raw, "anchors", dict, where, file)
     anchors: dict[int, str] = {}
     for key, text in raw_anchors.items():
@@ -246,18 +333,19 @@ def _parse_sub_component(raw: Any, index: int, file: str) -> SubComponent:
             level = int(key)
         except ValueError:
             raise RubricError(
-                f"{file}: field '{where}anchors.{key}' is not an integer level"
+                file, f"field '{where}anchors.{key}' is not an integer level"
             ) from None
         if not isinstance(text, str) or not text.strip():
-            raise RubricError(f"{file}: field '{where}anchors.{key}' must be non-empty text")
+            raise RubricError(file, f"field '{where}anchors.{key}' must be non-empty text")
         anchors[level] = text.strip()
     expected = set(range(scale_min, scale_max + 1))
     if set(anchors) != expected:
         missing = sorted(expected - set(anchors))
         extra = sorted(set(anchors) - expected)
         raise RubricError(
-            f"{file}: field '{where}anchors' must cover every level {scale_min}..{scale_max}"
-            f" (missing {missing}, outside the scale {extra})"
+            file,
+            f"field '{where}anchors' must cover every level {scale_min}..{scale_max}"
+            f" (missing {missing}, outside the scale {extra})",
         )
     return SubComponent(
         column=column,
@@ -281,7 +369,7 @@ def _choice(
 ) -> str:
     value = _optional(table, key, str, default, file)
     if value not in choices:
-        raise RubricError(f"{file}: field '{key}' must be one of {list(choices)}, got {value!r}")
+        raise RubricError(file, f"field '{key}' must be one of {list(choices)}, got {value!r}")
     return str(value)
 
 
@@ -290,20 +378,61 @@ def _speakers(data: Mapping[str, Any], file: str) -> tuple[str, str]:
     if raw is None:
         return DEFAULT_SPEAKERS
     if not isinstance(raw, Mapping):
-        raise RubricError(
-            f"{file}: field 'speakers' must be a table {{seeker = ..., supporter = ...}}"
-        )
+        raise RubricError(file, "field 'speakers' must be a table {seeker = ..., supporter = ...}")
     _reject_unknown(raw, frozenset({"seeker", "supporter"}), "speakers.", file)
     seeker = _require(raw, "seeker", str, "speakers.", file).strip()
     supporter = _require(raw, "supporter", str, "speakers.", file).strip()
     for role, name in (("seeker", seeker), ("supporter", supporter)):
         if ":" in name or "\n" in name or "<" in name or ">" in name:
             raise RubricError(
-                f"{file}: field 'speakers.{role}' must not contain ':', '<', '>' or a line break"
+                file, f"field 'speakers.{role}' must not contain ':', '<', '>' or a line break"
             )
     if seeker.lower() == supporter.lower():
-        raise RubricError(f"{file}: field 'speakers': the two roles need different names")
+        raise RubricError(file, "field 'speakers': the two roles need different names")
     return seeker, supporter
+
+
+def _version(data: Mapping[str, Any], file: str) -> str:
+    raw = data.get("version", 1)
+    if isinstance(raw, bool) or not isinstance(raw, int | str) or not str(raw).strip():
+        raise RubricError(file, "field 'version' must be an integer or a non-empty string")
+    return str(raw).strip()
+
+
+def _rated_turn(data: Mapping[str, Any], speakers: tuple[str, str], file: str) -> RatedTurn | None:
+    raw = _optional(data, "rated_turn", str, "all", file).strip()
+    if raw == "all":
+        return None
+    how, _, name = raw.partition(":")
+    if how != "last":
+        raise RubricError(
+            file,
+            f'field \'rated_turn\' must be "all", "last" (the {speakers[1]}\'s last turn) or'
+            f' "last:NAME" with NAME one of {list(speakers)}, got {raw!r}',
+        )
+    if not name.strip():
+        return RatedTurn(SPEAKERS[1], speakers[1])
+    for role, known in zip(SPEAKERS, speakers, strict=True):
+        if known.lower() == name.strip().lower():
+            return RatedTurn(role, known)
+    raise RubricError(
+        file,
+        f"field 'rated_turn': {name.strip()!r} is not a speaker of this rubric"
+        f" ({list(speakers)}; set them in [speakers])",
+    )
+
+
+def _framing(data: Mapping[str, Any], file: str) -> Framing | None:
+    raw = data.get("framing")
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        raise RubricError(
+            file, "field 'framing' must be a table {role = ..., context = ..., rated = ...}"
+        )
+    _reject_unknown(raw, _FRAMING_FIELDS, "framing.", file)
+    parts = {key: _require(raw, key, str, "framing.", file).strip() for key in raw}
+    return Framing(**parts)
 
 
 def parse_rubric(data: Mapping[str, Any], file: str) -> Framework:
@@ -322,35 +451,36 @@ def parse_rubric(data: Mapping[str, Any], file: str) -> Framework:
     _reject_unknown(data, _FRAMEWORK_FIELDS, "", file)
     level = _require(data, "level_of_measurement", str, "", file)
     if level not in _LEVELS:
-        raise RubricError(f"{file}: field 'level_of_measurement' must be one of {list(_LEVELS)}")
+        raise RubricError(file, f"field 'level_of_measurement' must be one of {list(_LEVELS)}")
     id_columns = _optional(data, "item_id_columns", list, [], file)
     if not all(isinstance(c, str) and c for c in id_columns):
-        raise RubricError(f"{file}: field 'item_id_columns' must be a list of names")
+        raise RubricError(file, "field 'item_id_columns' must be a list of names")
     source = _choice(data, "data", _DATA_SOURCES, "pack", file)
     if source == "release" and not id_columns:
-        raise RubricError(f"{file}: field 'item_id_columns' is needed when data = \"release\"")
+        raise RubricError(file, "field 'item_id_columns' is needed when data = \"release\"")
     consensus = _choice(data, "consensus", _CONSENSUS_RULES, "median", file)
     if consensus == "mean" and level == "nominal":
         raise RubricError(
-            f"{file}: field 'consensus': the mean of nominal labels means nothing; use majority"
+            file, "field 'consensus': the mean of nominal labels means nothing; use majority"
         )
     raw_subs = _require(data, "sub_components", list, "", file)
     if not raw_subs:
-        raise RubricError(f"{file}: field 'sub_components' is empty")
+        raise RubricError(file, "field 'sub_components' is empty")
     subs = tuple(_parse_sub_component(raw, i, file) for i, raw in enumerate(raw_subs))
     columns = [s.column for s in subs]
     duplicated = sorted({c for c in columns if columns.count(c) > 1})
     if duplicated:
-        raise RubricError(f"{file}: field 'sub_components' repeats columns {duplicated}")
+        raise RubricError(file, f"field 'sub_components' repeats columns {duplicated}")
     clashing = sorted(set(columns) & set(id_columns))
     if clashing:
         raise RubricError(
-            f"{file}: field 'sub_components' uses item id columns {clashing} as sub-components"
+            file, f"field 'sub_components' uses item id columns {clashing} as sub-components"
         )
     framework_id = _require(data, "id", str, "", file)
     if not framework_id.replace("_", "").replace("-", "").isalnum():
-        raise RubricError(f"{file}: field 'id' may hold only letters, digits, '_' and '-'")
+        raise RubricError(file, "field 'id' may hold only letters, digits, '_' and '-'")
     task_name = _optional(data, "task_name", str, framework_id.replace("-", "_"), file)
+    speakers = _speakers(data, file)
     return Framework(
         id=framework_id,
         task_name=task_name,
@@ -364,9 +494,12 @@ def parse_rubric(data: Mapping[str, Any], file: str) -> Framework:
         wording_note=_optional(data, "wording_note", str, "", file).strip(),
         source=file,
         consensus=cast(ConsensusRule, consensus),
-        speakers=_speakers(data, file),
+        speakers=speakers,
         data=cast(DataSource, source),
         order=_optional(data, "order", int, 1000, file),
+        version=_version(data, file),
+        rated_turn=_rated_turn(data, speakers, file),
+        framing=_framing(data, file),
     )
 
 
@@ -386,9 +519,9 @@ def load_rubric_file(path: str | Path) -> Framework:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise RubricError(f"{path}: not valid TOML: {exc}") from exc
+        raise RubricError(str(path), f"not valid TOML: {exc}") from exc
     except UnicodeDecodeError as exc:
-        raise RubricError(f"{path}: not UTF-8 text: {exc}") from exc
+        raise RubricError(str(path), f"not UTF-8 text: {exc}") from exc
     return parse_rubric(data, str(path))
 
 
@@ -440,7 +573,7 @@ def _load_packaged(framework_id: str) -> Framework:
     with resources.as_file(resource) as path:
         framework = load_rubric_file(path)
     if framework.id != framework_id:
-        raise RubricError(f"{path}: field 'id' is {framework.id!r}, expected {framework_id!r}")
+        raise RubricError(str(path), f"field 'id' is {framework.id!r}, expected {framework_id!r}")
     return framework
 
 

@@ -51,9 +51,11 @@ nested too deeply to read is reported at its row and key.
 
 **Validation** rejects a file whole: every problem is collected and
 :class:`DataValidationError` carries them as :class:`Problem` records (file, row, column,
-message). Rows are numbered as data rows from 1: in a CSV, row 1 is the first record after the
-header (so spreadsheet row 2; blank lines count); in JSONL, the row is the line number; in
-Parquet and Hugging Face datasets, the 1-based row index. Checked: empty files, undecodable text,
+message). Each problem says where it is as a text editor shows it: in a CSV or JSONL file,
+"line N" is the 1-based line number in the file where the record starts (a CSV's header is
+line 1, so its first record is on line 2, and a quoted field spanning lines moves the next
+records down); in Parquet and Hugging Face datasets, "row N" is the 1-based row index.
+Checked: empty files, undecodable text,
 duplicated columns, ragged CSV rows, invalid JSON, missing columns, unknown sub-components, ids
 (above), non-numeric ratings, ratings outside the framework's scale, files without any rating,
 duplicated (item, annotator, sub-component) ratings, ratings for items without a conversation
@@ -117,20 +119,24 @@ class Problem:
 
     Attributes:
         file: The file (or dataset) name.
-        row: 1-based data row (see the module docstring), or None for the whole file.
+        row: Where in the file (see the module docstring): the 1-based line number in a CSV or
+            JSONL file (the line a text editor shows; a CSV's header is line 1), the 1-based
+            row index in Parquet and Hugging Face data; None for the whole file.
         column: The column concerned, or None.
         message: What is wrong.
+        unit: "line" (CSV, JSONL) or "row" (Parquet, Hugging Face datasets), as printed.
     """
 
     file: str
     row: int | None
     column: str | None
     message: str
+    unit: str = "row"
 
     def __str__(self) -> str:
         where = [self.file]
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(f"{self.unit} {self.row}")
         if self.column is not None:
             where.append(f"column {self.column!r}")
         return f"{', '.join(where)}: {self.message}"
@@ -171,12 +177,15 @@ class _Table:
         name: The file or dataset name used in problems.
         columns: Column name -> pyarrow string array of the cells, without nulls, surrounding
             whitespace stripped ("" is a blank cell); in the source's column order.
-        rows: The data-row number of each array position (int64).
+        rows: Where each array position sits in the source (int64): its first line in a CSV
+            or JSONL file, its 1-based row index otherwise.
+        unit: "line" or "row": what ``rows`` counts.
     """
 
     name: str
     columns: dict[str, Any]
     rows: np.ndarray[Any, np.dtype[np.int64]]
+    unit: str = "row"
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -216,7 +225,7 @@ def _read(source: Any) -> tuple[_Table | None, list[Problem]]:
     raise TypeError(f"cannot read ratings or conversations from {type(source).__name__}")
 
 
-def _read_text(path: Path, header_lines: int) -> tuple[bytes | None, str | None, list[Problem]]:
+def _read_text(path: Path) -> tuple[bytes | None, str | None, list[Problem]]:
     """The file's bytes (without a byte-order mark) and text, or the problem with them."""
     raw = path.read_bytes()
     if not raw.strip():
@@ -225,17 +234,16 @@ def _read_text(path: Path, header_lines: int) -> tuple[bytes | None, str | None,
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        row = line - header_lines
         return (
             None,
             None,
             [
                 Problem(
                     str(path),
-                    row if row >= 1 else None,
+                    line,
                     None,
-                    f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at line {line}"
-                    " (save the file as UTF-8)",
+                    f"not UTF-8 text: byte 0x{raw[exc.start]:02x} (save the file as UTF-8)",
+                    unit="line",
                 )
             ],
         )
@@ -269,7 +277,7 @@ def _csv_header_width(text: str) -> int:
 
 
 def _from_csv(path: Path) -> tuple[_Table | None, list[Problem]]:
-    raw, text, problems = _read_text(path, header_lines=1)
+    raw, text, problems = _read_text(path)
     if raw is None or text is None:
         return None, problems
     pa = _pa()
@@ -282,11 +290,14 @@ def _from_csv(path: Path) -> tuple[_Table | None, list[Problem]]:
         ragged.append((row.number, row.expected_columns, row.actual_columns, row.text))
         return "skip"
 
+    body = raw.lstrip(b"\r\n")
+    starts = _record_lines(body, first_line=1 + raw.count(b"\n", 0, len(raw) - len(body)))
+
     # The header is read as row 0 of the data (generated names f0, f1, ...), so that every
     # cell, the header's included, stays text: no type is inferred, "007" stays "007".
     try:
         table = pa_csv.read_csv(
-            pa.py_buffer(raw.lstrip(b"\r\n")),
+            pa.py_buffer(body),
             read_options=pa_csv.ReadOptions(
                 use_threads=False,  # single-threaded: ragged rows get their row numbers
                 autogenerate_column_names=True,
@@ -310,22 +321,47 @@ def _from_csv(path: Path) -> tuple[_Table | None, list[Problem]]:
     header = [column[0].as_py() for column in columns]
     columns = [column.slice(1) for column in columns]
     if ragged:
-        return None, [_ragged_problem(str(path), *row) for row in ragged]
-    # The header is record 1, so data row r is record r + 1: row numbers follow positions.
-    rows = np.arange(1, table.num_rows, dtype=np.int64)
-    return _finish(str(path), header, columns, rows)
+        return None, [_ragged_problem(str(path), starts, *row) for row in ragged]
+    # Record k (the header is record 0) starts on line starts[k]: a quoted field may span lines.
+    if len(starts) >= table.num_rows:
+        rows = starts[1 : table.num_rows].astype(np.int64)
+    else:  # a quote the scan read otherwise than the parser: number the records instead
+        rows = np.arange(2, table.num_rows + 1, dtype=np.int64)
+    return _finish(str(path), header, columns, rows, unit="line")
+
+
+def _record_lines(body: bytes, first_line: int) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """The line on which each CSV record starts (the header's first), quotes respected.
+
+    A line break ends a record unless it sits inside a quoted field, i.e. after an odd number
+    of ``"`` (an escaped ``""`` counts twice, so it changes nothing).
+    """
+    data = np.frombuffer(body, dtype=np.uint8)
+    newline = data == ord("\n")
+    inside = np.cumsum(data == ord('"')) % 2 == 1
+    ends = np.flatnonzero(newline & ~inside)
+    lines_before = np.cumsum(newline)  # line breaks up to and including each byte
+    starts = np.concatenate([[0], lines_before[ends]]) + first_line
+    return starts.astype(np.int64)
 
 
 def _ragged_problem(
-    name: str, number: int | None, expected: int, actual: int, text: str
+    name: str,
+    starts: np.ndarray[Any, np.dtype[np.int64]],
+    number: int | None,
+    expected: int,
+    actual: int,
+    text: str,
 ) -> Problem:
-    row = None if number is None else number - 1
+    line = None
+    if number is not None:  # pyarrow numbers records from 1, the header included
+        line = int(starts[number - 1]) if number - 1 < len(starts) else number
     message = f"has {actual} field(s) but the header has {expected}"
     if text.count('"') % 2 == 1:
         message += ': a quoted field never closes (a " is missing)'
     elif actual > expected:
         message += ": quote values that contain a comma"
-    return Problem(name, row, None, message)
+    return Problem(name, line, None, message, unit="line")
 
 
 def _as_text_array(column: Any) -> Any:
@@ -399,7 +435,7 @@ def _key_nested_too_deep(line: str) -> str | None:
 
 
 def _from_jsonl(path: Path) -> tuple[_Table | None, list[Problem]]:
-    _, text, problems = _read_text(path, header_lines=0)
+    _, text, problems = _read_text(path)
     if text is None:
         return None, problems
     name = str(path)
@@ -418,7 +454,9 @@ def _from_jsonl(path: Path) -> tuple[_Table | None, list[Problem]]:
                 object_pairs_hook=_object_without_repeats,
             )
         except _RepeatedKeyError as exc:
-            problems.append(Problem(name, number, exc.key, "key repeated in the same object"))
+            problems.append(
+                Problem(name, number, exc.key, "key repeated in the same object", unit="line")
+            )
             continue
         except RecursionError:
             problems.append(
@@ -427,26 +465,39 @@ def _from_jsonl(path: Path) -> tuple[_Table | None, list[Problem]]:
                     number,
                     _key_nested_too_deep(line),
                     f"value nested more than {_JSON_DEPTH_SHOWN} levels deep",
+                    unit="line",
                 )
             )
             continue
         except json.JSONDecodeError as exc:
             problems.append(
-                Problem(name, number, None, f"not valid JSON: {exc.msg} (character {exc.colno})")
+                Problem(
+                    name,
+                    number,
+                    None,
+                    f"not valid JSON: {exc.msg} (character {exc.colno})",
+                    unit="line",
+                )
             )
             continue
         except ValueError as exc:  # any other refusal of the JSON reader
-            problems.append(Problem(name, number, None, f"not valid JSON: {exc}"))
+            problems.append(Problem(name, number, None, f"not valid JSON: {exc}", unit="line"))
             continue
         if not isinstance(value, dict):
-            problems.append(Problem(name, number, None, "not a JSON object"))
+            problems.append(Problem(name, number, None, "not a JSON object", unit="line"))
             continue
         nested = [
             k for k, v in value.items() if k in _SCALAR_COLUMNS and isinstance(v, list | dict)
         ]
         if nested:
             problems += [
-                Problem(name, number, key, "a JSON array or object where text or a number belongs")
+                Problem(
+                    name,
+                    number,
+                    key,
+                    "a JSON array or object where text or a number belongs",
+                    unit="line",
+                )
                 for key in nested
             ]
             continue
@@ -464,7 +515,7 @@ def _from_jsonl(path: Path) -> tuple[_Table | None, list[Problem]]:
         return None, problems
     pa = _pa()
     arrays = [pa.array(column, type=pa.string()) for column in cells.values()]
-    return _finish(name, list(cells), arrays, np.asarray(rows, dtype=np.int64))
+    return _finish(name, list(cells), arrays, np.asarray(rows, dtype=np.int64), unit="line")
 
 
 def _from_parquet(path: Path) -> tuple[_Table | None, list[Problem]]:
@@ -532,7 +583,11 @@ def _from_arrow(name: str, table: Any) -> tuple[_Table | None, list[Problem]]:
 
 
 def _finish(
-    name: str, header: Sequence[str], columns: Sequence[Any], rows: np.ndarray[Any, Any]
+    name: str,
+    header: Sequence[str],
+    columns: Sequence[Any],
+    rows: np.ndarray[Any, Any],
+    unit: str = "row",
 ) -> tuple[_Table | None, list[Problem]]:
     """Check the header, strip every cell, drop blank rows."""
     pc = _pc()
@@ -565,7 +620,7 @@ def _finish(
             rows = rows[filled]
     if len(rows) == 0:
         return None, [Problem(name, None, None, "no data rows")]
-    return _Table(name, dict(zip(names, stripped, strict=True)), rows), []
+    return _Table(name, dict(zip(names, stripped, strict=True)), rows, unit), []
 
 
 # -- problems found column-wise -----------------------------------------------------------------
@@ -622,7 +677,7 @@ class _Issues:
         for positions, _, column, messages in self._checks:
             rows = self.table.rows[positions].tolist()
             found += [
-                Problem(name, row, column, message)
+                Problem(name, row, column, message, unit=self.table.unit)
                 for row, message in zip(rows, messages(positions), strict=True)
             ]
         positions = np.concatenate([check[0] for check in self._checks])
@@ -721,8 +776,8 @@ def _check_ids(issues: _Issues, ids: _Ids, column: str, what: str, rank: int) ->
             first_value = ids.values[other]
             message = (
                 f"{what} {_shown(value)}{where} differs from {_shown(first_value)}"
-                f" (row {rows[ids.first[other]]}) only in spacing or Unicode compatibility"
-                " forms: use one spelling"
+                f" ({issues.table.unit} {rows[ids.first[other]]}) only in spacing or Unicode"
+                " compatibility forms: use one spelling"
             )
             issues.add_one(position, rank, column, message)
 
@@ -981,7 +1036,7 @@ def _ratings_from_table(
             names = [subs] * len(ps) if isinstance(subs, str) else _texts(subs, ps)
             return [
                 f"duplicated rating for item {_shown(i)}, annotator {_shown(w)},"
-                f" sub-component {sub!r} (first at row {first})"
+                f" sub-component {sub!r} (first at {table.unit} {first})"
                 for i, w, sub, first in zip(
                     _texts(item, ps), _texts(who_values, ps), names, first_rows, strict=True
                 )
@@ -1166,7 +1221,7 @@ def _conversations_from_table(
                 report(
                     "turn",
                     f"item {_shown(item_id)} repeats turn {raw_turn}"
-                    f" (first at row {seen[(item_id, order)]})",
+                    f" (first at {table.unit} {seen[(item_id, order)]})",
                 )
                 continue
             seen[(item_id, order)] = row_number
@@ -1203,7 +1258,8 @@ def _from_transcripts(
             continue
         if item_id in first_row:
             report(
-                "item_id", f"item {_shown(item_id)} repeated (first at row {first_row[item_id]})"
+                "item_id",
+                f"item {_shown(item_id)} repeated (first at {table.unit} {first_row[item_id]})",
             )
             continue
         first_row[item_id] = int(table.rows[index])
@@ -1377,6 +1433,54 @@ def load_user_data(
     if problems or table is None or loaded is None:
         raise DataValidationError(problems)
     return table, loaded
+
+
+@dataclass(frozen=True)
+class TextTable:
+    """A source read as text cells, for tools that reshape a user's table (``pack convert``).
+
+    Attributes:
+        name: The file or dataset name.
+        columns: Column name -> its cells (surrounding whitespace stripped; "" when blank), in
+            the source's column order; rows whose cells are all blank are dropped.
+        rows: Where each row sits in the source: its line (CSV, JSONL) or row index.
+        unit: "line" or "row": what ``rows`` counts.
+    """
+
+    name: str
+    columns: dict[str, list[str]]
+    rows: list[int]
+    unit: str
+
+    def where(self, index: int) -> str:
+        """``table.csv, line 7``: where row `index` of the table sits in the source."""
+        return f"{self.name}, {self.unit} {self.rows[index]}"
+
+
+def read_text_table(source: Any) -> TextTable:
+    """Read a CSV, JSONL or Parquet file (or a Hugging Face dataset) as text cells.
+
+    The same reader and checks as the ratings and conversations files (encoding, repeated
+    columns, ragged rows, invalid JSON), so problems name the same lines.
+
+    Args:
+        source: See the module docstring.
+
+    Returns:
+        The table.
+
+    Raises:
+        DataValidationError: The source cannot be read.
+    """
+    table, problems = _read(source)
+    if table is None:
+        raise DataValidationError(problems)
+    return TextTable(
+        name=table.name,
+        columns={name: column.to_pylist() for name, column in table.columns.items()},
+        rows=table.rows.tolist(),
+        unit=table.unit,
+    )
 
 
 def looks_like_conversations(source: Any) -> bool:

@@ -44,9 +44,16 @@ from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.util import JSONSchema
 
 from empathy_judge.datasets.errors import EmpathyJudgeError
+from empathy_judge.evals.modes import STRUCTURED_MODES, StructuredMode
 
-StructuredMode = Literal["schema", "json", "none"]
-STRUCTURED_MODES: tuple[StructuredMode, ...] = ("schema", "json", "none")
+__all__ = [
+    "STRUCTURED_MODES",
+    "ResponseFormatRejectedError",
+    "StructuredMode",
+    "format_config",
+    "rate",
+]
+
 
 #: What ``structured=json`` adds to the request body of an OpenAI-compatible chat request.
 JSON_OBJECT_BODY: dict[str, Any] = {"response_format": {"type": "json_object"}}

@@ -26,9 +26,11 @@ from empathy_judge.datasets.release import ConversationsUnavailableError
 from empathy_judge.datasets.rubric import Framework, SubComponent
 from empathy_judge.evals.probes import PROBE_VERSION, PROBES, ProbeName, apply_probe
 from empathy_judge.evals.prompts import (
+    DEFAULT_MAX_TOKENS,
     PROMPT_STYLES,
     PROMPT_VERSION,
     PromptStyle,
+    rated_turn_index,
     render_user_prompt,
     response_schema_for,
     system_prompt,
@@ -223,6 +225,7 @@ def build_task(
     epochs: int = 1,
     structured: StructuredMode = "schema",
     probe: ProbeName | None = None,
+    max_tokens: int | None = None,
 ) -> Task:
     """Build the rating task of one framework pack.
 
@@ -246,6 +249,9 @@ def build_task(
         probe: A robustness probe applied to every rated transcript: ``injection``,
             ``padding`` or ``label_swap`` (see `empathy_judge.evals.probes`); the items and
             the expert reference stay those of the plain task.
+        max_tokens: The cap on one answer's tokens (default per prompt style: 256 for
+            zero_shot and few_shot, 1536 for cot; Inspect's --max-tokens overrides it too);
+            recorded in the log's metadata.
 
     Returns:
         The Inspect task.
@@ -263,6 +269,9 @@ def build_task(
         raise TaskConfigError(f"probe must be one of {list(PROBES)}, not {probe!r}")
     if int(epochs) < 1:
         raise TaskConfigError("epochs must be >= 1")
+    cap = DEFAULT_MAX_TOKENS[prompt] if max_tokens is None else max_tokens
+    if isinstance(cap, bool) or not isinstance(cap, int) or cap < 1:
+        raise TaskConfigError(f"max_tokens must be a positive integer, not {max_tokens!r}")
     pack = load_pack(framework, data_dir=data_dir)
     rubric = pack.framework
     subs = _select_sub_components(rubric, sub_components)
@@ -271,6 +280,7 @@ def build_task(
         raise TaskConfigError("shots must be >= 0")
 
     items = _conversations_for(pack, conversations)
+    _check_rated_turns(rubric, items)
     ratings = pack.ratings()
     reference = reference_ratings(ratings, rubric)
     register_ratings(rubric.id, ratings)
@@ -334,6 +344,10 @@ def build_task(
     )
     metadata: dict[str, Any] = {
         **contract.to_metadata(),
+        # A pack's prompt is its rubric's: the rubric's version says which wording was used.
+        "rubric_version": rubric.version,
+        "rated_turn": None if rubric.rated_turn is None else rubric.rated_turn.spec,
+        "max_tokens": cap,
         "shots": [c.item_id for c, _ in examples],
         "structured": structured,
         "seed": seed,
@@ -357,10 +371,24 @@ def build_task(
         scorer=empathy_ratings(scorer_spec, columns),
         metrics=[agreement(panel=reference.spec.to_dict())],
         epochs=Epochs(int(epochs), nan_median()),
-        config=GenerateConfig(temperature=0.0, seed=seed).merge(format_config(structured, schema)),
+        config=GenerateConfig(temperature=0.0, seed=seed, max_tokens=cap).merge(
+            format_config(structured, schema)
+        ),
         version=PROMPT_VERSION,
         metadata=metadata,
     )
+
+
+def _check_rated_turns(framework: Framework, conversations: Sequence[Conversation]) -> None:
+    """Every conversation must hold the turn the rubric rates."""
+    if framework.rated_turn is None:
+        return
+    missing = [c.item_id for c in conversations if rated_turn_index(framework, c) is None]
+    if missing:
+        raise TaskConfigError(
+            f"{framework.id}: rated_turn = {framework.rated_turn.spec!r}, but {len(missing)}"
+            f" conversation(s) have no {framework.rated_turn.name} turn, e.g. {missing[0]!r}"
+        )
 
 
 def _consensus_target(

@@ -28,7 +28,8 @@ from typing import Any
 from inspect_ai import Task, task
 
 from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.datasets.rubric import Framework, all_frameworks
+from empathy_judge.datasets.rubric import Framework, all_frameworks, load_framework
+from empathy_judge.evals.catalogue import task_summary
 from empathy_judge.evals.task import TaskConfigError, build_task
 
 #: The ``-T`` names every framework task takes (build_task's keyword parameters).
@@ -95,17 +96,67 @@ _SIGNATURE = [
 ]
 
 
-def _framework_task(framework_id: str, task_name: str, summary: str) -> Callable[..., Task]:
-    def framework_task(**task_args: Any) -> Task:
-        return _build(task_name, framework_id, task_args)
+def _framework_task(framework_id: str) -> Callable[[Callable[..., Task]], Callable[..., Task]]:
+    """Give a packaged framework's task function its rubric's summary and build_task's signature.
 
-    framework_task.__name__ = framework_task.__qualname__ = task_name
-    framework_task.__doc__ = f"{summary}\n\nParameters: see empathy_judge.evals.task.build_task."
-    framework_task.__signature__ = inspect.Signature(_SIGNATURE, return_annotation=Task)  # type: ignore[attr-defined]
-    return task(name=task_name)(framework_task)
+    Applied under ``@task`` (which reads the signature when it registers the task).
+    """
+    framework = load_framework(framework_id)
+
+    def decorate(function: Callable[..., Task]) -> Callable[..., Task]:
+        function.__doc__ = (
+            f"{task_summary(framework)}\n\nParameters: see empathy_judge.evals.task.build_task."
+        )
+        function.__signature__ = inspect.Signature(_SIGNATURE, return_annotation=Task)  # type: ignore[attr-defined]
+        return function
+
+    return decorate
 
 
-def _custom(**task_args: Any) -> Task:
+def _with_framework_parameter(function: Callable[..., Task]) -> Callable[..., Task]:
+    function.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter("framework", inspect.Parameter.KEYWORD_ONLY, annotation=str),
+            *_SIGNATURE,
+        ],
+        return_annotation=Task,
+    )
+    return function
+
+
+# The tasks are written out as `@task` functions, not generated in a loop: `inspect list tasks`
+# finds tasks by reading the source for decorated top-level functions (it imports nothing), so
+# only these are listed when it is run in the repository. `empathy-judge tasks` lists them
+# wherever the package is installed.
+
+
+@task(name="empathetic_dialogues")
+@_framework_task("empatheticdialogues")
+def empathetic_dialogues(**task_args: Any) -> Task:  # noqa: D103 (the docstring is the rubric's)
+    return _build("empathetic_dialogues", "empatheticdialogues", task_args)
+
+
+@task(name="epitome")
+@_framework_task("epitome")
+def epitome(**task_args: Any) -> Task:  # noqa: D103
+    return _build("epitome", "epitome", task_args)
+
+
+@task(name="perceived_empathy")
+@_framework_task("perceived_empathy")
+def perceived_empathy(**task_args: Any) -> Task:  # noqa: D103
+    return _build("perceived_empathy", "perceived_empathy", task_args)
+
+
+@task(name="lend_an_ear")
+@_framework_task("lend_an_ear")
+def lend_an_ear(**task_args: Any) -> Task:  # noqa: D103
+    return _build("lend_an_ear", "lend_an_ear", task_args)
+
+
+@task(name="custom")
+@_with_framework_parameter
+def custom(**task_args: Any) -> Task:
     """Any framework pack: ``-T framework=PATH`` (a pack folder) or a packaged id.
 
     Parameters besides ``framework``: see empathy_judge.evals.task.build_task.
@@ -119,28 +170,27 @@ def _custom(**task_args: Any) -> Task:
     return _build("custom", framework, task_args)
 
 
-_custom.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-    [inspect.Parameter("framework", inspect.Parameter.KEYWORD_ONLY, annotation=str), *_SIGNATURE],
-    return_annotation=Task,
-)
-custom = task(name="custom")(_custom)
+_WRITTEN: dict[str, Callable[..., Task]] = {
+    "empatheticdialogues": empathetic_dialogues,
+    "epitome": epitome,
+    "perceived_empathy": perceived_empathy,
+    "lend_an_ear": lend_an_ear,
+}
 
 
-def _summary(framework: Framework) -> str:
-    scales = sorted({f"{s.scale_min}-{s.scale_max}" for s in framework.sub_components})
-    return (
-        f"{framework.title}: {len(framework.sub_components)} sub-components rated on"
-        f" {', '.join(scales)}."
-    )
+def _generated_task(framework: Framework) -> Callable[..., Task]:
+    # A packaged rubric added without a function above still gets its task (not listed by
+    # `inspect list tasks` until one is written; tests/test_tasks.py says so).
+    def framework_task(**task_args: Any) -> Task:
+        return _build(framework.task_name, framework.id, task_args)
+
+    framework_task.__name__ = framework_task.__qualname__ = framework.task_name
+    return task(name=framework.task_name)(_framework_task(framework.id)(framework_task))
 
 
-#: The packaged frameworks' tasks, by framework id (discovered from the rubric files).
+#: The packaged frameworks' tasks, by framework id (every packaged rubric with release data).
 TASKS: dict[str, Callable[..., Task]] = {
-    framework.id: _framework_task(framework.id, framework.task_name, _summary(framework))
+    framework.id: _WRITTEN.get(framework.id) or _generated_task(framework)
     for framework in all_frameworks()
     if framework.data == "release"
 }
-empathetic_dialogues = TASKS["empatheticdialogues"]
-epitome = TASKS["epitome"]
-perceived_empathy = TASKS["perceived_empathy"]
-lend_an_ear = TASKS["lend_an_ear"]

@@ -35,13 +35,30 @@ def interval(estimate: Estimate, *, signed: bool = False) -> str:
     return f"{number(estimate.value, signed=signed)} [{low}, {high}]"
 
 
-def rank_text(rank: RankRange | None) -> str:
-    """``2 (1–3)``: the rank and its bootstrap range; "n/a" when not ranked."""
+def rank_text(
+    rank: RankRange | None, of: int | None = None, at_expert_level: int | None = None
+) -> str:
+    """``2 of 3 (1–3)``: the rank out of how many were ranked, and its bootstrap range.
+
+    Args:
+        rank: The rank (None: not ranked, shown "n/a").
+        of: How many runs were ranked together.
+        at_expert_level: How many of the run's sub-components are at or above expert level;
+            0 adds "none at expert level", so that a first place is never read as a medal.
+    """
     if rank is None:
         return MISSING
-    if rank.low == rank.high:
-        return f"{rank.rank} ({rank.low})"
-    return f"{rank.rank} ({rank.low}–{rank.high})"
+    where = f"{rank.rank} of {of}" if of is not None else str(rank.rank)
+    span = f"{rank.low}" if rank.low == rank.high else f"{rank.low}–{rank.high}"
+    text = f"{where} ({span})"
+    if at_expert_level == 0:
+        text += " · none at expert level"
+    return text
+
+
+def at_expert_level(counts: Mapping[Verdict, int]) -> int:
+    """How many sub-components are at or above expert level."""
+    return counts["at"] + counts["above"]
 
 
 def verdict_summary(counts: Mapping[Verdict, int]) -> str:
@@ -147,9 +164,16 @@ def legend(settings: Settings) -> list[tuple[str, str]]:
         ),
         ("·", "separates the parts of one cell (e.g. the verdict counts)."),
         (
-            "r (lo–hi)",
-            f"rank by the ranking key (1 = best) and, in brackets, the {level} range of the "
-            "rank over the bootstrap resamples (the same resamples for every ranked run).",
+            "r of n (lo–hi)",
+            f"rank by the ranking key (1 = best) among the n runs ranked together and, in "
+            f"brackets, the {level} range of the rank over the bootstrap resamples (the same "
+            "resamples for every ranked run). A rank orders judges; it says nothing of expert "
+            "level: a first place with no sub-component at expert level says so.",
+        ),
+        (
+            "Wall time",
+            "from the first run's start to the last run's end (the runs of a benchmark "
+            "overlap, so their durations are not added up).",
         ),
         (
             "κ vs consensus",

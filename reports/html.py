@@ -19,6 +19,7 @@ import numpy as np
 
 from empathy_judge.reports.formatting import (
     MISSING,
+    at_expert_level,
     interval,
     kind_text,
     legend,
@@ -43,13 +44,17 @@ from empathy_judge.reports.tables import (
     PROBES_INTRO,
     PROBES_TITLE,
     READING_TITLE,
+    TABLE_NOTE,
     constant_text,
     experts_mean,
+    fewer_items,
+    items_note,
     length_text,
     leniency_text,
     percent,
     polarity_text,
     probe_rows,
+    ranked_count,
     shares_text,
 )
 from empathy_judge.scorers.agreement import Assessment
@@ -80,6 +85,7 @@ dl.legend dt{font-weight:600;margin-top:.4rem}dl.legend dd{margin-left:1.5rem}
 details{margin:.4rem 0}summary{cursor:pointer}
 .panel{margin:.6rem 0 1.2rem 0}.panel h4{margin:.2rem 0}
 .warn{color:#8a2c0d;font-weight:600;margin:.2rem 0}
+.fewer{background:#fde7c2;font-weight:600;padding:0 .25rem}
 """
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
@@ -164,14 +170,14 @@ def _label(text: str, tag: str = "") -> str:
 
 def _overall_table(board: Leaderboard) -> str:
     header = [
-        "Rank (range)",
+        "Rank of n (range)",
         "Model",
         "Frameworks",
         "Verdicts (like for like)",
         "Mean Δ",
         "Parse rate",
         "Tokens",
-        "Time (Σ runs)",
+        "Wall time",
         "Not ranked because",
     ]
     rows = []
@@ -182,7 +188,11 @@ def _overall_table(board: Leaderboard) -> str:
             (
                 css,
                 [
-                    _e(rank_text(row.rank)),
+                    _e(
+                        rank_text(
+                            row.rank, ranked_count(board.overall), at_expert_level(row.verdicts)
+                        )
+                    ),
                     _label(row.label, kind_text(row.kind) if reference else ""),
                     _e(", ".join(row.frameworks)),
                     _e(verdict_summary(row.verdicts)),
@@ -197,16 +207,24 @@ def _overall_table(board: Leaderboard) -> str:
     return _table(header, rows, "leaderboard")
 
 
-def _run_row(result: RunResult, board: Leaderboard) -> tuple[str, list[str]]:
+def _run_row(
+    result: RunResult, board: Leaderboard, section: FrameworkSection
+) -> tuple[str, list[str]]:
     a = result.assessment
     css = "reference" if result.is_reference else ("unranked" if result.rank is None else "")
     note = "; ".join(x for x in (*result.flags, result.unranked) if x)
+    rank = rank_text(
+        result.rank, ranked_count(section.results), at_expert_level(result.verdict_counts())
+    )
+    items = _e(result.n_items)
+    if fewer_items(result, section):
+        items = f"<span class='fewer' title='fewer items than other rows'>{items}</span>"
     return (
         css,
         [
-            _e(rank_text(result.rank)),
+            _e(rank),
             _label(result.label, kind_text(result.kind) if result.is_reference else ""),
-            _e(result.n_items),
+            items,
             _e(run_verdicts(result)),
             _e(interval(a.mean_difference, signed=True) if a else MISSING),
             _e(interval(a.mean_kappa) if a else MISSING),
@@ -218,7 +236,7 @@ def _run_row(result: RunResult, board: Leaderboard) -> tuple[str, list[str]]:
 
 def _section_table(section: FrameworkSection, board: Leaderboard) -> str:
     header = [
-        "Rank (range)",
+        "Rank of n (range)",
         "Rater",
         "Items",
         "Verdicts (like for like)",
@@ -227,7 +245,7 @@ def _section_table(section: FrameworkSection, board: Leaderboard) -> str:
         "Parse rate",
         "Note",
     ]
-    rows = [_run_row(r, board) for r in section.results]
+    rows = [_run_row(r, board, section) for r in section.results]
     n = _e(len(section.items))
     if section.crowd is not None:
         crowd = section.crowd
@@ -565,6 +583,9 @@ def _section_html(
     parts.append(
         "<ul class='notes'>" + "".join(f"<li>{_e(n)}</li>" for n in section.notes) + "</ul>"
     )
+    parts.append(f"<p class='muted'>{_e(TABLE_NOTE)}</p>")
+    if items_note(section):
+        parts.append(f"<p class='warn'>{_e(items_note(section))}</p>")
     parts.append(_section_table(section, board))
     parts += [_figure(c) for c in charts if c.section == section.key and c.name.startswith("loo_")]
     parts.append("<h3>Per sub-component: Δ [interval], verdict, κ against the consensus</h3>")

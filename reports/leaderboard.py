@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -399,6 +400,37 @@ def _section(
     )
 
 
+def wall_seconds(runs: Sequence[Run]) -> float | None:
+    """The wall time of some runs: from the first one's start to the last one's end.
+
+    Runs of one benchmark overlap (Inspect runs tasks concurrently), so their durations do not
+    add up: 7,111 s of summed durations were a much shorter wall time. A run starts when its log
+    says it started (else at its creation time) and lasts its recorded duration; runs without a
+    duration are left out.
+
+    Args:
+        runs: One model's runs.
+
+    Returns:
+        Seconds, or None when no run records its times.
+    """
+    spans = []
+    for run in runs:
+        if run.seconds is None:
+            continue
+        try:
+            start = datetime.fromisoformat(run.started or run.created)
+        except ValueError:
+            continue
+        spans.append((start, start + timedelta(seconds=run.seconds)))
+    if not spans:
+        return None
+    try:
+        return (max(end for _, end in spans) - min(start for start, _ in spans)).total_seconds()
+    except TypeError:  # naive and aware times mixed: fall back to the longest run
+        return max((end - start).total_seconds() for start, end in spans)
+
+
 def _overall(
     sections: Sequence[FrameworkSection], confidence: float
 ) -> tuple[list[OverallRow], tuple[str, ...]]:
@@ -460,7 +492,6 @@ def _overall(
             for r in runs
             if math.isfinite(r.parse_rate)
         )
-        seconds = [r.seconds for r in runs if r.seconds is not None]
         rows.append(
             OverallRow(
                 label=label,
@@ -474,7 +505,7 @@ def _overall(
                 verdicts=verdicts,
                 parse_rate=valid / requested if requested else math.nan,
                 total_tokens=sum(r.total_tokens for r in runs),
-                seconds=sum(seconds) if seconds else None,
+                seconds=wall_seconds(runs),
             )
         )
     rows.sort(

@@ -103,6 +103,7 @@ class Run:
         contract: What the task recorded about itself: title, labels, scales, the panel
             description, the reference's fingerprint, the probe (`LogContract`).
         seconds: Wall time of the run, when the log records it.
+        started: When the run started (ISO 8601; "" when the log does not say).
         base_model: The model label before a repeat suffix (``--all-runs`` labels repeated
             runs ``model @ time``); "" when the label has none.
     """
@@ -120,6 +121,7 @@ class Run:
     total_tokens: int = 0
     seconds: float | None = None
     base_model: str = ""
+    started: str = ""
 
     @property
     def probe(self) -> ProbeRecord | None:
@@ -505,6 +507,7 @@ def run_from_log(log: EvalLog, location: str) -> Run:
         output_tokens=sum(u.output_tokens for u in usage.values()),
         total_tokens=sum(u.total_tokens for u in usage.values()),
         seconds=_seconds(log),
+        started=str(log.stats.started_at or ""),
     )
 
 

@@ -198,7 +198,8 @@ class OverallRow:
         verdicts: Verdicts counted over every sub-component of every framework it ran.
         parse_rate: Share of its requested ratings that parsed, over its runs.
         total_tokens: Tokens over its runs.
-        seconds: Wall time summed over its runs (None when no log records it).
+        seconds: Wall time of its runs, from the first one's start to the last one's end (runs
+            overlap: their durations are not summed); None when no log records it.
     """
 
     label: str

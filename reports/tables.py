@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
 from empathy_judge.reports.formatting import (
     MISSING,
+    at_expert_level,
     interval,
     kind_text,
     legend,
@@ -58,9 +59,42 @@ def _skip_reason(board: Leaderboard, reason: str) -> str:
     return replace_locations(reason, board.log_names.items())
 
 
+#: Beside every framework table: how its two κ columns differ (the legend repeats it).
+TABLE_NOTE = (
+    "How to read it: Mean Δ compares the rater with the experts like for like (each expert "
+    "against the mean of the others, and the rater against the same), so 0 is expert level and "
+    "the verdicts and ranks come from it; Mean κ vs consensus is the rater's agreement with the "
+    "experts' consensus (the figure the paper publishes), which has no benchmark of its own. "
+    'A rank orders the runs ranked together ("1 of 3"); it is no verdict on expert level.'
+)
+
+
+def ranked_count(results: Sequence[RunResult] | Sequence[OverallRow]) -> int:
+    """How many of the rows were ranked together."""
+    return sum(1 for r in results if r.rank is not None)
+
+
+def items_note(section: FrameworkSection) -> str:
+    """A warning when the runs of a table rated different numbers of items ("" otherwise)."""
+    counts = sorted({r.n_items for r in section.results}, reverse=True)
+    if len(counts) < 2:
+        return ""
+    shown = " and ".join(f"{n:,}" for n in counts)
+    return (
+        f"Runs in this table rated different numbers of items ({shown}): a figure on fewer "
+        "items is less certain (wider intervals), and only runs on the same items are ranked "
+        "together. The Items column marks the smaller ones."
+    )
+
+
+def fewer_items(result: RunResult, section: FrameworkSection) -> bool:
+    """Whether a run rated fewer items than the table's largest run."""
+    return result.n_items < max(r.n_items for r in section.results)
+
+
 def _overall_cells(row: OverallRow, board: Leaderboard) -> list[str]:
     return [
-        rank_text(row.rank),
+        rank_text(row.rank, ranked_count(board.overall), at_expert_level(row.verdicts)),
         markdown_text(row.label),
         kind_text(row.kind),
         markdown_text(", ".join(row.frameworks)),
@@ -73,13 +107,18 @@ def _overall_cells(row: OverallRow, board: Leaderboard) -> list[str]:
     ]
 
 
-def _run_cells(result: RunResult, board: Leaderboard) -> list[str]:
+def _run_cells(result: RunResult, board: Leaderboard, section: FrameworkSection) -> list[str]:
     assessment = result.assessment
+    items = str(result.n_items)
     return [
-        rank_text(result.rank),
+        rank_text(
+            result.rank,
+            ranked_count(section.results),
+            at_expert_level(result.verdict_counts()),
+        ),
         markdown_text(result.label),
         kind_text(result.kind),
-        str(result.n_items),
+        f"**{items}** (fewer)" if fewer_items(result, section) else items,
         run_verdicts(result),
         interval(assessment.mean_difference, signed=True) if assessment else MISSING,
         interval(assessment.mean_kappa) if assessment else MISSING,
@@ -334,7 +373,7 @@ def _section_markdown(section: FrameworkSection, board: Leaderboard) -> list[str
         lines.append(f"- {markdown_text(note)}")
     lines.append("")
     header = [
-        "Rank (range)",
+        "Rank of n (range)",
         "Rater",
         "Kind",
         "Items",
@@ -344,8 +383,11 @@ def _section_markdown(section: FrameworkSection, board: Leaderboard) -> list[str
         "Parse rate",
         "Note",
     ]
-    rows = [_run_cells(r, board) for r in section.results]
+    rows = [_run_cells(r, board, section) for r in section.results]
     rows += [c for c in (_crowd_cells(section), _experts_cells(section)) if c is not None]
+    lines += [markdown_text(TABLE_NOTE), ""]
+    if items_note(section):
+        lines += [f"**{markdown_text(items_note(section))}**", ""]
     lines += _md_table(header, rows)
     labels = [markdown_text(section.sub_component_labels[s]) for s in section.sub_components]
     lines += ["", "Δ (leave one out) per sub-component [interval], verdict:", ""]
@@ -431,7 +473,7 @@ def leaderboard_markdown(board: Leaderboard) -> str:
         lines.append("No model is ranked on any framework, so there is no overall rank.")
     lines.append("")
     header = [
-        "Rank (range)",
+        "Rank of n (range)",
         "Model",
         "Kind",
         "Frameworks",
@@ -439,7 +481,7 @@ def leaderboard_markdown(board: Leaderboard) -> str:
         "Mean Δ",
         "Parse rate",
         "Tokens",
-        "Time (Σ runs)",
+        "Wall time",
         "Not ranked because",
     ]
     lines += _md_table(header, [_overall_cells(r, board) for r in board.overall])

@@ -36,7 +36,7 @@ def test_the_generated_file_is_a_long_ratings_file(bench: ModuleType, tmp_path: 
     # Ten items, each rated by three annotators on three sub-components.
     assert frame.groupby("item_id").size().to_dict() == {f"conv-{i}": 9 for i in range(10)}
     assert frame.groupby(["item_id", "annotator", "sub_component"]).size().max() == 1
-    assert bad_rows == [i + 1 for i in frame.index[frame["rating"] == "x"]]
+    assert bad_rows == [i + 2 for i in frame.index[frame["rating"] == "x"]]  # header = line 1
     assert len(bad_rows) > 0
     problems = validate_ratings(path, "empatheticdialogues")
     assert [(p.row, p.column) for p in problems] == [(row, "rating") for row in bad_rows]

@@ -58,7 +58,9 @@ def _modules_after(args: list[str]) -> list[str]:
     return modules
 
 
-@pytest.mark.parametrize("args", [["--help"], ["data", "--help"], ["tasks", "--help"]])
+@pytest.mark.parametrize(
+    "args", [["--help"], ["data", "--help"], ["tasks", "--help"], ["pack", "--help"]]
+)
 def test_help_loads_no_heavy_library(args: list[str]) -> None:
     # Before: `--help` loaded pandas and pyarrow through empathy_judge.datasets/__init__.py.
     modules = _modules_after(args)
@@ -82,6 +84,7 @@ def test_help_lists_every_command() -> None:
         "data",
         "estimate",
         "jury",
+        "pack",
         "plan",
         "report",
         "reproduce",
@@ -327,3 +330,45 @@ def test_task_parameters_are_every_keyword_of_build_task_with_its_meaning() -> N
     defaults = {p.name: p.default for p in listed}
     assert defaults["prompt"] == "zero_shot"
     assert defaults["epochs"] == 1
+
+
+def test_tasks_listing_without_inspect_says_what_the_registered_tasks_say() -> None:
+    # `empathy-judge tasks` reads a catalogue (rubrics, build_task's source) instead of
+    # importing Inspect; it must list exactly the registered tasks and parameters.
+    from empathy_judge.reports.task_params import (
+        framework_tasks,
+        listed_framework_tasks,
+        listed_task_parameters,
+        task_parameters,
+    )
+
+    assert listed_task_parameters() == task_parameters()
+    assert listed_framework_tasks() == framework_tasks()
+    names = [p.name for p in listed_task_parameters()]
+    assert "max_tokens" in names and "framework" not in names
+
+
+def test_tasks_lists_the_custom_tasks_framework_parameter_and_imports_no_inspect() -> None:
+    code = (
+        "import sys\n"
+        "from empathy_judge.reports.cli.tasks import tasks_text\n"
+        "text = tasks_text(columns=200)\n"
+        "assert 'inspect_ai' not in sys.modules, 'inspect_ai was imported'\n"
+        "print(text)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-P", "-c", code], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    framework = _parameter_block(result.stdout, "framework")
+    assert "empathy_judge/custom only, required: a pack folder" in framework
+    assert "`inspect list tasks` lists only @task functions" in " ".join(result.stdout.split())
+
+
+def test_inspect_list_tasks_finds_the_tasks_in_the_repository() -> None:
+    # What `inspect list tasks` runs in the repository root: a scan of the .py files' source.
+    from inspect_ai._eval.list import list_tasks
+
+    listed = {f"{t.file}@{t.name}" for t in list_tasks(root_dir=REPO_ROOT)}
+    assert {f"evals/tasks.py@{name.split('/')[1]}" for name in TASK_NAMES} <= listed
+    assert "evals/tasks.py@custom" in listed

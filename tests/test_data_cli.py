@@ -78,8 +78,8 @@ def test_validate_broken_file_exits_1_naming_file_row_and_column() -> None:
     code, out = run("data", "validate", str(path), "--framework", "empatheticdialogues")
     assert code == 1
     assert "4 problem(s)" in out
-    assert f"{path}, row 4, column 'rating': rating 'high' is not a number" in out
-    assert f"{path}, row 5, column 'rating'" in out
+    assert f"{path}, line 5, column 'rating': rating 'high' is not a number" in out
+    assert f"{path}, line 6, column 'rating'" in out
 
 
 def test_validate_unknown_framework_is_a_usage_error() -> None:

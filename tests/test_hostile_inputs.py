@@ -136,7 +136,7 @@ def test_short_row_names_its_field_count(tmp_path: Path) -> None:
     # pandas filled the missing rating with a blank: the row passed as a missing rating.
     path = write(tmp_path / "r.csv", HEADER + "c1,empathy,a,4\nc2,empathy,a\nc3,empathy,a,2\n")
     (problem,) = rejected(path)
-    assert (problem.row, problem.column) == (2, None)
+    assert (problem.row, problem.column) == (3, None)  # line 3 (the header is line 1)
     assert problem.message == "has 3 field(s) but the header has 4"
 
 
@@ -146,7 +146,7 @@ def test_long_rows_are_each_reported_even_in_the_first_data_row(tmp_path: Path) 
         tmp_path / "r.csv", HEADER + "c1,empathy,a,4,x\nc2,empathy,a,4\nc3,empathy,a,1,5\n"
     )
     problems = rejected(path)
-    assert where(problems) == [(1, None), (3, None)]
+    assert where(problems) == [(2, None), (4, None)]
     assert problems[0].message == (
         "has 5 field(s) but the header has 4: quote values that contain a comma"
     )
@@ -155,14 +155,14 @@ def test_long_rows_are_each_reported_even_in_the_first_data_row(tmp_path: Path) 
 def test_unterminated_quote_names_its_row(tmp_path: Path) -> None:
     path = write(tmp_path / "r.csv", HEADER + 'c1,empathy,a,4\n"c2,empathy,a,4\n')
     (problem,) = rejected(path)
-    assert problem.row == 2
+    assert problem.row == 3
     assert "a quoted field never closes" in problem.message
 
 
 def test_blank_lines_keep_their_row_numbers(tmp_path: Path) -> None:
-    # Spreadsheet rows 2 (c1), 3 and 4 (blank), 5 (c2): c2 is data row 4.
+    # Lines 2 (c1), 3 and 4 (blank), 5 (c2): c2 is on line 5.
     path = write(tmp_path / "r.csv", HEADER + "c1,empathy,a,4\n\n,,,\nc2,empathy,a,high\n")
-    assert where(rejected(path)) == [(4, "rating")]
+    assert where(rejected(path)) == [(5, "rating")]
 
 
 def test_a_quoted_field_longer_than_a_read_block_is_read(tmp_path: Path) -> None:
@@ -235,13 +235,13 @@ def test_a_file_without_any_rating_is_rejected(tmp_path: Path) -> None:
 )
 def test_ratings_that_float_would_accept(tmp_path: Path, cell: str, message: str) -> None:
     (problem,) = rejected(write(tmp_path / "r.csv", HEADER + f"c1,empathy,a,{cell}\n"))
-    assert (problem.row, problem.column, problem.message) == (1, "rating", message)
+    assert (problem.row, problem.column, problem.message) == (2, "rating", message)
 
 
 def test_underflow_to_zero_on_a_scale_with_zero(tmp_path: Path) -> None:
     # On EPITOME's 0-2 scale, 0.0 would have been a valid rating.
     path = write(tmp_path / "r.csv", HEADER + "c1,level_explorations,a,1e-400\n")
-    assert where(rejected(path, "epitome")) == [(1, "rating")]
+    assert where(rejected(path, "epitome")) == [(2, "rating")]
 
 
 def test_a_huge_cell_is_cut_in_the_message(tmp_path: Path) -> None:
@@ -272,7 +272,7 @@ def test_ids_with_invisible_or_control_characters_are_rejected(
 ) -> None:
     path = write(tmp_path / "r.csv", HEADER + f"c1,empathy,a,4\n{item},fluency,a,4\n")
     (problem,) = rejected(path)
-    assert (problem.row, problem.column) == (2, "item_id")
+    assert (problem.row, problem.column) == (3, "item_id")
     assert f"contains {described}:" in problem.message
     assert "ids must be printable text" in problem.message
 
@@ -282,7 +282,7 @@ def test_annotator_names_follow_the_same_rule(tmp_path: Path) -> None:
         tmp_path / "r.csv", HEADER + "c1,empathy,a,4\nc1,empathy,a\u200d,3\nc2,empathy,a\u200d,3\n"
     )
     (problem,) = rejected(path)
-    assert (problem.row, problem.column) == (2, "annotator")
+    assert (problem.row, problem.column) == (3, "annotator")
     assert problem.message.startswith(
         "annotator 'a\\u200d' contains U+200D ZERO WIDTH JOINER (first of 2 rows)"
     )
@@ -299,9 +299,9 @@ def test_ids_that_collide_after_normalisation_are_reported(
     first = "c1" if second.startswith("\uff43") else "c 1"
     path = write(tmp_path / "r.csv", HEADER + f"{first},empathy,a,4\n{second},empathy,a,3\n")
     (problem,) = rejected(path)
-    assert (problem.row, problem.column) == (2, "item_id")
+    assert (problem.row, problem.column) == (3, "item_id")
     assert problem.message == (
-        f"item id {shown} differs from {first!r} (row 1) only in spacing or Unicode"
+        f"item id {shown} differs from {first!r} (line 2) only in spacing or Unicode"
         " compatibility forms: use one spelling"
     )
 
@@ -309,7 +309,7 @@ def test_ids_that_collide_after_normalisation_are_reported(
 def test_surrounding_whitespace_is_stripped_so_ids_match(tmp_path: Path) -> None:
     path = write(tmp_path / "r.csv", HEADER + "c1,empathy,a,4\n\u3000c1 ,empathy,a,3\n")
     (problem,) = rejected(path)
-    assert (problem.row, problem.column) == (2, "sub_component")
+    assert (problem.row, problem.column) == (3, "sub_component")
     assert problem.message.startswith("duplicated rating for item 'c1', annotator 'a'")
 
 
@@ -339,10 +339,10 @@ def test_conversation_files_get_the_same_checks(tmp_path: Path) -> None:
         "c3,Seeker\n",  # ragged
     )
     (ragged,) = validate_conversations(turns, ED)
-    assert (ragged.row, ragged.message) == (4, "has 2 field(s) but the header has 4")
+    assert (ragged.row, ragged.message) == (5, "has 2 field(s) but the header has 4")
     write(turns, turns.read_text(encoding="utf-8").replace("c3,Seeker\n", ""))
     problems = validate_conversations(turns, ED)
-    assert where(problems) == [(2, "item_id"), (3, "turn")]
+    assert where(problems) == [(3, "item_id"), (4, "turn")]
     assert "U+200B ZERO WIDTH SPACE" in problems[0].message
     transcript = jsonl(
         tmp_path / "t.jsonl",
@@ -360,15 +360,15 @@ def test_conversation_files_get_the_same_checks(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "text", "expected"),
     [
-        ("deep.jsonl", rating_line("[" * 5000 + "]" * 5000) + "\n", "row 1, column 'rating'"),
-        ("huge.jsonl", rating_line("9" * 5000) + "\n", "row 1, column 'rating'"),
-        ("nan.jsonl", rating_line("NaN") + "\n", "row 1, column 'rating'"),
+        ("deep.jsonl", rating_line("[" * 5000 + "]" * 5000) + "\n", "line 1, column 'rating'"),
+        ("huge.jsonl", rating_line("9" * 5000) + "\n", "line 1, column 'rating'"),
+        ("nan.jsonl", rating_line("NaN") + "\n", "line 1, column 'rating'"),
         (
             "dup.csv",
             "item_id,sub_component,annotator,rating,rating\nc1,empathy,a,4,4\n",
             "column 'rating'",
         ),
-        ("ragged.csv", HEADER + "c1,empathy\n", "row 1: has 2 field(s)"),
+        ("ragged.csv", HEADER + "c1,empathy\n", "line 2: has 2 field(s)"),
         ("blank.csv", HEADER + "c1,empathy,a,\n", "column 'rating': no ratings"),
     ],
     ids=["deep", "huge-integer", "nan", "repeated-column", "ragged", "no-rating"],

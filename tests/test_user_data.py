@@ -176,12 +176,13 @@ def test_ratings_with_conversations(tmp_path: Path) -> None:
 def test_broken_fixture_lists_every_problem() -> None:
     problems = validate_ratings(USER / "ratings_broken.csv", ED)
     assert where(problems) == [
-        (2, "sub_component"),  # duplicate of row 1
-        (3, "sub_component"),  # warmth
-        (4, "rating"),  # high
-        (5, "rating"),  # 9 > 5
+        (3, "sub_component"),  # duplicate of line 2 (the header is line 1)
+        (4, "sub_component"),  # warmth
+        (5, "rating"),  # high
+        (6, "rating"),  # 9 > 5
     ]
-    assert "first at row 1" in problems[0].message
+    assert all(p.unit == "line" for p in problems)
+    assert "first at line 2" in problems[0].message
     assert "warmth" in problems[1].message
     assert "'high' is not a number" in problems[2].message
     assert "outside relevance's scale 1..5" in problems[3].message
@@ -189,7 +190,7 @@ def test_broken_fixture_lists_every_problem() -> None:
     with pytest.raises(DataValidationError) as excinfo:
         load_user_ratings(USER / "ratings_broken.csv", ED)
     assert len(excinfo.value.problems) == 4
-    assert "ratings_broken.csv, row 4, column 'rating'" in str(excinfo.value)
+    assert "ratings_broken.csv, line 5, column 'rating'" in str(excinfo.value)
 
 
 def test_missing_columns(tmp_path: Path) -> None:
@@ -215,8 +216,8 @@ def test_unknown_sub_component_column_in_wide_file(tmp_path: Path) -> None:
 def test_duplicated_rows_in_wide_file(tmp_path: Path) -> None:
     path = write(tmp_path / "w.csv", "item_id,annotator,empathy\nc1,a,3\nc2,a,3\nc1,a,4\n")
     problems = validate_ratings(path, ED)
-    assert where(problems) == [(3, "empathy")]
-    assert "first at row 1" in problems[0].message
+    assert where(problems) == [(4, "empathy")]
+    assert "first at line 2" in problems[0].message
 
 
 def test_ratings_for_items_without_a_conversation() -> None:
@@ -225,7 +226,7 @@ def test_ratings_for_items_without_a_conversation() -> None:
         ED,
         conversations=[Conversation(ED, "conv-2", (Turn("Seeker", "hi"),))],
     )
-    assert where(problems) == [(1, "item_id")]
+    assert where(problems) == [(2, "item_id")]
     assert "'conv-1' has no conversation" in problems[0].message
 
 
@@ -242,17 +243,27 @@ def test_undecodable_text_names_the_row(tmp_path: Path) -> None:
         b"item_id,sub_component,annotator,rating\nconv-1,empathy,a,3\nconv-2,empathy,Ren\xe9,3\n"
     )
     (problem,) = validate_ratings(path, ED)
-    assert (problem.row, problem.column) == (2, None)
-    assert "not UTF-8" in problem.message
+    assert (problem.row, problem.column) == (3, None)
+    assert str(problem).startswith(f"{path}, line 3: not UTF-8")
     assert "0xe9" in problem.message
 
 
-def test_rows_count_records_not_lines_after_a_multiline_field(tmp_path: Path) -> None:
+def test_csv_problems_name_the_line_an_editor_shows_after_a_multiline_field(
+    tmp_path: Path,
+) -> None:
+    # Line 1 header, lines 2-3 one record (a quoted field with a line break, and an escaped
+    # quote), line 4 the bad record.
     path = write(
         tmp_path / "c.csv",
-        'item_id,speaker,text\nc1,Seeker,"two\nlines"\nc1,Moderator,hello\n',
+        'item_id,speaker,text\nc1,Seeker,"two ""quoted""\nlines"\nc1,Moderator,hello\n',
     )
-    assert where(validate_conversations(path, ED)) == [(2, "speaker")]
+    (problem,) = validate_conversations(path, ED)
+    assert (problem.row, problem.column, problem.unit) == (4, "speaker", "line")
+    assert str(problem).startswith(f"{path}, line 4, column 'speaker': ")
+    parquet = tmp_path / "c.parquet"
+    pd.read_csv(path).to_parquet(parquet)
+    (problem,) = validate_conversations(parquet, ED)
+    assert (problem.row, problem.unit) == (2, "row")  # Parquet: the 1-based row index
 
 
 def test_jsonl_rows_are_line_numbers(tmp_path: Path) -> None:
@@ -281,10 +292,10 @@ def test_conversation_problems(tmp_path: Path) -> None:
         "c4,Seeker,hi,first\n",  # turn not an integer
     )
     assert where(validate_conversations(path, ED)) == [
-        (2, "turn"),
-        (3, "speaker"),
-        (4, "text"),
-        (5, "turn"),
+        (3, "turn"),
+        (4, "speaker"),
+        (5, "text"),
+        (6, "turn"),
     ]
     transcript = write(
         tmp_path / "t.jsonl",
@@ -300,7 +311,7 @@ def test_a_bad_file_is_rejected_whole(tmp_path: Path) -> None:
     path = write(tmp_path / "r.csv", good + "conv-3,empathy,alice,0\n")
     with pytest.raises(DataValidationError) as excinfo:
         load_user_ratings(path, ED)
-    assert where(excinfo.value.problems) == [(7, "rating")]
+    assert where(excinfo.value.problems) == [(8, "rating")]
 
 
 def test_both_files_are_reported_together(tmp_path: Path) -> None:

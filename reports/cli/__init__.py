@@ -1,9 +1,9 @@
 """The `empathy-judge` command line: one click group, one module per command or command group.
 
-``data`` (fetch, info, validate), ``tasks``, ``benchmark``, ``report``, ``compare``, ``jury``,
-``reproduce``, ``estimate`` and ``plan`` each live in their own module here; options several
-commands share (``--data-dir``, ``--seed``, ``--resamples``, ``--format``, the ``--jury``
-options) live in
+``data`` (fetch, info, validate), ``pack`` (init, convert), ``tasks``, ``benchmark``,
+``report``, ``compare``, ``jury``, ``reproduce``, ``estimate`` and ``plan`` each live in their
+own module here; options several commands share (``--data-dir``, ``--seed``, ``--resamples``,
+``--format``, the ``--jury`` options) live in
 :mod:`empathy_judge.reports.cli.options`.
 These modules import only click at start-up: pandas, numpy, Inspect and the statistics load
 inside the command that needs them, so ``empathy-judge --help`` starts quickly
@@ -23,6 +23,7 @@ from empathy_judge.reports.cli import (
     data,
     estimate,
     jury,
+    pack,
     plan,
     report,
     reproduce,
@@ -47,6 +48,7 @@ def main() -> None:
 
 
 main.add_command(data.data)
+main.add_command(pack.pack)
 main.add_command(tasks.tasks)
 main.add_command(benchmark.benchmark)
 main.add_command(report.report)

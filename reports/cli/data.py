@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     import pandas as pd
     from rich.table import Table
 
+    from empathy_judge.datasets.pack_summary import PackSummary
+
 
 @click.group()
 def data() -> None:
@@ -55,9 +57,18 @@ def fetch(force: bool, url: str | None) -> None:
 
 
 @data.command()
+@click.argument("pack", required=False, type=click.Path(path_type=Path))
 @data_dir_option
-def info(data_dir: str | None) -> None:
-    """Where the release resolves from, and what it holds."""
+def info(pack: Path | None, data_dir: str | None) -> None:
+    """Describe a framework pack (PACK, a folder), or the release and what it holds.
+
+    Without PACK: where the authors' release resolves from, its counts and its annotators.
+    With PACK: the rubric (title, version, speakers, the rated turn, the prompt's framing,
+    sub-components with scales), its files and what they hold.
+    """
+    if pack is not None:
+        _pack_info(pack)
+        return
     from rich.console import Console
 
     from empathy_judge.datasets.release import (
@@ -123,15 +134,16 @@ def validate(
     (item_id, sub_component, annotator, rating[, group]) or the wide one (item_id, annotator,
     <sub-component columns>), or a conversations file (speaker/text or transcript columns).
     """
-    from empathy_judge.datasets.pack import is_pack_folder, load_rubric, validate_pack
+    from empathy_judge.datasets.pack import check_pack, is_pack_folder, load_rubric
     from empathy_judge.datasets.user_data import (
         looks_like_conversations,
         validate_conversations,
         validate_ratings,
     )
 
+    summary: PackSummary | None = None
     if path.is_dir() and framework is None:
-        problems = validate_pack(path)
+        problems, summary = check_pack(path)
         kind = "framework pack"
         framework = str(path)
     else:
@@ -158,6 +170,44 @@ def validate(
             click.echo(f"  ... and {len(problems) - 200} more", err=True)
         sys.exit(1)
     click.echo(f"{path}: valid {kind}" + ("" if kind == "framework pack" else f" for {framework}"))
+    if summary is not None:
+        for line in summary.lines():
+            click.echo(f"  {line}")
+
+
+def _pack_info(path: Path) -> None:
+    """`data info PACK`: the rubric, the files and the counts of one pack folder."""
+    from empathy_judge.datasets.pack import RUBRIC_FILE, check_pack, find_data_file
+
+    problems, summary = check_pack(path)
+    if summary is None:
+        click.echo(f"{path}: {len(problems)} problem(s) (empathy-judge data validate {path}):")
+        for problem in problems[:20]:
+            click.echo(f"  {problem}")
+        sys.exit(1)
+    f = summary.framework
+    click.echo(f"pack: {path.resolve()}")
+    click.echo(f"  rubric: {path / RUBRIC_FILE}")
+    for stem in ("conversations", "ratings"):
+        click.echo(f"  {stem}: {find_data_file(path, stem)}")
+    for line in summary.lines():
+        click.echo(line)
+    click.echo(f"unit: {f.unit}")
+    if f.framing is not None:
+        for part in ("role", "context", "rated"):
+            text = getattr(f.framing, part)
+            click.echo(f"framing.{part}: {text or '(the packaged wording)'}")
+    else:
+        click.echo("framing: none (the packaged system prompt, with the rubric's speaker names)")
+    for sub in f.sub_components:
+        polarity = ", negative" if sub.polarity == "negative" else ""
+        click.echo(f"- {sub.column} ({sub.label}; {sub.scale_min}–{sub.scale_max}{polarity})")
+        for level, anchor in sub.anchors.items():
+            click.echo(f"    {level} = {anchor}")
+    click.echo(
+        f"run it: inspect eval empathy_judge/custom -T framework={path} --model MODEL"
+        " (replay/ANNOTATOR replays one of the annotators above)"
+    )
 
 
 def _summary(ratings: pd.DataFrame, keys: list[str]) -> Table:

@@ -71,12 +71,17 @@ def tasks_text(data_dir: str | None = None, columns: int | None = None) -> str:
     Returns:
         The listing: tasks, task parameters with defaults and meanings, model providers.
     """
-    from empathy_judge.evals.providers.gguf import BUNDLED_MODELS
-    from empathy_judge.reports.task_params import framework_tasks, task_parameters
+    # Nothing here imports Inspect (5-10 s on a busy machine): see empathy_judge.evals.catalogue.
+    from empathy_judge.evals.catalogue import BUNDLED_MODELS
+    from empathy_judge.reports.task_params import (
+        TaskParameter,
+        listed_framework_tasks,
+        listed_task_parameters,
+    )
 
     columns = columns or shutil.get_terminal_size((100, 24)).columns
     lines = ["Tasks (inspect eval TASK --model MODEL; empathy-judge benchmark runs them all):"]
-    infos = framework_tasks()
+    infos = listed_framework_tasks()
     width = max(len(info.name) for info in infos)
     for info in infos:
         lines += _entry(info.name, width, [_plain(info.summary)], columns)
@@ -84,13 +89,25 @@ def tasks_text(data_dir: str | None = None, columns: int | None = None) -> str:
         "empathy_judge/custom",
         width,
         [
-            "Any framework pack: -T framework=PATH, a folder holding rubric.toml,"
-            " conversations.csv|jsonl|parquet and ratings.csv|jsonl|parquet (check it with"
+            "Any framework pack: -T framework=PATH (required), a folder holding rubric.toml,"
+            " conversations.csv|jsonl|parquet and ratings.csv|jsonl|parquet (make one with"
+            " `empathy-judge pack init DIR` or `empathy-judge pack convert TABLE`, check it with"
             " `empathy-judge data validate PATH`; an example: examples/peer_listening), or a"
             " packaged id (-T framework=epitome). benchmark takes pack folders with --framework."
         ],
         columns,
     )
+    lines += [
+        "",
+        *textwrap.wrap(
+            "These tasks are installed through Inspect's registry: run them by name from any"
+            " folder. `inspect list tasks` lists only @task functions in the .py files under"
+            " the current folder (it reads source, it imports no package), so it shows them"
+            " only in a checkout of this repository (evals/tasks.py@NAME); this command lists"
+            " them wherever the package is installed.",
+            width=max(columns, 60),
+        ),
+    ]
 
     lines += [
         "",
@@ -100,7 +117,14 @@ def tasks_text(data_dir: str | None = None, columns: int | None = None) -> str:
             width=max(columns, 60),
         ),
     ]
-    parameters = task_parameters()
+    framework_parameter = TaskParameter(
+        name="framework",
+        default=None,
+        type="str",
+        help="empathy_judge/custom only, required: a pack folder (or its rubric.toml) or a"
+        " packaged framework id.",
+    )
+    parameters = (framework_parameter, *listed_task_parameters())
     width = max(len(p.name) for p in parameters)
     for p in parameters:
         text = [f"{p.type}; default: {_default_text(p.default)}"]
