@@ -16,6 +16,9 @@ from empathy_judge.scorers.agreement import Estimate, RankRange, Verdict
 MISSING = "n/a"
 #: Marks a flag (e.g. a low parse rate) beside a run.
 FLAG = "⚠"
+#: The Alternative Annotator Test's pass rate for a candidate exactly as good as an expert, by
+#: scale (three experts, 50 items; `benchmarks/bench_verdicts.py`, verdict notes).
+ALT_TEST_CAVEAT = "about 90% on a 3-point scale (0–2), 74% on 5 points, 46% on 7"
 
 
 def number(value: float | None, digits: int = 2, *, signed: bool = False) -> str:
@@ -60,11 +63,25 @@ def verdict_summary(counts: Mapping[Verdict, int]) -> str:
     return " · ".join(parts)
 
 
+#: How a framework's single verdict reads in the primary column.
+FRAMEWORK_VERDICT_TEXT: dict[str, str] = {
+    "above": "framework above expert level",
+    "at": "framework at expert level",
+    "below": "framework below expert level",
+    "inconclusive": "framework inconclusive",
+    "not assessed": "framework not assessed",
+}
+
+
 def run_verdicts(result: RunResult) -> str:
-    """A run's verdict summary, or why it has none."""
+    """A run's framework verdict and sub-component counts, or why it has none."""
     if result.assessment is None:
         return "no usable ratings: never at expert level"
-    return verdict_summary(result.verdict_counts())
+    counts = verdict_summary(result.verdict_counts())
+    verdict = result.framework_verdict
+    if verdict is None:
+        return counts
+    return f"{FRAMEWORK_VERDICT_TEXT[verdict]}; sub-components: {counts}"
 
 
 def parse_rate_text(value: float, settings: Settings) -> str:
@@ -108,9 +125,13 @@ def legend(settings: Settings) -> list[tuple[str, str]]:
         ),
         (
             "[a, b]",
-            f"{level} percentile item-bootstrap interval ({settings.n_resamples:,} resamples, "
-            f"seed {settings.seed}); a Δ interval is paired (the same resampled items for "
-            "candidate and experts).",
+            f"{level} interval. Of Δ: the skewness-corrected jackknife-t interval (the "
+            "jackknife standard error, Hall's correction for the skewness of the items' "
+            "pseudo-values, Student t quantiles at the variance estimate's effective degrees of "
+            "freedom): a percentile interval narrows when the candidate happens to agree well and "
+            "calls an equal candidate 'above' too often. Of κ and the other figures: the "
+            f"percentile item bootstrap ({settings.n_resamples:,} resamples, seed "
+            f"{settings.seed}).",
         ),
         (
             "above",
@@ -135,9 +156,20 @@ def legend(settings: Settings) -> list[tuple[str, str]]:
             "the panel has one expert: there is no leave-one-out benchmark.",
         ),
         (
+            "framework above/at/below expert level",
+            "the framework's single verdict: the rules above applied to the mean Δ over its "
+            "sub-components and that mean's own interval (one test: read it as it stands).",
+        ),
+        (
             "a/n at or above expert level · b below · c inconclusive",
-            "the primary column: verdicts counted over the sub-components, like for like "
-            "(the inconclusive ones shown, never dropped).",
+            "the sub-component verdicts counted, like for like (the inconclusive ones shown, "
+            "never dropped), under false-discovery control: each kind of claim (above; at; "
+            "below) gets Benjamini–Hochberg's step-up over the framework's sub-components (in "
+            "the overall table: over all of a model's sub-components together) at "
+            f"{(1 - settings.confidence) / 2:.1%} one-sided. So of the sub-components counted "
+            "'above', the expected share of false ones is at most that, and a candidate exactly "
+            "as good as an expert shows any 'above' at most that often. A count is evidence; "
+            "a single sub-component's own interval may read otherwise.",
         ),
         ("·", "separates the parts of one cell (e.g. the verdict counts)."),
         (
@@ -184,7 +216,10 @@ def legend(settings: Settings) -> list[tuple[str, str]]:
             "ω, ρ, ε",
             "the Alternative Annotator Test: ω = share of experts the candidate beats "
             "(Benjamini–Yekutieli corrected), ρ = advantage probability, ε = the allowance; "
-            "passes when ω ≥ 0.5.",
+            "passes when ω ≥ 0.5. Its passes are counted per scale granularity: by simulation "
+            f"(benchmarks/bench_verdicts.py) it passes a candidate exactly as good as an expert "
+            f"{ALT_TEST_CAVEAT} of the time, so a pass on a coarse scale is weaker evidence and "
+            "counts over different scales do not add up.",
         ),
         (
             "swap α",
