@@ -195,13 +195,20 @@ class HarderModel:
         shape: tuple[int, int, int],
         scale_of: Sequence[int],
         sds: Sequence[FloatArray],
+        raters: Sequence[int] | None = None,
     ) -> FloatArray:
-        """As `ProjectModel.draw`; rater r < len(sds) − 1 is expert r, the last the candidate."""
+        """As `ProjectModel.draw`; rater r < len(sds) − 1 is expert r, the last the candidate.
+
+        `raters` names each position's parameters (leniency, cut points) instead: e.g. two
+        positions with the same rater are two judges alike but for their noise.
+        """
         latent = self.latent(rng, shape)
         hard = self.difficulty(rng, shape)
         out = []
         for position, sd in enumerate(sds):
             rater = position if position < len(sds) - 1 else MAX_RATERS - 1
+            if raters is not None:
+                rater = raters[position]
             shared = rng.standard_normal((*shape[:-1], 1))
             own = rng.standard_normal(shape)
             noise = math.sqrt(self.halo) * shared + math.sqrt(1.0 - self.halo) * own
