@@ -10,15 +10,19 @@ import math
 from collections.abc import Mapping
 
 from empathy_judge.reports.results import RunResult, Settings
-from empathy_judge.scorers.agreement import Estimate, RankRange, Verdict
+from empathy_judge.scorers.agreement import Assessment, Estimate, RankRange, Verdict
 
 #: Shown where a figure does not exist (not computed, or undefined on these items).
 MISSING = "n/a"
 #: Marks a flag (e.g. a low parse rate) beside a run.
 FLAG = "⚠"
-#: The Alternative Annotator Test's pass rate for a candidate exactly as good as an expert, by
-#: scale (three experts, 50 items; `benchmarks/bench_verdicts.py`, verdict notes).
-ALT_TEST_CAVEAT = "about 90% on a 3-point scale (0–2), 74% on 5 points, 46% on 7"
+#: How often the Alternative Annotator Test (ε = 0.2) passes a candidate exactly as good as an
+#: expert, by number of scale points (three experts, 50 items): `benchmarks/bench_verdicts.py`
+#: under its two data models, and the outside check in the verdict notes.
+ALT_TEST_EQUAL_PASS: dict[int, str] = {3: "69–90%", 5: "46–74%", 7: "32–57%"}
+ALT_TEST_CAVEAT = ", ".join(
+    f"{rate} on a {points}-point scale" for points, rate in ALT_TEST_EQUAL_PASS.items()
+)
 
 
 def number(value: float | None, digits: int = 2, *, signed: bool = False) -> str:
@@ -82,6 +86,34 @@ def run_verdicts(result: RunResult) -> str:
     if verdict is None:
         return counts
     return f"{FRAMEWORK_VERDICT_TEXT[verdict]}; sub-components: {counts}"
+
+
+def alt_test_by_scale(
+    assessment: Assessment, scales: Mapping[str, tuple[float, float]]
+) -> list[str]:
+    """The Alternative Annotator Test's passes counted per scale granularity, with the caveat.
+
+    Args:
+        assessment: A run's assessment (sub-components without the test are left out).
+        scales: (low, high) per sub-component, from the panel description.
+
+    Returns:
+        One phrase per number of scale points, fewest points first, e.g. ``2/3 pass on the
+        3-point scale (an expert-level candidate passes 69–90% of the time there)``.
+    """
+    groups: dict[int, list[bool]] = {}
+    for sub in assessment.sub_components:
+        if sub.alt_test is None or sub.sub_component not in scales:
+            continue
+        low, high = scales[sub.sub_component]
+        groups.setdefault(round(high - low) + 1, []).append(sub.alt_test.passes)
+    out = []
+    for points in sorted(groups):
+        passes = groups[points]
+        rate = ALT_TEST_EQUAL_PASS.get(points)
+        caveat = f" (an expert-level candidate passes {rate} of the time there)" if rate else ""
+        out.append(f"{sum(passes)}/{len(passes)} pass on the {points}-point scale{caveat}")
+    return out
 
 
 def parse_rate_text(value: float, settings: Settings) -> str:
