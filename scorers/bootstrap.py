@@ -498,13 +498,13 @@ class JackknifeInterval:
 
         ``low > value`` exactly when ``p_greater(value) < (1 − confidence) / 2``.
         """
-        pivot = _hall(_safe_ratio(self.estimate - value, self.std_error), self)
-        return np.asarray(stdtr(self.df, -pivot), dtype=np.float64)
+        t = _safe_ratio(self.estimate - value, self.std_error)
+        return np.asarray(stdtr(self.df, -np.minimum(_hall(t, self), t)), dtype=np.float64)
 
     def p_less(self, value: float) -> FloatArray:
         """One-sided p-value of "θ ≥ value" (small: θ < value), consistent with the bounds."""
-        pivot = _hall(_safe_ratio(self.estimate - value, self.std_error), self)
-        return np.asarray(stdtr(self.df, pivot), dtype=np.float64)
+        t = _safe_ratio(self.estimate - value, self.std_error)
+        return np.asarray(stdtr(self.df, np.maximum(_hall(t, self), t)), dtype=np.float64)
 
 
 def _safe_ratio(a: FloatArray, b: FloatArray) -> FloatArray:
@@ -542,7 +542,9 @@ def jackknife_t_interval(
     error s = sd(p)/√m, their skewness γ and excess kurtosis κ₄, the pivot T = (θ̂ − θ)/s is
     made symmetric by Hall's (1992) transformation g(T) = T + γT²/(3√m) + γ²T³/(27m) +
     γ/(6√m) and referred to Student's t with the effective degrees of freedom of the variance
-    estimate, df = 2 / (2/(m − 1) + max(κ₄, 0)/m). The bounds are θ̂ − g⁻¹(±t_df)·s.
+    estimate, df = 2 / (2/(m − 1) + max(κ₄, 0)/m). The bounds are θ̂ − g⁻¹(±t_df)·s, each
+    widened to the plain jackknife-t bound θ̂ ∓ t_df·s where that one is wider (the interval is
+    the union of the two; the p-values the larger of the two).
 
     Why: a κ difference has left-skewed pseudo-values (a few items where one rater disagrees a
     lot); a sample that happens to lack them has both a higher θ̂ and a smaller s, so a
@@ -592,8 +594,12 @@ def jackknife_t_interval(
         confidence=confidence,
     )
     quantile = stdtrit(np.where(bad, 1.0, df), 1.0 - (1.0 - confidence) / 2.0)
-    low = theta - _hall_inverse(quantile, result) * std_error
-    high = theta - _hall_inverse(-quantile, result) * std_error
+    # The union of the corrected and the plain t interval: the correction may widen a side,
+    # never narrow it (a sample that lacks the rare large disagreements can show a skewness of
+    # the wrong sign, and the cubic then narrows the side fastest in the far tail, where a
+    # family's smallest p-values are read).
+    low = theta - np.maximum(_hall_inverse(quantile, result), quantile) * std_error
+    high = theta - np.minimum(_hall_inverse(-quantile, result), -quantile) * std_error
     return JackknifeInterval(
         estimate=theta,
         low=np.where(bad, np.nan, low),
