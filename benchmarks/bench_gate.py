@@ -128,10 +128,15 @@ SCALE_INDEX = {(0, 2): 0, (1, 5): 1, (1, 7): 2}
 @functools.cache
 def harder_model() -> Any:
     """`bench_verdicts.HarderModel`, loaded from the script next to this one."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import bench_verdicts
+    import importlib.util
 
-    return bench_verdicts.HarderModel()
+    path = Path(__file__).resolve().parent / "bench_verdicts.py"
+    spec = importlib.util.spec_from_file_location("bench_verdicts", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses resolve their annotations through it
+    spec.loader.exec_module(module)
+    return module.HarderModel()
 
 
 def simulate_harder(

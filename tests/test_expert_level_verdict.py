@@ -71,7 +71,7 @@ def test_interval_by_hand() -> None:
     def g_inverse(y: float) -> float:
         # Hall (1992): g(t) = t + γt²/(3√n) + γ²t³/(27n) + γ/(6√n), inverted.
         a, b = gamma / (3 * math.sqrt(n)), gamma / (6 * math.sqrt(n))
-        return (np.cbrt(1 + 3 * a * (y - b)) - 1) / a
+        return float((np.cbrt(1 + 3 * a * (y - b)) - 1) / a)
 
     assert found.difference == pytest.approx(delta, abs=1e-12)
     assert found.std_error == pytest.approx(se, rel=1e-9)
