@@ -201,7 +201,7 @@ def legend(settings: Settings) -> list[tuple[str, str]]:
             f"{(1 - settings.confidence) / 2:.1%} one-sided: of the sub-components counted "
             "'above', the expected share of false ones is meant to stay at most that. By "
             "simulation (benchmarks/bench_verdicts.py) a candidate exactly as good as an expert "
-            "still shows some 'above' among the 21 sub-components of the overall row in 6–8% "
+            "still shows some 'above' among the 21 sub-components of the overall row in 5–7% "
             "of runs (about half of runs without the control), so read '1 above' as weak and "
             "the framework verdict first.",
         ),
