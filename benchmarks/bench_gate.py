@@ -50,11 +50,15 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse
+import functools
 import math
+import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from statistics import NormalDist
+from typing import Any
 
 import numpy as np
 
@@ -115,6 +119,76 @@ def rate(
     return framework.scale_min + np.searchsorted(cut_points(framework), noisy).astype(np.float64)
 
 
+#: "project" or "harder" (the data model of `bench_verdicts.HarderModel`), set by --model.
+MODEL = {"name": "project"}
+#: The bench_verdicts scale index of each framework's scale (0–2, 1–5, 1–7).
+SCALE_INDEX = {(0, 2): 0, (1, 5): 1, (1, 7): 2}
+
+
+@functools.cache
+def harder_model() -> Any:
+    """`bench_verdicts.HarderModel`, loaded from the script next to this one."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parent / "bench_verdicts.py"
+    spec = importlib.util.spec_from_file_location("bench_verdicts", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses resolve their annotations through it
+    spec.loader.exec_module(module)
+    return module.HarderModel()
+
+
+def simulate_harder(
+    framework: Framework,
+    reps: int,
+    rng: np.random.Generator,
+    *,
+    n_items: int,
+    baseline_sd: float,
+    candidate_sd: FloatArray | float,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """`simulate` under the harder model: skew, rater leniency and cut points, difficulty, halo.
+
+    Three experts (raters 0–2, noise sd 0.8) give the reference, their median; the baseline
+    and the candidate share one rater's leniency and cut points (rater 3) and differ only in
+    their noise, so equal sds are exactly equally good judges.
+    """
+    model = harder_model()
+    scale = SCALE_INDEX[(framework.scale_min, framework.scale_max)]
+    shape = (reps, n_items, framework.n_sub_components)
+    sd_of = np.broadcast_to(np.asarray(candidate_sd, dtype=np.float64), (shape[2],))
+
+    def per_scale(value: float) -> FloatArray:
+        return np.full(3, value)
+
+    # One draw for the experts and the baseline; the candidate's per-sub-component sds need
+    # their own draws on the same items, so the latent levels are shared through the seed.
+    state = rng.bit_generator.state
+    ratings = model.draw(
+        rng,
+        shape,
+        [scale] * shape[2],
+        [per_scale(EXPERT_SD)] * 3 + [per_scale(baseline_sd), per_scale(float(sd_of[0]))],
+        raters=[0, 1, 2, 3, 3],
+    )
+    candidate = ratings[..., 4]
+    if not np.all(sd_of == sd_of[0]):
+        after = rng.bit_generator.state
+        for j in range(1, shape[2]):
+            rng.bit_generator.state = state
+            again = model.draw(
+                rng,
+                shape,
+                [scale] * shape[2],
+                [per_scale(EXPERT_SD)] * 3 + [per_scale(baseline_sd), per_scale(float(sd_of[j]))],
+                raters=[0, 1, 2, 3, 3],
+            )
+            candidate[..., j] = again[..., j, 4]
+        rng.bit_generator.state = after
+    return np.median(ratings[..., :3], axis=-1), ratings[..., 3], candidate
+
+
 def simulate(
     framework: Framework,
     reps: int,
@@ -125,6 +199,15 @@ def simulate(
     candidate_sd: FloatArray | float = JUDGE_SD,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Reference (median of 3 experts), baseline and candidate ratings, each reps × items × S."""
+    if MODEL["name"] == "harder":
+        return simulate_harder(
+            framework,
+            reps,
+            rng,
+            n_items=n_items,
+            baseline_sd=baseline_sd,
+            candidate_sd=candidate_sd,
+        )
     shape = (reps, n_items, framework.n_sub_components)
     common = rng.standard_normal((reps, n_items, 1))
     latent = math.sqrt(CORRELATION) * common + math.sqrt(1.0 - CORRELATION) * rng.standard_normal(
@@ -167,6 +250,15 @@ def calibrate_noise(
     Bisection on one large sample (the same latent levels and standard-normal noise at every
     step, so the drop is a monotone function of the sd).
     """
+    if MODEL["name"] == "harder":
+        low, high = JUDGE_SD, 5.0
+        for _ in range(16):
+            middle = 0.5 * (low + high)
+            if mean_kappa_drop(framework, middle, n_items // 4, seed) < drop:
+                low = middle
+            else:
+                high = middle
+        return 0.5 * (low + high)
     rng = np.random.default_rng(seed)
     shape3 = (1, n_items, framework.n_sub_components)
     common = rng.standard_normal((1, n_items, 1))
@@ -225,6 +317,7 @@ class Tally:
     mdd_columns: list[FloatArray]
     mdd_groups: list[FloatArray]
     reps: int = 0
+    items_groups: list[FloatArray] = field(default_factory=list)
 
     def rate(self, rule: str) -> float:
         """Share of replications flagged by `rule`."""
@@ -425,6 +518,9 @@ def run(
                 tally.counts[rule] += int(value)
             tally.mdd_columns.append(default.min_detectable_drop)
             tally.mdd_groups.append(np.array([g.min_detectable_drop for g in default.groups]))
+            tally.items_groups.append(
+                np.array([g.items_needed(TARGET_DROP, TOLERANCE) for g in default.groups])
+            )
             tally.reps += 1
     return tally
 
@@ -475,14 +571,16 @@ def print_mdd(tally: Tally, frameworks: Sequence[Framework]) -> None:
     """Median smallest detectable drops of the default rule, per framework."""
     mdd_columns = np.median(np.vstack(tally.mdd_columns), axis=0)
     mdd_groups = np.median(np.vstack(tally.mdd_groups), axis=0)
+    items = np.median(np.vstack(tally.items_groups), axis=0)
     start = 0
-    for framework, mdd in zip(frameworks, mdd_groups, strict=True):
+    for framework, mdd, needed in zip(frameworks, mdd_groups, items, strict=True):
         sub = mdd_columns[start : start + framework.n_sub_components]
         start += framework.n_sub_components
         print(
             f"  smallest drop detectable with 80% power, {framework.name}: "
             f"framework mean {mdd:.2f}, sub-components {sub.min():.2f}–{sub.max():.2f} "
-            "(median over replications)"
+            f"(median over replications); items for 80% detection of a {TARGET_DROP} "
+            f"framework drop: {needed:.0f}"
         )
 
 
@@ -499,6 +597,12 @@ def main() -> None:
     parser.add_argument("--resamples", type=int, default=2000, help="bootstrap resamples")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
+        "--model",
+        choices=("project", "harder"),
+        default="project",
+        help="data model: the project's, or bench_verdicts' harder one",
+    )
+    parser.add_argument(
         "--scenarios",
         default="a,b,b',c",
         help="comma-separated subset of a, a25, a1, b, b', c (default: a, b, b', c)",
@@ -509,6 +613,8 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
     null_reps = args.reps if args.null_reps is None else args.null_reps
+    MODEL["name"] = args.model
+    print(f"data model: {args.model}")
     started = time.perf_counter()
     epitome, dialogues = RELEASE[0], RELEASE[1]
     worse = {f.name: calibrate_noise(f, TARGET_DROP) for f in (epitome, dialogues)}

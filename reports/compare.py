@@ -651,9 +651,11 @@ def _detectable(comparison: Comparison) -> list[str]:
             if f == group.name and math.isfinite(c.min_detectable_drop)
         ]
         span = f"{min(subs):.2f}–{max(subs):.2f}" if subs else "n/a"
+        needed = group.items_needed(0.2, comparison.gate.tolerance)
         lines.append(
             f"  {group.name}: framework mean {_k(group.min_detectable_drop)}, "
-            f"one sub-component {span}"
+            f"one sub-component {span}; items for 80% detection of a 0.2 drop of the mean: "
+            + (f"{needed:.0f}" if math.isfinite(needed) else "n/a")
         )
     return lines
 
@@ -789,6 +791,7 @@ def _entry_json(e: GateEntry) -> dict[str, Any]:
         "std_error": _num(e.std_error),
         "p_value": _num(e.p_value),
         "min_detectable_drop": _num(e.min_detectable_drop),
+        "items_for_a_0.2_drop": _num(e.items_needed(0.2, DEFAULT_TOLERANCE)),
         "n_items": e.n_items,
         "verdict": e.verdict,
         "reason": e.reason,

@@ -10,12 +10,19 @@ import math
 from collections.abc import Mapping
 
 from empathy_judge.reports.results import RunResult, Settings
-from empathy_judge.scorers.agreement import Estimate, RankRange, Verdict
+from empathy_judge.scorers.agreement import Assessment, Estimate, RankRange, Verdict
 
 #: Shown where a figure does not exist (not computed, or undefined on these items).
 MISSING = "n/a"
 #: Marks a flag (e.g. a low parse rate) beside a run.
 FLAG = "⚠"
+#: How often the Alternative Annotator Test (ε = 0.2) passes a candidate exactly as good as an
+#: expert, by number of scale points (three experts, 50 items): `benchmarks/bench_verdicts.py`
+#: under its two data models, and the outside check in the verdict notes.
+ALT_TEST_EQUAL_PASS: dict[int, str] = {3: "69–90%", 5: "46–74%", 7: "32–47%"}
+ALT_TEST_CAVEAT = ", ".join(
+    f"{rate} on a {points}-point scale" for points, rate in ALT_TEST_EQUAL_PASS.items()
+)
 
 
 def number(value: float | None, digits: int = 2, *, signed: bool = False) -> str:
@@ -77,11 +84,53 @@ def verdict_summary(counts: Mapping[Verdict, int]) -> str:
     return " · ".join(parts)
 
 
+#: How a framework's single verdict reads in the primary column.
+FRAMEWORK_VERDICT_TEXT: dict[str, str] = {
+    "above": "framework above expert level",
+    "at": "framework at expert level",
+    "below": "framework below expert level",
+    "inconclusive": "framework inconclusive",
+    "not assessed": "framework not assessed",
+}
+
+
 def run_verdicts(result: RunResult) -> str:
-    """A run's verdict summary, or why it has none."""
+    """A run's framework verdict and sub-component counts, or why it has none."""
     if result.assessment is None:
         return "no usable ratings: never at expert level"
-    return verdict_summary(result.verdict_counts())
+    counts = verdict_summary(result.verdict_counts())
+    verdict = result.framework_verdict
+    if verdict is None:
+        return counts
+    return f"{FRAMEWORK_VERDICT_TEXT[verdict]}; sub-components: {counts}"
+
+
+def alt_test_by_scale(
+    assessment: Assessment, scales: Mapping[str, tuple[float, float]]
+) -> list[str]:
+    """The Alternative Annotator Test's passes counted per scale granularity, with the caveat.
+
+    Args:
+        assessment: A run's assessment (sub-components without the test are left out).
+        scales: (low, high) per sub-component, from the panel description.
+
+    Returns:
+        One phrase per number of scale points, fewest points first, e.g. ``2/3 pass on the
+        3-point scale (an expert-level candidate passes 69–90% of the time there)``.
+    """
+    groups: dict[int, list[bool]] = {}
+    for sub in assessment.sub_components:
+        if sub.alt_test is None or sub.sub_component not in scales:
+            continue
+        low, high = scales[sub.sub_component]
+        groups.setdefault(round(high - low) + 1, []).append(sub.alt_test.passes)
+    out = []
+    for points in sorted(groups):
+        passes = groups[points]
+        rate = ALT_TEST_EQUAL_PASS.get(points)
+        caveat = f" (an expert-level candidate passes {rate} of the time there)" if rate else ""
+        out.append(f"{sum(passes)}/{len(passes)} pass on the {points}-point scale{caveat}")
+    return out
 
 
 def parse_rate_text(value: float, settings: Settings) -> str:
@@ -125,9 +174,13 @@ def legend(settings: Settings) -> list[tuple[str, str]]:
         ),
         (
             "[a, b]",
-            f"{level} percentile item-bootstrap interval ({settings.n_resamples:,} resamples, "
-            f"seed {settings.seed}); a Δ interval is paired (the same resampled items for "
-            "candidate and experts).",
+            f"{level} interval. Of Δ: the skewness-corrected jackknife-t interval (the "
+            "jackknife standard error, Hall's correction for the skewness of the items' "
+            "pseudo-values, Student t quantiles at the variance estimate's effective degrees of "
+            "freedom): a percentile interval narrows when the candidate happens to agree well and "
+            "calls an equal candidate 'above' too often. Of κ and the other figures: the "
+            f"percentile item bootstrap ({settings.n_resamples:,} resamples, seed "
+            f"{settings.seed}).",
         ),
         (
             "above",
@@ -152,6 +205,11 @@ def legend(settings: Settings) -> list[tuple[str, str]]:
             "the panel has one expert: there is no leave-one-out benchmark.",
         ),
         (
+            "framework above/at/below expert level",
+            "the framework's single verdict: the rules above applied to the mean Δ over its "
+            "sub-components and that mean's own interval (one test: read it as it stands).",
+        ),
+        (
             "≈N items would settle it",
             "beside an inconclusive verdict: the items at which a verdict like it is conclusive "
             "80% of the time, if its Δ is the truth and its standard error shrinks as 1/√n "
@@ -159,8 +217,16 @@ def legend(settings: Settings) -> list[tuple[str, str]]:
         ),
         (
             "a/n at or above expert level · b below · c inconclusive",
-            "the primary column: verdicts counted over the sub-components, like for like "
-            "(the inconclusive ones shown, never dropped).",
+            "the sub-component verdicts counted, like for like (the inconclusive ones shown, "
+            "never dropped), under false-discovery control: each kind of claim (above; at; "
+            "below) gets Benjamini–Hochberg's step-up over the framework's sub-components (in "
+            "the overall table: over all of a model's sub-components together) at "
+            f"{(1 - settings.confidence) / 2:.1%} one-sided: of the sub-components counted "
+            "'above', the expected share of false ones is meant to stay at most that. By "
+            "simulation (benchmarks/bench_verdicts.py) a candidate exactly as good as an expert "
+            "still shows some 'above' among the 21 sub-components of the overall row in 5–7% "
+            "of runs (about half of runs without the control), so read '1 above' as weak and "
+            "the framework verdict first.",
         ),
         ("·", "separates the parts of one cell (e.g. the verdict counts)."),
         (
@@ -214,7 +280,10 @@ def legend(settings: Settings) -> list[tuple[str, str]]:
             "ω, ρ, ε",
             "the Alternative Annotator Test: ω = share of experts the candidate beats "
             "(Benjamini–Yekutieli corrected), ρ = advantage probability, ε = the allowance; "
-            "passes when ω ≥ 0.5.",
+            "passes when ω ≥ 0.5. Its passes are counted per scale granularity: by simulation "
+            f"(benchmarks/bench_verdicts.py) it passes a candidate exactly as good as an expert "
+            f"{ALT_TEST_CAVEAT} of the time, so a pass on a coarse scale is weaker evidence and "
+            "counts over different scales do not add up.",
         ),
         (
             "swap α",

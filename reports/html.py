@@ -19,6 +19,7 @@ import numpy as np
 
 from empathy_judge.reports.formatting import (
     MISSING,
+    alt_test_by_scale,
     at_expert_level,
     interval,
     kind_text,
@@ -576,6 +577,24 @@ def _disagreement_block(item: Disagreement) -> str:
     )
 
 
+def _alt_test_html(section: FrameworkSection) -> list[str]:
+    """Alternative Annotator Test passes per scale granularity, one item per rater."""
+    items = [
+        f"<li>{_e(result.label)}: {_e('; '.join(parts))}</li>"
+        for result in section.results
+        if result.assessment is not None
+        and (parts := alt_test_by_scale(result.assessment, section.spec.scales))
+    ]
+    if not items:
+        return []
+    return [
+        "<h3>Alternative Annotator Test, per scale granularity</h3>",
+        "<p>Counts over different scales do not add up: the test passes an expert-level "
+        "candidate more often on a coarse scale.</p>",
+        "<ul>" + "".join(items) + "</ul>",
+    ]
+
+
 def _section_html(
     section: FrameworkSection, board: Leaderboard, charts: Sequence[Chart]
 ) -> list[str]:
@@ -590,6 +609,7 @@ def _section_html(
     parts += [_figure(c) for c in charts if c.section == section.key and c.name.startswith("loo_")]
     parts.append("<h3>Per sub-component: Δ [interval], verdict, κ against the consensus</h3>")
     parts.append(_per_sub_table(section))
+    parts += _alt_test_html(section)
     parts += _diagnostics_html(section)
     parts += _probes_html(section)
     parts.append("<h3>Details per run</h3>")

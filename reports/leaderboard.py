@@ -11,11 +11,13 @@ Everything comes from the logs (never from the data folder) and from the agreeme
   (``replay/expert1``, or any ``replay/<name>`` whose name is one of the panel's raters or an
   annotator of the expert group) is scored against the panel without itself, and a replayed crowd
   is scored like a candidate; both are *reference rows*, never ranked.
-* **Verdicts** are the engine's like-for-like (leave one expert out) verdicts: ``above``/``at``
-  expert level, ``below``, ``inconclusive``, from the 95% paired item-bootstrap interval of
-  candidate − experts and the margin δ. One rule is added: a sub-component with fewer than
-  `MIN_VERDICT_ITEMS` items is ``inconclusive`` whatever its interval (a bootstrap of 3 items
-  has 10 distinct resamples and gives intervals like [0, 0], which would read "at expert level").
+* **Verdicts** are the engine's like-for-like (leave one expert out) verdicts, nothing added:
+  per framework one verdict on the mean Δ over its sub-components
+  (`Assessment.framework_verdict`), and per sub-component ``above``/``at`` expert level,
+  ``below``, ``inconclusive`` under the engine's false-discovery control over the framework's
+  sub-components (`empathy_judge.scorers.agreement.family_verdicts`; the minimum-items rule is
+  the engine's too, so the log and the report agree). The overall row counts every
+  sub-component of a model under the same control over all of them together.
 * **Ranking key**: the mean over sub-components of the leave-one-out difference
   (candidate − experts, ``Assessment.mean_difference``): 0 is expert level, negative is worse.
   Rank ranges come from the same item resamples for every ranked run of a framework
@@ -67,10 +69,13 @@ from empathy_judge.reports.results import (
 from empathy_judge.reports.safe_text import display_path
 from empathy_judge.scorers.agreement import (
     MARGIN,
+    MIN_VERDICT_ITEMS,
     Assessment,
+    ExpertLevelVerdict,
     RankRange,
     Verdict,
     assess,
+    family_verdicts,
     rank_ranges,
     shared_counts,
 )
@@ -83,8 +88,6 @@ from empathy_judge.scorers.panel import Panel, PanelSpec
 FLAG_PARSE_RATE = 0.95
 #: Runs below this parse rate are not ranked.
 RANK_PARSE_RATE = 0.80
-#: Fewer items than this on a sub-component: its verdict is inconclusive.
-MIN_VERDICT_ITEMS = 10
 #: ε of the Alternative Annotator Test (the authors' value for expert annotators).
 ALT_EPSILON = 0.2
 
@@ -117,25 +120,6 @@ def run_kind(run: Run, spec: PanelSpec) -> tuple[RunKind, str | None]:
     if name == spec.crowd or group == "crowd":
         return "crowd", name
     return "model", name
-
-
-def report_verdicts(assessment: Assessment, min_items: int) -> dict[str, Verdict]:
-    """The engine's verdicts, with too-few-item sub-components made inconclusive.
-
-    Args:
-        assessment: A run's assessment.
-        min_items: Fewest items for a verdict other than inconclusive.
-
-    Returns:
-        Verdict per sub-component.
-    """
-    out: dict[str, Verdict] = {}
-    for sub in assessment.sub_components:
-        verdict = sub.verdict
-        if verdict != "not assessed" and sub.n_items < min_items:
-            verdict = "inconclusive"
-        out[sub.sub_component] = verdict
-    return out
 
 
 def _work(run: Run) -> Work:
@@ -265,7 +249,7 @@ class _Assessor:
             diagnostics, why = self.diagnose(name, values, panel)
         return RunResult(
             assessment=assessment,
-            verdicts=report_verdicts(assessment, self.settings.min_verdict_items),
+            verdicts={sub.sub_component: sub.verdict for sub in assessment.sub_components},
             unranked=self._why_unranked(run, kind, primary, parse_rate),
             diagnostics=diagnostics,
             diagnostics_note=why,
@@ -482,10 +466,9 @@ def _overall(
         by_key = results[label]
         first = next(iter(by_key.values()))
         runs = [r.run for r in by_key.values()]
-        verdicts: dict[Verdict, int] = count_verdicts({})
-        for result in by_key.values():
-            for verdict, n in result.verdict_counts().items():
-                verdicts[verdict] += n
+        verdicts = count_verdicts({})
+        for verdict in _overall_verdicts(list(by_key.values())):
+            verdicts[verdict] += 1
         requested = sum(len(r.samples) * len(r.sub_components) for r in runs)
         valid = sum(
             r.parse_rate * len(r.samples) * len(r.sub_components)
@@ -517,6 +500,21 @@ def _overall(
         )
     )
     return rows, tuple(order)
+
+
+def _overall_verdicts(results: Sequence[RunResult]) -> list[Verdict]:
+    """Every sub-component verdict of a model's runs, under one false-discovery control."""
+    singles: list[ExpertLevelVerdict] = []
+    fixed: list[Verdict] = []
+    for result in results:
+        if result.assessment is None:
+            continue
+        for sub in result.assessment.sub_components:
+            if sub.like_for_like is None:
+                fixed.append(sub.verdict)
+            else:
+                singles.append(sub.like_for_like)
+    return [*family_verdicts(singles), *fixed]
 
 
 def _why_not_overall(

@@ -12,9 +12,10 @@ s₀·√(n₀/n), and asks `empathy_judge.scorers.sample_size` for the fewest i
 and prices them in expert ratings: items × experts (each expert rates every sub-component of an
 item in one sitting). Per framework the same is done on the mean Δ over its sub-components.
 
-The verdict's standard error comes from one place, `verdict_standard_error`: today the
-verdict's paired percentile interval read as ±z·s; when the verdict's interval becomes SE-based,
-point that function at the verdict's own SE and every plan follows.
+The verdict's standard error comes from one place, `verdict_standard_error`: the verdict's own
+interval (the skewness-corrected jackknife-t interval of `scorers.agreement`) read as ±z·s, so
+that s carries the widening the t quantile and the skewness correction give the interval on the
+pilot's items (the jackknife SE alone would promise too few items).
 
 For the gate a pilot has one judge, not a baseline and a candidate. The plan asks the gate itself
 (`empathy_judge.scorers.gate.regression_gate`, its jackknife SE) for the standard error of Δκw
@@ -69,10 +70,9 @@ class PlanError(EmpathyJudgeError, ValueError):
 def verdict_standard_error(estimate: Estimate, level: float) -> float:
     """The standard error of the like-for-like Δ̂ at the pilot's size: the plan's only input.
 
-    Today the verdict's interval is the paired bootstrap percentile interval at `level`, read
-    as Δ̂ ± z·s: s = (high − low) / (2·z). Re-point this function when the verdict's interval
-    changes (e.g. to the calibrated, SE-based one): the plan, `items_to_settle` and the
-    benchmark all read s from here.
+    The verdict's interval (jackknife-t with a skewness correction, `scorers.agreement`) at
+    `level`, read as Δ̂ ± z·s: s = (high − low) / (2·z), the effective standard error the
+    verdict decides with. The plan, `items_to_settle` and the benchmark all read s from here.
 
     Args:
         estimate: The verdict's Δ̂ with its interval.

@@ -38,7 +38,8 @@ class Settings:
         alt_epsilon: ε of the Alternative Annotator Test (None: not run).
         flag_parse_rate: Runs below this parse rate are flagged.
         rank_parse_rate: Runs below this parse rate are not ranked.
-        min_verdict_items: Fewer items than this on a sub-component: its verdict is inconclusive.
+        min_verdict_items: Fewer items than this on a sub-component: its verdict is inconclusive
+            (the engine's `MIN_VERDICT_ITEMS`, quoted by the legend).
     """
 
     n_resamples: int
@@ -68,9 +69,9 @@ class RunResult:
         kind: Candidate model, replayed panel member, or replayed crowd.
         annotator: The replayed annotator's name, for replays.
         assessment: The engine's assessment (None: the run has no usable rating).
-        verdicts: The verdict per sub-component as the report counts it (the engine's, except
-            that a sub-component with fewer than `Settings.min_verdict_items` items is
-            inconclusive).
+        verdicts: The verdict per sub-component as the report counts it: the engine's, under
+            false-discovery control over the framework's sub-components (the minimum-items
+            rule included), so the same as the in-run metric's.
         n_items: Items the run rated (the panel was restricted to exactly these).
         parse_rate: Share of the requested ratings that parsed.
         flags: Warnings shown beside the run (e.g. a low parse rate).
@@ -108,6 +109,13 @@ class RunResult:
     def verdict_counts(self) -> dict[Verdict, int]:
         """Verdicts counted over the sub-components."""
         return count_verdicts(self.verdicts)
+
+    @property
+    def framework_verdict(self) -> Verdict | None:
+        """The framework's single like-for-like verdict (mean Δ), None without an assessment."""
+        if self.assessment is None or self.assessment.framework_verdict is None:
+            return None
+        return self.assessment.framework_verdict.verdict
 
     @property
     def ranking_key(self) -> float:
@@ -195,7 +203,8 @@ class OverallRow:
         unranked: Why not ranked overall ("" when ranked).
         score: Mean over the overall frameworks of the mean leave-one-out difference (NaN when
             not ranked).
-        verdicts: Verdicts counted over every sub-component of every framework it ran.
+        verdicts: Verdicts counted over every sub-component of every framework it ran, under
+            one false-discovery control over all of them (`family_verdicts`).
         parse_rate: Share of its requested ratings that parsed, over its runs.
         total_tokens: Tokens over its runs.
         seconds: Wall time of its runs, from the first one's start to the last one's end (runs

@@ -16,6 +16,7 @@ import pandas as pd
 
 from empathy_judge.reports.formatting import (
     MISSING,
+    alt_test_by_scale,
     at_expert_level,
     interval,
     kind_text,
@@ -35,7 +36,14 @@ from empathy_judge.reports.safe_text import (
     markdown_text,
     replace_locations,
 )
-from empathy_judge.scorers.agreement import VERDICTS, Assessment, Estimate, RankRange, Verdict
+from empathy_judge.scorers.agreement import (
+    FAMILY_CONTROL,
+    VERDICTS,
+    Assessment,
+    Estimate,
+    RankRange,
+    Verdict,
+)
 from empathy_judge.scorers.diagnostics import Diagnostics, SubComponentDiagnostics
 
 #: Label of the crowd carried in the reference, and of the experts' own benchmark.
@@ -392,12 +400,31 @@ def _section_markdown(section: FrameworkSection, board: Leaderboard) -> list[str
     labels = [markdown_text(section.sub_component_labels[s]) for s in section.sub_components]
     lines += ["", "Δ (leave one out) per sub-component [interval], verdict:", ""]
     lines += _md_table(["Rater", *labels], _per_sub_rows(section, "difference"))
+    lines += _alt_test_markdown(section)
     lines += ["", "κ against the expert consensus per sub-component [interval]:", ""]
     lines += _md_table(["Rater", *labels], _per_sub_rows(section, "kappa"))
     lines += _diagnostics_markdown(section)
     lines += _probes_markdown(section)
     lines.append("")
     return lines
+
+
+def _alt_test_markdown(section: FrameworkSection) -> list[str]:
+    """Alternative Annotator Test passes per scale granularity, one line per rater."""
+    named = [(r.label, r.assessment) for r in section.results]
+    if section.crowd is not None:
+        named.append((CROWD_LABEL, section.crowd))
+    lines = []
+    for label, assessment in named:
+        if assessment is None:
+            continue
+        parts = alt_test_by_scale(assessment, section.spec.scales)
+        if parts:
+            lines.append(f"- {markdown_text(label)}: {'; '.join(parts)}")
+    if not lines:
+        return []
+    title = "Alternative Annotator Test, per scale granularity (never add counts over scales):"
+    return ["", title, "", *lines]
 
 
 def _per_sub_rows(section: FrameworkSection, figure: str) -> list[list[str]]:
@@ -701,6 +728,10 @@ def assessment_json(
         "notes": list(assessment.notes),
         "mean_kappa": _estimate_json(assessment.mean_kappa),
         "mean_difference": _estimate_json(assessment.mean_difference),
+        "framework_verdict": (
+            assessment.framework_verdict.verdict if assessment.framework_verdict else None
+        ),
+        "verdict_control": FAMILY_CONTROL,
         "leave_one_out": [
             {
                 "sub_component": s.sub_component,
@@ -712,6 +743,10 @@ def assessment_json(
                 "upper": _json_number(s.difference.high),
                 "verdict": verdicts.get(s.sub_component, s.verdict),
                 "engine_verdict": s.verdict,
+                "uncorrected_verdict": s.marginal_verdict,
+                "std_error": _json_number(
+                    s.like_for_like.std_error if s.like_for_like else math.nan
+                ),
                 "items_to_settle": (
                     items_to_settle(s)
                     if verdicts.get(s.sub_component, s.verdict) == "inconclusive"

@@ -177,6 +177,8 @@ class GateEntry:
             smallest over its members).
         verdict: "regressed", "improved", "equivalent", "inconclusive" or "not comparable".
         reason: Why it is not comparable ("" otherwise).
+        critical: The critical value c_h of the first test the hypothesis meets (module doc;
+            NaN when not comparable).
     """
 
     name: str
@@ -192,6 +194,36 @@ class GateEntry:
     n_items: int
     verdict: GateVerdict
     reason: str = ""
+    critical: float = math.nan
+
+    def items_needed(
+        self, drop: float, tolerance: float = DEFAULT_TOLERANCE, power: float = DETECTION_POWER
+    ) -> float:
+        """Items (per framework) for a true `drop` to be flagged with `power`, about.
+
+        The standard error scales as 1/√n from this comparison's n items, and a drop D is
+        flagged with probability about Φ((D − max(c·s, T)) / s) (module doc), so the smallest
+        n' with max(c·s', T) + z·s' ≤ D, s' = s·√(n/n'), is
+        n' = n · max((c + z)·s / D, z·s / (D − T))², rounded up (infinite when D ≤ T).
+
+        Args:
+            drop: The drop D in κw units.
+            tolerance: The gate's T.
+            power: The detection probability.
+
+        Returns:
+            The items needed; NaN when the standard error or the critical value is unknown.
+        """
+        if not (math.isfinite(self.std_error) and math.isfinite(self.critical)):
+            return math.nan
+        if drop <= tolerance:
+            return math.inf
+        z = NormalDist().inv_cdf(power)
+        scale = max(
+            (self.critical + z) * self.std_error / drop,
+            z * self.std_error / (drop - tolerance),
+        )
+        return float(math.ceil(self.n_items * scale**2 - 1e-9))
 
 
 @dataclass(frozen=True)
@@ -279,6 +311,15 @@ class GateResult:
     def min_detectable_drop(self) -> FloatArray:
         """Smallest drop detectable with 80% power per sub-component (groups: their entries)."""
         return np.array([e.min_detectable_drop for e in self.columns])
+
+    def items_needed(self, drop: float = 0.2) -> dict[str, float]:
+        """Per group (framework mean): items to flag a true `drop` with 80% power, about.
+
+        See `GateEntry.items_needed`: on 50 items a 0.2 κw framework drop is detected about
+        81% of the time under the project's simulation model but only about 60–66% under the
+        harder one (`benchmarks/bench_gate.py --model harder`), so print this beside a pass.
+        """
+        return {g.name: g.items_needed(drop, self.tolerance) for g in self.groups}
 
 
 def holm_adjust(p_values: ArrayLike) -> FloatArray:
@@ -864,10 +905,12 @@ def decide(
             "p_value": float(family.p_value[position]),
             "min_detectable_drop": max(float(family.critical[position]) * se, tolerance)
             + z_power * se,
+            "critical": float(family.critical[position]),
         }
 
     nan_figures = dict.fromkeys(
-        ("delta", "low", "high", "std_error", "p_value", "min_detectable_drop"), math.nan
+        ("delta", "low", "high", "std_error", "p_value", "min_detectable_drop", "critical"),
+        math.nan,
     )
 
     def entry(

@@ -311,3 +311,26 @@ def test_bench_pieces_equal_one_stacked_call() -> None:
     for a, b in pairs:
         assert a.std_error == pytest.approx(b.std_error, rel=1e-9)
         assert a.p_value == b.p_value
+
+
+def test_items_needed_inverts_the_smallest_detectable_drop() -> None:
+    # The smallest detectable drop is stated at the comparison's own n: asking for it back
+    # gives n; a drop twice as large needs a quarter of the items (s ∝ 1/√n) while c·s ≥ T.
+    import math as _math
+
+    from empathy_judge.scorers.gate import regression_gate as _gate
+
+    rng = np.random.default_rng(4)
+    reference = rng.integers(1, 6, (60, 3)).astype(float)
+    baseline = np.clip(reference + rng.integers(-1, 2, (60, 3)), 1, 5)
+    candidate = np.clip(reference + rng.integers(-2, 3, (60, 3)), 1, 5)
+    result = _gate(reference, baseline, candidate, n_resamples=500)
+    group = result.groups[0]
+    assert group.items_needed(group.min_detectable_drop) == 60
+    s, c, z = group.std_error, group.critical, 0.8416212335729143
+    expected = _math.ceil(60 * ((c + z) * s / (2 * group.min_detectable_drop)) ** 2 - 1e-9)
+    assert group.items_needed(2 * group.min_detectable_drop) == max(
+        expected, _math.ceil(60 * (z * s / (2 * group.min_detectable_drop - 0.05)) ** 2 - 1e-9)
+    )
+    assert result.items_needed(0.2) == {"all": group.items_needed(0.2)}
+    assert _math.isinf(group.items_needed(0.05))

@@ -140,11 +140,17 @@ def test_verdict_counts_of_shuffled_and_expert(results: dict[str, Any]) -> None:
     # information: never at expert level, and clearly below on most sub-components.
     assert sum(shuffled.values()) == sum(expert.values()) == 12
     assert shuffled["above"] + shuffled["at"] == 0
-    assert shuffled["below"] >= 10
+    # (8 of 12 with the calibrated interval; the percentile interval, narrower, gave 10.)
+    assert shuffled["below"] >= 8
     # An expert against the other two is no worse than them on most sub-components.
     assert expert["below"] <= 3
     assert gemini["above"] + gemini["at"] >= 1
-    assert _overall(results, DEGRADED)["verdicts"] == shuffled
+    # The overall row counts the 12 under one false-discovery control over all of them (a
+    # larger family than each framework's), so it may call fewer "below" than the sections.
+    overall = _overall(results, DEGRADED)["verdicts"]
+    assert sum(overall.values()) == 12
+    assert overall["above"] + overall["at"] == 0
+    assert 7 <= overall["below"] <= shuffled["below"] + 1
 
 
 @pytest.mark.parametrize(
