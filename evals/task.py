@@ -15,8 +15,10 @@ import pandas as pd
 from inspect_ai import Epochs, Task
 from inspect_ai._util.error import PrerequisiteError
 from inspect_ai.dataset import MemoryDataset, Sample
+from inspect_ai.log import HeadlineMetric
 from inspect_ai.model import GenerateConfig, ResponseSchema
 from inspect_ai.util import JSONSchema
+from inspect_ai.viewer import ViewerConfig
 
 from empathy_judge.datasets import user_data
 from empathy_judge.datasets.conversation import Conversation
@@ -40,7 +42,8 @@ from empathy_judge.evals.structured import (
     format_config,
     rate,
 )
-from empathy_judge.scorers.metrics import agreement
+from empathy_judge.scorers.common import SCORER_NAME
+from empathy_judge.scorers.metrics import HEADLINE_METRIC, agreement
 from empathy_judge.scorers.panel import PanelError, PanelSpec, Scale, panel_from_table
 from empathy_judge.scorers.scorer import empathy_ratings, nan_median
 
@@ -349,7 +352,21 @@ def build_task(
         config=GenerateConfig(temperature=0.0, seed=seed).merge(format_config(structured, schema)),
         version=PROMPT_VERSION,
         metadata=metadata,
+        # Declared, not left to metric order: `inspect view`'s SCORE and `evals_df`'s
+        # score_headline_* columns are the mean κ against the expert consensus.
+        headline_metric=HeadlineMetric(scorer=SCORER_NAME, metric=HEADLINE_METRIC),
+        viewer=_viewer_config(probe),
     )
+
+
+def _viewer_config(probe: ProbeName | None) -> ViewerConfig | None:
+    """Plain-text display in `inspect view` for probe runs, whose transcripts carry injected text.
+
+    A probe puts text into the transcript that no speaker wrote (e.g. an instruction to give the
+    top rating); the viewer must show it, and the model's answer to it, as text rather than
+    render its markdown, links or media.
+    """
+    return None if probe is None else ViewerConfig(trust_content=False)
 
 
 def _consensus_target(

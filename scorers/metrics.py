@@ -6,7 +6,8 @@ in the log and in ``inspect view``. Every figure comes from the agreement engine
 (`empathy_judge.scorers.agreement`) applied to the panel the samples carry in their metadata, so
 the in-run figures and the report's agree by construction.
 
-Keys, the first being the framework's headline (the SCORE column of ``inspect view``):
+Keys (``kappa``, first, is also the task's declared headline metric, `HEADLINE_METRIC`: the SCORE
+column of ``inspect view``):
 
 * ``kappa``, ``kappa_low``, ``kappa_high``: mean κ against the expert consensus over the
   sub-components, with its 95% item-bootstrap interval;
@@ -47,6 +48,9 @@ from empathy_judge.scorers.common import FloatArray, as_float
 from empathy_judge.scorers.diagnostics import diagnose, diagnostic_metrics, spearman_statistic
 from empathy_judge.scorers.panel import Panel, PanelSpec, default_spec
 
+#: The task's declared headline metric (`Task(headline_metric=...)`): the SCORE of
+#: ``inspect view`` and the ``score_headline_*`` columns of ``inspect_ai.analysis.evals_df``.
+HEADLINE_METRIC = "kappa"
 #: Bootstrap resamples of the in-run intervals (the report recomputes with its own setting).
 RUN_RESAMPLES = 1000
 
