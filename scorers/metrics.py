@@ -31,18 +31,17 @@ column of ``inspect view``):
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 from inspect_ai.scorer import Metric, SampleScore, metric
 
 from empathy_judge.scorers.agreement import assess, shared_counts
 from empathy_judge.scorers.alpha import framework_mean, krippendorff_alpha
+from empathy_judge.scorers.blas import one_blas_thread
 from empathy_judge.scorers.bootstrap import kappa_statistic
 from empathy_judge.scorers.common import FloatArray, as_float
 from empathy_judge.scorers.diagnostics import diagnose, diagnostic_metrics, spearman_statistic
@@ -53,31 +52,6 @@ from empathy_judge.scorers.panel import Panel, PanelSpec, default_spec
 HEADLINE_METRIC = "kappa"
 #: Bootstrap resamples of the in-run intervals (the report recomputes with its own setting).
 RUN_RESAMPLES = 1000
-
-
-@functools.cache
-def _blas_threads() -> Any:
-    """A controller of the BLAS thread pools numpy and scipy loaded (None without threadpoolctl)."""
-    try:
-        from threadpoolctl import (  # type: ignore[import-untyped,import-not-found,unused-ignore]
-            ThreadpoolController,
-        )
-    except ImportError:
-        return None
-    return ThreadpoolController()
-
-
-def one_blas_thread() -> contextlib.AbstractContextManager[Any]:
-    """A context in which BLAS runs on one thread (when threadpoolctl is installed).
-
-    The bootstrap's products are small (resamples × items by items × statistics): a BLAS thread
-    pool only adds its threads' start-up and spin-waiting, which on a machine whose cores are
-    busy made the in-run metric 2-3 times slower in CPU time (the log's figures are the same).
-    """
-    controller = _blas_threads()
-    if controller is None:
-        return contextlib.nullcontext()
-    return cast(contextlib.AbstractContextManager[Any], controller.limit(limits=1, user_api="blas"))
 
 
 @dataclass(frozen=True)
