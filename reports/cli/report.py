@@ -11,7 +11,8 @@ from empathy_judge.reports.cli.options import resamples_option, seed_option
 
 
 @click.command("report")
-@click.argument("logs", nargs=-1, required=True, type=click.Path(path_type=Path))
+# Plain strings: a log folder may be a URL Inspect can read (s3://bucket/logs).
+@click.argument("logs", nargs=-1, required=True)
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Output folder.")
 @resamples_option()
 @seed_option
@@ -21,13 +22,13 @@ from empathy_judge.reports.cli.options import resamples_option, seed_option
     help="Keep every run, not only the latest per model × framework (labelled by time).",
 )
 def report(
-    logs: tuple[Path, ...],
+    logs: tuple[str, ...],
     out: Path,
     resamples: int,
     seed: int,
     all_runs: bool,
 ) -> None:
-    """Leaderboard, charts and HTML report from Inspect logs (files or folders).
+    """Leaderboard, charts and HTML report from Inspect logs (files or folders, local or s3://...).
 
     The latest run per model × framework is used; the report lists the logs it used. It works
     from the logs alone: each run is judged against the expert panel its log carries.
