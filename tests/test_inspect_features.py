@@ -81,7 +81,7 @@ def test_log_declares_kappa_and_shows_why_a_sample_has_no_rating(
     assert refused.explanation is not None and refused.explanation.startswith(
         "no valid rating (refusal): no rating for level_emotional_reactions"
     )
-    assert all(math.isnan(v) for v in refused.value.values())  # type: ignore[union-attr]
+    assert all(math.isnan(float(v)) for v in refused.value.values())  # type: ignore[union-attr,arg-type]
     assert empty.reason == "no_response"
     assert good.reason is None and good.explanation is None
     # The declared headline is what Inspect's own dataframe reads as the headline.

@@ -17,7 +17,7 @@ class _Clock:
 
 
 def test_progress_lines_give_rate_and_time_left() -> None:
-    clock, lines = _Clock(), []
+    clock, lines = _Clock(), list[str]()
     progress = ProgressLines(total=100, write=lines.append, interval=30.0, clock=clock)
     for _ in range(10):
         clock.now += 2.0  # 0.5 samples/s

@@ -156,7 +156,7 @@ def benchmark(
 
     # Not a terminal (output to a file or a pipe): Inspect's display shows nothing there, so
     # print a line per finished run and the samples done, with their rate and time left.
-    progress = contextlib.nullcontext()
+    progress: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
     if not sys.stdout.isatty():
         total = len(models) * sum(
             min(len(task.dataset), limit or len(task.dataset)) * (task.epochs or 1)
