@@ -3,8 +3,9 @@
 The scorer parses the model's answer into one rating per sub-component (NaN when missing or
 invalid, never 0). A score without every rating says why, in Inspect's own fields, so that
 ``inspect view`` shows it beside the sample: `Score.reason` (``refusal``, ``no_response`` or
-``invalid_response_format``, Inspect's standard reason codes) and an explanation naming the
-missing and invalid sub-components (followed by the model's rationale, when it gave one).
+``invalid_response_format``, Inspect's standard reason codes) and, unless the model gave a
+rationale (which stays the explanation), an explanation naming the missing and invalid
+sub-components.
 
 The reference ratings stay in the sample's metadata (``reference``), where
 the metrics read them to compute agreement over the whole run: copying them into every score
@@ -112,13 +113,12 @@ def empathy_ratings(framework: str, sub_components: Sequence[str] | None = None)
             parse["rationale_truncated"] = True
             parse["rationale_chars"] = parsed.rationale_chars
         reason, why = unrated_reason(completion, parsed, state.output)
-        explanation = parsed.rationale
-        if why:
-            explanation = why + (f"\n\nRationale: {explanation}" if explanation else "")
         return Score(
             value={column: parsed.ratings[column] for column in asked},
             answer=completion,
-            explanation=explanation,
+            # The model's rationale when it gave one (the reason code and the parse metadata
+            # still say what is missing), else why there is no rating.
+            explanation=parsed.rationale or why or None,
             reason=reason,
             metadata={"framework": rubric.id, "item_id": str(state.sample_id), "parse": parse},
         )
