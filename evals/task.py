@@ -15,8 +15,10 @@ import pandas as pd
 from inspect_ai import Epochs, Task
 from inspect_ai._util.error import PrerequisiteError
 from inspect_ai.dataset import MemoryDataset, Sample
+from inspect_ai.log import HeadlineMetric
 from inspect_ai.model import GenerateConfig, ResponseSchema
 from inspect_ai.util import JSONSchema
+from inspect_ai.viewer import ViewerConfig
 
 from empathy_judge.datasets import user_data
 from empathy_judge.datasets.conversation import Conversation
@@ -43,6 +45,7 @@ from empathy_judge.evals.structured import (
     rate,
 )
 from empathy_judge.evals.transcript_tag import TRANSCRIPT_TAG_VERSION
+from empathy_judge.scorers.common import SCORER_NAME
 from empathy_judge.scorers.log_contract import (
     CONSENSUS_KEY,
     CROWD_KEY,
@@ -52,7 +55,7 @@ from empathy_judge.scorers.log_contract import (
     ProbeRecord,
     RubricEntry,
 )
-from empathy_judge.scorers.metrics import agreement
+from empathy_judge.scorers.metrics import HEADLINE_METRIC, agreement
 from empathy_judge.scorers.panel import PanelError, PanelSpec, Scale, panel_from_table
 from empathy_judge.scorers.scorer import empathy_ratings, nan_median
 
@@ -376,6 +379,10 @@ def build_task(
         ),
         version=PROMPT_VERSION,
         metadata=metadata,
+        # Declared, not left to metric order: `inspect view`'s SCORE and `evals_df`'s
+        # score_headline_* columns are the mean κ against the expert consensus.
+        headline_metric=HeadlineMetric(scorer=SCORER_NAME, metric=HEADLINE_METRIC),
+        viewer=_viewer_config(probe),
     )
 
 
@@ -389,6 +396,16 @@ def _check_rated_turns(framework: Framework, conversations: Sequence[Conversatio
             f"{framework.id}: rated_turn = {framework.rated_turn.spec!r}, but {len(missing)}"
             f" conversation(s) have no {framework.rated_turn.name} turn, e.g. {missing[0]!r}"
         )
+
+
+def _viewer_config(probe: ProbeName | None) -> ViewerConfig | None:
+    """Plain-text display in `inspect view` for probe runs, whose transcripts carry injected text.
+
+    A probe puts text into the transcript that no speaker wrote (e.g. an instruction to give the
+    top rating); the viewer must show it, and the model's answer to it, as text rather than
+    render its markdown, links or media.
+    """
+    return None if probe is None else ViewerConfig(trust_content=False)
 
 
 def _consensus_target(

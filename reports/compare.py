@@ -50,7 +50,7 @@ from typing import Any, Literal
 import numpy as np
 
 from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.reports.logs import LogError, Run, RunSet, load_runs
+from empathy_judge.reports.logs import LogError, Run, RunSet, is_log_file, is_remote, load_runs
 from empathy_judge.reports.reference_sets import why_different
 from empathy_judge.scorers.agreement import Assessment, assess, shared_counts
 from empathy_judge.scorers.bootstrap import DEFAULT_RESAMPLES
@@ -202,13 +202,20 @@ class Comparison:
         return 0
 
 
-def _split_spec(spec: str) -> tuple[Path, str | None]:
+def _split_spec(spec: str) -> tuple[str, str | None]:
+    if is_remote(spec):
+        # s3://bucket/logs or s3://bucket/logs:MODEL (the scheme's own colon is no separator).
+        scheme, _, rest = spec.partition("://")
+        folder, sep, model = rest.partition(":")
+        if sep and model:
+            return f"{scheme}://{folder}", model
+        return spec, None
     path = Path(spec)
     if path.exists():
-        return path, None
+        return str(path), None
     folder, sep, model = spec.partition(":")
     if sep and model and Path(folder).is_dir():
-        return Path(folder), model
+        return folder, model
     raise CompareError(f"{spec}: no such log file or folder (nor DIR:MODEL with an existing DIR)")
 
 
@@ -220,7 +227,7 @@ def resolve_side(spec: str) -> Side:
     """
     path, model = _split_spec(spec)
     try:
-        runs: RunSet = load_runs([path], model=model, strict=path.is_file())
+        runs: RunSet = load_runs([path], model=model, strict=is_log_file(path))
     except LogError as error:
         raise CompareError(str(error)) from error
     if not runs.runs:

@@ -79,6 +79,7 @@ from empathy_judge.scorers.agreement import (
     rank_ranges,
     shared_counts,
 )
+from empathy_judge.scorers.blas import one_blas_thread
 from empathy_judge.scorers.bootstrap import DEFAULT_RESAMPLES
 from empathy_judge.scorers.common import FloatArray
 from empathy_judge.scorers.diagnostics import Diagnostics, diagnose
@@ -571,8 +572,10 @@ def build_leaderboard(
     )
     references = reference_sets(runs.plain)
     pairs, unpaired = pair_probes(runs.probed, references)
-    probes = probe_results(pairs, n_resamples=n_resamples, seed=seed, confidence=confidence)
-    sections = [_section(reference, settings, probes) for reference in references]
+    # BLAS on one thread: the bootstrap's products are small, and a thread pool only spins.
+    with one_blas_thread():
+        probes = probe_results(pairs, n_resamples=n_resamples, seed=seed, confidence=confidence)
+        sections = [_section(reference, settings, probes) for reference in references]
     overall, overall_keys = _overall(sections, confidence)
     locations = [r.location for r in runs.runs] + [s.location for s in runs.skipped]
     return Leaderboard(

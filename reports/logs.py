@@ -343,30 +343,74 @@ def strip_file_scheme(location: str) -> str:
     return location[len("file://") :] if location.startswith("file://") else location
 
 
-def find_log_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Every log file among files and folders (folders are searched recursively).
+def is_remote(location: str | Path) -> bool:
+    """Whether a log location is a URL of another filesystem (``s3://...``), not a local path."""
+    text = str(location)
+    return "://" in text and not text.startswith("file://")
+
+
+def _remote_kind(location: str) -> str:
+    """The kind of a remote location: "dir", "file" or "" (absent), through fsspec."""
+    import fsspec
+
+    try:
+        fs, root = fsspec.core.url_to_fs(location)
+        if fs.isdir(root):
+            return "dir"
+        return "file" if fs.isfile(root) else ""
+    except (OSError, ValueError, ImportError) as error:
+        raise LogError(f"{location}: cannot reach the log folder or file: {error}") from error
+
+
+def is_log_file(location: str | Path) -> bool:
+    """Whether a location (a local path or a URL) is one log file rather than a folder."""
+    text = strip_file_scheme(str(location))
+    if is_remote(text):
+        return _remote_kind(text) == "file"
+    return Path(text).is_file()
+
+
+def find_log_files(paths: Iterable[str | Path]) -> list[str]:
+    """Every log file among files and folders, local or remote (folders are searched recursively).
+
+    A folder may be any log directory Inspect can read (``s3://bucket/logs``, or another fsspec
+    URL, listed with `inspect_ai.log.list_eval_logs`).
 
     Args:
         paths: Log files (``.eval`` or ``.json``) and folders holding them.
 
     Returns:
-        The log files, without duplicates, in the order found.
+        The log locations (absolute local paths, or URLs), without duplicates, in the order
+        found.
 
     Raises:
         LogError: A path does not exist, or a file is not an Inspect log by its suffix.
     """
     from inspect_ai.log import list_eval_logs
 
-    found: dict[Path, None] = {}
+    found: dict[str, None] = {}
     for raw in paths:
-        path = Path(strip_file_scheme(str(raw)))
+        text = strip_file_scheme(str(raw))
+        if is_remote(text):
+            kind = _remote_kind(text)
+            if kind == "dir":
+                for info in list_eval_logs(text, recursive=True, descending=False):
+                    found[info.name] = None
+                continue
+            if not kind:
+                raise LogError(f"{text}: no such log file or folder")
+            if not text.endswith(LOG_SUFFIXES):
+                raise LogError(f"{text}: not an Inspect log (expected .eval or .json)")
+            found[text] = None
+            continue
+        path = Path(text)
         if path.is_dir():
             for info in list_eval_logs(str(path), recursive=True, descending=False):
-                found[Path(strip_file_scheme(info.name)).resolve()] = None
+                found[str(Path(strip_file_scheme(info.name)).resolve())] = None
         elif path.is_file():
             if path.suffix not in LOG_SUFFIXES:
                 raise LogError(f"{path}: not an Inspect log (expected .eval or .json)")
-            found[path.resolve()] = None
+            found[str(path.resolve())] = None
         else:
             raise LogError(f"{path}: no such log file or folder")
     return list(found)
@@ -566,6 +610,42 @@ def _label_repeats(runs: list[Run]) -> list[Run]:
     ]
 
 
+@dataclass(frozen=True)
+class _Listed:
+    """A log found by `load_runs`, known by its header only (no samples read yet)."""
+
+    location: str
+    eval_id: str
+    key: tuple[str, str, str]  # model label, plain model name, framework
+    probe: str
+    created: str
+
+
+def _header(location: str) -> tuple[_Listed | None, str]:
+    """The header of a log as a `_Listed`, or (None, why it cannot be a usable rating run)."""
+    from inspect_ai.log import read_eval_log
+
+    try:
+        log = read_eval_log(location, header_only=True)
+    except Exception as error:  # Inspect raises several types for corrupt or foreign files
+        return None, f"{location}: cannot read as an Inspect log: {error}"
+    if log.status != "success":
+        return None, f"{location}: status {log.status!r}, not 'success'"
+    try:
+        contract = LogContract.from_metadata(log.eval.metadata, location)
+    except LogContractError as error:
+        return None, str(error)
+    probe = contract.probe
+    listed = _Listed(
+        location=location,
+        eval_id=str(log.eval.eval_id or location),
+        key=(model_label(log), log.eval.model, contract.framework),
+        probe=probe.name if probe is not None else "",
+        created=str(log.eval.created),
+    )
+    return listed, ""
+
+
 def load_runs(
     paths: Iterable[str | Path],
     *,
@@ -573,10 +653,17 @@ def load_runs(
     latest_only: bool = True,
     strict: bool = False,
 ) -> RunSet:
-    """Find, read and group the rating runs among log files and folders.
+    """Find, read and group the rating runs among log files and folders (local or remote).
+
+    Each run counts once, however many logs a folder holds of it: copies of one log (the same
+    ``eval_id``, e.g. a shard folder synced twice) are one run, and with ``latest_only`` only the
+    latest successful log per model × framework × probe is read in full (an attempt that
+    failed, was cancelled or is still running is never used; Inspect's retries write new
+    logs). The others are read by their header alone, so the cost grows with the number of
+    logs, and the memory with the number of runs kept.
 
     Args:
-        paths: Log files and folders.
+        paths: Log files and folders (paths, or URLs Inspect can read such as ``s3://...``).
         model: Keep only this model (matched against the label or the plain model name).
         latest_only: Keep only the latest run per model × framework × probe; otherwise
             repeated runs of a model on a framework are kept apart, labelled with their
@@ -589,25 +676,54 @@ def load_runs(
     Raises:
         LogError: A path does not exist; with ``strict``, any unusable log.
     """
-    runs: list[Run] = []
     skipped: list[SkippedLog] = []
-    for path in find_log_files(paths):
-        try:
-            run = read_run(path)
-        except LogError as error:
-            if strict:
-                raise
-            skipped.append(SkippedLog(str(path), str(error)))
+
+    def skip(location: str, reason: str) -> None:
+        if strict:
+            raise LogError(reason)
+        skipped.append(SkippedLog(location, reason))
+
+    listed: list[_Listed] = []
+    seen: dict[tuple[str, ...], str] = {}
+    for location in find_log_files(paths):
+        header, why = _header(location)
+        if header is None:
+            skip(location, why)
             continue
-        runs.append(run)
+        # One eval_id, model, framework, probe and creation time: copies of one log (a log
+        # edited into another model's, or re-dated, keeps its eval_id and is another run).
+        identity = (header.eval_id, *header.key, header.probe, header.created)
+        if identity in seen:
+            skipped.append(SkippedLog(location, f"the same run as {seen[identity]} (one eval_id)"))
+            continue
+        seen[identity] = location
+        listed.append(header)
     if model is not None:
         # An exact label wins over the plain model name, so that "replay/x" does not also pick
         # up "replay/x[shuffle_seed=1]".
-        exact = [r for r in runs if r.model == model]
-        runs = exact or [r for r in runs if r.model_name == model]
+        exact = [h for h in listed if h.key[0] == model]
+        listed = exact or [h for h in listed if h.key[1] == model]
+    groups: dict[tuple[str, str, str], list[_Listed]] = {}
+    for header in listed:
+        groups.setdefault((header.key[0], header.key[2], header.probe), []).append(header)
+    runs: list[Run] = []
+    for group in groups.values():
+        newest_first = sorted(group, key=lambda h: (h.created, h.location), reverse=True)
+        for n, header in enumerate(newest_first):
+            try:
+                run = read_run(header.location)
+            except LogError as error:
+                skip(header.location, str(error))
+                continue
+            runs.append(run)
+            if latest_only:
+                skipped.extend(
+                    SkippedLog(older.location, f"superseded by {run.location}")
+                    for older in newest_first[n + 1 :]
+                )
+                break
     if latest_only:
-        runs, superseded = select_latest(runs)
-        skipped.extend(superseded)
+        runs = sorted(runs, key=_kind_key)
     else:
         runs = _label_repeats(sorted(runs, key=lambda r: (*_kind_key(r), r.created)))
     return RunSet(runs=tuple(runs), skipped=tuple(skipped))

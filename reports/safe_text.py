@@ -112,6 +112,8 @@ def display_path(location: str, base: Path | None) -> str:
     name = Path(location).name
     if base is None:
         return name
+    if "://" in location and not location.startswith("file://"):
+        return location  # a remote log (s3://...): its URL, there is no relative path
     try:
         relative = os.path.relpath(os.path.abspath(location), os.path.abspath(base))
     except ValueError:  # another drive on Windows: there is no relative path

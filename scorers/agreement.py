@@ -73,7 +73,13 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from empathy_judge.scorers.alpha import alpha_from_unit_weights, unit_coincidences
+from empathy_judge.scorers.alpha import (
+    INTERVAL_TERMS,
+    alpha_from_interval_sums,
+    alpha_from_unit_weights,
+    interval_alpha_terms,
+    unit_coincidences,
+)
 from empathy_judge.scorers.bootstrap import (
     DEFAULT_RESAMPLES,
     JackknifeInterval,
@@ -731,19 +737,47 @@ def _expert_swap(
     panel: Panel, candidate: FloatArray, counts: FloatArray, confidence: float
 ) -> list[tuple[float, Estimate]]:
     """Per sub-component: the experts' α and (mean α with the candidate swapped in) − that α."""
-    out: list[tuple[float, Estimate]] = []
-    n_raters = panel.n_raters
-    for j in range(len(panel.sub_components)):
+    n_subs, n_raters = len(panel.sub_components), panel.n_raters
+    if n_raters < 2:
+        return [(math.nan, Estimate.missing())] * n_subs
+    # Per sub-component: the experts, then the panel with the candidate in place of each expert.
+    matrices: list[list[FloatArray]] = []
+    for j in range(n_subs):
         experts = panel.values[:, j, :].T  # raters × units
-        if n_raters < 2:
-            out.append((math.nan, Estimate.missing()))
-            continue
-        matrices = [experts]
+        swapped = []
         for k in range(n_raters):
-            swapped = experts.copy()
-            swapped[k] = candidate[:, j]
-            matrices.append(swapped)
-        coincidences = [unit_coincidences(m) for m in matrices]
+            matrix = experts.copy()
+            matrix[k] = candidate[:, j]
+            swapped.append(matrix)
+        matrices.append([experts, *swapped])
+    n_items = panel.values.shape[0]
+    if panel.level == "interval":
+        # Every α of every sub-component from one product of the unit weights with per-unit
+        # sums (`interval_alpha_terms`): one bootstrap call instead of one per sub-component.
+        terms = np.hstack([interval_alpha_terms(m) for per_sub in matrices for m in per_sub])
+        width = 1 + n_raters
+
+        def all_subs(weights: FloatArray) -> FloatArray:
+            sums = (weights @ terms).reshape(weights.shape[0], n_subs, width, INTERVAL_TERMS)
+            alphas = alpha_from_interval_sums(sums)  # R × subs × (1 + raters)
+            own = alphas[:, :, 0]
+            return np.hstack([own, quiet_nanmean(alphas[:, :, 1:], axis=2) - own])
+
+        result = bootstrap(all_subs, n_items, counts=counts, confidence=confidence)
+        return [
+            (
+                float(result.estimate[j]),
+                Estimate(
+                    float(result.estimate[n_subs + j]),
+                    float(result.low[n_subs + j]),
+                    float(result.high[n_subs + j]),
+                ),
+            )
+            for j in range(n_subs)
+        ]
+    out: list[tuple[float, Estimate]] = []
+    for j in range(n_subs):
+        coincidences = [unit_coincidences(m) for m in matrices[j]]
 
         def statistic(weights: FloatArray, coincidences: list = coincidences) -> FloatArray:  # type: ignore[type-arg]
             alphas = np.column_stack(
@@ -753,7 +787,7 @@ def _expert_swap(
                 [alphas[:, 0], quiet_nanmean(alphas[:, 1:], axis=1) - alphas[:, 0]]
             )
 
-        result = bootstrap(statistic, experts.shape[1], counts=counts, confidence=confidence)
+        result = bootstrap(statistic, n_items, counts=counts, confidence=confidence)
         out.append(
             (
                 float(result.estimate[0]),

@@ -167,18 +167,93 @@ def alpha_from_unit_weights(
     units, k = per_unit.shape[0], per_unit.shape[1]
     if w.shape[-1] != units:
         raise ValueError(f"weights have {w.shape[-1]} units, the data {units}")
-    observed = (w.reshape(-1, units) @ per_unit.reshape(units, k * k)).reshape(-1, k, k)
-    totals = observed.sum(axis=2)
+    rows = w.reshape(-1, units)
+    if level == "ordinal":
+        # δ² depends on the weighted value totals of each row: it needs each row's k × k.
+        observed = (rows @ per_unit.reshape(units, k * k)).reshape(-1, k, k)
+        totals = observed.sum(axis=2)
+        delta = _distance(coincidences.values, totals, level)
+        disagreement_observed = (observed * delta).sum(axis=(1, 2))
+        disagreement_expected = (totals[:, :, None] * totals[:, None, :] * delta).sum(axis=(1, 2))
+    else:
+        # δ² is fixed: a unit's observed disagreement is one number and the totals one row,
+        # so R rows cost two products with the units instead of R k × k matrices.
+        delta = _distance(coincidences.values, np.zeros((k,)), level)
+        totals = rows @ per_unit.sum(axis=2)
+        disagreement_observed = rows @ (per_unit.reshape(units, k * k) @ delta.reshape(k * k))
+        disagreement_expected = ((totals @ delta) * totals).sum(axis=1)
     n = totals.sum(axis=1)
-    delta = _distance(coincidences.values, totals, level)
-    disagreement_observed = (observed * delta).sum(axis=(1, 2))
-    disagreement_expected = (totals[:, :, None] * totals[:, None, :] * delta).sum(axis=(1, 2))
-    n_pairable = (w.reshape(-1, units) * (per_unit.sum(axis=(1, 2)) > 0)).sum(axis=1)
+    n_pairable = (rows * (per_unit.sum(axis=(1, 2)) > 0)).sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         alpha = 1.0 - (n - 1.0) * disagreement_observed / disagreement_expected
     degenerate = (disagreement_expected <= 0) | (n_pairable < 2)
     result = np.where(degenerate, np.nan, alpha)
     return result.reshape(w.shape[:-1]) if w.ndim > 1 else result.reshape(())
+
+
+#: Columns of `interval_alpha_terms`: observed disagreement, pairable values, their sum, their
+#: sum of squares (each value less a constant), pairable units.
+INTERVAL_TERMS = 5
+
+
+def interval_alpha_terms(data: ArrayLike) -> FloatArray:
+    """Per-unit sums from which interval α of any weighting of units is a few products.
+
+    With δ² = (c − d)², α = 1 − (n − 1)·D / E needs only sums over units: D = Σ_u D_u with
+    D_u = Σ over ordered pairs of distinct raters (v_i − v_j)² / (m_u − 1), and E =
+    Σ_c Σ_d n_c n_d (c − d)² = 2(n·S2 − S1²) from the pairable values' count n, sum S1 and
+    sum of squares S2. Values are taken less the first value rated (α does not change when
+    every value shifts), which keeps S2 small and makes E exactly 0 when every value is the
+    same. This is `unit_coincidences` + `alpha_from_unit_weights` at "interval" without the
+    units × k × k coincidences.
+
+    Args:
+        data: Raters × units matrix; NaN marks a missing rating.
+
+    Returns:
+        units × `INTERVAL_TERMS`: D_u, m_u, Σ v, Σ v², 1 for pairable units (m_u ≥ 2), each 0
+        for units with fewer than two ratings; see `alpha_from_interval_sums`.
+    """
+    matrix = reliability_matrix(data)
+    present = ~np.isnan(matrix)
+    shift = matrix[present][0] if present.any() else 0.0
+    values = np.where(present, matrix - shift, 0.0)
+    m = present.sum(axis=0).astype(np.float64)
+    pairable = m >= 2
+    n_raters = matrix.shape[0]
+    pairs = np.zeros(matrix.shape[1])
+    for i in range(n_raters):
+        for j in range(i + 1, n_raters):
+            both = present[i] & present[j]
+            pairs += np.where(both, (values[i] - values[j]) ** 2, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        observed = np.where(pairable, 2.0 * pairs / (m - 1.0), 0.0)
+    keep = pairable.astype(np.float64)
+    return np.column_stack(
+        [
+            observed,
+            m * keep,
+            values.sum(axis=0) * keep,
+            (values * values).sum(axis=0) * keep,
+            keep,
+        ]
+    )
+
+
+def alpha_from_interval_sums(sums: FloatArray) -> FloatArray:
+    """Interval α from weighted sums of `interval_alpha_terms` (..., `INTERVAL_TERMS`).
+
+    Returns:
+        α per row; NaN where fewer than two pairable units carry weight or every value is the
+        same (no expected disagreement).
+    """
+    observed, n, s1, s2, units = (sums[..., i] for i in range(INTERVAL_TERMS))
+    expected = 2.0 * (n * s2 - s1 * s1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        alpha = 1.0 - (n - 1.0) * observed / expected
+    # E is a difference of sums: below this it is rounding, i.e. no variation at all.
+    tiny = 1e-12 * np.maximum(n * s2, 1e-300)
+    return np.asarray(np.where((expected <= tiny) | (units < 2), np.nan, alpha), dtype=np.float64)
 
 
 def alpha_fast(data: ArrayLike, level: Level = "interval") -> float:

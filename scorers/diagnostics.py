@@ -48,7 +48,10 @@ experts) above 0.
 ρ of a resample is Pearson's r of the average ranks of the *expanded* sample (each item repeated
 as often as it was drawn, ties sharing their average rank), computed for all resamples at once
 from one sort per series (`spearman_statistic`). Percentile intervals; NaN where a figure is
-undefined in more than half of the resamples.
+undefined in more than half of the resamples. The absolute-value summaries (the experts'
+``experts_abs`` leniency and length bias) are biased upwards in resamples, so their interval is
+the percentile interval of the replicates recentred on the estimate (their median moved to it),
+floored at 0: it always contains the estimate.
 
 Nominal panels have no order: only the scale-use shares and the constant label are computed;
 leniency, spread, length bias and polarity are NaN and `Diagnostics.notes` says so.
@@ -57,8 +60,9 @@ leniency, spread, length bias and polarity are NaN and `Diagnostics.notes` says 
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, cast
 
 import numpy as np
@@ -68,6 +72,7 @@ from empathy_judge.datasets.errors import EmpathyJudgeError
 from empathy_judge.scorers.agreement import Estimate
 from empathy_judge.scorers.bootstrap import (
     DEFAULT_RESAMPLES,
+    BootstrapResult,
     WeightedStatistic,
     bootstrap,
     resample_counts,
@@ -612,6 +617,30 @@ def _share_columns(
     )
 
 
+def _recentred(result: BootstrapResult, columns: Sequence[int]) -> BootstrapResult:
+    """The intervals of absolute-value summaries, from replicates recentred on the estimate.
+
+    A mean of |x_k| is biased upwards in resamples (|·| is convex): when the x_k sit near 0,
+    almost every resample's mean |x_k| exceeds the estimate and the percentile interval can
+    lie wholly above it (``experts_abs_length_bias`` 0.05355 with [0.05356, 0.1015]). These
+    columns take the percentile interval of the replicates shifted so that their median is the
+    estimate, floored at 0: an interval of the same width that always contains its estimate.
+    """
+    if not columns:
+        return result
+    picked = list(columns)
+    low, high = result.low.copy(), result.high.copy()
+    replicates = result.replicates[:, picked]
+    estimate = result.estimate[picked]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns stay NaN
+        shift = estimate - np.nanmedian(replicates, axis=0)
+    defined = np.isfinite(low[picked]) & np.isfinite(high[picked]) & np.isfinite(shift)
+    low[picked] = np.where(defined, np.maximum(low[picked] + shift, 0.0), low[picked])
+    high[picked] = np.where(defined, np.maximum(high[picked] + shift, 0.0), high[picked])
+    return replace(result, low=low, high=high)
+
+
 def diagnose(
     panel: Panel,
     candidate: ArrayLike,
@@ -809,7 +838,11 @@ def diagnose(
     )
     at_polar = {j: take(3) for j in polar}
 
-    result = bootstrap(statistic, n_items, counts=counts, confidence=confidence)
+    result = _recentred(
+        bootstrap(statistic, n_items, counts=counts, confidence=confidence),
+        [*at_experts_abs, at_all_experts_abs, *at_experts_abs_rho]
+        + ([at_all_experts_abs_rho] if length else []),
+    )
 
     def estimate(column: int, *, ordered: bool = True) -> Estimate:
         """The estimate of a column; figures that need an order are NaN on nominal scales."""

@@ -6,7 +6,8 @@ in the log and in ``inspect view``. Every figure comes from the agreement engine
 (`empathy_judge.scorers.agreement`) applied to the panel the samples carry in their metadata, so
 the in-run figures and the report's agree by construction.
 
-Keys, the first being the framework's headline (the SCORE column of ``inspect view``):
+Keys (``kappa``, first, is also the task's declared headline metric, `HEADLINE_METRIC`: the SCORE
+column of ``inspect view``):
 
 * ``kappa``, ``kappa_low``, ``kappa_high``: mean κ against the expert consensus over the
   sub-components, with its 95% item-bootstrap interval;
@@ -30,51 +31,28 @@ Keys, the first being the framework's headline (the SCORE column of ``inspect vi
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 from inspect_ai.scorer import Metric, SampleScore, metric
 
 from empathy_judge.scorers.agreement import assess, shared_counts
 from empathy_judge.scorers.alpha import framework_mean, krippendorff_alpha
+from empathy_judge.scorers.blas import one_blas_thread
 from empathy_judge.scorers.bootstrap import DEFAULT_RESAMPLES, kappa_statistic
 from empathy_judge.scorers.common import FloatArray, as_float
 from empathy_judge.scorers.diagnostics import diagnose, diagnostic_metrics, spearman_statistic
 from empathy_judge.scorers.panel import Panel, PanelSpec, default_spec
 
+#: The task's declared headline metric (`Task(headline_metric=...)`): the SCORE of
+#: ``inspect view`` and the ``score_headline_*`` columns of ``inspect_ai.analysis.evals_df``.
+HEADLINE_METRIC = "kappa"
 #: Bootstrap resamples of the in-run intervals: the report's and `compare`'s default, so that with
 #: the default seed all three give the same intervals and verdicts for the same ratings.
 RUN_RESAMPLES = DEFAULT_RESAMPLES
-
-
-@functools.cache
-def _blas_threads() -> Any:
-    """A controller of the BLAS thread pools numpy and scipy loaded (None without threadpoolctl)."""
-    try:
-        from threadpoolctl import (  # type: ignore[import-untyped,import-not-found,unused-ignore]
-            ThreadpoolController,
-        )
-    except ImportError:
-        return None
-    return ThreadpoolController()
-
-
-def one_blas_thread() -> contextlib.AbstractContextManager[Any]:
-    """A context in which BLAS runs on one thread (when threadpoolctl is installed).
-
-    The bootstrap's products are small (resamples × items by items × statistics): a BLAS thread
-    pool only adds its threads' start-up and spin-waiting, which on a machine whose cores are
-    busy made the in-run metric 2-3 times slower in CPU time (the log's figures are the same).
-    """
-    controller = _blas_threads()
-    if controller is None:
-        return contextlib.nullcontext()
-    return cast(contextlib.AbstractContextManager[Any], controller.limit(limits=1, user_api="blas"))
 
 
 @dataclass(frozen=True)

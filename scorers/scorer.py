@@ -1,7 +1,13 @@
 """The Inspect scorer of the rating tasks, and the epoch reducer that suits ratings.
 
 The scorer parses the model's answer into one rating per sub-component (NaN when missing or
-invalid, never 0). The reference ratings stay in the sample's metadata (``reference``), where
+invalid, never 0). A score without every rating says why, in Inspect's own fields, so that
+``inspect view`` shows it beside the sample: `Score.reason` (``refusal``, ``no_response`` or
+``invalid_response_format``, Inspect's standard reason codes) and, unless the model gave a
+rationale (which stays the explanation), an explanation naming the missing and invalid
+sub-components.
+
+The reference ratings stay in the sample's metadata (``reference``), where
 the metrics read them to compute agreement over the whole run: copying them into every score
 would write them to the log twice.
 """
@@ -11,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from inspect_ai.model import ModelOutput
 from inspect_ai.scorer import (
     Score,
     Scorer,
@@ -24,7 +31,57 @@ from inspect_ai.solver import TaskState
 from empathy_judge.datasets.pack import load_rubric
 from empathy_judge.scorers.common import SCORER_NAME, as_float, finite_median
 from empathy_judge.scorers.metrics import agreement
-from empathy_judge.scorers.parse import parse_ratings
+from empathy_judge.scorers.parse import ParsedRatings, parse_ratings
+
+
+def _refused(output: ModelOutput | None) -> bool:
+    if output is None or not output.choices:
+        return False
+    if output.stop_reason == "content_filter":
+        return True
+    content = output.message.content
+    return not isinstance(content, str) and any(
+        getattr(part, "refusal", None) is True for part in content
+    )
+
+
+def unrated_reason(
+    completion: str, parsed: ParsedRatings, output: ModelOutput | None = None
+) -> tuple[str | None, str]:
+    """Why a score lacks ratings: an Inspect reason code and a sentence for the explanation.
+
+    Args:
+        completion: The model's answer.
+        parsed: What the parser read from it.
+        output: The model output (its stop reason and refusal flags), when there is one.
+
+    Returns:
+        (None, "") when every rating parsed; else (``refusal`` | ``no_response`` |
+        ``invalid_response_format``, a sentence naming what is missing and why).
+    """
+    if parsed.status == "ok":
+        return None, ""
+    if _refused(output):
+        code = "refusal"
+    elif not completion.strip():
+        code = "no_response"
+    else:
+        code = "invalid_response_format"
+    parts: list[str] = []
+    if parsed.missing:
+        parts.append("no rating for " + ", ".join(parsed.missing))
+    if parsed.invalid:
+        parts.append(
+            "not a level of the scale: "
+            + ", ".join(f"{k}={v!r}" for k, v in sorted(parsed.invalid.items()))
+        )
+    if parsed.ambiguous:
+        parts.append("several numbers given for " + ", ".join(sorted(parsed.ambiguous)))
+    stop = output.stop_reason if output is not None and output.choices else None
+    if stop in ("max_tokens", "model_length"):
+        parts.append(f"the answer was cut off (stop reason {stop})")
+    what = "no valid rating" if parsed.status == "failed" else "ratings missing"
+    return code, f"{what} ({code}): " + "; ".join(parts or ["nothing parsed"])
 
 
 @scorer(metrics=[agreement()], name=SCORER_NAME)
@@ -55,10 +112,14 @@ def empathy_ratings(framework: str, sub_components: Sequence[str] | None = None)
         if parsed.rationale_truncated:
             parse["rationale_truncated"] = True
             parse["rationale_chars"] = parsed.rationale_chars
+        reason, why = unrated_reason(completion, parsed, state.output)
         return Score(
             value={column: parsed.ratings[column] for column in asked},
             answer=completion,
-            explanation=parsed.rationale,
+            # The model's rationale when it gave one (the reason code and the parse metadata
+            # still say what is missing), else why there is no rating.
+            explanation=parsed.rationale or why or None,
+            reason=reason,
             metadata={"framework": rubric.id, "item_id": str(state.sample_id), "parse": parse},
         )
 
@@ -95,10 +156,13 @@ def nan_median() -> ScoreReducer:
         metadata["epoch_parse_status"] = [
             (s.metadata or {}).get("parse", {}).get("status", "failed") for s in scores
         ]
+        # As Inspect's reducers do: a reason survives only when every epoch gives the same one.
+        reasons = {s.reason for s in scores}
         return Score(
             value=value,
             answer=scores[0].answer,
             explanation=scores[0].explanation,
+            reason=reasons.pop() if len(reasons) == 1 else None,
             metadata=metadata,
         )
 

@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python -m pip install -q --upgrade pip
 python -m pip install -q -e ".[dev,local]"
+python -c "import importlib.metadata as m; print('inspect-ai', m.version('inspect-ai'))"
 # Headless Chromium (Debian's package) for the HTML report's browser test, when missing.
 if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"

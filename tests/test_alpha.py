@@ -134,3 +134,23 @@ def test_release_expert_alpha(release_dir: Path) -> None:
     for framework, expected in PUBLISHED_MEANS.items():
         values = [a for (f, _), a in alphas.items() if f == framework]
         assert round(framework_mean(values), 3) == expected, framework
+
+
+def test_interval_sums_give_the_coincidence_path_and_the_published_value() -> None:
+    from empathy_judge.scorers.alpha import alpha_from_interval_sums, interval_alpha_terms
+    from empathy_judge.scorers.bootstrap import resample_counts
+
+    terms = interval_alpha_terms(K2011)
+    assert round(float(alpha_from_interval_sums(terms.sum(axis=0))), 3) == 0.849
+    weights = resample_counts(K2011.shape[1], 200, 7)
+    expected = alpha_from_unit_weights(unit_coincidences(K2011), weights, "interval")
+    found = alpha_from_interval_sums(weights @ terms)
+    np.testing.assert_array_equal(np.isnan(found), np.isnan(expected))
+    np.testing.assert_allclose(found, expected, rtol=0, atol=1e-12)
+    # Fractional values (crowd means), and every value the same: no expected disagreement.
+    crowd = np.array([[1.0, 2.5, 3.0, NAN], [4 / 3, 2.0, 3.0, 1.0], [1.0, 2.0, NAN, 1.5]])
+    assert float(alpha_from_interval_sums(interval_alpha_terms(crowd).sum(axis=0))) == (
+        pytest.approx(krippendorff_alpha(crowd, "interval"), abs=1e-12)
+    )
+    same = np.full((3, 5), 0.1)
+    assert np.isnan(alpha_from_interval_sums(interval_alpha_terms(same).sum(axis=0)))

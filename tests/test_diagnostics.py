@@ -378,3 +378,47 @@ def test_experts_rate_lend_an_ear_negatives_against_the_positives(
     assert checks["advice_giving"] is not None and checks["advice_giving"].experts.high < 0
     assert result.length_bias is not None and result.sub_components[0].length_bias is not None
     assert result.sub_components[0].length_bias.n_items == 50
+
+
+def _estimates(found: object, path: str = "") -> list[tuple[str, float, float, float]]:
+    import dataclasses
+
+    from empathy_judge.scorers.agreement import Estimate
+
+    if isinstance(found, Estimate):
+        return [(path, found.value, found.low, found.high)]
+    if dataclasses.is_dataclass(found) and not isinstance(found, type):
+        return [
+            e
+            for f in dataclasses.fields(found)
+            for e in _estimates(getattr(found, f.name), f"{path}.{f.name}")
+        ]
+    if isinstance(found, tuple):
+        return [e for i, item in enumerate(found) for e in _estimates(item, f"{path}[{i}]")]
+    return []
+
+
+@pytest.mark.parametrize("seed", [6, 33])
+def test_every_interval_contains_its_estimate(seed: int) -> None:
+    # Simulated panels on which the experts' mean |ρ| sat below its own percentile interval
+    # (0.0497 with [0.0518, 0.428] at seed 6): |·| is biased upwards in resamples.
+    rng = np.random.default_rng(seed)
+    latent = rng.normal(size=20)
+    experts = np.clip(np.round(3 + latent[:, None] + rng.normal(scale=0.8, size=(20, 3))), 1, 5)
+    words = rng.integers(5, 200, size=20).astype(float)
+    candidate = np.clip(np.round(3 + latent + rng.normal(scale=0.7, size=20)), 1, 5)
+    result = diagnose(
+        _panel(experts),
+        _one(candidate),
+        polarity=["positive"],
+        word_counts=words,
+        crowd=_one(np.clip(candidate + 0.5, 1, 5)),
+        n_resamples=400,
+        seed=seed,
+    )
+    checked = [e for e in _estimates(result) if all(map(math.isfinite, e[1:]))]
+    assert len(checked) > 20
+    outside = [e for e in checked if not e[2] <= e[1] <= e[3]]
+    assert outside == []
+    abs_rho = result.experts_abs_length_bias
+    assert abs_rho is not None and 0.0 <= abs_rho.low <= abs_rho.value <= abs_rho.high

@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from inspect_ai.scorer import SampleScore, Score
 
+from empathy_judge.scorers.blas import one_blas_thread
 from empathy_judge.scorers.kappa import weighted_kappa
 from empathy_judge.scorers.metrics import (
     agreement,
     agreement_summary,
     gather_run_ratings,
-    one_blas_thread,
 )
 
 # Hand computation (value-based κw = 1 - n·Σ(x-y)² / ΣᵢΣⱼ(xᵢ-yⱼ)²):

@@ -406,6 +406,9 @@ def test_panel_description_in_the_log_is_used(replay_logs_dir: Path, tmp_path: P
     write_eval_log(log, str(tmp_path / "two-experts.eval"))
     broken = {**log.eval.metadata, "panel": {"raters": ["expert1"]}}  # no scales
     log.eval.metadata = broken
+    # The latest log is read first (older ones by their header only): make the broken one the
+    # latest, so that it is read, refused, and the one before it used.
+    log.eval.created = "2099-01-01T00:00:00+00:00"
     write_eval_log(log, str(tmp_path / "broken.eval"))
     runs = load_runs([tmp_path])
     [run] = runs.runs

@@ -6,6 +6,7 @@ re-run with the same log folder resumes from the logs already finished.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,7 +18,7 @@ from empathy_judge.reports.cli.options import data_dir_option, resamples_option
 
 Display = Literal["full", "conversation", "rich", "plain", "log", "none"]
 #: Where the logs go by default.
-DEFAULT_LOG_DIR = Path("logs") / "benchmark"
+DEFAULT_LOG_DIR = str(Path("logs") / "benchmark")
 
 
 def _task_args(pairs: Sequence[str], *, prompt: str | None, epochs: int | None) -> dict[str, Any]:
@@ -67,16 +68,16 @@ def _task_args(pairs: Sequence[str], *, prompt: str | None, epochs: int | None) 
 )
 @click.option(
     "--log-dir",
-    type=click.Path(path_type=Path),
     default=DEFAULT_LOG_DIR,
     show_default=True,
-    help="Inspect log folder (a re-run resumes from it).",
+    help="Inspect log folder, local or any log directory Inspect can write (s3://bucket/logs);"
+    " a re-run resumes from it.",
 )
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
     default=None,
-    help="Report folder (default: LOG_DIR/report).",
+    help="Report folder (default: LOG_DIR/report, or ./report for a remote LOG_DIR).",
 )
 @data_dir_option
 @click.option(
@@ -105,7 +106,7 @@ def benchmark(
     epochs: int | None,
     prompt: str | None,
     task_arg: tuple[str, ...],
-    log_dir: Path,
+    log_dir: str,
     out: Path | None,
     data_dir: str | None,
     conversations: str | None,
@@ -150,14 +151,31 @@ def benchmark(
         sys.exit(2)
     from inspect_ai import eval_set
 
-    success, logs = eval_set(
-        tasks,
-        log_dir=str(log_dir),
-        model=list(models),
-        model_args=model_args,
-        limit=limit,
-        display=cast(Display | None, display),
-    )
+    from empathy_judge.reports.logs import is_remote
+    from empathy_judge.reports.progress import ProgressLines, reporting
+
+    # Not a terminal (output to a file or a pipe): Inspect's display shows nothing there, so
+    # print a line per finished run and the samples done, with their rate and time left.
+    progress: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
+    if not sys.stdout.isatty():
+        total = len(models) * sum(
+            min(len(task.dataset), limit or len(task.dataset)) * (task.epochs or 1)
+            for task in tasks
+        )
+        click.echo(
+            f"benchmark: {len(tasks)} framework task(s) × {len(models)} model(s), "
+            f"up to {total} samples; logs in {log_dir}"
+        )
+        progress = reporting(ProgressLines(total=total, write=click.echo))
+    with progress:
+        success, logs = eval_set(
+            tasks,
+            log_dir=log_dir,
+            model=list(models),
+            model_args=model_args,
+            limit=limit,
+            display=cast(Display | None, display),
+        )
     locations = [log.location for log in logs if log.status == "success" and log.location]
     if not success:
         click.echo("warning: some runs did not finish; the report covers the others", err=True)
@@ -168,7 +186,8 @@ def benchmark(
     from empathy_judge.reports.report_files import write_report
 
     runs = load_runs(locations)
-    files = write_report(runs, out or log_dir / "report", n_resamples=resamples)
+    folder = out or (Path("report") if is_remote(log_dir) else Path(log_dir) / "report")
+    files = write_report(runs, folder, n_resamples=resamples)
     click.echo(files.markdown.read_text(encoding="utf-8"))
     click.echo(f"report written to {files.index_html}")
     if not success:

@@ -11,7 +11,8 @@ from empathy_judge.reports.cli.options import jury_options, resamples_option, se
 
 
 @click.command("report")
-@click.argument("logs", nargs=-1, required=True, type=click.Path(path_type=Path))
+# Plain strings: a log folder may be a URL Inspect can read (s3://bucket/logs).
+@click.argument("logs", nargs=-1, required=True)
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Output folder.")
 @resamples_option()
 @seed_option
@@ -22,7 +23,7 @@ from empathy_judge.reports.cli.options import jury_options, resamples_option, se
 )
 @jury_options()
 def report(
-    logs: tuple[Path, ...],
+    logs: tuple[str, ...],
     out: Path,
     resamples: int,
     seed: int,
@@ -31,7 +32,7 @@ def report(
     jury_rules: tuple[str, ...],
     jury_folds: int | None,
 ) -> None:
-    """Leaderboard, charts and HTML report from Inspect logs (files or folders).
+    """Leaderboard, charts and HTML report from Inspect logs (files or folders, local or s3://...).
 
     The latest run per model × framework is used; the report lists the logs it used. It works
     from the logs alone: each run is judged against the expert panel its log carries. With

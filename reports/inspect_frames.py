@@ -1,0 +1,90 @@
+"""Our runs' figures from Inspect's own data frames (`inspect_ai.analysis.evals_df`).
+
+`evals_df` reads any log folder Inspect can read (local or ``s3://...``) into one row per log,
+with every metric of the run-level ``agreement`` metric as a column
+``score_empathy_ratings_<key>`` and the task's metadata as JSON. `sub_component_figures`
+reshapes that into one row per run × sub-component, for notebooks::
+
+    from inspect_ai.analysis import evals_df
+    from empathy_judge.reports.inspect_frames import sub_component_figures
+
+    figures = sub_component_figures(evals_df("logs/"))
+    figures.pivot_table(index="sub_component", columns="model", values="kappa")
+
+These are the in-run figures (1,000 resamples, point estimates per sub-component); the report
+(`empathy-judge report`) recomputes every interval with its own settings.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import TYPE_CHECKING, Any
+
+from empathy_judge.scorers.common import SCORER_NAME
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: The per-sub-component metrics of a run (`empathy_judge.scorers.metrics`), by column name.
+FIGURES: tuple[str, ...] = ("kappa", "ceiling", "loo", "crowd_kappa")
+#: The columns of `sub_component_figures`, in order.
+COLUMNS: tuple[str, ...] = (
+    "log",
+    "model",
+    "framework",
+    "probe",
+    "sub_component",
+    *FIGURES,
+    "parse_rate",
+)
+
+
+def _metadata(value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, str) and value:
+        loaded = json.loads(value)
+        return loaded if isinstance(loaded, dict) else {}
+    return {}
+
+
+def sub_component_figures(evals: pd.DataFrame) -> pd.DataFrame:
+    """One row per rating run × sub-component from `inspect_ai.analysis.evals_df`'s frame.
+
+    Args:
+        evals: `evals_df(...)` with its default columns (at least ``log``, ``model``,
+            ``metadata``, ``status`` and the ``score_*`` columns).
+
+    Returns:
+        Columns `COLUMNS`: the log, model, framework, probe name ("" for a plain run), the
+        sub-component, κ against the expert consensus (``kappa``), the median expert-pair κ
+        (``ceiling``), candidate − experts like for like (``loo``), the crowd's κ
+        (``crowd_kappa``, NaN without a crowd) and the run's parse rate. Logs of other tasks
+        and unsuccessful runs are left out.
+    """
+    import pandas as pd
+
+    prefix = f"score_{SCORER_NAME}_"
+    rows: list[dict[str, Any]] = []
+    for record in evals.to_dict("records"):
+        metadata = _metadata(record.get("metadata"))
+        subs = metadata.get("sub_components")
+        if record.get("status") != "success" or not metadata.get("framework") or not subs:
+            continue
+        probe = metadata.get("probe") or {}
+        for sub in subs:
+            row: dict[str, Any] = {
+                "log": record.get("log"),
+                "model": record.get("model"),
+                "framework": metadata["framework"],
+                "probe": probe.get("name", "") if isinstance(probe, dict) else "",
+                "sub_component": sub,
+            }
+            for figure in FIGURES:
+                value = record.get(f"{prefix}{figure}_{sub}")
+                row[figure] = math.nan if value is None or pd.isna(value) else float(value)
+            rate = record.get(f"{prefix}parse_rate")
+            row["parse_rate"] = math.nan if rate is None or pd.isna(rate) else float(rate)
+            rows.append(row)
+    return pd.DataFrame(rows, columns=list(COLUMNS))
