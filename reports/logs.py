@@ -684,19 +684,11 @@ def load_runs(
         skipped.append(SkippedLog(location, reason))
 
     listed: list[_Listed] = []
-    seen: dict[tuple[str, ...], str] = {}
     for location in find_log_files(paths):
         header, why = _header(location)
         if header is None:
             skip(location, why)
             continue
-        # One eval_id, model, framework, probe and creation time: copies of one log (a log
-        # edited into another model's, or re-dated, keeps its eval_id and is another run).
-        identity = (header.eval_id, *header.key, header.probe, header.created)
-        if identity in seen:
-            skipped.append(SkippedLog(location, f"the same run as {seen[identity]} (one eval_id)"))
-            continue
-        seen[identity] = location
         listed.append(header)
     if model is not None:
         # An exact label wins over the plain model name, so that "replay/x" does not also pick
@@ -709,16 +701,33 @@ def load_runs(
     runs: list[Run] = []
     for group in groups.values():
         newest_first = sorted(group, key=lambda h: (h.created, h.location), reverse=True)
+        # One eval_id, model, framework, probe and creation time: copies of one log (a log
+        # edited into another model's, or re-dated, keeps its eval_id and is another run). A copy
+        # is passed over only once one of its copies was read: an edited copy that is refused
+        # must not hide the intact one.
+        read: dict[tuple[str, ...], str] = {}
         for n, header in enumerate(newest_first):
+            identity = (header.eval_id, *header.key, header.probe, header.created)
+            if identity in read:
+                skipped.append(
+                    SkippedLog(header.location, f"the same run as {read[identity]} (one eval_id)")
+                )
+                continue
             try:
                 run = read_run(header.location)
             except LogError as error:
                 skip(header.location, str(error))
                 continue
+            read[identity] = header.location
             runs.append(run)
             if latest_only:
                 skipped.extend(
-                    SkippedLog(older.location, f"superseded by {run.location}")
+                    SkippedLog(
+                        older.location,
+                        f"the same run as {run.location} (one eval_id)"
+                        if (older.eval_id, *older.key, older.probe, older.created) == identity
+                        else f"superseded by {run.location}",
+                    )
                     for older in newest_first[n + 1 :]
                 )
                 break

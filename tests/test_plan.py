@@ -96,9 +96,11 @@ def test_release_plan_rows(release_dir: Path) -> None:
         # 50 items leave an equal judge inconclusive most of the time: more are needed.
         assert r["items_needed_at_zero"] > 50
         assert r["gate_items_drop_0_1"] > r["gate_items_drop_0_2"]
-    # The observed Δ is the verdict's: Gemini is 'above' on interpretations (Δ̂ ≈ +0.19).
+    # The observed Δ is the verdict's: Gemini's Δ̂ ≈ +0.19 on interpretations is 'at' on its own
+    # (p 0.011) but not under the false-discovery control over EPITOME's three sub-components
+    # (Benjamini–Hochberg needs 0.025/3 for the smallest p): inconclusive, settled by ~50 items.
     interpretations = rows[1]
-    assert interpretations["verdict_now"] == "above"
+    assert interpretations["verdict_now"] == "inconclusive"
     assert interpretations["difference"] == pytest.approx(0.19, abs=0.01)
     assert interpretations["items_needed_observed"] < 50
 
