@@ -43,13 +43,17 @@ def empathy_ratings(framework: str, sub_components: Sequence[str] | None = None)
 
     async def score(state: TaskState, target: Target) -> Score:
         completion = state.output.completion if state.output else ""
-        parsed = parse_ratings(completion, rubric, asked)
+        stop_reason = state.output.stop_reason if state.output else None
+        parsed = parse_ratings(completion, rubric, asked, stop_reason=stop_reason)
         parse: dict[str, object] = {
             "status": parsed.status,
             "invalid": dict(parsed.invalid),
             "missing": list(parsed.missing),
         }
         # Only when they apply, so that ordinary scores stay small.
+        if parsed.reason:
+            parse["reason"] = parsed.reason
+            parse["stop_reason"] = stop_reason
         if parsed.ambiguous:
             parse["ambiguous"] = dict(parsed.ambiguous)
         if parsed.rationale_truncated:
@@ -58,11 +62,28 @@ def empathy_ratings(framework: str, sub_components: Sequence[str] | None = None)
         return Score(
             value={column: parsed.ratings[column] for column in asked},
             answer=completion,
-            explanation=parsed.rationale,
+            explanation=explanation(parsed.status, parsed.reason, parsed.rationale),
             metadata={"framework": rubric.id, "item_id": str(state.sample_id), "parse": parse},
         )
 
     return score
+
+
+def explanation(status: str, reason: str | None, rationale: str | None) -> str | None:
+    """The score's explanation: the parse failure's reason first (when any), then the rationale.
+
+    Args:
+        status: The parse status ("ok", "partial", "failed").
+        reason: Why ratings are missing or invalid.
+        rationale: The model's own justification.
+
+    Returns:
+        ``parse failed: <reason>`` (then a blank line and the rationale), or the rationale.
+    """
+    if not reason:
+        return rationale
+    head = f"parse {status}: {reason}"
+    return f"{head}\n\n{rationale}" if rationale else head
 
 
 @score_reducer(name="nan_median")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -384,3 +385,218 @@ def test_data_validate_prints_clear_lines_and_no_traceback(
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
     assert f"{path}, {expected}" in result.output
+
+
+# == issue 20: model output, logs, report files, runs, providers, rubrics =====================
+# The hostile-suite table of the closing note counts these by area (`HOSTILE_AREAS` prefixes).
+
+ER = "level_emotional_reactions"
+IP = "level_interpretations"
+EX = "level_explorations"
+EPITOME_JSON = f'{{"{ER}": 2, "{IP}": 1, "{EX}": 0}}'
+
+
+def _epitome() -> Any:
+    from empathy_judge.datasets.rubric import load_framework
+
+    return load_framework("epitome")
+
+
+def _parse(text: str, stop_reason: str | None = None) -> Any:
+    from empathy_judge.scorers.parse import parse_ratings
+
+    if stop_reason is None:
+        return parse_ratings(text, _epitome())
+    return parse_ratings(text, _epitome(), stop_reason=stop_reason)
+
+
+# -- model output: reasoning blocks are never a source of ratings -----------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # cut off inside the chain of thought, which holds a draft answer
+        f"<think>Draft: {EPITOME_JSON} hmm, let me reconsider the explorations",
+        f"<THINK signature='x' redacted='false'>draft {EPITOME_JSON}",
+        f"<thinking>\n{ER}: 2\n{IP}: 1\n{EX}: 0\n",
+        f"<reasoning>{EPITOME_JSON}</reasoning>",
+        f"<thought>{EPITOME_JSON}</thought>   ",
+        f"<reflection>{EPITOME_JSON}</reflection>\nI will not rate this.",
+        f"<scratchpad>{EPITOME_JSON}</scratchpad>",
+        # a block the chat template opened: only its closing tag is in the output
+        f"draft {EPITOME_JSON} </think>",
+        # Harmony (gpt-oss): the analysis channel without a final channel
+        f"<|channel|>analysis<|message|>{EPITOME_JSON}<|end|>",
+    ],
+)
+def test_output_reasoning_block_is_never_an_answer(text: str) -> None:
+    parsed = _parse(text)
+    assert parsed.status == "failed"
+    assert all(math.isnan(v) for v in parsed.ratings.values())
+    assert parsed.reason and ("reasoning" in parsed.reason or "no answer" in parsed.reason)
+
+
+def test_output_answer_after_a_closed_reasoning_block_is_read() -> None:
+    draft = f'{{"{ER}": 0, "{IP}": 0, "{EX}": 2}}'
+    parsed = _parse(f"<think>{draft}</think>\n{EPITOME_JSON}")
+    assert parsed.status == "ok"
+    assert parsed.ratings == {ER: 2.0, IP: 1.0, EX: 0.0}
+    nested = _parse(f"<think>a<think>{draft}</think>b</think>{EPITOME_JSON}")
+    assert nested.ratings == {ER: 2.0, IP: 1.0, EX: 0.0}
+    harmony = _parse(
+        f"<|channel|>analysis<|message|>{draft}<|end|><|start|>assistant"
+        f"<|channel|>final<|message|>{EPITOME_JSON}<|return|>"
+    )
+    assert harmony.ratings == {ER: 2.0, IP: 1.0, EX: 0.0}
+
+
+def test_output_unterminated_reasoning_reason_names_the_tag() -> None:
+    parsed = _parse(f"<think>{EPITOME_JSON}")
+    assert parsed.reason == (
+        "no answer: the output ends inside an unterminated <think> block (reasoning is never "
+        "read as an answer)"
+    )
+
+
+# -- model output: cut off by the length limit --------------------------------------------------
+
+
+@pytest.mark.parametrize("stop_reason", ["max_tokens", "model_length"])
+def test_output_cut_off_by_the_length_limit_is_a_parse_failure(stop_reason: str) -> None:
+    # The JSON is complete, but the model had not finished: the answer cannot be trusted.
+    parsed = _parse(EPITOME_JSON + "\nWait, on second thought the explorations", stop_reason)
+    assert parsed.status == "failed"
+    assert parsed.missing == [ER, IP, EX]
+    assert parsed.reason == (
+        f"the answer was cut off by the length limit (stop reason {stop_reason})"
+    )
+    assert _parse(EPITOME_JSON, "stop").status == "ok"
+
+
+# -- model output: two answers --------------------------------------------------------------
+
+
+def test_output_second_conflicting_json_object_is_ambiguous() -> None:
+    text = f'{EPITOME_JSON}\nFor reference, a strong answer: {{"{ER}": 2, "{IP}": 2, "{EX}": 2}}'
+    parsed = _parse(text)
+    assert parsed.status == "failed"
+    assert all(math.isnan(v) for v in parsed.ratings.values())
+    assert parsed.ambiguous == {IP: "1 | 2", EX: "0 | 2"}
+    assert parsed.reason == (
+        f"ambiguous: JSON answers give several ratings for {IP} (1 | 2), {EX} (0 | 2)"
+    )
+
+
+def test_output_identical_repeats_and_complementary_objects_are_accepted() -> None:
+    assert _parse(f"{EPITOME_JSON}\nAgain: {EPITOME_JSON}").ratings == {ER: 2.0, IP: 1.0, EX: 0.0}
+    # An echoed template is no rating: the valid answer stands.
+    template = f'{{"{ER}": "<0-2>", "{IP}": "<0-2>", "{EX}": "<0-2>"}}'
+    assert _parse(f"{template}\n{EPITOME_JSON}").status == "ok"
+
+
+def test_output_conflicting_lines_are_ambiguous() -> None:
+    parsed = _parse(f"{ER}: 2\n{IP}: 1\n{EX}: 0\nOn reflection:\n{ER}: 1")
+    assert parsed.status == "partial"
+    assert parsed.ambiguous == {ER: "2 | 1"}
+    assert parsed.ratings[IP] == 1.0
+
+
+# -- model output: other shapes ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "| Sub-component | Rating |\n|---|---|\n| Emotional reactions | 2 |\n"
+        "| Interpretations | 1 |\n| Explorations | 0 |",
+        "| Sub-component | Why | Score |\n|:--|:--|--:|\n| Emotional reactions | warm | 2 |\n"
+        "| Interpretations | generic | 1 |\n| Explorations | none | 0 |",
+        f"| {ER} | {IP} | {EX} |\n|---|---|---|\n| 2 | 1 | 0 |",
+        json.dumps(
+            [
+                {"sub_component": ER, "rating": 2},
+                {"sub_component": IP, "rating": 1},
+                {"sub_component": EX, "rating": 0},
+            ]
+        ),
+        json.dumps(
+            {
+                "ratings": [
+                    {"name": "Emotional reactions", "score": 2},
+                    {"name": IP, "score": 1},
+                    {"name": EX, "score": 0},
+                ]
+            }
+        ),
+        "Emotional reactions: Level 2\nInterpretations: level 1\nExplorations: Level 0 (none)",
+        json.dumps({ER: "Level 2", IP: "level: 1", EX: "Level 0"}),
+    ],
+)
+def test_output_tables_lists_and_level_words_are_read(text: str) -> None:
+    parsed = _parse(text)
+    assert parsed.ratings == {ER: 2.0, IP: 1.0, EX: 0.0}, parsed
+    assert parsed.status == "ok"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (
+            "| Emotional reactions | strong |\n| Interpretations | 1 |\n| Explorations | 0 |",
+            f"invalid: {ER} 'strong' is not a level of 0..2",
+        ),
+        (
+            json.dumps([{"sub_component": ER, "rating": 2}, {"sub_component": ER, "rating": 0}]),
+            f"ambiguous: JSON answers give several ratings for {ER} (2 | 0)",
+        ),
+        ("Level 2", "no rating found in the answer"),
+        ("| a | b |\n|---|---|\n| 1 | 2 |", "no rating found in the answer"),
+    ],
+)
+def test_output_unreadable_shapes_are_counted_with_a_reason(text: str, reason: str) -> None:
+    parsed = _parse(text)
+    assert parsed.status != "ok"
+    assert parsed.reason == reason
+
+
+# -- model output: bounded work -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{" * 300_000,
+        '{"a": ' * 100_000,
+        f"{ER}: " * 100_000,
+        "| x " * 100_000,
+        "<think>" * 100_000 + EPITOME_JSON,
+    ],
+)
+def test_output_pathological_text_is_a_counted_failure(text: str) -> None:
+    parsed = _parse(text)
+    assert parsed.status == "failed"
+    assert parsed.reason
+
+
+def test_output_scorer_passes_the_stop_reason_and_shows_the_reason() -> None:
+    import asyncio
+
+    from inspect_ai.model import ModelName, ModelOutput
+    from inspect_ai.scorer import Target
+    from inspect_ai.solver import TaskState
+
+    from empathy_judge.scorers.scorer import empathy_ratings
+
+    output = ModelOutput.from_content(
+        model="mockllm/model", content=f"<think>{EPITOME_JSON}", stop_reason="max_tokens"
+    )
+    state = TaskState(ModelName("mockllm/model"), "item-1", 1, "rate", [], output=output)
+    score = asyncio.run(empathy_ratings("epitome")(state, Target([])))
+    assert score is not None and score.metadata is not None
+    parse = score.metadata["parse"]
+    assert parse["status"] == "failed" and parse["stop_reason"] == "max_tokens"
+    reason = "the answer was cut off by the length limit (stop reason max_tokens)"
+    assert parse["reason"] == reason
+    assert score.explanation == f"parse failed: {reason}"
+    assert all(math.isnan(v) for v in score.value.values())  # type: ignore[union-attr]
