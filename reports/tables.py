@@ -408,6 +408,7 @@ def leaderboard_markdown(board: Leaderboard) -> str:
     lines = [
         "# Empathy-judge leaderboard",
         "",
+        *(f"> **{markdown_text(w)}**\n" for w in board.warnings),
         "Every run is judged against the expert panel carried in its own log, on exactly the "
         "items it scored, like for like: each expert is compared with the mean of the other "
         "experts, and so is the candidate (Δ = candidate − experts). The primary column counts "
@@ -950,6 +951,7 @@ def leaderboard_json(board: Leaderboard) -> dict[str, Any]:
         },
         "legend": {symbol: meaning for symbol, meaning in legend(settings)},
         "notes": list(board.notes),
+        "warnings": list(board.warnings),
         "overall": {
             "frameworks": list(board.overall_frameworks),
             "rows": [

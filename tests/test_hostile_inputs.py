@@ -600,3 +600,82 @@ def test_output_scorer_passes_the_stop_reason_and_shows_the_reason() -> None:
     assert parse["reason"] == reason
     assert score.explanation == f"parse failed: {reason}"
     assert all(math.isnan(v) for v in score.value.values())  # type: ignore[union-attr]
+
+
+# -- logs: a forged reference must not take the overall ranking --------------------------------
+
+GEMINI = "replay/gemini-2.5-pro"
+
+
+def _epitome_runs(replay_logs_dir: Path) -> dict[str, Any]:
+    from empathy_judge.reports.logs import load_runs
+
+    runs = load_runs([replay_logs_dir])
+    return {r.model: r for r in runs.runs if r.framework == "epitome"}
+
+
+def _forged(run: Any) -> Any:
+    """A copy of `run` under another model whose log's expert ratings equal its own ratings."""
+    from dataclasses import replace
+
+    samples = []
+    for sample in run.samples:
+        reference = {
+            sub: {
+                **ref,
+                **{
+                    key: sample.ratings[sub]
+                    for key in ("expert1", "expert2", "expert3", "expert_median")
+                    if key in ref and not math.isnan(sample.ratings[sub])
+                },
+            }
+            for sub, ref in sample.reference.items()
+        }
+        samples.append(replace(sample, reference=reference))
+    return replace(run, model="test/forged", model_name="test/forged", samples=tuple(samples))
+
+
+def test_logs_forged_reference_never_takes_rank_one(replay_logs_dir: Path) -> None:
+    from empathy_judge.reports.leaderboard import build_leaderboard
+    from empathy_judge.reports.logs import RunSet
+    from empathy_judge.reports.tables import leaderboard_markdown
+
+    runs = _epitome_runs(replay_logs_dir)
+    gemini, expert = runs[GEMINI], runs["replay/expert1"]
+    board = build_leaderboard(RunSet((gemini, expert, _forged(gemini))), n_resamples=50)
+    assert [s.key for s in board.sections] == ["epitome", "epitome#2"]
+    assert board.overall_frameworks == ("epitome",)
+    honest = board.overall_row(GEMINI)
+    assert honest.rank is not None and honest.rank.rank == 1
+    forged = board.overall_row("test/forged")
+    assert forged.rank is None
+    assert "left out of the overall rank (epitome#2" in forged.unranked
+    (warning,) = board.warnings
+    assert warning == (
+        "Warning: the runs of epitome were judged against 2 different references "
+        "(epitome (2 run(s)), epitome#2 (1 run(s))): check the logs' reference ratings; the "
+        "overall rank uses epitome, the reference with the most runs; runs on the other "
+        "references are ranked only in their own sections."
+    )
+    lines = leaderboard_markdown(board).splitlines()
+    assert lines[2].startswith("> **Warning: the runs of epitome were judged against 2")
+
+
+def test_logs_tied_references_leave_the_framework_out_of_the_overall_rank(
+    replay_logs_dir: Path,
+) -> None:
+    from empathy_judge.reports.charts import all_charts
+    from empathy_judge.reports.html import render_html
+    from empathy_judge.reports.leaderboard import build_leaderboard
+    from empathy_judge.reports.logs import RunSet
+
+    gemini = _epitome_runs(replay_logs_dir)[GEMINI]
+    board = build_leaderboard(RunSet((gemini, _forged(gemini))), n_resamples=50)
+    # One run on each reference: no telling which is right, so neither ranks overall.
+    assert board.overall_frameworks == ()
+    assert board.overall_row("test/forged").rank is None
+    assert board.overall_row(GEMINI).rank is None
+    (warning,) = board.warnings
+    assert "epitome and epitome#2 hold as many runs each" in warning
+    html = render_html(board, all_charts(board))
+    assert html.index("Warning: the runs of epitome") < html.index("<h2 id='overall'>")
