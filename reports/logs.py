@@ -58,7 +58,7 @@ class SampleRecord:
         reference: Per sub-component the experts', their median's and the crowd's ratings.
         answer: The raw completion.
         explanation: The model's rationale, if any.
-        parse_status: "ok", "partial" or "failed".
+        parse_status: "ok", "partial" or "failed"; "error" for a sample that errored unscored.
         transcript: The rated conversation's text, recovered from the prompt.
         word_count: The supporter's word count (sample metadata ``supporter_word_count``;
             NaN when the log has none).
@@ -400,6 +400,11 @@ def _records(log: EvalLog, location: str) -> list[SampleRecord]:
         if sample_id in records:
             continue  # one record per item: further epochs are in the reduction
         score = (sample.scores or {}).get(SCORER_NAME)
+        if score is None and sample.error is not None and sample_id not in reduced:
+            # An errored sample that was not scored (a log written without score_on_error):
+            # its ratings are missing, as in the in-run metric of a task that scores errors.
+            records[sample_id] = _errored_record(sample, sample_id)
+            continue
         if score is None:
             raise LogError(f"{location}: sample {sample_id} has no {SCORER_NAME!r} score")
         value, metadata = reduced.get(sample_id, (score.value, score.metadata or {}))
@@ -424,6 +429,24 @@ def _records(log: EvalLog, location: str) -> list[SampleRecord]:
             word_count=as_float(sample_metadata.get("supporter_word_count")),
         )
     return list(records.values())
+
+
+def _errored_record(sample: EvalSample, sample_id: str) -> SampleRecord:
+    sample_metadata = sample.metadata or {}
+    message = (sample.error.message if sample.error else "").strip().splitlines()
+    return SampleRecord(
+        item_id=sample_id,
+        ratings={},
+        reference={
+            str(sub): {k: as_float(v) for k, v in dict(ref).items()}
+            for sub, ref in dict(sample_metadata.get("reference", {})).items()
+        },
+        answer="",
+        explanation="the sample errored: " + (message[0] if message else "unknown error"),
+        parse_status="error",
+        transcript=transcript_from_prompt(_message_text(sample)),
+        word_count=as_float(sample_metadata.get("supporter_word_count")),
+    )
 
 
 def _seconds(log: EvalLog) -> float | None:
@@ -555,16 +578,22 @@ def load_runs(
         strict: Raise on a log that cannot be used instead of recording it as skipped.
 
     Returns:
-        The runs used and the logs skipped, with reasons.
+        The runs used and the logs skipped, with reasons (a log that reads but holds values no
+        report can use, `empathy_judge.reports.run_checks.run_problem`, is skipped too).
 
     Raises:
         LogError: A path does not exist; with ``strict``, any unusable log.
     """
+    from empathy_judge.reports.run_checks import run_problem
+
     runs: list[Run] = []
     skipped: list[SkippedLog] = []
     for path in find_log_files(paths):
         try:
             run = read_run(path)
+            problem = run_problem(run)
+            if problem is not None:
+                raise LogError(f"{path}: malformed log: {problem}")
         except LogError as error:
             if strict:
                 raise

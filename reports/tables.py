@@ -739,9 +739,12 @@ def _sub_diagnostics_json(sub: SubComponentDiagnostics, raters: tuple[str, ...])
             "n_items": leniency.n_items,
             "candidate": _estimate_json(leniency.candidate),
             "crowd": _optional_estimate(leniency.crowd),
+            # No per-expert leniency on a one-expert panel (there is no consensus to sit beside).
             "experts": {
                 rater: _estimate_json(e) for rater, e in zip(raters, leniency.experts, strict=True)
-            },
+            }
+            if leniency.experts
+            else {},
             "experts_abs": _estimate_json(leniency.experts_abs),
         },
         "scale_use": {
@@ -774,7 +777,9 @@ def _sub_diagnostics_json(sub: SubComponentDiagnostics, raters: tuple[str, ...])
             "experts_each": {
                 rater: _estimate_json(e)
                 for rater, e in zip(raters, length.experts_each, strict=True)
-            },
+            }
+            if length.experts_each
+            else {},
         },
         "polarity_check": None
         if polarity is None

@@ -679,3 +679,329 @@ def test_logs_tied_references_leave_the_framework_out_of_the_overall_rank(
     assert "epitome and epitome#2 hold as many runs each" in warning
     html = render_html(board, all_charts(board))
     assert html.index("Warning: the runs of epitome") < html.index("<h2 id='overall'>")
+
+
+# -- logs: one malformed log never stops a report -----------------------------------------------
+
+
+def _edited_log(replay_logs_dir: Path, tmp_path: Path, name: str, edit: Any) -> Path:
+    """A copy of the EPITOME Gemini log under model `test/<name>`, changed by `edit(log)`."""
+    from inspect_ai.log import read_eval_log, write_eval_log
+
+    log = read_eval_log(_epitome_runs(replay_logs_dir)[GEMINI].location)
+    log.eval.model = f"test/{name}"
+    edit(log)
+    path = tmp_path / "bad" / f"{name}.eval"
+    path.parent.mkdir(exist_ok=True)
+    write_eval_log(log, str(path))
+    return path
+
+
+def _set_rating(log: Any, value: float) -> None:
+    # The reduced score (what readers use) and the sample's own score alike.
+    for score in [s.scores["empathy_ratings"] for s in log.samples] + list(
+        log.reductions[0].samples
+    ):
+        score.value["level_explorations"] = value
+
+
+def _set_reference(log: Any, value: float) -> None:
+    log.samples[3].metadata["reference"]["level_explorations"]["expert2"] = value
+
+
+def _one_rater(log: Any) -> None:
+    log.eval.metadata["panel"]["raters"] = ["expert1"]
+
+
+def _absent_rater(log: Any) -> None:
+    log.eval.metadata["panel"]["raters"] = ["expert1", "expert2", "expert9"]
+
+
+def _reversed_scale(log: Any) -> None:
+    log.eval.metadata["panel"]["scales"]["level_explorations"] = [2.0, 0.0]
+
+
+MALFORMED_LOGS = {
+    "infinite-rating": (lambda log: _set_rating(log, math.inf), "the model's level_explorations"),
+    "off-scale-rating": (lambda log: _set_rating(log, 99.0), "outside the scale 0..2"),
+    "infinite-reference": (
+        lambda log: _set_reference(log, math.inf),
+        "reference expert2 on level_explorations is inf",
+    ),
+    "off-scale-reference": (
+        lambda log: _set_reference(log, -3.0),
+        "reference expert2 on level_explorations is -3, outside the scale 0..2",
+    ),
+    "absent-rater": (_absent_rater, "panel rater(s) expert9 have no rating in the log"),
+    "reversed-scale": (_reversed_scale, "the panel's scale of level_explorations is 2..0"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED_LOGS))
+def test_logs_malformed_log_is_skipped_with_one_line_and_the_rest_reported(
+    replay_logs_dir: Path, tmp_path: Path, name: str
+) -> None:
+    from empathy_judge.reports.cli.report import report
+
+    edit, reason = MALFORMED_LOGS[name]
+    bad = _edited_log(replay_logs_dir, tmp_path, name, edit)
+    good = _epitome_runs(replay_logs_dir)[GEMINI].location
+    out = tmp_path / "out"
+    result = CliRunner().invoke(report, [good, str(bad), "--out", str(out), "--resamples", "20"])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    [line] = [line for line in result.output.splitlines() if line.startswith("not used:")]
+    assert str(bad) in line and "malformed log" in line and reason in line
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert [row["label"] for row in results["overall"]["rows"]] == [GEMINI]
+
+
+def test_logs_one_expert_panel_is_reported_not_a_crash(
+    replay_logs_dir: Path, tmp_path: Path
+) -> None:
+    # reports/tables.py zipped the panel's raters with per-expert leniency (none on one expert).
+    from empathy_judge.reports.cli.report import report
+
+    bad = _edited_log(replay_logs_dir, tmp_path, "one-rater", _one_rater)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(report, [str(bad), "--out", str(out), "--resamples", "20"])
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads((out / "results.json").read_text(encoding="utf-8"))["overall"]["rows"]
+    assert row["label"] == "test/one-rater" and row["rank"] is None
+
+
+def test_logs_a_run_that_breaks_rendering_is_skipped(
+    replay_logs_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A malformed log no check foresaw: rendering fails for that run only.
+    from dataclasses import replace
+
+    from empathy_judge.reports import report_files
+    from empathy_judge.reports.logs import RunSet
+
+    runs = _epitome_runs(replay_logs_dir)
+    broken = replace(_forged(runs[GEMINI]), location="/logs/forged.eval")
+    real = report_files.leaderboard_markdown
+
+    def fragile(board: Any) -> str:
+        if any(r.model == "test/forged" for r in board.runs.runs):
+            raise ValueError("zip() argument 2 is shorter than argument 1")
+        return real(board)
+
+    monkeypatch.setattr(report_files, "leaderboard_markdown", fragile)
+    files = report_files.write_report(
+        RunSet((runs[GEMINI], broken)), tmp_path / "out", n_resamples=20
+    )
+    [skipped] = files.leaderboard.runs.skipped
+    assert skipped.location == broken.location
+    assert skipped.reason.endswith(
+        "cannot be reported: ValueError: zip() argument 2 is shorter than argument 1"
+    )
+    assert [r.model for r in files.leaderboard.runs.runs] == [GEMINI]
+    assert files.markdown.is_file()
+
+
+# -- report files: all or nothing, one writer ------------------------------------------------
+
+
+def _report_runs(replay_logs_dir: Path) -> Any:
+    from empathy_judge.reports.logs import RunSet
+
+    return RunSet((_epitome_runs(replay_logs_dir)[GEMINI],))
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_files_a_full_disk_leaves_the_previous_report_intact(
+    replay_logs_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from empathy_judge.reports.report_files import ReportWriteError, write_report
+
+    out = tmp_path / "out"
+    write_report(_report_runs(replay_logs_dir), out, n_resamples=20)
+    before = _snapshot(out)
+    real = Path.write_bytes
+    written: list[str] = []
+
+    def full_disk(self: Path, data: bytes) -> int:
+        if len(written) == 3:  # the fourth file
+            raise OSError(errno.ENOSPC, "No space left on device")
+        written.append(self.name)
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full_disk)
+    monkeypatch.setattr(Path, "write_text", lambda self, *a, **k: full_disk(self, b""))
+    with pytest.raises(ReportWriteError) as excinfo:
+        write_report(_report_runs(replay_logs_dir), out, n_resamples=30)
+    assert str(excinfo.value) == (
+        f"cannot write the report into {out}: the disk is full (OSError); the previous report "
+        "there, if any, is unchanged"
+    )
+    assert _snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no temporary folder left
+
+
+def test_files_a_read_only_folder_is_one_line(replay_logs_dir: Path, tmp_path: Path) -> None:
+    import os
+
+    from empathy_judge.reports.cli.report import report
+
+    if os.geteuid() == 0:
+        pytest.skip("root writes into read-only folders")
+    parent = tmp_path / "ro"
+    parent.mkdir()
+    parent.chmod(0o555)
+    try:
+        log = _epitome_runs(replay_logs_dir)[GEMINI].location
+        result = CliRunner().invoke(report, [log, "--out", str(parent / "out")])
+    finally:
+        parent.chmod(0o755)
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1] == (
+        f"error: cannot write the report into {parent / 'out'}: the folder is not writable "
+        "(PermissionError); the previous report there, if any, is unchanged"
+    )
+
+
+def test_files_a_read_only_folder_as_root_is_one_line(
+    replay_logs_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Root ignores permission bits, so the refusal a read-only mount gives is simulated.
+    import errno
+    import os
+
+    from empathy_judge.reports.cli.report import report
+
+    real = os.open
+
+    def read_only(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if flags & os.O_CREAT:
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", read_only)
+    log = _epitome_runs(replay_logs_dir)[GEMINI].location
+    result = CliRunner().invoke(report, [log, "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert result.output.strip().splitlines()[-1] == (
+        f"error: cannot write the report into {tmp_path / 'out'}: the folder is not writable "
+        "(OSError); the previous report there, if any, is unchanged"
+    )
+
+
+def test_files_a_folder_held_by_a_running_report_is_refused(
+    replay_logs_dir: Path, tmp_path: Path
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from empathy_judge.reports.report_files import ReportWriteError, lock_path, write_report
+
+    out = tmp_path / "out"
+    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        lock_path(out).write_text(f"{holder.pid}\n", encoding="utf-8")
+        with pytest.raises(ReportWriteError, match=rf"another report \(pid {holder.pid}\)"):
+            write_report(_report_runs(replay_logs_dir), out, n_resamples=20)
+        assert not out.exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    # The holder is gone: its lock is stale and taken over.
+    write_report(_report_runs(replay_logs_dir), out, n_resamples=20)
+    assert (out / "results.json").is_file() and not lock_path(out).exists()
+    assert os.getpid() > 0
+
+
+def test_files_a_new_report_replaces_the_old_one_whole(
+    replay_logs_dir: Path, tmp_path: Path
+) -> None:
+    from empathy_judge.reports.report_files import ReportWriteError, write_report
+
+    out = tmp_path / "out"
+    write_report(_report_runs(replay_logs_dir), out, n_resamples=20)
+    (out / "stale-chart.png").write_bytes(b"old")
+    write_report(_report_runs(replay_logs_dir), out, n_resamples=30)
+    assert not (out / "stale-chart.png").exists()  # no mix of old and new files
+    assert '"n_resamples": 30' in (out / "results.json").read_text(encoding="utf-8")
+    other = tmp_path / "notes"
+    other.mkdir()
+    (other / "mine.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(ReportWriteError, match="holds files that are not an empathy-judge report"):
+        write_report(_report_runs(replay_logs_dir), other, n_resamples=20)
+    assert (other / "mine.txt").read_text(encoding="utf-8") == "keep me"
+
+
+# -- partial runs: errored samples are missing ratings everywhere alike --------------------------
+
+
+def _partial_run(log_dir: Path, release_dir: Path, **options: Any) -> Any:
+    """EPITOME on 20 items with the replay model, the first 5 of which error."""
+    from inspect_ai import eval as inspect_eval
+    from inspect_ai.solver import chain, solver
+
+    from empathy_judge.evals.tasks import TASKS
+
+    task = TASKS["epitome"](data_dir=str(release_dir))
+    failing = {str(sample.id) for sample in list(task.dataset)[:5]}
+
+    @solver
+    def provider_error() -> Any:
+        async def solve(state: Any, generate: Any) -> Any:
+            if str(state.sample_id) in failing:
+                raise RuntimeError("provider exploded")
+            return state
+
+        return solve
+
+    task.solver = chain(provider_error(), task.solver)
+    (log,) = inspect_eval(
+        task,
+        model="replay/gemini-2.5-pro",
+        limit=20,
+        fail_on_error=0.5,
+        log_dir=str(log_dir),
+        display="none",
+        **options,
+    )
+    assert log.status == "success", log.error
+    return log
+
+
+def test_runs_errored_samples_are_missing_in_the_run_and_the_report(
+    release_dir: Path, tmp_path: Path
+) -> None:
+    from empathy_judge.reports.logs import load_runs
+
+    log = _partial_run(tmp_path / "logs", release_dir)
+    assert log.results.total_samples == 20 and log.results.completed_samples == 15
+    assert log.results.scores[0].metrics["parse_rate"].value == pytest.approx(15 / 20)
+    errored = next(s for s in log.samples if s.error is not None)
+    parse = errored.scores["empathy_ratings"].metadata["parse"]
+    assert parse["reason"] == "no model output: the sample errored before the model answered"
+    [run] = load_runs([tmp_path / "logs"]).runs
+    assert len(run.samples) == 20 and run.parse_rate == pytest.approx(15 / 20)
+
+
+def test_runs_errored_samples_without_scores_are_read_as_missing(
+    release_dir: Path, tmp_path: Path
+) -> None:
+    # A log written without score_on_error (an older task, or --no-score-on-error): the errored
+    # samples have no score; the readers used to reject the whole log.
+    from empathy_judge.reports.logs import load_runs
+
+    log = _partial_run(tmp_path / "logs", release_dir, score_on_error=False)
+    assert sum(1 for s in log.samples if not s.scores) == 5
+    runs = load_runs([tmp_path / "logs"])
+    assert runs.skipped == ()
+    [run] = runs.runs
+    assert run.parse_rate == pytest.approx(15 / 20)
+    errored = [s for s in run.samples if s.parse_status == "error"]
+    assert len(errored) == 5
+    assert errored[0].explanation.startswith("the sample errored: RuntimeError")

@@ -33,7 +33,7 @@ def report(
     from the logs alone: each run is judged against the expert panel its log carries.
     """
     from empathy_judge.reports.logs import LogError, load_runs
-    from empathy_judge.reports.report_files import write_report
+    from empathy_judge.reports.report_files import ReportWriteError, write_report
 
     try:
         runs = load_runs(logs, latest_only=not all_runs)
@@ -44,6 +44,12 @@ def report(
     if not runs.runs:
         click.echo("error: no usable rating run among the logs given", err=True)
         sys.exit(2)
-    files = write_report(runs, out, n_resamples=resamples, seed=seed)
+    try:
+        files = write_report(runs, out, n_resamples=resamples, seed=seed)
+    except ReportWriteError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    for skipped in files.leaderboard.runs.skipped[len(runs.skipped) :]:
+        click.echo(f"not used: {skipped.location}: {skipped.reason}", err=True)
     click.echo(files.markdown.read_text(encoding="utf-8"))
     click.echo(f"report written to {files.index_html}")
