@@ -346,6 +346,10 @@ def build_task(
         scorer=empathy_ratings(scorer_spec, columns),
         metrics=[agreement(panel=reference.spec.to_dict())],
         epochs=Epochs(int(epochs), nan_median()),
+        # An errored sample is scored too (all its ratings missing, the reason in its score), so
+        # that the in-run parse rate, `report` and `compare` all count it as missing ratings;
+        # errors still count toward --fail-on-error for the log's status.
+        score_on_error=True,
         config=GenerateConfig(temperature=0.0, seed=seed).merge(format_config(structured, schema)),
         version=PROMPT_VERSION,
         metadata=metadata,

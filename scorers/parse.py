@@ -328,6 +328,22 @@ def parse_ratings(
     )
 
 
+def failed_parse(
+    framework: Framework, sub_components: Sequence[str] | None, reason: str
+) -> ParsedRatings:
+    """The result of an answer that gives no rating at all, for a reason found elsewhere.
+
+    Args:
+        framework: The framework whose sub-components were asked for.
+        sub_components: Column names asked for (all of the framework's by default).
+        reason: Why there is no answer (e.g. the sample errored before the model answered).
+
+    Returns:
+        Every requested rating missing, status "failed", with the reason.
+    """
+    return _failed(_requested(framework, sub_components), reason)
+
+
 def _failed(subs: Sequence[SubComponent], reason: str) -> ParsedRatings:
     return ParsedRatings(
         ratings={sub.column: math.nan for sub in subs},

@@ -24,7 +24,10 @@ from inspect_ai.solver import TaskState
 from empathy_judge.datasets.pack import load_rubric
 from empathy_judge.scorers.common import SCORER_NAME, as_float, finite_median
 from empathy_judge.scorers.metrics import agreement
-from empathy_judge.scorers.parse import parse_ratings
+from empathy_judge.scorers.parse import failed_parse, parse_ratings
+
+#: The parse failure's reason for a sample scored without any model output.
+NO_OUTPUT_REASON = "no model output: the sample errored before the model answered"
 
 
 @scorer(metrics=[agreement()], name=SCORER_NAME)
@@ -42,9 +45,15 @@ def empathy_ratings(framework: str, sub_components: Sequence[str] | None = None)
     asked = list(sub_components) if sub_components else list(rubric.columns)
 
     async def score(state: TaskState, target: Target) -> Score:
-        completion = state.output.completion if state.output else ""
-        stop_reason = state.output.stop_reason if state.output else None
-        parsed = parse_ratings(completion, rubric, asked, stop_reason=stop_reason)
+        has_output = bool(state.output and state.output.choices)
+        completion = state.output.completion if has_output else ""
+        stop_reason = state.output.stop_reason if has_output else None
+        if has_output:
+            parsed = parse_ratings(completion, rubric, asked, stop_reason=stop_reason)
+        else:
+            # Scored after an error (Inspect's score_on_error): the sample counts as missing
+            # ratings, like a parse failure, so that the run's parse rate covers every sample.
+            parsed = failed_parse(rubric, asked, NO_OUTPUT_REASON)
         parse: dict[str, object] = {
             "status": parsed.status,
             "invalid": dict(parsed.invalid),
