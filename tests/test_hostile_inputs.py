@@ -1005,3 +1005,125 @@ def test_runs_errored_samples_without_scores_are_read_as_missing(
     errored = [s for s in run.samples if s.parse_status == "error"]
     assert len(errored) == 5
     assert errored[0].explanation.startswith("the sample errored: RuntimeError")
+
+
+# -- silent exits: our one-line messages reach stderr under --display none ---------------------
+
+
+def _inspect_eval(tmp_path: Path, *args: str) -> Any:
+    import os
+    import subprocess
+    import sys
+
+    # -P and another working folder: the repository's own folders must not shadow packages.
+    command = [sys.executable, "-P", "-m", "inspect_ai._cli.main", "eval", *args]
+    command += ["--display", "none", "--log-dir", str(tmp_path / "logs")]
+    return subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=dict(os.environ),
+        cwd=tmp_path,
+        check=False,
+    )
+
+
+def test_exits_a_missing_pack_folder_says_so_on_stderr(tmp_path: Path) -> None:
+    result = _inspect_eval(
+        tmp_path,
+        "empathy_judge/custom",
+        "-T",
+        f"framework={tmp_path / 'no-such-pack'}",
+        "--model",
+        "replay/gemini-2.5-pro",
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert str(tmp_path / "no-such-pack") in result.stderr
+
+
+def test_exits_a_missing_model_file_says_so_on_stderr(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.gguf"
+    result = _inspect_eval(
+        tmp_path, "empathy_judge/epitome", "--model", "gguf/x", "-M", f"model_path={missing}"
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"gguf/x: model_path {str(missing)!r} is not a file"
+
+
+# -- gguf/: files and arguments -------------------------------------------------------------
+
+
+def _gguf(**model_args: Any) -> Any:
+    pytest.importorskip("llama_cpp")
+    from empathy_judge.evals.providers.gguf import GGUFAPI
+
+    return GGUFAPI("smollm2", **model_args)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"hello, I am text\n" * 100, "is not a GGUF file (it starts with b'hell', not b'GGUF')"),
+        (bytes(range(256)) * 8, "is not a GGUF file (it starts with b'\\x00\\x01\\x02\\x03'"),
+        (b"GGUF\x03\x00\x00\x00" + bytes(16), "holds only 24 bytes: a GGUF header without a model"),
+        (b"GGUF\x03\x00\x00\x00" + bytes(range(256)) * 8, "llama.cpp cannot load"),
+    ],
+    ids=["text", "random-bytes", "header-only", "corrupt-body"],
+)
+def test_gguf_a_file_that_is_not_a_model_is_one_line(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    from empathy_judge.evals.providers.gguf import GGUFError
+
+    path = tmp_path / "model.gguf"
+    path.write_bytes(content)
+    with pytest.raises(GGUFError) as excinfo:
+        _gguf(model_path=str(path))
+    text = str(excinfo.value)
+    assert text.startswith(f"gguf/smollm2: {str(path)!r} ") or "cannot load" in text
+    assert message in text and "\n" not in text
+
+
+@pytest.mark.parametrize("value", ["-5", "0", "abc", "1.5", True])
+def test_gguf_a_bad_n_ctx_is_one_line(value: object) -> None:
+    from empathy_judge.evals.providers.gguf import GGUFError
+
+    with pytest.raises(GGUFError, match=r"^gguf/smollm2: -M n_ctx=.* must be a positive integer$"):
+        _gguf(n_ctx=value)
+
+
+def test_gguf_an_unknown_argument_lists_the_valid_ones() -> None:
+    from empathy_judge.evals.providers.gguf import GGUFError
+
+    with pytest.raises(GGUFError) as excinfo:
+        _gguf(n_gpu_layer=3)
+    text = str(excinfo.value)
+    assert text.startswith("gguf/smollm2: unknown -M argument(s) n_gpu_layer; valid: ")
+    assert "n_gpu_layers" in text and "n_ctx" in text and "seed" in text
+
+
+@pytest.mark.gguf
+def test_gguf_a_prompt_longer_than_the_context_is_an_error_naming_n_ctx(
+    release_dir: Path, tmp_path: Path
+) -> None:
+    pytest.importorskip("llama_cpp")
+    from inspect_ai import eval as inspect_eval
+
+    from empathy_judge.evals.tasks import TASKS
+
+    (log,) = inspect_eval(
+        TASKS["epitome"](data_dir=str(release_dir)),
+        model="gguf/smollm2",
+        model_args={"n_ctx": 256},
+        limit=1,
+        log_dir=str(tmp_path),
+        display="none",
+    )
+    assert log.status == "error"
+    (sample,) = log.samples or []
+    assert sample.error is not None
+    assert "the prompt does not fit the context window (n_ctx=256)" in sample.error.message
+    # Counted as missing ratings, with the reason, never read from an overflow message.
+    assert sample.scores["empathy_ratings"].metadata["parse"]["status"] == "failed"
