@@ -21,7 +21,7 @@ from inspect_ai.util import JSONSchema
 from empathy_judge.datasets import user_data
 from empathy_judge.datasets.conversation import Conversation
 from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.datasets.pack import Pack, load_pack
+from empathy_judge.datasets.pack import Pack, load_pack, unrated_sub_components, unrated_warning
 from empathy_judge.datasets.release import ConversationsUnavailableError
 from empathy_judge.datasets.rubric import Framework, SubComponent
 from empathy_judge.evals.probes import PROBE_VERSION, PROBES, ProbeName, apply_probe
@@ -268,6 +268,9 @@ def build_task(
 
     items = _conversations_for(pack, conversations)
     ratings = pack.ratings()
+    unrated_subs = unrated_sub_components(rubric, ratings)
+    if unrated_subs:
+        logger.warning("%s", unrated_warning(rubric, unrated_subs))
     reference = reference_ratings(ratings, rubric)
     register_ratings(rubric.id, ratings)
     unrated = [c.item_id for c in items if c.item_id not in reference.ratings]
