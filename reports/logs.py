@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from inspect_ai.log import EvalLog, EvalSample
 
 LOG_SUFFIXES = (".eval", ".json")
+#: JSON files Inspect itself writes beside logs (listings, eval-set manifests): not logs.
+INSPECT_SIDECARS = frozenset({"logs.json", "eval-set.json", "_summary.json", "_scan.json"})
 
 
 class LogError(EmpathyJudgeError, ValueError):
@@ -332,6 +334,11 @@ def find_log_files(paths: Iterable[str | Path]) -> list[Path]:
         if path.is_dir():
             for info in list_eval_logs(str(path), recursive=True, descending=False):
                 found[Path(strip_file_scheme(info.name)).resolve()] = None
+            # Inspect lists a .json file only when its name starts with a timestamp; any other
+            # .json is read too (and skipped with a reason if it is no log), never ignored.
+            for extra in sorted(path.rglob("*.json")):
+                if extra.name not in INSPECT_SIDECARS and extra.is_file():
+                    found.setdefault(extra.resolve(), None)
         elif path.is_file():
             if path.suffix not in LOG_SUFFIXES:
                 raise LogError(f"{path}: not an Inspect log (expected .eval or .json)")

@@ -1230,3 +1230,25 @@ def test_rubric_a_sub_component_no_expert_rated_warns_in_validate_and_task(
     with caplog.at_level(logging.WARNING):
         custom(framework=str(folder))
     assert warning in caplog.messages
+
+
+# -- logs: a .json log Inspect's listing does not name is still seen ----------------------------
+
+
+def test_logs_a_json_log_with_any_name_in_a_folder_is_read_or_reported(
+    replay_logs_dir: Path, tmp_path: Path
+) -> None:
+    from inspect_ai.log import read_eval_log, write_eval_log
+
+    from empathy_judge.reports.logs import load_runs
+
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    log = read_eval_log(_epitome_runs(replay_logs_dir)[GEMINI].location)
+    write_eval_log(log, str(folder / "my-gemini-run.json"))
+    (folder / "notes.json").write_text('{"hello": 1}', encoding="utf-8")
+    runs = load_runs([folder])
+    assert [(r.model, Path(r.location).name) for r in runs.runs] == [(GEMINI, "my-gemini-run.json")]
+    [skipped] = runs.skipped
+    assert Path(skipped.location).name == "notes.json"
+    assert "cannot read as an Inspect log" in skipped.reason
