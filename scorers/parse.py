@@ -594,8 +594,8 @@ def _ratings_from_object(
     rationale: str | None = None
     named = _named_rating(obj, aliases)
     if named is not None:  # {"sub_component": "empathy", "rating": 4}
-        column, value, note = named
-        return {column: _Found(value, from_json=True)}, note
+        named_column, named_value, named_note = named
+        return {named_column: _Found(named_value, from_json=True)}, named_note
     for key, value in obj.items():
         normalised = _normalise(str(key))
         column = aliases.get(normalised)
