@@ -87,8 +87,8 @@ TRUNCATED_STOP_REASONS: frozenset[str] = frozenset({"max_tokens", "model_length"
 MAX_ANSWER_CHARS = 200_000
 #: Most JSON tokens (brackets, strings) and ``name: value`` lines read from one answer: a rating
 #: answer holds a few dozen; the bounds keep a runaway output's parse time small.
-MAX_JSON_TOKENS = 100_000
-MAX_PAIR_LINES = 20_000
+MAX_JSON_TOKENS = 20_000
+MAX_PAIR_LINES = 2_000
 #: Generic names a model uses for its only rating when one sub-component is asked.
 SINGLE_ANSWER_KEYS: tuple[str, ...] = ("answer", "rating", "score", "level", "final answer")
 
