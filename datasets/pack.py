@@ -302,3 +302,30 @@ def check_pack(path: str | Path) -> tuple[list[Problem], PackSummary | None]:
     if problems:
         return problems, None
     return [], summarize_pack(framework, conversations, ratings)
+
+
+def unrated_sub_components(framework: Framework, ratings: pd.DataFrame) -> list[str]:
+    """The rubric's sub-components that no expert rated (in the rubric's order).
+
+    The model is still asked for them, but with no reference no agreement can be computed: a
+    warning in ``data validate`` and when the task is built, not an error (a pack may be rated
+    in stages).
+
+    Args:
+        framework: The rubric.
+        ratings: The long ratings table (columns sub_component, group, rating).
+
+    Returns:
+        The column names no annotator of group ``expert`` gave a rating for.
+    """
+    rated = ratings.loc[(ratings["group"] == "expert") & ratings["rating"].notna(), "sub_component"]
+    present = set(rated.astype(str))
+    return [column for column in framework.columns if column not in present]
+
+
+def unrated_warning(framework: Framework, columns: Sequence[str]) -> str:
+    """The one-line warning for sub-components no expert rated."""
+    return (
+        f"{framework.id}: no expert rated sub-component(s) {', '.join(columns)}: the model is "
+        "asked for them, but they have no reference and give no agreement"
+    )

@@ -52,6 +52,7 @@ so adding a fifth packaged framework needs no list to be edited.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -118,6 +119,39 @@ class RubricError(EmpathyJudgeError, ValueError):
 
     def __reduce__(self) -> tuple[type[RubricError], tuple[str, str]]:
         return type(self), (self.file, self.detail)
+
+
+# What could open or close a transcript delimiter in a prompt (`evals.transcript_tag` escapes
+# the same in conversation text): "<", then whitespace, "/" or invisible format characters,
+# then "transcript". Rubric text goes into the prompt unescaped, so it must not hold one.
+_DELIMITER_RE = re.compile(
+    r"<[\s/\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]*transcript",
+    re.IGNORECASE,
+)
+
+
+def _reject_delimiters(value: Any, where: str, file: str) -> None:
+    """Refuse rubric text that could forge the prompt's transcript tags."""
+    if isinstance(value, str):
+        if _DELIMITER_RE.search(value):
+            raise RubricError(
+                file,
+                f"field '{where}' holds a transcript delimiter ('<transcript' or "
+                "'</transcript'): rubric text goes into the prompt and must not open or close "
+                "the transcript",
+            )
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            _reject_delimiters(key, f"{where}.{key}" if where else str(key), file)
+            _reject_delimiters(item, f"{where}.{key}" if where else str(key), file)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _reject_delimiters(item, f"{where}[{index}]", file)
+
+
+def _column_key(column: str) -> str:
+    """A column name with case and separators folded, as the answer parser compares names."""
+    return re.sub(r"[\s_\-]+", "_", column.strip().lower()).strip("_")
 
 
 class _FrozenAnchors(Mapping[int, str]):
@@ -449,6 +483,7 @@ def parse_rubric(data: Mapping[str, Any], file: str) -> Framework:
         RubricError: A field is missing, of the wrong type or inconsistent.
     """
     _reject_unknown(data, _FRAMEWORK_FIELDS, "", file)
+    _reject_delimiters(dict(data), "", file)
     level = _require(data, "level_of_measurement", str, "", file)
     if level not in _LEVELS:
         raise RubricError(file, f"field 'level_of_measurement' must be one of {list(_LEVELS)}")
@@ -471,6 +506,15 @@ def parse_rubric(data: Mapping[str, Any], file: str) -> Framework:
     duplicated = sorted({c for c in columns if columns.count(c) > 1})
     if duplicated:
         raise RubricError(file, f"field 'sub_components' repeats columns {duplicated}")
+    folded: dict[str, str] = {}
+    for column in columns:
+        other = folded.setdefault(_column_key(column), column)
+        if other != column:
+            raise RubricError(
+                file,
+                f"field 'sub_components': columns {other!r} and {column!r} differ only "
+                "in case or separators; a model's answer cannot tell them apart",
+            )
     clashing = sorted(set(columns) & set(id_columns))
     if clashing:
         raise RubricError(

@@ -23,7 +23,7 @@ from inspect_ai.viewer import ViewerConfig
 from empathy_judge.datasets import user_data
 from empathy_judge.datasets.conversation import Conversation
 from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.datasets.pack import Pack, load_pack
+from empathy_judge.datasets.pack import Pack, load_pack, unrated_sub_components, unrated_warning
 from empathy_judge.datasets.release import ConversationsUnavailableError
 from empathy_judge.datasets.rubric import Framework, SubComponent
 from empathy_judge.evals.probes import PROBE_VERSION, PROBES, ProbeName, apply_probe
@@ -285,6 +285,9 @@ def build_task(
     items = _conversations_for(pack, conversations)
     _check_rated_turns(rubric, items)
     ratings = pack.ratings()
+    unrated_subs = unrated_sub_components(rubric, ratings)
+    if unrated_subs:
+        logger.warning("%s", unrated_warning(rubric, unrated_subs))
     reference = reference_ratings(ratings, rubric)
     register_ratings(rubric.id, ratings)
     unrated = [c.item_id for c in items if c.item_id not in reference.ratings]
@@ -374,6 +377,10 @@ def build_task(
         scorer=empathy_ratings(scorer_spec, columns),
         metrics=[agreement(panel=reference.spec.to_dict())],
         epochs=Epochs(int(epochs), nan_median()),
+        # An errored sample is scored too (all its ratings missing, the reason in its score), so
+        # that the in-run parse rate, `report` and `compare` all count it as missing ratings;
+        # errors still count toward --fail-on-error for the log's status.
+        score_on_error=True,
         config=GenerateConfig(temperature=0.0, seed=seed, max_tokens=cap).merge(
             format_config(structured, schema)
         ),

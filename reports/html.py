@@ -652,6 +652,7 @@ def render_html(
         "<title>Empathy-judge report</title>",
         f"<style>{CSS}</style></head><body>",
         "<h1>Empathy-judge report</h1>",
+        *(f"<p class='warning' role='alert'><strong>{_e(w)}</strong></p>" for w in board.warnings),
         "<p class='muted'>Which model can judge empathic communication like the experts? Every "
         "run is judged against the expert panel carried in its own log, on exactly the items it "
         "scored, like for like: each expert is compared with the mean of the other experts, and "

@@ -416,6 +416,57 @@ def wall_seconds(runs: Sequence[Run]) -> float | None:
         return max((end - start).total_seconds() for start, end in spans)
 
 
+def overall_references(
+    sections: Sequence[FrameworkSection],
+) -> tuple[dict[str, str | None], list[str]]:
+    """Which reference section of each framework the overall rank uses, and the warnings.
+
+    When a framework's runs fall into several reference sections (``peer_listening`` and
+    ``peer_listening#2``: the logs carry different expert ratings or panels), only one of them
+    can enter the overall rank, else whichever section sorts first would decide it. The rule:
+    the section holding the most runs (models and reference rows: a replayed expert or crowd
+    counts, since it is a run on that reference too); on a tie there is no telling which is
+    the right reference, and the framework is left out of the overall rank. Either way the
+    split is a warning at the top of the report.
+
+    Args:
+        sections: The report's sections.
+
+    Returns:
+        (framework -> chosen section key, or None when tied), and the warnings.
+    """
+    by_framework: dict[str, list[FrameworkSection]] = {}
+    for section in sections:
+        by_framework.setdefault(section.framework, []).append(section)
+    chosen: dict[str, str | None] = {}
+    warnings: list[str] = []
+    for framework, split in by_framework.items():
+        if len(split) == 1:
+            chosen[framework] = split[0].key
+            continue
+        counts = {section.key: len(section.results) for section in split}
+        most = max(counts.values())
+        leaders = [key for key, n in counts.items() if n == most]
+        listing = ", ".join(f"{key} ({n} run(s))" for key, n in counts.items())
+        if len(leaders) == 1:
+            chosen[framework] = leaders[0]
+            verdict = (
+                f"the overall rank uses {leaders[0]}, the reference with the most runs; "
+                "runs on the other references are ranked only in their own sections"
+            )
+        else:
+            chosen[framework] = None
+            verdict = (
+                f"{' and '.join(leaders)} hold as many runs each, so {framework} is left out of "
+                "the overall rank"
+            )
+        warnings.append(
+            f"Warning: the runs of {framework} were judged against {len(split)} different "
+            f"references ({listing}): check the logs' reference ratings; {verdict}."
+        )
+    return chosen, warnings
+
+
 def _overall(
     sections: Sequence[FrameworkSection], confidence: float
 ) -> tuple[list[OverallRow], tuple[str, ...]]:
@@ -424,8 +475,11 @@ def _overall(
     for section in sections:
         for result in section.results:
             results[result.label][section.key] = result
+    chosen_reference, _ = overall_references(sections)
+    # Only the chosen reference of each framework can enter the overall rank.
+    rankable = {s.key for s in sections if chosen_reference.get(s.framework) == s.key}
     ranked_on = {
-        label: frozenset(key for key, r in by_key.items() if r.rank is not None)
+        label: frozenset(key for key, r in by_key.items() if r.rank is not None and key in rankable)
         for label, by_key in results.items()
     }
     choices = {keys for keys in ranked_on.values() if keys}
@@ -484,7 +538,9 @@ def _overall(
                 rank=ranges.get(label),
                 unranked=""
                 if label in ranges
-                else _why_not_overall(by_key, ranked_on[label], chosen, first.is_reference),
+                else _why_not_overall(
+                    by_key, ranked_on[label], chosen, first.is_reference, rankable
+                ),
                 score=scores.get(label, math.nan),
                 verdicts=verdicts,
                 parse_rate=valid / requested if requested else math.nan,
@@ -523,9 +579,16 @@ def _why_not_overall(
     ranked: frozenset[str],
     chosen: frozenset[str],
     reference: bool,
+    rankable: frozenset[str] | set[str],
 ) -> str:
     if reference:
         return "reference row"
+    apart = sorted(key for key in by_key if key not in rankable)
+    if apart and not (set(by_key) & set(rankable)):
+        return (
+            f"judged only against a reference left out of the overall rank ({', '.join(apart)}; "
+            "see the warning at the top)"
+        )
     if not chosen:
         return "no model is ranked on any framework"
     missing = sorted(chosen - ranked)
@@ -577,6 +640,7 @@ def build_leaderboard(
         probes = probe_results(pairs, n_resamples=n_resamples, seed=seed, confidence=confidence)
         sections = [_section(reference, settings, probes) for reference in references]
     overall, overall_keys = _overall(sections, confidence)
+    _, warnings = overall_references(sections)
     locations = [r.location for r in runs.runs] + [s.location for s in runs.skipped]
     return Leaderboard(
         sections=tuple(sections),
@@ -585,6 +649,7 @@ def build_leaderboard(
         runs=runs,
         settings=settings,
         notes=(PUBLISHED_NOTE,),
+        warnings=tuple(warnings),
         log_names={loc: display_path(loc, report_dir) for loc in locations},
         unpaired_probes=tuple(unpaired),
     )

@@ -52,6 +52,8 @@ if TYPE_CHECKING:
     from inspect_ai.log import EvalLog, EvalSample
 
 LOG_SUFFIXES = (".eval", ".json")
+#: JSON files Inspect itself writes beside logs (listings, eval-set manifests): not logs.
+INSPECT_SIDECARS = frozenset({"logs.json", "eval-set.json", "_summary.json", "_scan.json"})
 
 
 class LogError(EmpathyJudgeError, ValueError):
@@ -68,7 +70,7 @@ class SampleRecord:
         reference: Per sub-component the experts', their median's and the crowd's ratings.
         answer: The raw completion.
         explanation: The model's rationale, if any.
-        parse_status: "ok", "partial" or "failed".
+        parse_status: "ok", "partial" or "failed"; "error" for a sample that errored unscored.
         transcript: The rated conversation's text, recovered from the prompt.
         word_count: The supporter's word count (sample metadata ``supporter_word_count``;
             NaN when the log has none).
@@ -407,6 +409,11 @@ def find_log_files(paths: Iterable[str | Path]) -> list[str]:
         if path.is_dir():
             for info in list_eval_logs(str(path), recursive=True, descending=False):
                 found[str(Path(strip_file_scheme(info.name)).resolve())] = None
+            # Inspect lists a .json file only when its name starts with a timestamp; any other
+            # .json is read too (and skipped with a reason if it is no log), never ignored.
+            for extra in sorted(path.rglob("*.json")):
+                if extra.name not in INSPECT_SIDECARS and extra.is_file():
+                    found.setdefault(str(extra.resolve()), None)
         elif path.is_file():
             if path.suffix not in LOG_SUFFIXES:
                 raise LogError(f"{path}: not an Inspect log (expected .eval or .json)")
@@ -467,6 +474,11 @@ def _records(log: EvalLog, location: str, contract: LogContract) -> list[SampleR
         if sample_id in records:
             continue  # one record per item: further epochs are in the reduction
         score = (sample.scores or {}).get(SCORER_NAME)
+        if score is None and sample.error is not None and sample_id not in reduced:
+            # An errored sample that was not scored (a log written without score_on_error):
+            # its ratings are missing, as in the in-run metric of a task that scores errors.
+            records[sample_id] = _errored_record(sample, sample_id)
+            continue
         if score is None:
             raise LogError(f"{location}: sample {sample_id} has no {SCORER_NAME!r} score")
         value, metadata = reduced.get(sample_id, (score.value, score.metadata or {}))
@@ -502,6 +514,24 @@ def _records(log: EvalLog, location: str, contract: LogContract) -> list[SampleR
             word_count=as_float(sample_metadata.get(WORD_COUNT_KEY)),
         )
     return list(records.values())
+
+
+def _errored_record(sample: EvalSample, sample_id: str) -> SampleRecord:
+    sample_metadata = sample.metadata or {}
+    message = (sample.error.message if sample.error else "").strip().splitlines()
+    return SampleRecord(
+        item_id=sample_id,
+        ratings={},
+        reference={
+            str(sub): {k: as_float(v) for k, v in dict(ref).items()}
+            for sub, ref in dict(sample_metadata.get("reference", {})).items()
+        },
+        answer="",
+        explanation="the sample errored: " + (message[0] if message else "unknown error"),
+        parse_status="error",
+        transcript=transcript_from_prompt(_message_text(sample)),
+        word_count=as_float(sample_metadata.get("supporter_word_count")),
+    )
 
 
 def _seconds(log: EvalLog) -> float | None:
@@ -671,11 +701,14 @@ def load_runs(
         strict: Raise on a log that cannot be used instead of recording it as skipped.
 
     Returns:
-        The runs used and the logs skipped, with reasons.
+        The runs used and the logs skipped, with reasons (a log that reads but holds values no
+        report can use, `empathy_judge.reports.run_checks.run_problem`, is skipped too).
 
     Raises:
         LogError: A path does not exist; with ``strict``, any unusable log.
     """
+    from empathy_judge.reports.run_checks import run_problem
+
     skipped: list[SkippedLog] = []
 
     def skip(location: str, reason: str) -> None:
@@ -715,6 +748,9 @@ def load_runs(
                 continue
             try:
                 run = read_run(header.location)
+                problem = run_problem(run)
+                if problem is not None:
+                    raise LogError(f"{header.location}: malformed log: {problem}")
             except LogError as error:
                 skip(header.location, str(error))
                 continue

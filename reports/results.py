@@ -236,6 +236,8 @@ class Leaderboard:
         notes: Messages for the reader about the whole report.
         log_names: Log location → how the report shows it (relative to the report's folder).
         unpaired_probes: Probe runs with no plain run to pair with, and why.
+        warnings: Problems the reader must see first (shown at the top of every format), e.g.
+            one framework's runs judged against several references.
     """
 
     sections: tuple[FrameworkSection, ...]
@@ -246,6 +248,7 @@ class Leaderboard:
     notes: tuple[str, ...] = ()
     log_names: Mapping[str, str] = field(default_factory=dict)
     unpaired_probes: tuple[UnpairedProbe, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     @property
     def probes(self) -> list[ProbeResult]:

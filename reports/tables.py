@@ -479,6 +479,7 @@ def leaderboard_markdown(board: Leaderboard) -> str:
     lines = [
         "# Empathy-judge leaderboard",
         "",
+        *(f"> **{markdown_text(w)}**\n" for w in board.warnings),
         "Every run is judged against the expert panel carried in its own log, on exactly the "
         "items it scored, like for like: each expert is compared with the mean of the other "
         "experts, and so is the candidate (Δ = candidate − experts). The primary column counts "
@@ -822,9 +823,12 @@ def _sub_diagnostics_json(sub: SubComponentDiagnostics, raters: tuple[str, ...])
             "n_items": leniency.n_items,
             "candidate": _estimate_json(leniency.candidate),
             "crowd": _optional_estimate(leniency.crowd),
+            # No per-expert leniency on a one-expert panel (there is no consensus to sit beside).
             "experts": {
                 rater: _estimate_json(e) for rater, e in zip(raters, leniency.experts, strict=True)
-            },
+            }
+            if leniency.experts
+            else {},
             "experts_abs": _estimate_json(leniency.experts_abs),
         },
         "scale_use": {
@@ -857,7 +861,9 @@ def _sub_diagnostics_json(sub: SubComponentDiagnostics, raters: tuple[str, ...])
             "experts_each": {
                 rater: _estimate_json(e)
                 for rater, e in zip(raters, length.experts_each, strict=True)
-            },
+            }
+            if length.experts_each
+            else {},
         },
         "polarity_check": None
         if polarity is None
@@ -1034,6 +1040,7 @@ def leaderboard_json(board: Leaderboard) -> dict[str, Any]:
         },
         "legend": {symbol: meaning for symbol, meaning in legend(settings)},
         "notes": list(board.notes),
+        "warnings": list(board.warnings),
         "overall": {
             "frameworks": list(board.overall_frameworks),
             "rows": [

@@ -1,14 +1,36 @@
 """Parse a model's completion into one rating per sub-component.
 
 Models answer in many shapes: a bare JSON object, JSON inside a code fence or after a chain of
-thought, JSON wrapped in ``{"ratings": {...}}`` or with a rationale per key, ``name: 3`` lines in
-Markdown, or ``Answer: 2`` when a single sub-component is asked. This module turns any of them
+thought, JSON wrapped in ``{"ratings": {...}}`` or with a rationale per key, a list of
+``{"sub_component": ..., "rating": ...}`` objects, ``name: 3`` (or ``name: Level 3``) lines in
+Markdown, a Markdown table either way round, or ``Answer: 2`` when a single sub-component is
+asked. This module turns any of them
 into a :class:`ParsedRatings` without ever raising on text: a rating that cannot be read is
 recorded as missing or invalid, and its value is NaN — never 0, which is a real level on some
 scales. Values are validated against the rubric, not repaired: 2.5, 7 on a 1-5 scale or "high"
 are invalid rather than rounded or clipped.
 
 Rules for hostile or odd answers:
+
+- **Reasoning is never an answer**: ``<think>`` blocks (and ``<thinking>``, ``<reasoning>``,
+  ``<thought>``, ``<reflection>``, ``<scratchpad>``, Harmony analysis channels; closed, opened by
+  the chat template, or unterminated) are removed before anything is read
+  (`empathy_judge.scorers.reasoning_blocks`).
+- **Cut off is failed**: an output whose stop reason is ``max_tokens`` or ``model_length`` gives
+  no rating at all, whatever it holds, with that reason.
+- **Two answers that disagree are ambiguous**, never "the last one": when two JSON objects give
+  different valid ratings for one sub-component, the whole answer is a parse failure (status
+  "failed", the conflicting values in :attr:`ParsedRatings.ambiguous`). Identical repeats are
+  accepted, objects that complete each other (a list of per-sub-component objects) are merged,
+  and an invalid value (an echoed template, ``"<0-2>"``) gives way to a valid one. In
+  ``name: value`` lines and tables, two different valid values make that sub-component
+  ambiguous (missing).
+- **Every failure has a reason** (:attr:`ParsedRatings.reason`, one line), which the scorer puts
+  in the score's metadata and at the head of its explanation.
+- **Bounded work**: an answer (outside reasoning) longer than :data:`MAX_ANSWER_CHARS`, or with
+  more than :data:`MAX_JSON_TOKENS` JSON brackets and strings or :data:`MAX_PAIR_LINES` pairs or
+  table rows, is a runaway output and a parse failure with that reason; below the bounds every
+  step is one pass over the text (``benchmarks/bench_parse.py``).
 
 - **Only ASCII digits** make a number: Arabic-Indic (``٢``) or full-width (``２``) digits are
   not read as ratings.
@@ -37,6 +59,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from empathy_judge.datasets.rubric import Framework, SubComponent
+from empathy_judge.scorers.reasoning_blocks import SplitCompletion, split_reasoning
 
 ParseStatus = Literal["ok", "partial", "failed"]
 
@@ -44,6 +67,28 @@ ParseStatus = Literal["ok", "partial", "failed"]
 RATIONALE_KEYS: tuple[str, ...] = ("rationale", "reasoning", "explanation", "justification")
 #: Keys that hold the rating inside a per-sub-component object such as {"rating": 3, ...}.
 VALUE_KEYS: tuple[str, ...] = ("rating", "score", "value", "level", "answer")
+#: Keys that name the sub-component in a list of objects ({"sub_component": "empathy", ...}).
+NAME_KEYS: tuple[str, ...] = (
+    "sub component",
+    "subcomponent",
+    "component",
+    "name",
+    "criterion",
+    "dimension",
+    "aspect",
+    "metric",
+    "key",
+    "label",
+)
+#: Stop reasons of an answer cut off by the length limit: a parse failure whatever it holds.
+TRUNCATED_STOP_REASONS: frozenset[str] = frozenset({"max_tokens", "model_length"})
+#: Longest answer (outside reasoning blocks) read at all: a rating answer is a few hundred
+#: characters; beyond this the completion is a runaway, not an answer, and parsing stays bounded.
+MAX_ANSWER_CHARS = 200_000
+#: Most JSON tokens (brackets, strings) and ``name: value`` lines read from one answer: a rating
+#: answer holds a few dozen; the bounds keep a runaway output's parse time small.
+MAX_JSON_TOKENS = 20_000
+MAX_PAIR_LINES = 2_000
 #: Generic names a model uses for its only rating when one sub-component is asked.
 SINGLE_ANSWER_KEYS: tuple[str, ...] = ("answer", "rating", "score", "level", "final answer")
 
@@ -57,6 +102,12 @@ _MAX_DEPTH = 4
 # Each failed decode can scan to the end of the text; bounding the attempts keeps a pathological
 # completion (thousands of stray braces) from taking quadratic time.
 _MAX_JSON_ATTEMPTS = 2000
+# Deepest nesting of a JSON span worth decoding (a rating object nests 2-3 levels), and the
+# bound of the scanner's bracket stack (deeper levels are counted, not kept).
+_MAX_JSON_NESTING = 16
+_MAX_JSON_STACK = 64
+# Inside a JSON span: a string on one line (JSON strings hold no raw line break), or a bracket.
+_JSON_TOKEN_RE = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\]]')
 # A number in ASCII digits ("2", "-1", "2.0", "20e-1"); "2.5" stays one number, so it is seen
 # and rejected as such.
 _LITERAL = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
@@ -90,6 +141,12 @@ _SEGMENT_SPLIT_RE = re.compile(r"([\n\r{},;|]+)")
 # Separators that end a value for good; after ",", ";" or "|" a value's comment may go on.
 _HARD_SEPARATORS = frozenset("\n\r{}")
 _CODE_FENCE_RE = re.compile(r"```[A-Za-z0-9_-]*")
+_TABLE_RULE_RE = re.compile(r":?-{2,}:?")
+_TABLE_ROW_RE = re.compile(r"^[ \t]*\|[^\n]*", re.MULTILINE)
+# "Level 2", "score: 4", "rating = 3": a word naming the value before it.
+_VALUE_WORD_RE = re.compile(
+    r"^(?:level|score|rating|value)\s*[:#=]?\s*(?=[0-9+\-.])", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -109,6 +166,9 @@ class ParsedRatings:
         ambiguous: The sub-components of ``missing`` whose answer named several numbers
             ("2 to 3"), mapped to the raw answer (truncated to 200 characters).
         rationale_chars: Length of the rationale before it was cut (0 without one).
+        reason: Why ratings are missing or invalid, in one line (None when status is "ok"):
+            cut off by the length limit, ambiguous, only inside a reasoning block, not found,
+            not a level of the scale.
     """
 
     ratings: dict[str, float]
@@ -118,6 +178,7 @@ class ParsedRatings:
     status: ParseStatus
     ambiguous: dict[str, str] = field(default_factory=dict)
     rationale_chars: int = 0
+    reason: str | None = None
 
     @property
     def rationale_truncated(self) -> bool:
@@ -134,6 +195,10 @@ class _JsonNumber(str):
     """A JSON number kept as its literal text."""
 
     __slots__ = ()
+
+
+class _RunawayError(Exception):
+    """An answer too large in one respect to be a rating answer; its message says which."""
 
 
 class _Ambiguous:
@@ -155,18 +220,28 @@ def parse_ratings(
     text: str,
     framework: Framework,
     sub_components: Sequence[str] | None = None,
+    *,
+    stop_reason: str | None = None,
 ) -> ParsedRatings:
     """Read a rating for each requested sub-component from a model's completion.
 
-    The last JSON object in the text that names at least one requested sub-component wins
-    (so that a chain of thought or few-shot echo before it does not); without one, ``name: 3``
-    lines are read, matching the release's column name or the rubric's label, case-insensitive.
-    When exactly one sub-component is requested, ``Answer: 2`` (or a bare ``2``) is accepted.
+    Reasoning blocks (``<think>`` ... ``</think>`` and the like, see
+    `empathy_judge.scorers.reasoning_blocks`) are removed first: they are never a source of
+    ratings. Then every JSON object in the answer that names a requested sub-component is read;
+    when two of them give different valid ratings for one sub-component the answer is
+    *ambiguous* (a parse failure), while identical repeats and objects that complete each other
+    (a list of per-sub-component objects) are merged. Without JSON, ``name: 3`` lines and
+    Markdown tables are read, matching the release's column name or the rubric's label,
+    case-insensitive; two different valid values for one name are ambiguous too. When exactly
+    one sub-component is requested, ``Answer: 2`` (or a bare ``2``) is accepted.
 
     Args:
         text: The raw completion.
         framework: The framework whose rubric gives names and scales.
         sub_components: Column names to read, in order; all of the framework's by default.
+        stop_reason: The model output's stop reason: ``max_tokens`` or ``model_length`` (the
+            answer was cut off by the length limit) makes every rating missing, whatever the
+            text holds, with that reason.
 
     Returns:
         The parsed ratings; never raises on any text.
@@ -178,17 +253,33 @@ def parse_ratings(
     subs = _requested(framework, sub_components)
     # Defensive: a None completion from a misbehaving provider must not crash a scorer.
     text = text if isinstance(text, str) else str(text or "")
+    if stop_reason in TRUNCATED_STOP_REASONS:
+        return _failed(
+            subs, f"the answer was cut off by the length limit (stop reason {stop_reason})"
+        )
+    split = split_reasoning(text)
+    answer = split.answer
+    if len(answer) > MAX_ANSWER_CHARS:
+        return _failed(
+            subs,
+            f"the answer is {len(answer):,} characters long (outside reasoning blocks); "
+            f"a rating answer is at most {MAX_ANSWER_CHARS:,}",
+        )
     aliases = _aliases(subs)
 
     found: dict[str, _Found] = {}
+    conflicts: dict[str, list[str]] = {}
     rationale: str | None = None
-    json_hit = _last_json_with_ratings(text, subs, aliases)
-    if json_hit is not None:
-        found, rationale, start = json_hit
-        if rationale is None:
-            rationale = _clean_rationale(text[:start])
-    else:
-        found, rationale = _read_pairs(text, subs, aliases)
+    try:
+        json_hit = _json_answers(answer, subs, aliases)
+        if json_hit is not None:
+            found, rationale, start, conflicts = json_hit
+            if rationale is None:
+                rationale = _clean_rationale(answer[:start])
+        else:
+            found, rationale, conflicts = _read_pairs(answer, subs, aliases)
+    except _RunawayError as runaway:
+        return _failed(subs, str(runaway))
 
     ratings: dict[str, float] = {}
     invalid: dict[str, str] = {}
@@ -196,6 +287,10 @@ def parse_ratings(
     ambiguous: dict[str, str] = {}
     for sub in subs:
         ratings[sub.column] = math.nan
+        if sub.column in conflicts:
+            missing.append(sub.column)
+            ambiguous[sub.column] = _raw_text(" | ".join(conflicts[sub.column]))
+            continue
         hit = found.get(sub.column)
         if hit is None or hit.value is None:
             missing.append(sub.column)
@@ -214,6 +309,13 @@ def parse_ratings(
         rationale = rationale[: MAX_RATIONALE_CHARS - 1] + "…"
     n_valid = len(subs) - len(invalid) - len(missing)
     status: ParseStatus = "ok" if n_valid == len(subs) else "failed" if n_valid == 0 else "partial"
+    json_conflict = bool(conflicts) and json_hit is not None
+    if json_conflict:
+        # Two JSON answers that disagree: none of them is the answer.
+        ratings = {sub.column: math.nan for sub in subs}
+        missing = [sub.column for sub in subs]
+        invalid = {}
+        status = "failed"
     return ParsedRatings(
         ratings=ratings,
         invalid=invalid,
@@ -222,7 +324,82 @@ def parse_ratings(
         status=status,
         ambiguous=ambiguous,
         rationale_chars=rationale_chars,
+        reason=_reason(subs, status, invalid, missing, ambiguous, split, json_conflict),
     )
+
+
+def failed_parse(
+    framework: Framework, sub_components: Sequence[str] | None, reason: str
+) -> ParsedRatings:
+    """The result of an answer that gives no rating at all, for a reason found elsewhere.
+
+    Args:
+        framework: The framework whose sub-components were asked for.
+        sub_components: Column names asked for (all of the framework's by default).
+        reason: Why there is no answer (e.g. the sample errored before the model answered).
+
+    Returns:
+        Every requested rating missing, status "failed", with the reason.
+    """
+    return _failed(_requested(framework, sub_components), reason)
+
+
+def _failed(subs: Sequence[SubComponent], reason: str) -> ParsedRatings:
+    return ParsedRatings(
+        ratings={sub.column: math.nan for sub in subs},
+        invalid={},
+        missing=[sub.column for sub in subs],
+        rationale=None,
+        status="failed",
+        reason=reason,
+    )
+
+
+def _reason(
+    subs: Sequence[SubComponent],
+    status: ParseStatus,
+    invalid: Mapping[str, str],
+    missing: Sequence[str],
+    ambiguous: Mapping[str, str],
+    split: SplitCompletion,
+    json_conflict: bool,
+) -> str | None:
+    """One line saying why ratings are missing or invalid (None when every rating is valid)."""
+    if status == "ok":
+        return None
+    parts: list[str] = []
+    if ambiguous:
+        what = "JSON answers give" if json_conflict else "the answer gives"
+        parts.append(
+            f"ambiguous: {what} several ratings for "
+            + ", ".join(f"{column} ({value})" for column, value in ambiguous.items())
+        )
+        if json_conflict:  # none of the answers is read, so nothing else needs saying
+            return parts[0]
+    scales = {sub.column: f"{sub.scale_min}..{sub.scale_max}" for sub in subs}
+    if invalid:
+        parts.append(
+            "invalid: "
+            + ", ".join(
+                f"{column} {value!r} is not a level of {scales[column]}"
+                for column, value in invalid.items()
+            )
+        )
+    absent = [column for column in missing if column not in ambiguous]
+    if absent:
+        if len(absent) == len(subs) and split.unterminated:
+            tag = "Harmony analysis channel" if split.tag == "harmony" else f"<{split.tag}> block"
+            parts.append(
+                f"no answer: the output ends inside an unterminated {tag} (reasoning is never "
+                "read as an answer)"
+            )
+        elif len(absent) == len(subs) and split.had_reasoning:
+            parts.append(f"no answer outside the <{split.tag}> reasoning block")
+        elif len(absent) == len(subs):
+            parts.append("no rating found in the answer")
+        else:
+            parts.append("no rating for " + ", ".join(absent))
+    return "; ".join(parts)
 
 
 def _requested(framework: Framework, sub_components: Sequence[str] | None) -> list[SubComponent]:
@@ -260,39 +437,152 @@ def _aliases(subs: Sequence[SubComponent]) -> dict[str, str]:
 # --- JSON --------------------------------------------------------------------------------------
 
 
+def _object_starts(text: str) -> list[int]:
+    """Offsets of every ``{`` that opens a balanced, shallow ``{...}`` span, in order.
+
+    One pass: at the top level only ``{`` is looked for (so that quotes in prose never hide an
+    answer); inside a span, strings (on one line, as JSON wants) and brackets are tokens. A span
+    nested more than :data:`_MAX_JSON_NESTING` deep, or whose brackets do not match, is no
+    candidate: a rating object is shallow, and decoding only balanced shallow spans keeps the
+    decoder's work linear in the text's length (each character is decoded at most once per
+    level of nesting).
+    """
+    starts: list[int] = []
+    tokens = 0
+    position = text.find("{")
+    while position != -1:
+        # (closing bracket expected, start, depth of the deepest span inside)
+        stack: list[tuple[str, int, int]] = []
+        overflow = 0  # levels beyond the stack's bound, counted only
+        end = len(text)
+        for match in _JSON_TOKEN_RE.finditer(text, position):
+            tokens += 1
+            if tokens > MAX_JSON_TOKENS:
+                raise _RunawayError(
+                    f"the answer holds more than {MAX_JSON_TOKENS:,} JSON brackets and strings "
+                    "(a runaway output, not a rating answer)"
+                )
+            token = match[0]
+            if token[0] == '"':
+                continue
+            if token in "{[":
+                if len(stack) >= _MAX_JSON_STACK:
+                    overflow += 1
+                else:
+                    stack.append(("}" if token == "{" else "]", match.start(), 0))
+            elif overflow:
+                overflow -= 1
+                if stack:
+                    stack[-1] = (stack[-1][0], stack[-1][1], _MAX_JSON_NESTING)
+            elif not stack or stack[-1][0] != token:
+                stack.clear()  # mismatched brackets: nothing open here is JSON
+            else:
+                closing, start, below = stack.pop()
+                if closing == "}" and below < _MAX_JSON_NESTING:
+                    starts.append(start)
+                if stack:
+                    outer = stack[-1]
+                    stack[-1] = (outer[0], outer[1], max(outer[2], below + 1))
+            if not stack and not overflow:
+                end = match.end()
+                break
+        position = text.find("{", end)
+    starts.sort()
+    return starts
+
+
 def _json_objects(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield every outermost JSON object in the text with its start offset.
 
     Scanning resumes after a decoded object, so objects nested inside it are not yielded on
     their own; a '{' that does not start valid JSON is skipped, which lets an intact inner
-    object of a truncated outer one still be found.
+    object of a truncated outer one still be found. Only balanced, shallow spans are decoded
+    (`_object_starts`), so the work is linear in the text's length.
     """
     # Numbers stay as their literal text, so that validation sees what the model wrote: a float
     # would turn 1e-400 into 0.0 and 1.9999999999999999 into 2.0, and int() refuses long literals.
     decoder = json.JSONDecoder(parse_int=_JsonNumber, parse_float=_JsonNumber)
     failures = 0
-    position = text.find("{")
-    while position != -1 and failures < _MAX_JSON_ATTEMPTS:
+    resume = 0
+    for position in _object_starts(text):
+        if position < resume:
+            continue
         try:
             value, end = decoder.raw_decode(text, position)
         except (ValueError, RecursionError):
             failures += 1
-            position = text.find("{", position + 1)
+            if failures >= _MAX_JSON_ATTEMPTS:
+                return
             continue
         if isinstance(value, dict):
             yield position, value
-        position = text.find("{", max(end, position + 1))
+        resume = end
 
 
-def _last_json_with_ratings(
+def _rating_key(found: _Found, sub: SubComponent) -> tuple[str, object]:
+    """What two answers must share to agree: the valid rating, else the raw text."""
+    rating = _validate(found.value, sub)
+    if isinstance(rating, float):
+        return ("valid", rating)
+    return ("other", _raw_text(found.value))
+
+
+def _merge(
+    answers: Sequence[Mapping[str, _Found]], subs: Sequence[SubComponent]
+) -> tuple[dict[str, _Found], dict[str, list[str]]]:
+    """Merge several answers into one.
+
+    A valid rating beats an invalid one (an echoed template such as ``"<0-2>"``); two different
+    valid ratings for one sub-component are a conflict.
+    """
+    by_column = {sub.column: sub for sub in subs}
+    merged: dict[str, _Found] = {}
+    valid_seen: dict[str, dict[object, str]] = {}
+    # A runaway answer repeats one line thousands of times: validate each distinct text once.
+    keys: dict[tuple[str, str], tuple[str, object]] = {}
+    for answer in answers:
+        for column, hit in answer.items():
+            if hit.value is None:
+                continue
+            cache_key = (column, hit.value) if isinstance(hit.value, str) else None
+            if cache_key is not None and cache_key in keys:
+                kind, key = keys[cache_key]
+            else:
+                kind, key = _rating_key(hit, by_column[column])
+                if cache_key is not None:
+                    keys[cache_key] = (kind, key)
+            if kind == "valid":
+                valid_seen.setdefault(column, {}).setdefault(key, _raw_text(hit.value))
+                merged[column] = hit
+            elif column not in valid_seen:
+                merged[column] = hit
+    conflicts = {
+        column: list(values.values()) for column, values in valid_seen.items() if len(values) > 1
+    }
+    return merged, conflicts
+
+
+def _json_answers(
     text: str, subs: Sequence[SubComponent], aliases: Mapping[str, str]
-) -> tuple[dict[str, _Found], str | None, int] | None:
-    best: tuple[dict[str, _Found], str | None, int] | None = None
+) -> tuple[dict[str, _Found], str | None, int, dict[str, list[str]]] | None:
+    """Every JSON object naming a requested sub-component, merged (see `_merge`).
+
+    Returns:
+        (found, rationale, start of the first such object, conflicts), or None without any.
+    """
+    answers: list[dict[str, _Found]] = []
+    rationale: str | None = None
+    first = -1
     for start, obj in _json_objects(text):
-        found, rationale = _ratings_from_object(obj, aliases, depth=0)
+        found, obj_rationale = _ratings_from_object(obj, aliases, depth=0)
         if found:
-            best = (found, rationale, start)
-    return best
+            answers.append(found)
+            rationale = obj_rationale or rationale
+            first = start if first == -1 else first
+    if not answers:
+        return None
+    merged, conflicts = _merge(answers, subs)
+    return merged, rationale, first, conflicts
 
 
 def _ratings_from_object(
@@ -302,6 +592,10 @@ def _ratings_from_object(
     found: dict[str, _Found] = {}
     notes: list[str] = []
     rationale: str | None = None
+    named = _named_rating(obj, aliases)
+    if named is not None:  # {"sub_component": "empathy", "rating": 4}
+        named_column, named_value, named_note = named
+        return {named_column: _Found(named_value, from_json=True)}, named_note
     for key, value in obj.items():
         normalised = _normalise(str(key))
         column = aliases.get(normalised)
@@ -314,8 +608,15 @@ def _ratings_from_object(
         elif normalised in RATIONALE_KEYS and rationale is None:
             rationale = _as_text(value)
     if not found and depth < _MAX_DEPTH:
-        # No rating at this level: the ratings may sit one level down, e.g. {"ratings": {...}}.
+        # No rating at this level: the ratings may sit one level down, e.g. {"ratings": {...}},
+        # or in a list of per-sub-component objects, {"ratings": [{"name": ..., "rating": 4}]}.
         for value in obj.values():
+            if isinstance(value, list):
+                items = [_named_rating(i, aliases) for i in value if isinstance(i, Mapping)]
+                listed = [item for item in items if item is not None]
+                if listed:
+                    found = _listed_ratings(listed)
+                    break
             if isinstance(value, Mapping):
                 inner, inner_rationale = _ratings_from_object(value, aliases, depth + 1)
                 if inner:
@@ -325,6 +626,38 @@ def _ratings_from_object(
     if rationale is None and notes:
         rationale = "\n".join(notes)
     return found, rationale
+
+
+def _named_rating(
+    obj: Mapping[str, Any], aliases: Mapping[str, str]
+) -> tuple[str, Any, str | None] | None:
+    """(column, rating, note) of an object that names its sub-component under a name key."""
+    column: str | None = None
+    for key, value in obj.items():
+        if _normalise(str(key)) in NAME_KEYS and isinstance(value, str):
+            column = aliases.get(_normalise(value))
+            if column is not None:
+                break
+    if column is None:
+        return None
+    rating, note = _unwrap_rating(obj)
+    return (column, None if rating is obj else rating, note)
+
+
+def _listed_ratings(listed: Sequence[tuple[str, Any, str | None]]) -> dict[str, _Found]:
+    """The ratings of a list of per-sub-component objects.
+
+    A sub-component listed twice keeps its values joined, so that two different ratings are read
+    as ambiguous, not as the last one.
+    """
+    values: dict[str, list[Any]] = {}
+    for column, value, _ in listed:
+        values.setdefault(column, []).append(value)
+    found: dict[str, _Found] = {}
+    for column, given in values.items():
+        distinct = list(dict.fromkeys(_raw_text(v) for v in given))
+        found[column] = _Found(given[0] if len(distinct) == 1 else " or ".join(distinct), True)
+    return found
 
 
 def _unwrap_rating(value: Mapping[str, Any]) -> tuple[Any, str | None]:
@@ -353,14 +686,27 @@ def _as_text(value: Any) -> str | None:
 
 def _read_pairs(
     text: str, subs: Sequence[SubComponent], aliases: Mapping[str, str]
-) -> tuple[dict[str, _Found], str | None]:
-    """Read ``name: value`` pairs; per name, the last valid value wins, else the last value."""
+) -> tuple[dict[str, _Found], str | None, dict[str, list[str]]]:
+    """Read ``name: value`` pairs and Markdown tables.
+
+    Per name, a valid value beats an invalid one (a template line such as ``Empathy: [1-5]``);
+    two different valid values are a conflict (ambiguous), not "the last one".
+    """
     by_column: dict[str, list[str]] = {}
+    table_at = _read_tables(text, aliases, by_column)
     rationale: str | None = None
     first_pair_at: int | None = None
     # Segments at even indices, the separators between them at odd ones.
     pieces = _SEGMENT_SPLIT_RE.split(text)
-    matches = [_PAIR_RE.match(piece) if i % 2 == 0 else None for i, piece in enumerate(pieces)]
+    matches = [
+        _PAIR_RE.match(piece) if i % 2 == 0 and ("=" in piece or ":" in piece) else None
+        for i, piece in enumerate(pieces)
+    ]
+    if sum(match is not None for match in matches) > MAX_PAIR_LINES:
+        raise _RunawayError(
+            f"the answer holds more than {MAX_PAIR_LINES:,} 'name: value' pairs "
+            "(a runaway output, not a rating answer)"
+        )
     at = 0
     for index, segment in enumerate(pieces):
         segment_at = at
@@ -390,14 +736,75 @@ def _read_pairs(
         if _LEADING_NUMBER_RE.fullmatch(bare):
             by_column[subs[0].column] = [bare]
 
-    found: dict[str, _Found] = {}
-    sub_by_column = {sub.column: sub for sub in subs}
-    for column, values in by_column.items():
-        valid = [v for v in values if isinstance(_validate(v, sub_by_column[column]), float)]
-        found[column] = _Found((valid or values)[-1], from_json=False)
+    each = [{c: _Found(v, from_json=False)} for c, values in by_column.items() for v in values]
+    found, conflicts = _merge(each, subs)
+    if table_at is not None:
+        first_pair_at = table_at if first_pair_at is None else min(first_pair_at, table_at)
     if rationale is None and first_pair_at is not None:
         rationale = _clean_rationale(text[:first_pair_at])
-    return found, rationale
+    return found, rationale, conflicts
+
+
+def _table_cells(line: str) -> list[str]:
+    return [cell.strip().strip(_VALUE_DECORATION) for cell in line.strip().strip("|").split("|")]
+
+
+def _read_tables(
+    text: str, aliases: Mapping[str, str], by_column: dict[str, list[str]]
+) -> int | None:
+    """Read Markdown tables into ``by_column``; returns the offset of the first table row used.
+
+    A table is read either way round: one row per sub-component (``| Empathy | 4 |``; the
+    value is in the column headed rating/score/level/value, else the second one), or one column
+    per sub-component (a header row of names over rows of values).
+    """
+    if "|" not in text:
+        return None
+    first_at: int | None = None
+    header: list[str | None] | None = None  # across: the sub-component of each column
+    value_index = 1  # down: the column holding the value
+    in_table = False
+    previous_end = -1
+    for row_number, row in enumerate(_TABLE_ROW_RE.finditer(text)):
+        if row_number == MAX_PAIR_LINES:
+            raise _RunawayError(
+                f"the answer holds more than {MAX_PAIR_LINES:,} table rows "
+                "(a runaway output, not a rating answer)"
+            )
+        line_at = row.start()
+        if text[previous_end + 1 : line_at].strip() or previous_end == -1:
+            in_table, header, value_index = False, None, 1  # a new table
+        previous_end = row.end()
+        stripped = row[0].strip()
+        if len(stripped) > 2000:
+            in_table, header, value_index = False, None, 1
+            continue
+        cells = _table_cells(stripped)
+        if all(_TABLE_RULE_RE.fullmatch(cell) for cell in cells if cell):
+            continue  # the |---|---| line under a header
+        names = [aliases.get(_normalise(cell)) for cell in cells]
+        n_named = sum(name is not None for name in names)
+        used = False
+        if header is not None:
+            for column, cell in zip(header, cells, strict=False):
+                if column is not None and cell:
+                    by_column.setdefault(column, []).append(cell)
+                    used = True
+        elif names[0] is not None and n_named == 1:
+            if len(cells) > value_index and cells[value_index]:
+                by_column.setdefault(names[0], []).append(cells[value_index])
+                used = True
+        elif not in_table and n_named >= 1:
+            header = names
+        elif not in_table:
+            value_index = next(
+                (i for i, cell in enumerate(cells) if i > 0 and _normalise(cell) in VALUE_KEYS),
+                1,
+            )
+        in_table = True
+        if used and first_at is None:
+            first_at = line_at
+    return first_at
 
 
 def _value_tail(
@@ -464,7 +871,7 @@ def _validate(value: Any, sub: SubComponent) -> float | _Ambiguous | None:
 
 
 def _validate_text(text: str, sub: SubComponent) -> float | _Ambiguous | None:
-    text = _clean_value(text)
+    text = _VALUE_WORD_RE.sub("", _clean_value(text), count=1)
     match = _NUMBER_RE.match(text)
     if match is None:
         return None

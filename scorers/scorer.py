@@ -31,7 +31,10 @@ from inspect_ai.solver import TaskState
 from empathy_judge.datasets.pack import load_rubric
 from empathy_judge.scorers.common import SCORER_NAME, as_float, finite_median
 from empathy_judge.scorers.metrics import agreement
-from empathy_judge.scorers.parse import ParsedRatings, parse_ratings
+from empathy_judge.scorers.parse import ParsedRatings, failed_parse, parse_ratings
+
+#: The parse failure's reason for a sample scored without any model output.
+NO_OUTPUT_REASON = "no model output: the sample errored before the model answered"
 
 
 def _refused(output: ModelOutput | None) -> bool:
@@ -99,14 +102,24 @@ def empathy_ratings(framework: str, sub_components: Sequence[str] | None = None)
     asked = list(sub_components) if sub_components else list(rubric.columns)
 
     async def score(state: TaskState, target: Target) -> Score:
-        completion = state.output.completion if state.output else ""
-        parsed = parse_ratings(completion, rubric, asked)
+        has_output = bool(state.output and state.output.choices)
+        completion = state.output.completion if has_output else ""
+        stop_reason = state.output.stop_reason if has_output else None
+        if has_output:
+            parsed = parse_ratings(completion, rubric, asked, stop_reason=stop_reason)
+        else:
+            # Scored after an error (Inspect's score_on_error): the sample counts as missing
+            # ratings, like a parse failure, so that the run's parse rate covers every sample.
+            parsed = failed_parse(rubric, asked, NO_OUTPUT_REASON)
         parse: dict[str, object] = {
             "status": parsed.status,
             "invalid": dict(parsed.invalid),
             "missing": list(parsed.missing),
         }
         # Only when they apply, so that ordinary scores stay small.
+        if parsed.reason:
+            parse["reason"] = parsed.reason
+            parse["stop_reason"] = stop_reason
         if parsed.ambiguous:
             parse["ambiguous"] = dict(parsed.ambiguous)
         if parsed.rationale_truncated:
@@ -116,14 +129,29 @@ def empathy_ratings(framework: str, sub_components: Sequence[str] | None = None)
         return Score(
             value={column: parsed.ratings[column] for column in asked},
             answer=completion,
-            # The model's rationale when it gave one (the reason code and the parse metadata
-            # still say what is missing), else why there is no rating.
-            explanation=parsed.rationale or why or None,
+            explanation=explanation(parsed.status, parsed.reason or why or None, parsed.rationale),
             reason=reason,
             metadata={"framework": rubric.id, "item_id": str(state.sample_id), "parse": parse},
         )
 
     return score
+
+
+def explanation(status: str, reason: str | None, rationale: str | None) -> str | None:
+    """The score's explanation: the parse failure's reason first (when any), then the rationale.
+
+    Args:
+        status: The parse status ("ok", "partial", "failed").
+        reason: Why ratings are missing or invalid.
+        rationale: The model's own justification.
+
+    Returns:
+        ``parse failed: <reason>`` (then a blank line and the rationale), or the rationale.
+    """
+    if not reason:
+        return rationale
+    head = f"parse {status}: {reason}"
+    return f"{head}\n\n{rationale}" if rationale else head
 
 
 @score_reducer(name="nan_median")

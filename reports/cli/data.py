@@ -169,6 +169,8 @@ def validate(
         if len(problems) > 200:
             click.echo(f"  ... and {len(problems) - 200} more", err=True)
         sys.exit(1)
+    for warning in _warnings(path, kind, framework, annotator):
+        click.echo(f"warning: {warning}", err=True)
     click.echo(f"{path}: valid {kind}" + ("" if kind == "framework pack" else f" for {framework}"))
     if summary is not None:
         for line in summary.lines():
@@ -208,6 +210,28 @@ def _pack_info(path: Path) -> None:
         f"run it: inspect eval empathy_judge/custom -T framework={path} --model MODEL"
         " (replay/ANNOTATOR replays one of the annotators above)"
     )
+
+
+def _warnings(path: Path, kind: str, framework: str, annotator: str | None) -> list[str]:
+    """What a valid pack or ratings file may still lack (sub-components no expert rated)."""
+    from empathy_judge.datasets.pack import (
+        load_pack,
+        load_rubric,
+        unrated_sub_components,
+        unrated_warning,
+    )
+    from empathy_judge.datasets.user_data import load_user_ratings
+
+    if kind == "framework pack":
+        pack = load_pack(path)
+        rubric, ratings = pack.framework, pack.ratings()
+    elif kind == "ratings":
+        rubric = load_rubric(framework)
+        ratings = load_user_ratings(path, rubric, annotator=annotator)
+    else:
+        return []
+    unrated = unrated_sub_components(rubric, ratings)
+    return [unrated_warning(rubric, unrated)] if unrated else []
 
 
 def _summary(ratings: pd.DataFrame, keys: list[str]) -> Table:

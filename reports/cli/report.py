@@ -40,7 +40,7 @@ def report(
     the jury files (jury.csv, judge_error_correlation.csv, ...) are written beside the report.
     """
     from empathy_judge.reports.logs import LogError, load_runs
-    from empathy_judge.reports.report_files import write_report
+    from empathy_judge.reports.report_files import ReportWriteError, write_report
 
     try:
         runs = load_runs(logs, latest_only=not all_runs)
@@ -63,6 +63,12 @@ def report(
             n_resamples=resamples,
             seed=seed,
         )
-    files = write_report(runs, out, n_resamples=resamples, seed=seed, juries=jury_report)
+    try:
+        files = write_report(runs, out, n_resamples=resamples, seed=seed, juries=jury_report)
+    except ReportWriteError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    for skipped in files.leaderboard.runs.skipped[len(runs.skipped) :]:
+        click.echo(f"not used: {skipped.location}: {skipped.reason}", err=True)
     click.echo(files.markdown.read_text(encoding="utf-8"))
     click.echo(f"report written to {files.index_html}")
