@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, cast
 import click
 
 from empathy_judge.reports.cli.options import (
+    USAGE_ERROR,
     ImportedDefault,
     format_option,
     resamples_option,
@@ -23,9 +24,6 @@ from empathy_judge.reports.cli.options import (
 
 if TYPE_CHECKING:
     from empathy_judge.reports.compare import OutputFormat
-
-# click already exits with 2 on a usage error; data errors use the same code.
-USAGE_ERROR = 2
 
 
 @click.command("compare")

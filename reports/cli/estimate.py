@@ -11,25 +11,18 @@ import sys
 
 import click
 
-from empathy_judge.reports.cli.options import data_dir_option
-
-USAGE_ERROR = 2
+from empathy_judge.reports.cli.options import (
+    USAGE_ERROR,
+    data_dir_option,
+    frameworks_option,
+    judge_option,
+)
 
 
 @click.command("estimate")
 @click.argument("source")
-@click.option(
-    "--judge",
-    default=None,
-    help="The judge: an annotator of the pack's ratings, or a model among the logs "
-    "(optional when the logs hold one model).",
-)
-@click.option(
-    "--framework",
-    "frameworks",
-    multiple=True,
-    help="Only this framework (repeatable; default: every framework of SOURCE).",
-)
+@judge_option
+@frameworks_option
 @click.option(
     "--labelled",
     type=click.IntRange(min=2),

@@ -60,6 +60,26 @@ data_dir_option = click.option(
 #: ``--seed``: the bootstrap seed.
 seed_option = click.option("--seed", type=int, default=0, show_default=True, help="Bootstrap seed.")
 
+#: The exit code of a data error (click already exits with 2 on a usage error): sides that
+#: cannot be compared, a corpus that cannot be planned from or estimated on.
+USAGE_ERROR = 2
+
+#: The judge of a corpus command (`plan`, `estimate`).
+judge_option = click.option(
+    "--judge",
+    default=None,
+    help="The judge: an annotator of the pack's ratings, or a model among the logs "
+    "(optional when the logs hold one model).",
+)
+
+#: The frameworks a corpus command looks at.
+frameworks_option = click.option(
+    "--framework",
+    "frameworks",
+    multiple=True,
+    help="Only this framework (repeatable; default: every framework of SOURCE).",
+)
+
 
 def resamples_option(help: str = "Bootstrap resamples per interval.") -> Callable[[F], F]:
     """``--resamples``, defaulting to the statistics engine's number of bootstrap resamples.
