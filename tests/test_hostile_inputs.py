@@ -633,7 +633,16 @@ def _forged(run: Any) -> Any:
             for sub, ref in sample.reference.items()
         }
         samples.append(replace(sample, reference=reference))
-    return replace(run, model="test/forged", model_name="test/forged", samples=tuple(samples))
+    # Forged consistently: a contract re-sealed on the forged reference (an edited reference
+    # that keeps the original's contract is refused outright, see tests/test_one_engine.py).
+    contract = run.contract.with_reference({s.item_id: s.reference for s in samples})
+    return replace(
+        run,
+        model="test/forged",
+        model_name="test/forged",
+        samples=tuple(samples),
+        contract=contract,
+    )
 
 
 def test_logs_forged_reference_never_takes_rank_one(replay_logs_dir: Path) -> None:
@@ -689,9 +698,20 @@ def _edited_log(replay_logs_dir: Path, tmp_path: Path, name: str, edit: Any) -> 
     """A copy of the EPITOME Gemini log under model `test/<name>`, changed by `edit(log)`."""
     from inspect_ai.log import read_eval_log, write_eval_log
 
-    log = read_eval_log(_epitome_runs(replay_logs_dir)[GEMINI].location)
+    from empathy_judge.scorers.panel import PanelSpec
+
+    original = _epitome_runs(replay_logs_dir)[GEMINI]
+    log = read_eval_log(original.location)
     log.eval.model = f"test/{name}"
     edit(log)
+    # Re-sealed as a task on such data would have written it, so that the log passes the log
+    # contract and its content reaches the malformed-log checks (an unsealed edit is refused
+    # before them, see tests/test_one_engine.py).
+    contract = original.contract.with_reference(
+        {str(s.id): (s.metadata or {})["reference"] for s in log.samples or []},
+        PanelSpec.from_dict(log.eval.metadata["panel"]),
+    )
+    log.eval.metadata = {**log.eval.metadata, **contract.to_metadata()}
     path = tmp_path / "bad" / f"{name}.eval"
     path.parent.mkdir(exist_ok=True)
     write_eval_log(log, str(path))

@@ -78,8 +78,9 @@ def test_log_declares_kappa_and_shows_why_a_sample_has_no_rating(
     by_answer = {score.answer: score for score in scores}
     refused, good, empty = (by_answer[a] for a in answers)
     assert refused.reason == "refusal"
+    # The parser's reason leads the explanation; the reason code says it was a refusal.
     assert refused.explanation is not None and refused.explanation.startswith(
-        "no valid rating (refusal): no rating for level_emotional_reactions"
+        "parse failed: no rating found in the answer"
     )
     assert all(math.isnan(float(v)) for v in refused.value.values())  # type: ignore[union-attr,arg-type]
     assert empty.reason == "no_response"
