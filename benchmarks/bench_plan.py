@@ -161,9 +161,10 @@ def verdicts(
     )
     subs = result.sub_components
     return (
-        [s.verdict for s in subs],
+        # Each scale is its own study: its own verdict, not one controlled across the scales.
+        [s.marginal_verdict for s in subs],
         [s.difference.value for s in subs],
-        [verdict_standard_error(s.difference, LEVEL) for s in subs],
+        [verdict_standard_error(s.like_for_like, s.difference, LEVEL) for s in subs],
     )
 
 

@@ -13,9 +13,9 @@ and prices them in expert ratings: items × experts (each expert rates every sub
 item in one sitting). Per framework the same is done on the mean Δ over its sub-components.
 
 The verdict's standard error comes from one place, `verdict_standard_error`: the verdict's own
-interval (the skewness-corrected jackknife-t interval of `scorers.agreement`) read as ±z·s, so
-that s carries the widening the t quantile and the skewness correction give the interval on the
-pilot's items (the jackknife SE alone would promise too few items).
+jackknife standard error (`scorers.agreement.ExpertLevelVerdict.std_error`). The plan is for one
+sub-component's own verdict (and the framework's): under the report's false-discovery control
+over k sub-components a claim needs a little more.
 
 For the gate a pilot has one judge, not a baseline and a candidate. The plan asks the gate itself
 (`empathy_judge.scorers.gate.regression_gate`, its jackknife SE) for the standard error of Δκw
@@ -43,7 +43,13 @@ import numpy as np
 
 from empathy_judge.datasets.errors import EmpathyJudgeError
 from empathy_judge.reports.corpora import JudgedCorpus
-from empathy_judge.scorers.agreement import MARGIN, Assessment, Estimate, SubComponentResult
+from empathy_judge.scorers.agreement import (
+    MARGIN,
+    Assessment,
+    Estimate,
+    ExpertLevelVerdict,
+    SubComponentResult,
+)
 from empathy_judge.scorers.common import FloatArray
 from empathy_judge.scorers.sample_size import (
     MAX_ITEMS,
@@ -67,22 +73,32 @@ class PlanError(EmpathyJudgeError, ValueError):
     """A pilot cannot be planned from (one expert, no item with a consensus and a rating)."""
 
 
-def verdict_standard_error(estimate: Estimate, level: float) -> float:
+def verdict_standard_error(
+    verdict: ExpertLevelVerdict | None, estimate: Estimate, level: float
+) -> float:
     """The standard error of the like-for-like Δ̂ at the pilot's size: the plan's only input.
 
-    The verdict's interval (jackknife-t with a skewness correction, `scorers.agreement`) at
-    `level`, read as Δ̂ ± z·s: s = (high − low) / (2·z), the effective standard error the
-    verdict decides with. The plan, `items_to_settle` and the benchmark all read s from here.
+    The verdict's own jackknife standard error (`ExpertLevelVerdict.std_error`): its interval
+    is Δ̂ ± t·s with a skewness correction, and as items are added the t quantile tends to z
+    and the correction vanishes, so at the planned size the interval is about Δ̂ ± z·s(n),
+    s(n) = s·√(n₀/n). (Reading the 50-item interval's half-width as z·s instead carries its
+    small-sample widening to every n: the plans came out 20–50% too large,
+    `benchmarks/bench_plan.py`.) Without a verdict (no leave-one-out benchmark) the interval
+    of `estimate` is read as Δ̂ ± z·s. The plan, `items_to_settle` and the benchmark all read
+    s from here.
 
     Args:
-        estimate: The verdict's Δ̂ with its interval.
+        verdict: The verdict (None when there is none).
+        estimate: Its Δ̂ with its interval.
         level: The interval's coverage.
 
     Returns:
-        s (NaN when the interval is undefined).
+        s (NaN when it is undefined).
     """
     from statistics import NormalDist
 
+    if verdict is not None and math.isfinite(verdict.std_error):
+        return float(verdict.std_error)
     z = NormalDist().inv_cdf(1.0 - (1.0 - level) / 2.0)
     if not (math.isfinite(estimate.low) and math.isfinite(estimate.high)):
         return math.nan
@@ -112,7 +128,7 @@ def items_to_settle(
     """
     return items_for_verdict(
         result.difference.value,
-        verdict_standard_error(result.difference, level),
+        verdict_standard_error(result.like_for_like, result.difference, level),
         result.n_items,
         margin=margin,
         power=power,
@@ -298,6 +314,7 @@ def _row(
     corpus: JudgedCorpus,
     sub: str,
     estimate: Estimate,
+    s: float,
     n_items: int,
     verdict: str,
     gates: Sequence[GatePilot],
@@ -308,7 +325,6 @@ def _row(
 ) -> PlanRow:
     from empathy_judge.scorers.gate import DEFAULT_TOLERANCE
 
-    s = verdict_standard_error(estimate, level)
     experts = corpus.panel.n_raters
     at_zero = items_for_verdict(0.0, s, n_items, margin=margin, power=power, level=level)
     observed = items_for_verdict(
@@ -410,6 +426,7 @@ def plan_corpus(
             corpus,
             sub.sub_component,
             sub.difference,
+            verdict_standard_error(sub.like_for_like, sub.difference, level),
             sub.n_items,
             sub.verdict,
             [columns[j] for columns, _ in pilots],
@@ -420,13 +437,15 @@ def plan_corpus(
         for j, sub in enumerate(assessment.sub_components)
     ]
     mean = assessment.mean_difference
+    framework = assessment.framework_verdict
     rows.append(
         _row(
             corpus,
             FRAMEWORK_MEAN,
             mean,
+            verdict_standard_error(framework, mean, level),
             n_items,
-            verdict_of(mean.low, mean.high, margin),
+            framework.verdict if framework is not None else verdict_of(mean.low, mean.high, margin),
             [framework_mean for _, framework_mean in pilots],
             margin=margin,
             power=power,

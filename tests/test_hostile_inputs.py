@@ -709,9 +709,9 @@ def _edited_log(replay_logs_dir: Path, tmp_path: Path, name: str, edit: Any) -> 
     # before them, see tests/test_one_engine.py).
     contract = original.contract.with_reference(
         {str(s.id): (s.metadata or {})["reference"] for s in log.samples or []},
-        PanelSpec.from_dict(log.eval.metadata["panel"]),
+        PanelSpec.from_dict((log.eval.metadata or {})["panel"]),
     )
-    log.eval.metadata = {**log.eval.metadata, **contract.to_metadata()}
+    log.eval.metadata = {**(log.eval.metadata or {}), **contract.to_metadata()}
     path = tmp_path / "bad" / f"{name}.eval"
     path.parent.mkdir(exist_ok=True)
     write_eval_log(log, str(path))

@@ -242,8 +242,11 @@ def test_rejected_schema_fails_fast_with_one_message(
     (log_file,) = tmp_path.glob("*.json")
     log = json.loads(log_file.read_text(encoding="utf-8"))
     assert log["status"] == "error"
-    assert expected in log["error"]["message"]
-    assert "Input should be 'text' or 'json_object'" in log["error"]["message"]  # llama.cpp's
+    # The message is the log's error, or (errored samples being scored, issue 20) the samples'.
+    errors = [log.get("error") or {}] + [s.get("error") or {} for s in log.get("samples") or []]
+    messages = " ".join(str(e.get("message", "")) for e in errors)
+    assert expected in messages
+    assert "Input should be 'text' or 'json_object'" in messages  # llama.cpp's
     # Two schema requests reach the server (the rating request once, the probe once), each with
     # the OpenAI client's own two quick retries; never Inspect's retry loop.
     assert server.rejected_requests() - rejected_before <= 6
