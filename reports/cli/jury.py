@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from empathy_judge.reports.cli.options import jury_options, resamples_option, seed_option
+from empathy_judge.reports.cli.options import (
+    jury_options,
+    resamples_option,
+    seed_option,
+    usable_runs,
+)
 
 
 @click.command("jury")
@@ -32,17 +36,8 @@ def jury(
     run per framework (--jury all).
     """
     from empathy_judge.reports.jury_files import write_jury_report
-    from empathy_judge.reports.logs import LogError, load_runs
 
-    try:
-        runs = load_runs(logs)
-    except LogError as error:
-        raise click.UsageError(str(error)) from error
-    for skipped in runs.skipped:
-        click.echo(f"not used: {skipped.location}: {skipped.reason}", err=True)
-    if not runs.runs:
-        click.echo("error: no usable rating run among the logs given", err=True)
-        sys.exit(2)
+    runs = usable_runs(logs)
     _, markdown = write_jury_report(
         runs,
         out,

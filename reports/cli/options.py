@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from empathy_judge.reports.logs import RunSet
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -151,3 +155,25 @@ def jury_options(*, default_all: bool = False) -> Callable[[F], F]:
         )(function)
 
     return decorate
+
+
+def usable_runs(logs: Sequence[str | Path], *, latest_only: bool = True) -> RunSet:
+    """The rating runs among `logs`, for the commands that read logs (`report`, `jury`).
+
+    Each log not used is named on stderr with the reason; none usable exits with 2.
+
+    Raises:
+        click.UsageError: A path does not exist.
+    """
+    from empathy_judge.reports.logs import LogError, load_runs
+
+    try:
+        runs = load_runs(logs, latest_only=latest_only)
+    except LogError as error:
+        raise click.UsageError(str(error)) from error
+    for skipped in runs.skipped:
+        click.echo(f"not used: {skipped.location}: {skipped.reason}", err=True)
+    if not runs.runs:
+        click.echo("error: no usable rating run among the logs given", err=True)
+        raise SystemExit(USAGE_ERROR)
+    return runs

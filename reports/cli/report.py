@@ -7,7 +7,12 @@ from pathlib import Path
 
 import click
 
-from empathy_judge.reports.cli.options import jury_options, resamples_option, seed_option
+from empathy_judge.reports.cli.options import (
+    jury_options,
+    resamples_option,
+    seed_option,
+    usable_runs,
+)
 
 
 @click.command("report")
@@ -39,18 +44,9 @@ def report(
     --jury, juries of several runs are added as rows (labelled ``jury NAME (rule): A + B``) and
     the jury files (jury.csv, judge_error_correlation.csv, ...) are written beside the report.
     """
-    from empathy_judge.reports.logs import LogError, load_runs
     from empathy_judge.reports.report_files import ReportWriteError, write_report
 
-    try:
-        runs = load_runs(logs, latest_only=not all_runs)
-    except LogError as error:
-        raise click.UsageError(str(error)) from error
-    for skipped in runs.skipped:
-        click.echo(f"not used: {skipped.location}: {skipped.reason}", err=True)
-    if not runs.runs:
-        click.echo("error: no usable rating run among the logs given", err=True)
-        sys.exit(2)
+    runs = usable_runs(logs, latest_only=not all_runs)
     jury_report = None
     if juries:
         from empathy_judge.reports.juries import form_juries, parse_jury
