@@ -97,7 +97,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             [
                 sys.executable,
                 "-m",
-                "llama_cpp.server",
+                # llama_cpp.server's own command line, safe on CPUs with AMX (see llama_amx).
+                "empathy_judge.evals.providers.llama_amx",
                 "--model",
                 str(model_path),
                 "--model_alias",

@@ -33,6 +33,7 @@ from inspect_ai.tool import ToolChoice, ToolInfo
 
 from empathy_judge.datasets.errors import EmpathyJudgeError
 from empathy_judge.evals.catalogue import BUNDLED_MODELS
+from empathy_judge.evals.providers.llama_amx import safe_model_params
 
 #: Context length used unless ``-M n_ctx=`` says otherwise; SmolLM2 was trained on 8192.
 DEFAULT_N_CTX = 8192
@@ -241,13 +242,14 @@ class GGUFAPI(ModelAPI):
         self._lock = threading.Lock()
         started = time.perf_counter()
         try:
-            self._llama: Any = llama_cpp.Llama(
-                model_path=str(self.model_path),
-                n_ctx=self.n_ctx,
-                n_threads=threads,
-                verbose=bool(verbose),
-                **model_args,
-            )
+            with safe_model_params(llama_cpp):
+                self._llama: Any = llama_cpp.Llama(
+                    model_path=str(self.model_path),
+                    n_ctx=self.n_ctx,
+                    n_threads=threads,
+                    verbose=bool(verbose),
+                    **model_args,
+                )
         except (ValueError, RuntimeError, OSError, TypeError) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise GGUFError(
