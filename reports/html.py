@@ -33,9 +33,7 @@ from empathy_judge.reports.formatting import (
 from empathy_judge.reports.logs import Run, SampleRecord
 from empathy_judge.reports.plan import settle_note
 from empathy_judge.reports.probes import ProbeResult
-from empathy_judge.reports.results import FrameworkSection, Leaderboard, RunResult
-from empathy_judge.reports.safe_text import html_text, replace_locations
-from empathy_judge.reports.tables import (
+from empathy_judge.reports.prose import (
     CROWD_LABEL,
     DIAGNOSTICS_INTRO,
     DIAGNOSTICS_TITLE,
@@ -58,6 +56,8 @@ from empathy_judge.reports.tables import (
     ranked_count,
     shares_text,
 )
+from empathy_judge.reports.results import FrameworkSection, Leaderboard, RunResult
+from empathy_judge.reports.safe_text import html_text, replace_locations
 from empathy_judge.scorers.agreement import Assessment
 from empathy_judge.scorers.diagnostics import Diagnostics
 

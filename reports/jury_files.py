@@ -488,7 +488,7 @@ def write_jury_report(
         JuryError: A jury that cannot be formed.
     """
     from empathy_judge.reports.juries import form_juries, parse_jury
-    from empathy_judge.reports.tables import dumps_json
+    from empathy_judge.reports.render_json import dumps_json
 
     folder = Path(out)
     report = form_juries(

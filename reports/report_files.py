@@ -34,13 +34,10 @@ from empathy_judge.datasets.errors import EmpathyJudgeError
 from empathy_judge.reports.html import render_html
 from empathy_judge.reports.leaderboard import build_leaderboard
 from empathy_judge.reports.logs import RunSet, SkippedLog
+from empathy_judge.reports.render_csv import leaderboard_frame
+from empathy_judge.reports.render_json import dumps_json, leaderboard_json
+from empathy_judge.reports.render_markdown import leaderboard_markdown
 from empathy_judge.reports.results import Leaderboard
-from empathy_judge.reports.tables import (
-    dumps_json,
-    leaderboard_frame,
-    leaderboard_json,
-    leaderboard_markdown,
-)
 from empathy_judge.scorers.bootstrap import DEFAULT_RESAMPLES
 
 if TYPE_CHECKING:

@@ -648,7 +648,7 @@ def _forged(run: Any) -> Any:
 def test_logs_forged_reference_never_takes_rank_one(replay_logs_dir: Path) -> None:
     from empathy_judge.reports.leaderboard import build_leaderboard
     from empathy_judge.reports.logs import RunSet
-    from empathy_judge.reports.tables import leaderboard_markdown
+    from empathy_judge.reports.render_markdown import leaderboard_markdown
 
     runs = _epitome_runs(replay_logs_dir)
     gemini, expert = runs[GEMINI], runs["replay/expert1"]
