@@ -17,7 +17,8 @@ class _Params(ctypes.Structure):
 
 def _fake_llama_cpp(system_info: bytes, params: type[ctypes.Structure] = _Params) -> Any:
     def defaults() -> ctypes.Structure:
-        return params(0, True) if "use_extra_bufts" in dict(params._fields_) else params(0)
+        names = {field[0] for field in params._fields_}
+        return params(0, True) if "use_extra_bufts" in names else params(0)
 
     bindings = SimpleNamespace(llama_model_params=params, llama_model_default_params=defaults)
     return SimpleNamespace(llama_cpp=bindings, llama_print_system_info=lambda: system_info)

@@ -75,11 +75,12 @@ def serve() -> None:
     The same command line as ``python -m llama_cpp.server``, with models loaded as
     :func:`safe_model_params` loads them, so a machine with AMX serves instead of crashing.
     """
+    import runpy
+
     import llama_cpp
-    from llama_cpp.server.__main__ import main
 
     with safe_model_params(llama_cpp):
-        main()
+        runpy.run_module("llama_cpp.server", run_name="__main__", alter_sys=True)
 
 
 if __name__ == "__main__":
