@@ -52,10 +52,10 @@ if __name__ == "datasets":  # imported from the repository root: hand over to Hu
     _spec.loader.exec_module(_module)
 
 if TYPE_CHECKING:
-    from empathy_judge.datasets.conversation import Conversation, Turn, parse_transcript
-    from empathy_judge.datasets.download import ReleaseDownloadError, download_release
-    from empathy_judge.datasets.reddit import RedditCorpus, load_reddit
-    from empathy_judge.datasets.release import (
+    from .conversation import Conversation, Turn, parse_transcript
+    from .download import ReleaseDownloadError, download_release
+    from .reddit import RedditCorpus, load_reddit
+    from .release import (
         ConversationsUnavailableError,
         Release,
         ReleaseFormatError,
@@ -67,7 +67,7 @@ if TYPE_CHECKING:
         resolve_data_dir,
         resolve_release,
     )
-    from empathy_judge.datasets.rubric import (
+    from .rubric import (
         FRAMEWORK_IDS,
         Framework,
         RubricError,
@@ -76,7 +76,7 @@ if TYPE_CHECKING:
         load_framework,
         load_rubric_file,
     )
-    from empathy_judge.datasets.user_data import (
+    from .user_data import (
         DataValidationError,
         Problem,
         load_user_conversations,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal, cast
 
-from empathy_judge.datasets.errors import EmpathyJudgeError
+from .errors import EmpathyJudgeError
 
 Speaker = Literal["Seeker", "Supporter"]
 

@@ -45,7 +45,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from empathy_judge.datasets.checksums import (
+from .checksums import (
     MAX_FILE_BYTES,
     OPTIONAL_FILES,
     RELEASE_CHECKSUMS,
@@ -53,7 +53,7 @@ from empathy_judge.datasets.checksums import (
     base_url,
     sha256_file,
 )
-from empathy_judge.datasets.errors import EmpathyJudgeError
+from .errors import EmpathyJudgeError
 
 try:
     import fcntl

@@ -31,13 +31,13 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from empathy_judge.datasets.conversation import Conversation
-from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.datasets.rubric import Framework, RubricError, load_framework, load_rubric_file
+from .conversation import Conversation
+from .errors import EmpathyJudgeError
+from .rubric import Framework, RubricError, load_framework, load_rubric_file
 
 if TYPE_CHECKING:
-    from empathy_judge.datasets.pack_summary import PackSummary
-    from empathy_judge.datasets.user_data import Problem
+    from .pack_summary import PackSummary
+    from .user_data import Problem
 
 RUBRIC_FILE = "rubric.toml"
 DATA_SUFFIXES: tuple[str, ...] = (".csv", ".jsonl", ".parquet")
@@ -83,10 +83,10 @@ class Pack:
             DataValidationError: A folder pack's conversations file is malformed.
         """
         if self.root is None:
-            from empathy_judge.datasets.release import load_conversations
+            from .release import load_conversations
 
             return load_conversations(self.data_dir, self.framework.id)
-        from empathy_judge.datasets.user_data import load_user_conversations
+        from .user_data import load_user_conversations
 
         assert self.conversations_file is not None
         return load_user_conversations(self.conversations_file, self.framework)
@@ -98,11 +98,11 @@ class Pack:
             DataValidationError: A folder pack's ratings file is malformed.
         """
         if self.root is None:
-            from empathy_judge.datasets.release import load_ratings
+            from .release import load_ratings
 
             table = load_ratings(self.data_dir)
             return table[table["framework"] == self.framework.id].reset_index(drop=True)
-        from empathy_judge.datasets.user_data import load_user_ratings
+        from .user_data import load_user_ratings
 
         assert self.ratings_file is not None
         return load_user_ratings(self.ratings_file, self.framework)
@@ -174,7 +174,7 @@ def load_pack(spec: str | Path, *, data_dir: str | Path | None = None) -> Pack:
     if path.is_file() and path.suffix == ".toml":
         path = path.parent
     if not path.is_dir():
-        from empathy_judge.datasets.rubric import packaged_ids
+        from .rubric import packaged_ids
 
         raise PackError(
             f"{spec}: not a packaged framework ({', '.join(packaged_ids())}) nor a pack folder"
@@ -228,8 +228,8 @@ def check_pack(path: str | Path) -> tuple[list[Problem], PackSummary | None]:
     Returns:
         Every problem found (empty when the pack is fine), and the pack's counts when it is.
     """
-    from empathy_judge.datasets.pack_summary import summarize_pack
-    from empathy_judge.datasets.user_data import (
+    from .pack_summary import summarize_pack
+    from .user_data import (
         Problem,
         load_user_conversations,
         load_user_ratings,

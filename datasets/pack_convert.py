@@ -25,15 +25,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from empathy_judge.datasets.conversation import (
+from .conversation import (
     SPEAKERS,
     TranscriptError,
     normalize_speaker,
     parse_transcript,
 )
-from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.datasets.pack_template import pack_id
-from empathy_judge.datasets.rubric import RubricError, load_rubric_file
+from .errors import EmpathyJudgeError
+from .pack_template import pack_id
+from .rubric import RubricError, load_rubric_file
 
 #: The ``--speaker`` value of a text column holding a labelled transcript.
 LABELLED = "labelled"
@@ -244,7 +244,7 @@ def convert_table(
             not one of the rubric's, or the folder already holds a pack.
         DataValidationError: The table cannot be read.
     """
-    from empathy_judge.datasets.user_data import read_text_table
+    from .user_data import read_text_table
 
     table = read_text_table(source)
     names = list(table.columns)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from empathy_judge.datasets.conversation import Conversation
-from empathy_judge.datasets.rubric import Framework
+from .conversation import Conversation
+from .rubric import Framework
 
 
 @dataclass(frozen=True)

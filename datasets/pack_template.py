@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from empathy_judge.datasets.errors import EmpathyJudgeError
+from .errors import EmpathyJudgeError
 
 RUBRIC_TEMPLATE = '''\
 # A framework pack's rubric. Every field is listed: the required ones first, then the optional

@@ -38,9 +38,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from empathy_judge.datasets.conversation import Conversation, Turn, supporter_word_count
-from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.datasets.ratings_table import RATINGS_COLUMNS
+from .conversation import Conversation, Turn, supporter_word_count
+from .errors import EmpathyJudgeError
+from .ratings_table import RATINGS_COLUMNS
 
 #: File name -> sub-component (the release's column name).
 REDDIT_FILES: Mapping[str, str] = {

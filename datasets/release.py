@@ -70,29 +70,29 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from empathy_judge.datasets.checksums import RELEASE_CHECKSUMS, RELEASE_COMMIT
-from empathy_judge.datasets.conversation import (
+from .checksums import RELEASE_CHECKSUMS, RELEASE_COMMIT
+from .conversation import (
     Conversation,
     Turn,
     parse_transcript,
     supporter_word_count,
 )
-from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.datasets.ratings_table import RATINGS_COLUMNS
-from empathy_judge.datasets.release_files import (
+from .errors import EmpathyJudgeError
+from .ratings_table import RATINGS_COLUMNS
+from .release_files import (
     ReleaseFormatError as ReleaseFormatError,
 )
-from empathy_judge.datasets.release_files import (
+from .release_files import (
     ReleaseNotFoundError as ReleaseNotFoundError,
 )
-from empathy_judge.datasets.release_files import (
+from .release_files import (
     incomplete_message,
     missing_required_files,
     one_line,
     read_release_csv,
     verify_required_files,
 )
-from empathy_judge.datasets.rubric import FRAMEWORK_IDS, Framework, load_framework
+from .rubric import FRAMEWORK_IDS, Framework, load_framework
 
 #: Environment variable naming a local copy of the release.
 DATA_ENV = "EMPATHY_JUDGE_DATA"
@@ -227,13 +227,13 @@ def resolve_release(
     if is_complete_release(cached):
         return ResolvedRelease(cached, "cache")
     if not download:
-        from empathy_judge.datasets.download import OFFLINE_HINT
+        from .download import OFFLINE_HINT
 
         raise ReleaseNotFoundError(
             f"no copy of the release: {DATA_ENV} is not set and the cache {cached} is empty."
             f" Run `empathy-judge data fetch` to download it. {OFFLINE_HINT}"
         )
-    from empathy_judge.datasets.download import download_release
+    from .download import download_release
 
     return ResolvedRelease(download_release(cached), "download")
 

@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from empathy_judge.datasets.checksums import (
+from .checksums import (
     MAX_FILE_BYTES,
     OPTIONAL_FILES,
     RELEASE_CHECKSUMS,
@@ -51,7 +51,7 @@ from empathy_judge.datasets.checksums import (
     RELEASE_SIZES,
     sha256_file,
 )
-from empathy_judge.datasets.errors import EmpathyJudgeError
+from .errors import EmpathyJudgeError
 
 #: How else to get an intact copy, appended to messages about a damaged one.
 VERIFIED_DOWNLOAD_HINT = (

@@ -61,8 +61,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from empathy_judge.datasets.conversation import SPEAKERS, Speaker
-from empathy_judge.datasets.errors import EmpathyJudgeError
+from .conversation import SPEAKERS, Speaker
+from .errors import EmpathyJudgeError
 
 Polarity = Literal["positive", "negative"]
 LevelOfMeasurement = Literal["nominal", "ordinal", "interval", "ratio"]

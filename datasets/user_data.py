@@ -80,7 +80,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from empathy_judge.datasets.conversation import (
+from .conversation import (
     Conversation,
     TranscriptError,
     Turn,
@@ -88,9 +88,9 @@ from empathy_judge.datasets.conversation import (
     parse_transcript,
     supporter_word_count,
 )
-from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.datasets.ratings_table import GROUPS, RATINGS_COLUMNS
-from empathy_judge.datasets.rubric import Framework, load_framework
+from .errors import EmpathyJudgeError
+from .ratings_table import GROUPS, RATINGS_COLUMNS
+from .rubric import Framework, load_framework
 
 #: Groups a rating may belong to.
 LONG_COLUMNS: tuple[str, ...] = ("item_id", "sub_component", "annotator", "rating")

@@ -4,7 +4,7 @@ Every packaged rubric's task is registered when `empathy_judge.evals.tasks` is i
 rubric files are discovered), plus ``custom`` for framework packs.
 """
 
-from empathy_judge.evals.providers import gguf, replay
-from empathy_judge.evals.tasks import TASKS, custom
+from .providers import gguf, replay
+from .tasks import TASKS, custom
 
 __all__ = ["TASKS", "custom", "gguf", "replay"]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from empathy_judge.datasets.rubric import Framework, all_frameworks
+from ..datasets.rubric import Framework, all_frameworks
 
 #: The registry namespace of the tasks and providers (``inspect eval empathy_judge/epitome``).
 NAMESPACE = "empathy_judge"
@@ -116,9 +116,9 @@ def build_task_parameters() -> tuple[tuple[ListedParameter, ...], str]:
 
 def annotation_types() -> dict[str, Any]:
     """The names ``build_task``'s annotations use, bound to the light modules' types."""
-    from empathy_judge.evals.modes import StructuredMode
-    from empathy_judge.evals.probes import ProbeName
-    from empathy_judge.evals.prompts import PromptStyle
+    from .modes import StructuredMode
+    from .probes import ProbeName
+    from .prompts import PromptStyle
 
     return {
         "PromptStyle": PromptStyle,

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from empathy_judge.datasets.conversation import Conversation, Turn
+from ..datasets.conversation import Conversation, Turn
 
 ProbeName = Literal["injection", "padding", "label_swap"]
 PROBES: tuple[ProbeName, ...] = ("injection", "padding", "label_swap")

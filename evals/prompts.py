@@ -11,9 +11,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from empathy_judge.datasets.conversation import SPEAKERS, Conversation
-from empathy_judge.datasets.rubric import Framework, SubComponent
-from empathy_judge.evals.transcript_tag import (
+from ..datasets.conversation import SPEAKERS, Conversation
+from ..datasets.rubric import Framework, SubComponent
+from .transcript_tag import (
     TRANSCRIPT_CLOSE,
     TRANSCRIPT_UNTAGGED_OPEN,
     escape_text,

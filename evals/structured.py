@@ -43,8 +43,8 @@ from inspect_ai.model import (
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.util import JSONSchema
 
-from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.evals.modes import STRUCTURED_MODES, StructuredMode
+from ..datasets.errors import EmpathyJudgeError
+from .modes import STRUCTURED_MODES, StructuredMode
 
 __all__ = [
     "STRUCTURED_MODES",

@@ -20,14 +20,27 @@ from inspect_ai.model import GenerateConfig, ResponseSchema
 from inspect_ai.util import JSONSchema
 from inspect_ai.viewer import ViewerConfig
 
-from empathy_judge.datasets import user_data
-from empathy_judge.datasets.conversation import Conversation
-from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.datasets.pack import Pack, load_pack, unrated_sub_components, unrated_warning
-from empathy_judge.datasets.release import ConversationsUnavailableError
-from empathy_judge.datasets.rubric import Framework, SubComponent
-from empathy_judge.evals.probes import PROBE_VERSION, PROBES, ProbeName, apply_probe
-from empathy_judge.evals.prompts import (
+from ..datasets import user_data
+from ..datasets.conversation import Conversation
+from ..datasets.errors import EmpathyJudgeError
+from ..datasets.pack import Pack, load_pack, unrated_sub_components, unrated_warning
+from ..datasets.release import ConversationsUnavailableError
+from ..datasets.rubric import Framework, SubComponent
+from ..scorers.common import SCORER_NAME
+from ..scorers.log_contract import (
+    CONSENSUS_KEY,
+    CROWD_KEY,
+    REFERENCE_KEY,
+    WORD_COUNT_KEY,
+    LogContract,
+    ProbeRecord,
+    RubricEntry,
+)
+from ..scorers.metrics import HEADLINE_METRIC, agreement
+from ..scorers.panel import PanelError, PanelSpec, Scale, panel_from_table
+from ..scorers.scorer import empathy_ratings, nan_median
+from .probes import PROBE_VERSION, PROBES, ProbeName, apply_probe
+from .prompts import (
     DEFAULT_MAX_TOKENS,
     PROMPT_STYLES,
     PROMPT_VERSION,
@@ -37,27 +50,14 @@ from empathy_judge.evals.prompts import (
     response_schema_for,
     system_prompt,
 )
-from empathy_judge.evals.reference_data import register_ratings
-from empathy_judge.evals.structured import (
+from .reference_data import register_ratings
+from .structured import (
     STRUCTURED_MODES,
     StructuredMode,
     format_config,
     rate,
 )
-from empathy_judge.evals.transcript_tag import TRANSCRIPT_TAG_VERSION
-from empathy_judge.scorers.common import SCORER_NAME
-from empathy_judge.scorers.log_contract import (
-    CONSENSUS_KEY,
-    CROWD_KEY,
-    REFERENCE_KEY,
-    WORD_COUNT_KEY,
-    LogContract,
-    ProbeRecord,
-    RubricEntry,
-)
-from empathy_judge.scorers.metrics import HEADLINE_METRIC, agreement
-from empathy_judge.scorers.panel import PanelError, PanelSpec, Scale, panel_from_table
-from empathy_judge.scorers.scorer import empathy_ratings, nan_median
+from .transcript_tag import TRANSCRIPT_TAG_VERSION
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +128,7 @@ def reference_ratings(ratings: pd.DataFrame, framework: Framework) -> Reference:
     Raises:
         TaskConfigError: The data has no expert ratings for this framework.
     """
-    from empathy_judge.datasets.release import CROWD_RATER_PREFIX
+    from ..datasets.release import CROWD_RATER_PREFIX
 
     try:
         data = panel_from_table(

@@ -27,10 +27,10 @@ from typing import Any
 
 from inspect_ai import Task, task
 
-from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.datasets.rubric import Framework, all_frameworks, load_framework
-from empathy_judge.evals.catalogue import task_summary
-from empathy_judge.evals.task import TaskConfigError, build_task
+from ..datasets.errors import EmpathyJudgeError
+from ..datasets.rubric import Framework, all_frameworks, load_framework
+from .catalogue import task_summary
+from .task import TaskConfigError, build_task
 
 #: The ``-T`` names every framework task takes (build_task's keyword parameters).
 TASK_PARAMETERS: tuple[str, ...] = tuple(

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from empathy_judge.datasets.rubric import FRAMEWORK_IDS, load_framework
-from empathy_judge.reports.task_params import TaskParameterError, check_task_args
+from ..datasets.rubric import FRAMEWORK_IDS, load_framework
+from .task_params import TaskParameterError, check_task_args
 
 if TYPE_CHECKING:
     from inspect_ai import Task
@@ -31,7 +31,7 @@ def framework_ids(requested: Sequence[str]) -> list[str]:
     Raises:
         click.BadParameter: Neither a packaged framework nor a pack folder.
     """
-    from empathy_judge.datasets.pack import is_pack_folder
+    from ..datasets.pack import is_pack_folder
 
     if not requested:
         return list(FRAMEWORK_IDS)
@@ -89,7 +89,7 @@ def build_tasks(
     Raises:
         TaskConfigError: A task parameter is invalid (from the task builder).
     """
-    from empathy_judge.evals.tasks import TASKS, custom
+    from ..evals.tasks import TASKS, custom
 
     tasks: list[Task] = []
     for framework in frameworks:

@@ -23,8 +23,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from empathy_judge.reports.results import FrameworkSection, Leaderboard
-from empathy_judge.scorers.agreement import Assessment
+from ..scorers.agreement import Assessment
+from .results import FrameworkSection, Leaderboard
 
 CROWD_COLOUR = "#c0392b"
 MARGIN_COLOUR = "#9aa5b1"

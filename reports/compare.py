@@ -49,13 +49,11 @@ from typing import Any, Literal
 
 import numpy as np
 
-from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.reports.logs import LogError, Run, RunSet, is_log_file, is_remote, load_runs
-from empathy_judge.reports.reference_sets import why_different
-from empathy_judge.scorers.agreement import Assessment, assess, shared_counts
-from empathy_judge.scorers.bootstrap import DEFAULT_RESAMPLES
-from empathy_judge.scorers.common import FloatArray
-from empathy_judge.scorers.gate import (
+from ..datasets.errors import EmpathyJudgeError
+from ..scorers.agreement import Assessment, assess, shared_counts
+from ..scorers.bootstrap import DEFAULT_RESAMPLES
+from ..scorers.common import FloatArray
+from ..scorers.gate import (
     DEFAULT_CORRECTION,
     DEFAULT_LEVEL,
     DEFAULT_TOLERANCE,
@@ -64,7 +62,9 @@ from empathy_judge.scorers.gate import (
     GateResult,
     regression_gate,
 )
-from empathy_judge.scorers.panel import Panel
+from ..scorers.panel import Panel
+from .logs import LogError, Run, RunSet, is_log_file, is_remote, load_runs
+from .reference_sets import why_different
 
 #: A fall of the parse rate larger than this (absolute share) is a regression.
 DEFAULT_PARSE_DROP = 0.05

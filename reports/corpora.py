@@ -24,9 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
-from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.scorers.common import FloatArray
-from empathy_judge.scorers.panel import Panel
+from ..datasets.errors import EmpathyJudgeError
+from ..scorers.common import FloatArray
+from ..scorers.panel import Panel
 
 #: The SOURCE that names every packaged framework of the authors' release.
 RELEASE = "release"
@@ -68,8 +68,8 @@ class JudgedCorpus:
 
 def is_log_source(source: str) -> bool:
     """Whether SOURCE names Inspect logs (a log file, or a folder that is not a pack)."""
-    from empathy_judge.datasets.pack import is_pack_folder
-    from empathy_judge.reports.logs import LOG_SUFFIXES
+    from ..datasets.pack import is_pack_folder
+    from .logs import LOG_SUFFIXES
 
     path = Path(source).expanduser()
     if path.is_file():
@@ -115,7 +115,7 @@ def load_corpora(
 
 
 def _from_logs(source: str, judge: str | None) -> list[JudgedCorpus]:
-    from empathy_judge.reports.logs import LogError, load_runs
+    from .logs import LogError, load_runs
 
     try:
         runs = [r for r in load_runs([source]).runs if r.probe is None]
@@ -149,10 +149,10 @@ def _from_logs(source: str, judge: str | None) -> list[JudgedCorpus]:
 
 
 def _from_packs(source: str, judge: str | None, data_dir: str | None) -> list[JudgedCorpus]:
-    from empathy_judge.datasets.pack import PackError, load_pack
-    from empathy_judge.datasets.ratings_table import EXPERT_GROUP
-    from empathy_judge.datasets.rubric import RubricError, packaged_ids
-    from empathy_judge.scorers.panel import PanelError, Scale, panel_from_table
+    from ..datasets.pack import PackError, load_pack
+    from ..datasets.ratings_table import EXPERT_GROUP
+    from ..datasets.rubric import RubricError, packaged_ids
+    from ..scorers.panel import PanelError, Scale, panel_from_table
 
     specs = list(packaged_ids()) if source == RELEASE else [source]
     try:

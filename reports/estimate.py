@@ -35,15 +35,15 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.reports.corpora import JudgedCorpus
-from empathy_judge.scorers.prediction_powered import (
+from ..datasets.errors import EmpathyJudgeError
+from ..scorers.prediction_powered import (
     DEFAULT_LEVEL,
     MeanIntervals,
     as_float,
     difference_of,
     ppi_mean,
 )
+from .corpora import JudgedCorpus
 
 #: Fewest labelled items a sub-component's estimate is given on.
 MIN_LABELLED = 2

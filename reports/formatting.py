@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from empathy_judge.reports.results import RunResult, Settings
-from empathy_judge.scorers.agreement import Assessment, Estimate, RankRange, Verdict
+from ..scorers.agreement import Assessment, Estimate, RankRange, Verdict
+from .results import RunResult, Settings
 
 #: Shown where a figure does not exist (not computed, or undefined on these items).
 MISSING = "n/a"

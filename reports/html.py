@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from empathy_judge.reports.formatting import (
+from ..scorers.agreement import Assessment
+from ..scorers.diagnostics import Diagnostics
+from .formatting import (
     MISSING,
     alt_test_by_scale,
     at_expert_level,
@@ -30,10 +32,10 @@ from empathy_judge.reports.formatting import (
     run_verdicts,
     verdict_summary,
 )
-from empathy_judge.reports.logs import Run, SampleRecord
-from empathy_judge.reports.plan import settle_note
-from empathy_judge.reports.probes import ProbeResult
-from empathy_judge.reports.prose import (
+from .logs import Run, SampleRecord
+from .plan import settle_note
+from .probes import ProbeResult
+from .prose import (
     CROWD_LABEL,
     DIAGNOSTICS_INTRO,
     DIAGNOSTICS_TITLE,
@@ -56,13 +58,11 @@ from empathy_judge.reports.prose import (
     ranked_count,
     shares_text,
 )
-from empathy_judge.reports.results import FrameworkSection, Leaderboard, RunResult
-from empathy_judge.reports.safe_text import html_text, replace_locations
-from empathy_judge.scorers.agreement import Assessment
-from empathy_judge.scorers.diagnostics import Diagnostics
+from .results import FrameworkSection, Leaderboard, RunResult
+from .safe_text import html_text, replace_locations
 
 if TYPE_CHECKING:
-    from empathy_judge.reports.charts import Chart
+    from .charts import Chart
 
 TRANSCRIPT_EXCERPT_CHARS = 1500
 DISAGREEMENTS_PER_RUN = 3

@@ -21,7 +21,7 @@ import json
 import math
 from typing import TYPE_CHECKING, Any
 
-from empathy_judge.scorers.common import SCORER_NAME
+from ..scorers.common import SCORER_NAME
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -27,13 +27,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from empathy_judge.reports.leaderboard import ALT_EPSILON, run_kind
-from empathy_judge.reports.logs import Run, RunSet, SampleRecord
-from empathy_judge.reports.reference_sets import ratings_on, why_different
-from empathy_judge.scorers.agreement import MARGIN, Assessment, assess, shared_counts
-from empathy_judge.scorers.bootstrap import DEFAULT_RESAMPLES
-from empathy_judge.scorers.common import FloatArray
-from empathy_judge.scorers.jury import (
+from ..scorers.agreement import MARGIN, Assessment, assess, shared_counts
+from ..scorers.bootstrap import DEFAULT_RESAMPLES
+from ..scorers.common import FloatArray
+from ..scorers.jury import (
     JuryError,
     JuryRule,
     JuryWorth,
@@ -42,7 +39,10 @@ from empathy_judge.scorers.jury import (
     jury_worth,
     rules_for,
 )
-from empathy_judge.scorers.panel import Panel
+from ..scorers.panel import Panel
+from .leaderboard import ALT_EPSILON, run_kind
+from .logs import Run, RunSet, SampleRecord
+from .reference_sets import ratings_on, why_different
 
 #: The spec that forms a jury of every candidate run per framework.
 ALL = "all"

@@ -18,15 +18,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from empathy_judge.reports.formatting import interval, number
-from empathy_judge.reports.juries import FormedJury, JuryReport
-from empathy_judge.reports.logs import RunSet
-from empathy_judge.reports.safe_text import csv_cell, html_text, markdown_text
-from empathy_judge.scorers.agreement import Estimate
-from empathy_judge.scorers.bootstrap import DEFAULT_RESAMPLES
+from ..scorers.agreement import Estimate
+from ..scorers.bootstrap import DEFAULT_RESAMPLES
+from .formatting import interval, number
+from .juries import FormedJury, JuryReport
+from .logs import RunSet
+from .safe_text import csv_cell, html_text, markdown_text
 
 if TYPE_CHECKING:
-    from empathy_judge.reports.charts import Chart
+    from .charts import Chart
 
 #: ``jury.csv``: the issue's columns first, then the jury-specific figures.
 JURY_COLUMNS = [
@@ -275,7 +275,7 @@ def correlation_charts(report: JuryReport) -> list[Chart]:
     matplotlib.use("Agg")  # reports are written on headless machines
     import matplotlib.pyplot as pyplot
 
-    from empathy_judge.reports.charts import Chart, _png, _short, file_stem
+    from .charts import Chart, _png, _short, file_stem
 
     charts: list[Chart] = []
     numbers: dict[str, int] = {}
@@ -370,7 +370,7 @@ def _rows(report: JuryReport) -> list[list[str]]:
 
 def juries_html(report: JuryReport, charts: Sequence[Chart]) -> str:
     """The juries' section of the HTML report: heat maps and one row per jury × sub-component."""
-    from empathy_judge.reports.html import image_tag
+    from .html import image_tag
 
     parts = ["<h2 id='juries'>Juries</h2>", f"<p class='muted'>{html_text(JURY_INTRO)}</p>"]
     for framework in dict.fromkeys(j.framework for j in report.juries):
@@ -429,7 +429,7 @@ def write_jury_files(
     Returns:
         The files written.
     """
-    from empathy_judge.reports.charts import write_charts
+    from .charts import write_charts
 
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -448,7 +448,7 @@ def write_jury_files(
 
 def jury_page(report: JuryReport, charts: Sequence[Chart]) -> str:
     """``jury.html``: the juries alone, self-contained (no script, charts inline)."""
-    from empathy_judge.reports.html import CSP, CSS
+    from .html import CSP, CSS
 
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
@@ -487,8 +487,8 @@ def write_jury_report(
     Raises:
         JuryError: A jury that cannot be formed.
     """
-    from empathy_judge.reports.juries import form_juries, parse_jury
-    from empathy_judge.reports.render_json import dumps_json
+    from .juries import form_juries, parse_jury
+    from .render_json import dumps_json
 
     folder = Path(out)
     report = form_juries(

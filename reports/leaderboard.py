@@ -52,22 +52,9 @@ from pathlib import Path
 
 import numpy as np
 
-from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.datasets.ratings_table import EXPERT_GROUP
-from empathy_judge.reports.logs import Run, RunSet
-from empathy_judge.reports.probes import ProbeResult, pair_probes, probe_results
-from empathy_judge.reports.reference_sets import ReferenceSet, ratings_on, reference_sets
-from empathy_judge.reports.results import (
-    FrameworkSection,
-    Leaderboard,
-    OverallRow,
-    RunKind,
-    RunResult,
-    Settings,
-    count_verdicts,
-)
-from empathy_judge.reports.safe_text import display_path
-from empathy_judge.scorers.agreement import (
+from ..datasets.errors import EmpathyJudgeError
+from ..datasets.ratings_table import EXPERT_GROUP
+from ..scorers.agreement import (
     MARGIN,
     MIN_VERDICT_ITEMS,
     Assessment,
@@ -79,11 +66,24 @@ from empathy_judge.scorers.agreement import (
     rank_ranges,
     shared_counts,
 )
-from empathy_judge.scorers.blas import one_blas_thread
-from empathy_judge.scorers.bootstrap import DEFAULT_RESAMPLES
-from empathy_judge.scorers.common import FloatArray
-from empathy_judge.scorers.diagnostics import Diagnostics, diagnose
-from empathy_judge.scorers.panel import Panel, PanelSpec
+from ..scorers.blas import one_blas_thread
+from ..scorers.bootstrap import DEFAULT_RESAMPLES
+from ..scorers.common import FloatArray
+from ..scorers.diagnostics import Diagnostics, diagnose
+from ..scorers.panel import Panel, PanelSpec
+from .logs import Run, RunSet
+from .probes import ProbeResult, pair_probes, probe_results
+from .reference_sets import ReferenceSet, ratings_on, reference_sets
+from .results import (
+    FrameworkSection,
+    Leaderboard,
+    OverallRow,
+    RunKind,
+    RunResult,
+    Settings,
+    count_verdicts,
+)
+from .safe_text import display_path
 
 #: Runs below this parse rate are flagged.
 FLAG_PARSE_RATE = 0.95

@@ -34,11 +34,11 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.datasets.ratings_table import EXPERT_GROUP
-from empathy_judge.evals import transcript_tag
-from empathy_judge.scorers.common import REFERENCE_KEYS, SCORER_NAME, as_float
-from empathy_judge.scorers.log_contract import (
+from ..datasets.errors import EmpathyJudgeError
+from ..datasets.ratings_table import EXPERT_GROUP
+from ..evals import transcript_tag
+from ..scorers.common import REFERENCE_KEYS, SCORER_NAME, as_float
+from ..scorers.log_contract import (
     REFERENCE_KEY,
     WORD_COUNT_KEY,
     LogContract,
@@ -46,7 +46,7 @@ from empathy_judge.scorers.log_contract import (
     ProbeRecord,
     RubricEntry,
 )
-from empathy_judge.scorers.panel import Panel, PanelSpec
+from ..scorers.panel import Panel, PanelSpec
 
 if TYPE_CHECKING:
     from inspect_ai.log import EvalLog, EvalSample
@@ -707,7 +707,7 @@ def load_runs(
     Raises:
         LogError: A path does not exist; with ``strict``, any unusable log.
     """
-    from empathy_judge.reports.run_checks import run_problem
+    from .run_checks import run_problem
 
     skipped: list[SkippedLog] = []
 

@@ -41,23 +41,23 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.reports.corpora import JudgedCorpus
-from empathy_judge.scorers.agreement import (
+from ..datasets.errors import EmpathyJudgeError
+from ..scorers.agreement import (
     MARGIN,
     Assessment,
     Estimate,
     ExpertLevelVerdict,
     SubComponentResult,
 )
-from empathy_judge.scorers.common import FloatArray
-from empathy_judge.scorers.sample_size import (
+from ..scorers.common import FloatArray
+from ..scorers.sample_size import (
     MAX_ITEMS,
     conclusive_probability,
     gate_critical_value,
     items_for_gate,
     items_for_verdict,
 )
+from .corpora import JudgedCorpus
 
 #: The drops (in κ) the gate is planned for.
 GATE_DROPS: tuple[float, float] = (0.1, 0.2)
@@ -270,8 +270,8 @@ def gate_pilots(
         seed: Seed of the resamples and of the degradations.
         copies: Random degradations per expert.
     """
-    from empathy_judge.scorers.gate import regression_gate
-    from empathy_judge.scorers.kappa import weighted_kappa
+    from ..scorers.gate import regression_gate
+    from ..scorers.kappa import weighted_kappa
 
     panel = corpus.panel
     references = panel.leave_one_out_references()
@@ -326,7 +326,7 @@ def _row(
     power: float,
     level: float,
 ) -> PlanRow:
-    from empathy_judge.scorers.gate import DEFAULT_TOLERANCE
+    from ..scorers.gate import DEFAULT_TOLERANCE
 
     experts = corpus.panel.n_raters
     at_zero = items_for_verdict(0.0, s, n_items, margin=margin, power=power, level=level)
@@ -377,7 +377,7 @@ def pilot_assessment(
     Raises:
         PlanError: One expert, or no item with both a consensus and a judge rating.
     """
-    from empathy_judge.scorers.agreement import assess
+    from ..scorers.agreement import assess
 
     panel = corpus.panel
     where = f"{corpus.source} ({corpus.framework})"
@@ -417,7 +417,7 @@ def plan_corpus(
     Raises:
         PlanError: See `pilot_assessment`.
     """
-    from empathy_judge.scorers.agreement import verdict_of
+    from ..scorers.agreement import verdict_of
 
     assessment, n_items = pilot_assessment(corpus, level=level, n_resamples=n_resamples, seed=seed)
     pilots = [

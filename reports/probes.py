@@ -41,18 +41,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from empathy_judge.reports.logs import Run
-from empathy_judge.reports.reference_sets import ReferenceSet, ratings_on, why_different
-from empathy_judge.scorers.agreement import Estimate
-from empathy_judge.scorers.bootstrap import (
+from ..scorers.agreement import Estimate
+from ..scorers.bootstrap import (
     DEFAULT_RESAMPLES,
     agreement_statistic,
     bootstrap,
     resample_counts,
 )
-from empathy_judge.scorers.common import FloatArray, quiet_nanmean
-from empathy_judge.scorers.diagnostics import ratio_statistic
-from empathy_judge.scorers.log_contract import ProbeRecord
+from ..scorers.common import FloatArray, quiet_nanmean
+from ..scorers.diagnostics import ratio_statistic
+from ..scorers.log_contract import ProbeRecord
+from .logs import Run
+from .reference_sets import ReferenceSet, ratings_on, why_different
 
 #: What a replay's probe row says instead of figures.
 REPLAY_NOT_APPLICABLE = "n/a — replays ignore the transcript"

@@ -9,21 +9,21 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from empathy_judge.reports.formatting import (
+from ..scorers.agreement import (
+    Assessment,
+    Estimate,
+)
+from ..scorers.diagnostics import Diagnostics, SubComponentDiagnostics
+from .formatting import (
     MISSING,
     interval,
     number,
 )
-from empathy_judge.reports.probes import REPLAY_NOT_APPLICABLE, ProbeResult
-from empathy_judge.reports.results import FrameworkSection, Leaderboard, OverallRow, RunResult
-from empathy_judge.reports.safe_text import (
+from .probes import REPLAY_NOT_APPLICABLE, ProbeResult
+from .results import FrameworkSection, Leaderboard, OverallRow, RunResult
+from .safe_text import (
     replace_locations,
 )
-from empathy_judge.scorers.agreement import (
-    Assessment,
-    Estimate,
-)
-from empathy_judge.scorers.diagnostics import Diagnostics, SubComponentDiagnostics
 
 #: Label of the crowd carried in the reference, and of the experts' own benchmark.
 CROWD_LABEL = "Crowd (in the reference)"

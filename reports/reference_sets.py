@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from empathy_judge.reports.logs import Run
-from empathy_judge.scorers.common import FloatArray, as_float
-from empathy_judge.scorers.panel import Panel, PanelSpec
+from ..scorers.common import FloatArray, as_float
+from ..scorers.panel import Panel, PanelSpec
+from .logs import Run
 
 Reference = Mapping[str, Mapping[str, float]]
 

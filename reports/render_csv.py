@@ -8,18 +8,18 @@ from typing import Any
 
 import pandas as pd
 
-from empathy_judge.reports.prose import (
-    CROWD_LABEL,
-)
-from empathy_judge.reports.results import Leaderboard
-from empathy_judge.reports.safe_text import (
-    csv_cell,
-)
-from empathy_judge.scorers.agreement import (
+from ..scorers.agreement import (
     VERDICTS,
     Estimate,
     RankRange,
     Verdict,
+)
+from .prose import (
+    CROWD_LABEL,
+)
+from .results import Leaderboard
+from .safe_text import (
+    csv_cell,
 )
 
 # -- CSV --------------------------------------------------------------------------------------

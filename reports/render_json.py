@@ -7,26 +7,26 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from empathy_judge.reports.formatting import (
+from ..scorers.agreement import (
+    FAMILY_CONTROL,
+    Assessment,
+    Estimate,
+    RankRange,
+)
+from ..scorers.diagnostics import Diagnostics, SubComponentDiagnostics
+from .formatting import (
     legend,
 )
-from empathy_judge.reports.plan import items_to_settle
-from empathy_judge.reports.probes import ProbeResult
-from empathy_judge.reports.prose import (
+from .plan import items_to_settle
+from .probes import ProbeResult
+from .prose import (
     CROWD_LABEL,
     EXPERTS_LABEL,
     PAPER_LABEL,
     experts_mean,
     skip_reason,
 )
-from empathy_judge.reports.results import FrameworkSection, Leaderboard, RunResult
-from empathy_judge.scorers.agreement import (
-    FAMILY_CONTROL,
-    Assessment,
-    Estimate,
-    RankRange,
-)
-from empathy_judge.scorers.diagnostics import Diagnostics, SubComponentDiagnostics
+from .results import FrameworkSection, Leaderboard, RunResult
 
 # -- JSON -------------------------------------------------------------------------------------
 

@@ -7,7 +7,10 @@ folder.
 
 from __future__ import annotations
 
-from empathy_judge.reports.formatting import (
+from ..scorers.agreement import (
+    Assessment,
+)
+from .formatting import (
     MISSING,
     alt_test_by_scale,
     at_expert_level,
@@ -20,8 +23,8 @@ from empathy_judge.reports.formatting import (
     run_verdicts,
     verdict_summary,
 )
-from empathy_judge.reports.plan import settle_note
-from empathy_judge.reports.prose import (
+from .plan import settle_note
+from .prose import (
     CROWD_LABEL,
     DIAGNOSTICS_INTRO,
     DIAGNOSTICS_SUMMARY_HEADER,
@@ -40,13 +43,10 @@ from empathy_judge.reports.prose import (
     ranked_count,
     skip_reason,
 )
-from empathy_judge.reports.results import FrameworkSection, Leaderboard, OverallRow, RunResult
-from empathy_judge.reports.safe_text import (
+from .results import FrameworkSection, Leaderboard, OverallRow, RunResult
+from .safe_text import (
     markdown_code,
     markdown_text,
-)
-from empathy_judge.scorers.agreement import (
-    Assessment,
 )
 
 

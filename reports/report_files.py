@@ -30,18 +30,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.reports.html import render_html
-from empathy_judge.reports.leaderboard import build_leaderboard
-from empathy_judge.reports.logs import RunSet, SkippedLog
-from empathy_judge.reports.render_csv import leaderboard_frame
-from empathy_judge.reports.render_json import dumps_json, leaderboard_json
-from empathy_judge.reports.render_markdown import leaderboard_markdown
-from empathy_judge.reports.results import Leaderboard
-from empathy_judge.scorers.bootstrap import DEFAULT_RESAMPLES
+from ..datasets.errors import EmpathyJudgeError
+from ..scorers.bootstrap import DEFAULT_RESAMPLES
+from .html import render_html
+from .leaderboard import build_leaderboard
+from .logs import RunSet, SkippedLog
+from .render_csv import leaderboard_frame
+from .render_json import dumps_json, leaderboard_json
+from .render_markdown import leaderboard_markdown
+from .results import Leaderboard
 
 if TYPE_CHECKING:
-    from empathy_judge.reports.juries import JuryReport
+    from .juries import JuryReport
 
 MARKDOWN_NAME = "leaderboard.md"
 CSV_NAME = "leaderboard.csv"
@@ -77,7 +77,7 @@ def _render(
 ) -> tuple[Leaderboard, dict[str, bytes]]:
     """Every report file's name and content, rendered in memory."""
     # matplotlib is imported only when a report is written.
-    from empathy_judge.reports.charts import all_charts
+    from .charts import all_charts
 
     if juries is not None:
         runs = RunSet(runs=(*runs.runs, *juries.runs), skipped=runs.skipped)
@@ -89,7 +89,7 @@ def _render(
     json_data = leaderboard_json(board)
     extra_html: list[str] = []
     if juries is not None:
-        from empathy_judge.reports.jury_files import (
+        from .jury_files import (
             correlation_charts,
             juries_html,
             juries_json,

@@ -16,19 +16,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from empathy_judge.datasets.rubric import load_framework
-from empathy_judge.scorers.agreement import MARGIN, Assessment, assess_many
-from empathy_judge.scorers.alpha import Level, krippendorff_alpha
-from empathy_judge.scorers.bootstrap import (
+from ..datasets.rubric import load_framework
+from ..scorers.agreement import MARGIN, Assessment, assess_many
+from ..scorers.alpha import Level, krippendorff_alpha
+from ..scorers.bootstrap import (
     DEFAULT_RESAMPLES,
     alpha_statistic,
     kappa_statistic,
     resample_counts,
 )
-from empathy_judge.scorers.classification import threshold_f1, weighted_f1
-from empathy_judge.scorers.common import EXPERTS
-from empathy_judge.scorers.kappa import paper_weighted_kappa, weighted_kappa_n
-from empathy_judge.scorers.panel import (
+from ..scorers.classification import threshold_f1, weighted_f1
+from ..scorers.common import EXPERTS
+from ..scorers.kappa import paper_weighted_kappa, weighted_kappa_n
+from ..scorers.panel import (
     CONSENSUS,
     PanelData,
     Scale,

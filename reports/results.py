@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from empathy_judge.reports.logs import Run, RunSet
-from empathy_judge.reports.probes import ProbeResult, UnpairedProbe
-from empathy_judge.scorers.agreement import VERDICTS, Assessment, RankRange, Verdict
-from empathy_judge.scorers.common import FloatArray
-from empathy_judge.scorers.diagnostics import Diagnostics
-from empathy_judge.scorers.panel import PanelSpec
+from ..scorers.agreement import VERDICTS, Assessment, RankRange, Verdict
+from ..scorers.common import FloatArray
+from ..scorers.diagnostics import Diagnostics
+from ..scorers.panel import PanelSpec
+from .logs import Run, RunSet
+from .probes import ProbeResult, UnpairedProbe
 
 #: "model": a candidate (ranked when like for like); "panel member": a replay of one of the
 #: panel's raters (or an annotator of the expert group); "crowd": a replay of the crowd.

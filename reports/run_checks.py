@@ -18,10 +18,10 @@ import math
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from empathy_judge.scorers.panel import PanelError
+from ..scorers.panel import PanelError
 
 if TYPE_CHECKING:
-    from empathy_judge.reports.logs import Run
+    from .logs import Run
 
 # Slack for ratings written as floats (a crowd mean of 4.999999999).
 _TOLERANCE = 1e-9

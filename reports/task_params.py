@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from empathy_judge.datasets.errors import EmpathyJudgeError
+from ..datasets.errors import EmpathyJudgeError
 
 _ARG_LINE = re.compile(r"^(?P<indent>\s*)(?P<name>\*{0,2}\w+)(?:\s*\([^)]*\))?:\s*(?P<text>.*)$")
 
@@ -135,7 +135,7 @@ def listed_task_parameters() -> tuple[TaskParameter, ...]:
     Returns:
         The parameters in signature order.
     """
-    from empathy_judge.evals.catalogue import annotation_types, build_task_parameters
+    from ..evals.catalogue import annotation_types, build_task_parameters
 
     listed, doc = build_task_parameters()
     docs = docstring_args(doc)
@@ -163,7 +163,7 @@ def listed_task_parameters() -> tuple[TaskParameter, ...]:
 
 def listed_framework_tasks() -> tuple[TaskInfo, ...]:
     """`framework_tasks`, from the packaged rubrics without importing Inspect."""
-    from empathy_judge.evals.catalogue import packaged_tasks
+    from ..evals.catalogue import packaged_tasks
 
     return tuple(TaskInfo(t.name, t.framework, t.summary) for t in packaged_tasks())
 
@@ -174,8 +174,8 @@ def task_parameters() -> tuple[TaskParameter, ...]:
     Returns:
         The parameters in signature order.
     """
-    from empathy_judge.evals.task import build_task
-    from empathy_judge.evals.tasks import TASKS
+    from ..evals.task import build_task
+    from ..evals.tasks import TASKS
 
     docs = docstring_args(inspect.getdoc(build_task) or "")
     found = {parameters_of(task, docs) for task in TASKS.values()}
@@ -188,7 +188,7 @@ def framework_tasks() -> tuple[TaskInfo, ...]:
     """The framework tasks under the names ``inspect eval`` takes, with a one-line summary."""
     from inspect_ai.util import registry_info
 
-    from empathy_judge.evals.tasks import TASKS
+    from ..evals.tasks import TASKS
 
     return tuple(
         TaskInfo(

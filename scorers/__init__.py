@@ -5,7 +5,7 @@ are pure functions over numpy arrays and pandas frames; importing this package d
 Inspect.
 """
 
-from empathy_judge.scorers.agreement import (
+from .agreement import (
     MARGIN,
     Assessment,
     Estimate,
@@ -16,7 +16,7 @@ from empathy_judge.scorers.agreement import (
     rank_ranges,
     verdict_of,
 )
-from empathy_judge.scorers.alpha import (
+from .alpha import (
     LEVELS,
     Level,
     alpha_fast,
@@ -25,7 +25,7 @@ from empathy_judge.scorers.alpha import (
     krippendorff_alpha,
     unit_coincidences,
 )
-from empathy_judge.scorers.bootstrap import (
+from .bootstrap import (
     BootstrapResult,
     PairedDifference,
     bootstrap,
@@ -36,16 +36,16 @@ from empathy_judge.scorers.bootstrap import (
     paired_bootstrap_kappa,
     resample_counts,
 )
-from empathy_judge.scorers.classification import ThresholdF1, threshold_f1, weighted_f1
-from empathy_judge.scorers.correlation import Correlation, spearman
-from empathy_judge.scorers.kappa import (
+from .classification import ThresholdF1, threshold_f1, weighted_f1
+from .correlation import Correlation, spearman
+from .kappa import (
     PaperKappa,
     paper_weighted_kappa,
     weighted_kappa,
     weighted_kappa_n,
 )
-from empathy_judge.scorers.pairs import PairedRatings, mean_shift, paired_ratings
-from empathy_judge.scorers.panel import (
+from .pairs import PairedRatings, mean_shift, paired_ratings
+from .panel import (
     CONSENSUS,
     Panel,
     PanelData,

@@ -73,14 +73,14 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from empathy_judge.scorers.alpha import (
+from .alpha import (
     INTERVAL_TERMS,
     alpha_from_interval_sums,
     alpha_from_unit_weights,
     interval_alpha_terms,
     unit_coincidences,
 )
-from empathy_judge.scorers.bootstrap import (
+from .bootstrap import (
     DEFAULT_RESAMPLES,
     JackknifeInterval,
     agreement_statistic,
@@ -89,9 +89,9 @@ from empathy_judge.scorers.bootstrap import (
     jackknife_weights,
     resample_counts,
 )
-from empathy_judge.scorers.common import FloatArray, quiet_nanmean, quiet_nanmedian
-from empathy_judge.scorers.kappa import paper_weighted_kappa
-from empathy_judge.scorers.panel import Panel, PanelError, Scale
+from .common import FloatArray, quiet_nanmean, quiet_nanmedian
+from .kappa import paper_weighted_kappa
+from .panel import Panel, PanelError, Scale
 
 #: Non-inferiority margin of the leave-one-out verdict, in κ units.
 MARGIN = 0.10
@@ -802,7 +802,7 @@ def _alt_tests(
 ) -> list[AltTestSummary | None]:
     if panel.n_raters < 2:
         return [None] * len(panel.sub_components)
-    from empathy_judge.scorers.alt_test import alt_test
+    from .alt_test import alt_test
 
     metric: Literal["rmse", "accuracy"] = "accuracy" if panel.level == "nominal" else "rmse"
     out: list[AltTestSummary | None] = []

@@ -49,7 +49,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-from empathy_judge.scorers.common import FloatArray
+from .common import FloatArray
 
 Metric = Literal["rmse", "accuracy"]
 METRICS: tuple[Metric, ...] = ("rmse", "accuracy")

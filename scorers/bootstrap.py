@@ -21,14 +21,14 @@ from numpy.typing import ArrayLike, NDArray
 # metric's thread limiter (`scorers.metrics.one_blas_thread`) takes stock of the BLAS libraries.
 from scipy.special import stdtr, stdtrit
 
-from empathy_judge.scorers.alpha import (
+from .alpha import (
     Level,
     alpha_from_unit_weights,
     reliability_matrix,
     unit_coincidences,
 )
-from empathy_judge.scorers.common import FloatArray
-from empathy_judge.scorers.kappa import kappa_from_moment_arrays
+from .common import FloatArray
+from .kappa import kappa_from_moment_arrays
 
 IntervalMethod = Literal["percentile", "bca"]
 #: A statistic of weighted items: (R × n) item weights -> (R × S) values for S series.

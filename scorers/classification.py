@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from empathy_judge.scorers.common import FloatArray
-from empathy_judge.scorers.pairs import paired_ratings
+from .common import FloatArray
+from .pairs import paired_ratings
 
 
 def round_half_up(values: ArrayLike) -> FloatArray:

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from empathy_judge.datasets.ratings_table import STUDY_EXPERTS
+from ..datasets.ratings_table import STUDY_EXPERTS
 
 FloatArray = NDArray[np.float64]
 

@@ -9,8 +9,8 @@ from statistics import NormalDist
 import numpy as np
 from numpy.typing import ArrayLike
 
-from empathy_judge.scorers.common import FloatArray
-from empathy_judge.scorers.pairs import paired_ratings
+from .common import FloatArray
+from .pairs import paired_ratings
 
 
 @dataclass(frozen=True)

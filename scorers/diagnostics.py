@@ -68,17 +68,17 @@ from typing import Literal, cast
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.scorers.agreement import Estimate
-from empathy_judge.scorers.bootstrap import (
+from ..datasets.errors import EmpathyJudgeError
+from .agreement import Estimate
+from .bootstrap import (
     DEFAULT_RESAMPLES,
     BootstrapResult,
     WeightedStatistic,
     bootstrap,
     resample_counts,
 )
-from empathy_judge.scorers.common import FloatArray, quiet_nanmean
-from empathy_judge.scorers.panel import Panel, Scale
+from .common import FloatArray, quiet_nanmean
+from .panel import Panel, Scale
 
 Polarity = Literal["positive", "negative"]
 POLARITIES: tuple[Polarity, ...] = ("positive", "negative")

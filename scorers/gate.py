@@ -118,10 +118,10 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.scorers.agreement import MIN_VERDICT_ITEMS
-from empathy_judge.scorers.alpha import Level
-from empathy_judge.scorers.bootstrap import (
+from ..datasets.errors import EmpathyJudgeError
+from .agreement import MIN_VERDICT_ITEMS
+from .alpha import Level
+from .bootstrap import (
     DEFAULT_RESAMPLES,
     agreement_statistic,
     bootstrap,
@@ -129,8 +129,8 @@ from empathy_judge.scorers.bootstrap import (
     kappa_difference_statistic,
     resample_counts,
 )
-from empathy_judge.scorers.common import FloatArray
-from empathy_judge.scorers.kappa import kappa_from_moment_arrays
+from .common import FloatArray
+from .kappa import kappa_from_moment_arrays
 
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]

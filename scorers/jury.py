@@ -78,12 +78,12 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.scorers.agreement import Estimate
-from empathy_judge.scorers.alpha import Level, alpha_from_unit_weights, unit_coincidences
-from empathy_judge.scorers.bootstrap import WeightedStatistic, agreement_statistic, bootstrap
-from empathy_judge.scorers.common import FloatArray, quiet_nanmean, quiet_nanmedian
-from empathy_judge.scorers.panel import Panel
+from ..datasets.errors import EmpathyJudgeError
+from .agreement import Estimate
+from .alpha import Level, alpha_from_unit_weights, unit_coincidences
+from .bootstrap import WeightedStatistic, agreement_statistic, bootstrap
+from .common import FloatArray, quiet_nanmean, quiet_nanmedian
+from .panel import Panel
 
 JuryRule = Literal["mean", "median", "majority", "weighted"]
 JURY_RULES: tuple[JuryRule, ...] = ("mean", "median", "majority", "weighted")

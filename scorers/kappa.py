@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from empathy_judge.scorers.common import FloatArray
-from empathy_judge.scorers.pairs import paired_ratings
+from .common import FloatArray
+from .pairs import paired_ratings
 
 
 def weighted_kappa(x: ArrayLike, y: ArrayLike) -> float:

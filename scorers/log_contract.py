@@ -38,9 +38,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.scorers.common import as_float
-from empathy_judge.scorers.panel import PanelError, PanelSpec
+from ..datasets.errors import EmpathyJudgeError
+from .common import as_float
+from .panel import PanelError, PanelSpec
 
 #: The version of the contract this code writes and reads.
 CONTRACT_VERSION = 1

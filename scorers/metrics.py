@@ -39,13 +39,13 @@ from typing import Any
 import numpy as np
 from inspect_ai.scorer import Metric, SampleScore, metric
 
-from empathy_judge.scorers.agreement import assess, shared_counts
-from empathy_judge.scorers.alpha import framework_mean, krippendorff_alpha
-from empathy_judge.scorers.blas import one_blas_thread
-from empathy_judge.scorers.bootstrap import DEFAULT_RESAMPLES, kappa_statistic
-from empathy_judge.scorers.common import FloatArray, as_float
-from empathy_judge.scorers.diagnostics import diagnose, diagnostic_metrics, spearman_statistic
-from empathy_judge.scorers.panel import Panel, PanelSpec, default_spec
+from .agreement import assess, shared_counts
+from .alpha import framework_mean, krippendorff_alpha
+from .blas import one_blas_thread
+from .bootstrap import DEFAULT_RESAMPLES, kappa_statistic
+from .common import FloatArray, as_float
+from .diagnostics import diagnose, diagnostic_metrics, spearman_statistic
+from .panel import Panel, PanelSpec, default_spec
 
 #: The task's declared headline metric (`Task(headline_metric=...)`): the SCORE of
 #: ``inspect view`` and the ``score_headline_*`` columns of ``inspect_ai.analysis.evals_df``.

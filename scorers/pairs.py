@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from empathy_judge.scorers.common import FloatArray
+from .common import FloatArray
 
 
 @dataclass(frozen=True)

@@ -35,9 +35,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from empathy_judge.datasets.ratings_table import EXPERT_GROUP, RATINGS_COLUMNS, STUDY_EXPERTS
-from empathy_judge.scorers.alpha import Level
-from empathy_judge.scorers.common import FloatArray, as_float
+from ..datasets.ratings_table import EXPERT_GROUP, RATINGS_COLUMNS, STUDY_EXPERTS
+from .alpha import Level
+from .common import FloatArray, as_float
 
 ConsensusRule = Literal["median", "mean", "majority"]
 CONSENSUS_RULES: tuple[ConsensusRule, ...] = ("median", "mean", "majority")
@@ -580,7 +580,7 @@ def default_spec(
     raters = tuple(e for e in STUDY_EXPERTS if e in keys)
     polarity: dict[str, str] = {}
     try:
-        from empathy_judge.datasets.rubric import load_framework
+        from ..datasets.rubric import load_framework
 
         rubric = load_framework(framework)
         scales = {s.column: (float(s.scale_min), float(s.scale_max)) for s in rubric.sub_components}

@@ -58,8 +58,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-from empathy_judge.datasets.rubric import Framework, SubComponent
-from empathy_judge.scorers.reasoning_blocks import SplitCompletion, split_reasoning
+from ..datasets.rubric import Framework, SubComponent
+from .reasoning_blocks import SplitCompletion, split_reasoning
 
 ParseStatus = Literal["ok", "partial", "failed"]
 

@@ -30,7 +30,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import ndtr
 
-from empathy_judge.scorers.common import FloatArray
+from .common import FloatArray
 
 #: Largest number of items a plan searches (beyond it the plan says "more than this").
 MAX_ITEMS = 100_000

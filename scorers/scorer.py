@@ -28,10 +28,10 @@ from inspect_ai.scorer import (
 )
 from inspect_ai.solver import TaskState
 
-from empathy_judge.datasets.pack import load_rubric
-from empathy_judge.scorers.common import SCORER_NAME, as_float, finite_median
-from empathy_judge.scorers.metrics import agreement
-from empathy_judge.scorers.parse import ParsedRatings, failed_parse, parse_ratings
+from ..datasets.pack import load_rubric
+from .common import SCORER_NAME, as_float, finite_median
+from .metrics import agreement
+from .parse import ParsedRatings, failed_parse, parse_ratings
 
 #: The parse failure's reason for a sample scored without any model output.
 NO_OUTPUT_REASON = "no model output: the sample errored before the model answered"

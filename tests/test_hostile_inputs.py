@@ -780,7 +780,8 @@ def test_logs_malformed_log_is_skipped_with_one_line_and_the_rest_reported(
 def test_logs_one_expert_panel_is_reported_not_a_crash(
     replay_logs_dir: Path, tmp_path: Path
 ) -> None:
-    # reports/tables.py zipped the panel's raters with per-expert leniency (none on one expert).
+    # reports/tables.py (now render_markdown.py) zipped the panel's raters with per-expert
+    # leniency (none on one expert).
     from empathy_judge.reports.cli.report import report
 
     bad = _edited_log(replay_logs_dir, tmp_path, "one-rater", _one_rater)

@@ -13,7 +13,7 @@ from inspect_ai.model import ModelAPI, modelapi
 @modelapi(name="gguf")
 def gguf() -> type[ModelAPI]:
     """A GGUF model run in-process with llama-cpp-python (``gguf/smollm2`` is bundled)."""
-    from empathy_judge.evals.providers.gguf import GGUFAPI
+    from .gguf import GGUFAPI
 
     return GGUFAPI
 
@@ -21,7 +21,7 @@ def gguf() -> type[ModelAPI]:
 @modelapi(name="replay")
 def replay() -> type[ModelAPI]:
     """An annotator's published ratings replayed as completions (``replay/gemini-2.5-pro``)."""
-    from empathy_judge.evals.providers.replay import ReplayAPI
+    from .replay import ReplayAPI
 
     return ReplayAPI
 

@@ -31,9 +31,9 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
 
-from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.evals.catalogue import BUNDLED_MODELS
-from empathy_judge.evals.providers.llama_amx import safe_model_params
+from ...datasets.errors import EmpathyJudgeError
+from ..catalogue import BUNDLED_MODELS
+from .llama_amx import safe_model_params
 
 #: Context length used unless ``-M n_ctx=`` says otherwise; SmolLM2 was trained on 8192.
 DEFAULT_N_CTX = 8192

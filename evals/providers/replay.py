@@ -50,10 +50,10 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
 
-from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.datasets.release import CROWD_RATER_PREFIX
-from empathy_judge.evals.prompts import requested_keys
-from empathy_judge.evals.transcript_tag import (
+from ...datasets.errors import EmpathyJudgeError
+from ...datasets.release import CROWD_RATER_PREFIX
+from ..prompts import requested_keys
+from ..transcript_tag import (
     TRANSCRIPT_OPEN,
     TranscriptTagError,
     locate_transcript,
@@ -214,11 +214,11 @@ class ReplayAPI(ModelAPI):
             ReplayError: The data cannot be loaded, or the annotator has no ratings there.
         """
         if framework not in self._answers:
-            from empathy_judge.evals.reference_data import registered_ratings
+            from ..reference_data import registered_ratings
 
             ratings = registered_ratings(framework)
             if ratings is None:
-                from empathy_judge.datasets.release import load_ratings
+                from ...datasets.release import load_ratings
 
                 try:
                     ratings = load_ratings(self.data_dir)

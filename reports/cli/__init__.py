@@ -16,8 +16,8 @@ from typing import Any
 
 import click
 
-from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.reports.cli import (
+from ...datasets.errors import EmpathyJudgeError
+from . import (
     benchmark,
     compare,
     data,

@@ -14,7 +14,7 @@ from typing import Any, Literal, cast
 
 import click
 
-from empathy_judge.reports.cli.options import data_dir_option, resamples_option
+from .options import data_dir_option, resamples_option
 
 Display = Literal["full", "conversation", "rich", "plain", "log", "none"]
 #: Where the logs go by default.
@@ -23,7 +23,7 @@ DEFAULT_LOG_DIR = str(Path("logs") / "benchmark")
 
 def _task_args(pairs: Sequence[str], *, prompt: str | None, epochs: int | None) -> dict[str, Any]:
     """The ``-T`` options with ``--prompt`` and ``--epochs`` folded in (each given once)."""
-    from empathy_judge.reports.task_params import TaskParameterError, parse_task_args
+    from ..task_params import TaskParameterError, parse_task_args
 
     args = parse_task_args(pairs)
     for name, value in (("prompt", prompt), ("epochs", epochs)):
@@ -119,13 +119,13 @@ def benchmark(
     The options --limit, --epochs, --prompt, -T and -M mean what they mean for `inspect eval`;
     -T applies to every framework task, and Perceived Empathy runs only with --conversations.
     """
-    from empathy_judge.evals.task import TaskConfigError
-    from empathy_judge.reports.benchmark import (
+    from ...evals.task import TaskConfigError
+    from ..benchmark import (
         build_tasks,
         check_benchmark_task_args,
         framework_ids,
     )
-    from empathy_judge.reports.task_params import (
+    from ..task_params import (
         TaskParameterError,
         parse_task_args,
         task_parameters,
@@ -151,8 +151,8 @@ def benchmark(
         sys.exit(2)
     from inspect_ai import eval_set
 
-    from empathy_judge.reports.logs import is_remote
-    from empathy_judge.reports.progress import ProgressLines, reporting
+    from ..logs import is_remote
+    from ..progress import ProgressLines, reporting
 
     # Not a terminal (output to a file or a pipe): Inspect's display shows nothing there, so
     # print a line per finished run and the samples done, with their rate and time left.
@@ -182,8 +182,8 @@ def benchmark(
     if not locations:
         click.echo(f"error: no run succeeded; see the logs in {log_dir}", err=True)
         sys.exit(1)
-    from empathy_judge.reports.logs import load_runs
-    from empathy_judge.reports.report_files import write_report
+    from ..logs import load_runs
+    from ..report_files import write_report
 
     runs = load_runs(locations)
     folder = out or (Path("report") if is_remote(log_dir) else Path(log_dir) / "report")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, cast
 
 import click
 
-from empathy_judge.reports.cli.options import (
+from .options import (
     USAGE_ERROR,
     ImportedDefault,
     format_option,
@@ -23,7 +23,7 @@ from empathy_judge.reports.cli.options import (
 )
 
 if TYPE_CHECKING:
-    from empathy_judge.reports.compare import OutputFormat
+    from ..compare import OutputFormat
 
 
 @click.command("compare")
@@ -84,7 +84,7 @@ def compare(
     --strict, 2 when the sides cannot be compared (a probe run is compared only with a run
     made with the same probe; `empathy-judge report` pairs it with its plain run).
     """
-    from empathy_judge.reports.compare import CompareError, compare_paths, format_comparison
+    from ..compare import CompareError, compare_paths, format_comparison
 
     try:
         comparison = compare_paths(

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, cast
 
 import click
 
-from empathy_judge.reports.cli.options import data_dir_option
+from .options import data_dir_option
 
 if TYPE_CHECKING:
     import pandas as pd
     from rich.table import Table
 
-    from empathy_judge.datasets.pack_summary import PackSummary
+    from ...datasets.pack_summary import PackSummary
 
 
 @click.group()
@@ -32,13 +32,13 @@ def data() -> None:
 )
 def fetch(force: bool, url: str | None) -> None:
     """Download and verify the authors' release into the user cache."""
-    from empathy_judge.datasets.checksums import RELEASE_COMMIT
-    from empathy_judge.datasets.download import (
+    from ...datasets.checksums import RELEASE_COMMIT
+    from ...datasets.download import (
         ReleaseDownloadError,
         download_release,
         verify_files,
     )
-    from empathy_judge.datasets.release import cache_dir, is_complete_release
+    from ...datasets.release import cache_dir, is_complete_release
 
     target = cache_dir()
     if not force and is_complete_release(target):
@@ -71,7 +71,7 @@ def info(pack: Path | None, data_dir: str | None) -> None:
         return
     from rich.console import Console
 
-    from empathy_judge.datasets.release import (
+    from ...datasets.release import (
         CROWD_RATER_PREFIX,
         ReleaseFormatError,
         ReleaseNotFoundError,
@@ -134,8 +134,8 @@ def validate(
     (item_id, sub_component, annotator, rating[, group]) or the wide one (item_id, annotator,
     <sub-component columns>), or a conversations file (speaker/text or transcript columns).
     """
-    from empathy_judge.datasets.pack import check_pack, is_pack_folder, load_rubric
-    from empathy_judge.datasets.user_data import (
+    from ...datasets.pack import check_pack, is_pack_folder, load_rubric
+    from ...datasets.user_data import (
         looks_like_conversations,
         validate_conversations,
         validate_ratings,
@@ -179,7 +179,7 @@ def validate(
 
 def _pack_info(path: Path) -> None:
     """`data info PACK`: the rubric, the files and the counts of one pack folder."""
-    from empathy_judge.datasets.pack import RUBRIC_FILE, check_pack, find_data_file
+    from ...datasets.pack import RUBRIC_FILE, check_pack, find_data_file
 
     problems, summary = check_pack(path)
     if summary is None:
@@ -214,13 +214,13 @@ def _pack_info(path: Path) -> None:
 
 def _warnings(path: Path, kind: str, framework: str, annotator: str | None) -> list[str]:
     """What a valid pack or ratings file may still lack (sub-components no expert rated)."""
-    from empathy_judge.datasets.pack import (
+    from ...datasets.pack import (
         load_pack,
         load_rubric,
         unrated_sub_components,
         unrated_warning,
     )
-    from empathy_judge.datasets.user_data import load_user_ratings
+    from ...datasets.user_data import load_user_ratings
 
     if kind == "framework pack":
         pack = load_pack(path)

@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from empathy_judge.reports.cli.options import (
+from .options import (
     USAGE_ERROR,
     data_dir_option,
     frameworks_option,
@@ -74,9 +74,9 @@ def estimate(
     ones: an unbiased estimate with a valid interval, beside the experts-only interval and
     the judge-only mean (biased). The labelled items must be a random subset of the corpus.
     """
-    from empathy_judge.datasets.errors import EmpathyJudgeError
-    from empathy_judge.reports.corpora import load_corpora, read_item_list, withhold_experts
-    from empathy_judge.reports.estimate import estimate_report, report_json, report_text
+    from ...datasets.errors import EmpathyJudgeError
+    from ..corpora import load_corpora, read_item_list, withhold_experts
+    from ..estimate import estimate_report, report_json, report_text
 
     if labelled is not None and labelled_items is not None:
         raise click.UsageError("give --labelled or --labelled-items, not both")

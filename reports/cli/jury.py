@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from empathy_judge.reports.cli.options import (
+from .options import (
     jury_options,
     resamples_option,
     seed_option,
@@ -35,7 +35,7 @@ def jury(
     correlation heat map per framework into OUT. Without --jury, the jury of every candidate
     run per framework (--jury all).
     """
-    from empathy_judge.reports.jury_files import write_jury_report
+    from ..jury_files import write_jury_report
 
     runs = usable_runs(logs)
     _, markdown = write_jury_report(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 if TYPE_CHECKING:
-    from empathy_judge.reports.logs import RunSet
+    from ..logs import RunSet
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -165,7 +165,7 @@ def usable_runs(logs: Sequence[str | Path], *, latest_only: bool = True) -> RunS
     Raises:
         click.UsageError: A path does not exist.
     """
-    from empathy_judge.reports.logs import LogError, load_runs
+    from ..logs import LogError, load_runs
 
     try:
         runs = load_runs(logs, latest_only=latest_only)

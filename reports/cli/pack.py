@@ -15,7 +15,7 @@ def pack() -> None:
 
 def _check_and_report(root: Path) -> None:
     """Validate the written pack; print its counts, or its problems and exit 1."""
-    from empathy_judge.datasets.pack import check_pack
+    from ...datasets.pack import check_pack
 
     problems, summary = check_pack(root)
     if summary is None:
@@ -38,7 +38,7 @@ def init(folder: Path, force: bool) -> None:
     measurement, how to mark the rated turn, the prompt's framing), conversations.csv (one row
     per turn), ratings.csv (three experts and one LLM, long schema) and a README.md stub.
     """
-    from empathy_judge.datasets.pack_template import write_pack_template
+    from ...datasets.pack_template import write_pack_template
 
     written = write_pack_template(folder, force=force)
     for path in written.files:
@@ -154,7 +154,7 @@ def convert(
         --text therapist_turn --speaker Therapist --speakers Client,Therapist
         --rated-turn last --scale 0-2 reflection advice
     """
-    from empathy_judge.datasets.pack_convert import (
+    from ...datasets.pack_convert import (
         ColumnMap,
         PackConvertError,
         RubricStub,

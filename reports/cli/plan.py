@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from empathy_judge.reports.cli.options import (
+from .options import (
     USAGE_ERROR,
     data_dir_option,
     frameworks_option,
@@ -71,9 +71,9 @@ def plan(
     `compare` to detect a drop of 0.1 and 0.2 κ, and the expert ratings each costs
     (items × experts).
     """
-    from empathy_judge.datasets.errors import EmpathyJudgeError
-    from empathy_judge.reports.corpora import load_corpora
-    from empathy_judge.reports.plan import plan_corpus, plan_json, plan_text
+    from ...datasets.errors import EmpathyJudgeError
+    from ..corpora import load_corpora
+    from ..plan import plan_corpus, plan_json, plan_text
 
     try:
         corpora = load_corpora(source, judge=judge, frameworks=frameworks, data_dir=data_dir)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from empathy_judge.reports.cli.options import (
+from .options import (
     jury_options,
     resamples_option,
     seed_option,
@@ -44,12 +44,12 @@ def report(
     --jury, juries of several runs are added as rows (labelled ``jury NAME (rule): A + B``) and
     the jury files (jury.csv, judge_error_correlation.csv, ...) are written beside the report.
     """
-    from empathy_judge.reports.report_files import ReportWriteError, write_report
+    from ..report_files import ReportWriteError, write_report
 
     runs = usable_runs(logs, latest_only=not all_runs)
     jury_report = None
     if juries:
-        from empathy_judge.reports.juries import form_juries, parse_jury
+        from ..juries import form_juries, parse_jury
 
         jury_report = form_juries(
             runs,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from empathy_judge.reports.cli.options import data_dir_option, resamples_option, seed_option
+from .options import data_dir_option, resamples_option, seed_option
 
 
 @click.command("reproduce")
@@ -23,8 +23,8 @@ from empathy_judge.reports.cli.options import data_dir_option, resamples_option,
 @resamples_option("Bootstrap resamples for the confidence intervals.")
 def reproduce(data_dir: str | None, out_dir: Path, seed: int, resamples: int) -> None:
     """Write the study's κw and α tables and a summary from the release's annotation files."""
-    from empathy_judge.datasets.release import load_ratings
-    from empathy_judge.reports.reproduce import reproduce as run
+    from ...datasets.release import load_ratings
+    from ..reproduce import reproduce as run
 
     ratings = load_ratings(data_dir)
     result = run(ratings, out_dir, seed=seed, n_resamples=resamples)

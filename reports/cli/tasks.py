@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from empathy_judge.reports.cli.options import data_dir_option
+from .options import data_dir_option
 
 _LITERAL = re.compile(r"``([^`]+)``")
 
@@ -42,12 +42,12 @@ def _default_text(value: Any) -> str:
 
 def _replay_annotators(data_dir: str | None) -> tuple[Path | None, list[str]]:
     """The release folder found without downloading, and the annotators whose files it holds."""
-    from empathy_judge.datasets.release import (
+    from ...datasets.release import (
         ANNOTATOR_FILES,
         ReleaseNotFoundError,
         resolve_release,
     )
-    from empathy_judge.datasets.rubric import FRAMEWORK_IDS
+    from ...datasets.rubric import FRAMEWORK_IDS
 
     try:
         root = resolve_release(data_dir, download=False).path
@@ -72,8 +72,8 @@ def tasks_text(data_dir: str | None = None, columns: int | None = None) -> str:
         The listing: tasks, task parameters with defaults and meanings, model providers.
     """
     # Nothing here imports Inspect (5-10 s on a busy machine): see empathy_judge.evals.catalogue.
-    from empathy_judge.evals.catalogue import BUNDLED_MODELS
-    from empathy_judge.reports.task_params import (
+    from ...evals.catalogue import BUNDLED_MODELS
+    from ..task_params import (
         TaskParameter,
         listed_framework_tasks,
         listed_task_parameters,
