@@ -17,7 +17,7 @@ imports excluded):
 
 - ``pandas.read_csv``: the baseline, ``pandas.read_csv(path)`` with default options;
 - ``data validate``: what the command does — :func:`looks_like_conversations`, then
-  :func:`validate_ratings`;
+  :func:`ratings_problems`;
 - ``load_user_ratings``: validation plus the long ratings table;
 - ``data validate (bad)``: the command on the copy with problems, listing every one.
 
@@ -110,7 +110,7 @@ def _child(mode: str, path: str) -> None:
     from empathy_judge.datasets.user_data import (
         load_user_ratings,
         looks_like_conversations,
-        validate_ratings,
+        ratings_problems,
     )
 
     after_imports = _peak_rss_mb()
@@ -120,7 +120,7 @@ def _child(mode: str, path: str) -> None:
         pd.read_csv(path)
     elif mode in ("validate", "validate_bad"):
         assert not looks_like_conversations(path)
-        problems = len(validate_ratings(path, FRAMEWORK))
+        problems = len(ratings_problems(path, FRAMEWORK))
     elif mode == "load":
         load_user_ratings(path, FRAMEWORK)
     else:

@@ -79,11 +79,11 @@ if TYPE_CHECKING:
     from .user_data import (
         DataValidationError,
         Problem,
+        conversations_problems,
         load_user_conversations,
         load_user_data,
         load_user_ratings,
-        validate_conversations,
-        validate_ratings,
+        ratings_problems,
     )
 
 #: Public name -> the submodule that defines it.
@@ -125,8 +125,8 @@ _SOURCES: dict[str, str] = {
             "load_user_conversations",
             "load_user_data",
             "load_user_ratings",
-            "validate_conversations",
-            "validate_ratings",
+            "conversations_problems",
+            "ratings_problems",
         ],
         "user_data",
     ),
@@ -149,6 +149,7 @@ __all__ = [
     "SubComponent",
     "Turn",
     "all_frameworks",
+    "conversations_problems",
     "download_release",
     "load_conversations",
     "load_framework",
@@ -160,10 +161,9 @@ __all__ = [
     "load_user_data",
     "load_user_ratings",
     "parse_transcript",
+    "ratings_problems",
     "resolve_data_dir",
     "resolve_release",
-    "validate_conversations",
-    "validate_ratings",
 ]
 
 

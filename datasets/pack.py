@@ -36,8 +36,8 @@ from .errors import EmpathyJudgeError
 from .rubric import Framework, RubricError, load_framework, load_rubric_file
 
 if TYPE_CHECKING:
+    from .data_problems import Problem
     from .pack_summary import PackSummary
-    from .user_data import Problem
 
 RUBRIC_FILE = "rubric.toml"
 DATA_SUFFIXES: tuple[str, ...] = (".csv", ".jsonl", ".parquet")
@@ -231,10 +231,10 @@ def check_pack(path: str | Path) -> tuple[list[Problem], PackSummary | None]:
     from .pack_summary import summarize_pack
     from .user_data import (
         Problem,
+        conversations_problems,
         load_user_conversations,
         load_user_ratings,
-        validate_conversations,
-        validate_ratings,
+        ratings_problems,
     )
 
     root = Path(path).expanduser()
@@ -261,9 +261,9 @@ def check_pack(path: str | Path) -> tuple[list[Problem], PackSummary | None]:
             problems.append(Problem(str(root), None, None, str(error).removeprefix(f"{root}: ")))
     if problems:
         return problems, None
-    conversation_problems = validate_conversations(files["conversations"], framework)
+    conversation_problems = conversations_problems(files["conversations"], framework)
     problems += conversation_problems
-    problems += validate_ratings(
+    problems += ratings_problems(
         files["ratings"],
         framework,
         conversations=None if conversation_problems else files["conversations"],

@@ -11,7 +11,7 @@ from types import ModuleType
 import pandas as pd
 import pytest
 
-from empathy_judge.datasets.user_data import LONG_COLUMNS, validate_ratings
+from empathy_judge.datasets.user_data import LONG_COLUMNS, ratings_problems
 
 SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_validate.py"
 
@@ -38,7 +38,7 @@ def test_the_generated_file_is_a_long_ratings_file(bench: ModuleType, tmp_path: 
     assert frame.groupby(["item_id", "annotator", "sub_component"]).size().max() == 1
     assert bad_rows == [i + 2 for i in frame.index[frame["rating"] == "x"]]  # header = line 1
     assert len(bad_rows) > 0
-    problems = validate_ratings(path, "empatheticdialogues")
+    problems = ratings_problems(path, "empatheticdialogues")
     assert [(p.row, p.column) for p in problems] == [(row, "rating") for row in bad_rows]
 
 

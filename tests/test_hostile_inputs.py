@@ -21,10 +21,10 @@ from click.testing import CliRunner
 from empathy_judge.datasets.user_data import (
     DataValidationError,
     Problem,
+    conversations_problems,
     load_user_conversations,
     load_user_ratings,
-    validate_conversations,
-    validate_ratings,
+    ratings_problems,
 )
 
 ED = "empatheticdialogues"
@@ -53,7 +53,7 @@ def rating_line(rating: str, item: str = '"c1"') -> str:
 
 def rejected(path: Path, framework: str = ED) -> list[Problem]:
     """The problems of a ratings file, checking that the loader raises with the same list."""
-    problems = validate_ratings(path, framework)
+    problems = ratings_problems(path, framework)
     assert problems, "the file should be rejected"
     with pytest.raises(DataValidationError) as excinfo:
         load_user_ratings(path, framework)
@@ -316,7 +316,7 @@ def test_surrounding_whitespace_is_stripped_so_ids_match(tmp_path: Path) -> None
 
 def test_an_annotator_name_given_as_an_argument_follows_the_rule(tmp_path: Path) -> None:
     path = write(tmp_path / "r.csv", "item_id,empathy\nc1,4\n")
-    (problem,) = validate_ratings(path, ED, annotator="judge\u200b")
+    (problem,) = ratings_problems(path, ED, annotator="judge\u200b")
     assert (problem.row, problem.column) == (None, None)
     assert problem.message.startswith("the annotator name given, 'judge\\u200b', must be")
     assert load_user_ratings(path, ED, annotator=" judge ")["annotator"].tolist() == ["judge"]
@@ -339,10 +339,10 @@ def test_conversation_files_get_the_same_checks(tmp_path: Path) -> None:
         "c2,Seeker,hi,\u0661\n"  # Arabic-Indic one is not an integer turn
         "c3,Seeker\n",  # ragged
     )
-    (ragged,) = validate_conversations(turns, ED)
+    (ragged,) = conversations_problems(turns, ED)
     assert (ragged.row, ragged.message) == (5, "has 2 field(s) but the header has 4")
     write(turns, turns.read_text(encoding="utf-8").replace("c3,Seeker\n", ""))
-    problems = validate_conversations(turns, ED)
+    problems = conversations_problems(turns, ED)
     assert where(problems) == [(3, "item_id"), (4, "turn")]
     assert "U+200B ZERO WIDTH SPACE" in problems[0].message
     transcript = jsonl(

@@ -15,11 +15,11 @@ from empathy_judge.datasets.conversation import Conversation, Turn
 from empathy_judge.datasets.user_data import (
     DataValidationError,
     Problem,
+    conversations_problems,
     load_user_conversations,
     load_user_data,
     load_user_ratings,
-    validate_conversations,
-    validate_ratings,
+    ratings_problems,
 )
 
 USER = Path(__file__).resolve().parent / "fixtures" / "data" / "user"
@@ -174,7 +174,7 @@ def test_ratings_with_conversations(tmp_path: Path) -> None:
 
 
 def test_broken_fixture_lists_every_problem() -> None:
-    problems = validate_ratings(USER / "ratings_broken.csv", ED)
+    problems = ratings_problems(USER / "ratings_broken.csv", ED)
     assert where(problems) == [
         (3, "sub_component"),  # duplicate of line 2 (the header is line 1)
         (4, "sub_component"),  # warmth
@@ -195,33 +195,33 @@ def test_broken_fixture_lists_every_problem() -> None:
 
 def test_missing_columns(tmp_path: Path) -> None:
     long = write(tmp_path / "long.csv", "item_id,sub_component,annotator\nconv-1,empathy,a\n")
-    assert where(validate_ratings(long, ED)) == [(None, "rating")]
+    assert where(ratings_problems(long, ED)) == [(None, "rating")]
     wide = write(tmp_path / "wide.csv", "item_id,empathy\nconv-1,3\n")
-    assert where(validate_ratings(wide, ED)) == [(None, "annotator")]
+    assert where(ratings_problems(wide, ED)) == [(None, "annotator")]
     neither = write(tmp_path / "neither.csv", "item_id,annotator,score\nconv-1,a,3\n")
-    problems = validate_ratings(neither, ED)
+    problems = ratings_problems(neither, ED)
     assert problems[0].column is None
     assert "long schema" in problems[0].message
     conversations = write(tmp_path / "conv.csv", "item_id,speaker\nconv-1,Seeker\n")
-    assert (None, "text") in where(validate_conversations(conversations, ED))
+    assert (None, "text") in where(conversations_problems(conversations, ED))
 
 
 def test_unknown_sub_component_column_in_wide_file(tmp_path: Path) -> None:
     path = write(tmp_path / "w.csv", "item_id,annotator,empathy,warmth\nconv-1,a,3,2\n")
-    problems = validate_ratings(path, ED)
+    problems = ratings_problems(path, ED)
     assert where(problems) == [(None, "warmth")]
     assert "unknown sub-component" in problems[0].message
 
 
 def test_duplicated_rows_in_wide_file(tmp_path: Path) -> None:
     path = write(tmp_path / "w.csv", "item_id,annotator,empathy\nc1,a,3\nc2,a,3\nc1,a,4\n")
-    problems = validate_ratings(path, ED)
+    problems = ratings_problems(path, ED)
     assert where(problems) == [(4, "empathy")]
     assert "first at line 2" in problems[0].message
 
 
 def test_ratings_for_items_without_a_conversation() -> None:
-    problems = validate_ratings(
+    problems = ratings_problems(
         USER / "ratings_wide.csv",
         ED,
         conversations=[Conversation(ED, "conv-2", (Turn("Seeker", "hi"),))],
@@ -232,9 +232,9 @@ def test_ratings_for_items_without_a_conversation() -> None:
 
 def test_empty_files(tmp_path: Path) -> None:
     for path in (write(tmp_path / "zero.csv", ""), write(tmp_path / "blank.jsonl", "\n\n")):
-        assert [p.message for p in validate_ratings(path, ED)] == ["empty file"]
+        assert [p.message for p in ratings_problems(path, ED)] == ["empty file"]
     header = write(tmp_path / "header.csv", "item_id,sub_component,annotator,rating\n")
-    assert [p.message for p in validate_ratings(header, ED)] == ["no data rows"]
+    assert [p.message for p in ratings_problems(header, ED)] == ["no data rows"]
 
 
 def test_undecodable_text_names_the_row(tmp_path: Path) -> None:
@@ -242,7 +242,7 @@ def test_undecodable_text_names_the_row(tmp_path: Path) -> None:
     path.write_bytes(
         b"item_id,sub_component,annotator,rating\nconv-1,empathy,a,3\nconv-2,empathy,Ren\xe9,3\n"
     )
-    (problem,) = validate_ratings(path, ED)
+    (problem,) = ratings_problems(path, ED)
     assert (problem.row, problem.column) == (3, None)
     assert str(problem).startswith(f"{path}, line 3: not UTF-8")
     assert "0xe9" in problem.message
@@ -257,12 +257,12 @@ def test_csv_problems_name_the_line_an_editor_shows_after_a_multiline_field(
         tmp_path / "c.csv",
         'item_id,speaker,text\nc1,Seeker,"two ""quoted""\nlines"\nc1,Moderator,hello\n',
     )
-    (problem,) = validate_conversations(path, ED)
+    (problem,) = conversations_problems(path, ED)
     assert (problem.row, problem.column, problem.unit) == (4, "speaker", "line")
     assert str(problem).startswith(f"{path}, line 4, column 'speaker': ")
     parquet = tmp_path / "c.parquet"
     pd.read_csv(path).to_parquet(parquet)
-    (problem,) = validate_conversations(parquet, ED)
+    (problem,) = conversations_problems(parquet, ED)
     assert (problem.row, problem.unit) == (2, "row")  # Parquet: the 1-based row index
 
 
@@ -274,11 +274,11 @@ def test_jsonl_rows_are_line_numbers(tmp_path: Path) -> None:
         '{"item_id": "c1", "sub_component": "fluency", "annotator": "a", "rating": "x"}\n'
         "{not json}\n",
     )
-    problems = validate_ratings(path, ED)
+    problems = ratings_problems(path, ED)
     assert where(problems) == [(4, None)]
     assert "not valid JSON" in problems[0].message
     fixed = write(tmp_path / "r2.jsonl", path.read_text().replace("{not json}\n", ""))
-    assert where(validate_ratings(fixed, ED)) == [(3, "rating")]
+    assert where(ratings_problems(fixed, ED)) == [(3, "rating")]
 
 
 def test_conversation_problems(tmp_path: Path) -> None:
@@ -291,7 +291,7 @@ def test_conversation_problems(tmp_path: Path) -> None:
         "c3,Seeker,,1\n"  # empty text
         "c4,Seeker,hi,first\n",  # turn not an integer
     )
-    assert where(validate_conversations(path, ED)) == [
+    assert where(conversations_problems(path, ED)) == [
         (3, "turn"),
         (4, "speaker"),
         (5, "text"),
@@ -302,7 +302,7 @@ def test_conversation_problems(tmp_path: Path) -> None:
         '{"item_id": "a", "transcript": "hello there\\nSeeker: hi"}\n'
         '{"item_id": "a", "transcript": "Seeker: hi"}\n',
     )
-    problems = validate_conversations(transcript, ED)
+    problems = conversations_problems(transcript, ED)
     assert where(problems) == [(1, "transcript"), (2, "item_id")]
 
 
@@ -324,6 +324,6 @@ def test_both_files_are_reported_together(tmp_path: Path) -> None:
 
 def test_unsupported_and_missing_files(tmp_path: Path) -> None:
     assert (
-        "unsupported file type" in validate_ratings(write(tmp_path / "r.xlsx", "x"), ED)[0].message
+        "unsupported file type" in ratings_problems(write(tmp_path / "r.xlsx", "x"), ED)[0].message
     )
-    assert validate_ratings(tmp_path / "nope.csv", ED)[0].message == "no such file"
+    assert ratings_problems(tmp_path / "nope.csv", ED)[0].message == "no such file"

@@ -136,9 +136,9 @@ def validate(
     """
     from ...datasets.pack import check_pack, is_pack_folder, load_rubric
     from ...datasets.user_data import (
+        conversations_problems,
         looks_like_conversations,
-        validate_conversations,
-        validate_ratings,
+        ratings_problems,
     )
 
     summary: PackSummary | None = None
@@ -155,10 +155,10 @@ def validate(
             raise click.BadParameter(str(exc.args[0]), param_hint="--framework") from exc
         framework = str(framework) if is_pack_folder(framework) else rubric.id
         if conversations is None and looks_like_conversations(path):
-            problems = validate_conversations(path, rubric)
+            problems = conversations_problems(path, rubric)
             kind = "conversations"
         else:
-            problems = validate_ratings(
+            problems = ratings_problems(
                 path, rubric, conversations=conversations, annotator=annotator
             )
             kind = "ratings"
