@@ -32,12 +32,12 @@ from .conversation import (
     parse_transcript,
 )
 from .errors import EmpathyJudgeError
+from .levels import LEVELS
 from .pack_template import pack_id
 from .rubric import RubricError, load_rubric_file
 
 #: The ``--speaker`` value of a text column holding a labelled transcript.
 LABELLED = "labelled"
-_LEVELS = ("nominal", "ordinal", "interval", "ratio")
 
 
 class PackConvertError(EmpathyJudgeError, ValueError):
@@ -244,7 +244,7 @@ def convert_table(
             not one of the rubric's, or the folder already holds a pack.
         DataValidationError: The table cannot be read.
     """
-    from .user_data import read_text_table
+    from .sources import read_text_table
 
     table = read_text_table(source)
     names = list(table.columns)
@@ -259,8 +259,8 @@ def convert_table(
         _need(names, column, "a rating column", file)
     if not columns.texts:
         raise PackConvertError("name the text column(s) with --text")
-    if rubric is None and stub.level not in _LEVELS:
-        raise PackConvertError(f"--level must be one of {list(_LEVELS)}, not {stub.level!r}")
+    if rubric is None and stub.level not in LEVELS:
+        raise PackConvertError(f"--level must be one of {list(LEVELS)}, not {stub.level!r}")
     for column in columns.texts:
         _need(names, column, "--text", file)
     speakers = columns.speakers or tuple(LABELLED for _ in columns.texts)

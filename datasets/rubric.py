@@ -63,14 +63,14 @@ from typing import Any, Literal, cast
 
 from .conversation import SPEAKERS, Speaker
 from .errors import EmpathyJudgeError
+from .levels import LEVELS, Level
+from .lookup import find
 
 Polarity = Literal["positive", "negative"]
-LevelOfMeasurement = Literal["nominal", "ordinal", "interval", "ratio"]
 ConsensusRule = Literal["median", "mean", "majority"]
 DataSource = Literal["release", "pack"]
 
 _POLARITIES: tuple[Polarity, ...] = ("positive", "negative")
-_LEVELS: tuple[LevelOfMeasurement, ...] = ("nominal", "ordinal", "interval", "ratio")
 _CONSENSUS_RULES: tuple[ConsensusRule, ...] = ("median", "mean", "majority")
 _DATA_SOURCES: tuple[DataSource, ...] = ("release", "pack")
 #: The default names of the two roles in a conversation.
@@ -294,7 +294,7 @@ class Framework:
     discipline: str
     citation: str
     unit: str
-    level_of_measurement: LevelOfMeasurement
+    level_of_measurement: Level
     item_id_columns: tuple[str, ...]
     sub_components: tuple[SubComponent, ...]
     wording_note: str
@@ -318,10 +318,11 @@ class Framework:
         Raises:
             KeyError: The framework has no such sub-component.
         """
-        for sub in self.sub_components:
-            if sub.column == column:
-                return sub
-        raise KeyError(f"{self.id} has no sub-component {column!r}; known: {list(self.columns)}")
+        return find(
+            self.sub_components,
+            lambda sub: sub.column == column,
+            lambda: f"{self.id} has no sub-component {column!r}; known: {list(self.columns)}",
+        )
 
 
 def _require(table: Mapping[str, Any], key: str, kind: type, where: str, file: str) -> Any:
@@ -485,8 +486,8 @@ def parse_rubric(data: Mapping[str, Any], file: str) -> Framework:
     _reject_unknown(data, _FRAMEWORK_FIELDS, "", file)
     _reject_delimiters(dict(data), "", file)
     level = _require(data, "level_of_measurement", str, "", file)
-    if level not in _LEVELS:
-        raise RubricError(file, f"field 'level_of_measurement' must be one of {list(_LEVELS)}")
+    if level not in LEVELS:
+        raise RubricError(file, f"field 'level_of_measurement' must be one of {list(LEVELS)}")
     id_columns = _optional(data, "item_id_columns", list, [], file)
     if not all(isinstance(c, str) and c for c in id_columns):
         raise RubricError(file, "field 'item_id_columns' must be a list of names")
@@ -532,7 +533,7 @@ def parse_rubric(data: Mapping[str, Any], file: str) -> Framework:
         discipline=_optional(data, "discipline", str, "", file),
         citation=_optional(data, "citation", str, "", file).strip(),
         unit=_require(data, "unit", str, "", file).strip(),
-        level_of_measurement=cast(LevelOfMeasurement, level),
+        level_of_measurement=cast(Level, level),
         item_id_columns=tuple(id_columns),
         sub_components=subs,
         wording_note=_optional(data, "wording_note", str, "", file).strip(),

@@ -14,15 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .common import FloatArray
-
-Level = Literal["nominal", "ordinal", "interval", "ratio"]
-LEVELS: tuple[Level, ...] = ("nominal", "ordinal", "interval", "ratio")
+from ..datasets.levels import LEVELS, Level
+from .arrays import FloatArray
 
 
 def reliability_matrix(data: ArrayLike) -> FloatArray:

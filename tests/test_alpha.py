@@ -8,10 +8,9 @@ import krippendorff
 import numpy as np
 import pytest
 
+from empathy_judge.datasets.levels import LEVELS, Level
 from empathy_judge.datasets.release import load_ratings
 from empathy_judge.scorers.alpha import (
-    LEVELS,
-    Level,
     alpha_fast,
     alpha_from_unit_weights,
     framework_mean,
