@@ -62,14 +62,9 @@ from typing import Any
 
 import numpy as np
 
-from empathy_judge.scorers.common import FloatArray
-from empathy_judge.scorers.gate import (
-    DeltaBootstrap,
-    GateResult,
-    decide,
-    delta_bootstrap,
-    stratified_counts,
-)
+from empathy_judge.scorers.arrays import FloatArray
+from empathy_judge.scorers.gate import GateResult, decide
+from empathy_judge.scorers.gate_input import DeltaBootstrap, delta_bootstrap, stratified_counts
 from empathy_judge.scorers.kappa import kappa_from_moment_arrays
 
 EXPERT_SD = 0.8

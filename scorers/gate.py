@@ -116,24 +116,30 @@ from statistics import NormalDist
 from typing import Literal
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-from ..datasets.errors import EmpathyJudgeError
+from ..datasets.levels import Level
 from .agreement import MIN_VERDICT_ITEMS
-from .alpha import Level
+from .arrays import BoolArray, FloatArray, IntArray
 from .bootstrap import (
     DEFAULT_RESAMPLES,
-    agreement_statistic,
-    bootstrap,
-    jackknife_weights,
-    kappa_difference_statistic,
-    resample_counts,
 )
-from .common import FloatArray
-from .kappa import kappa_from_moment_arrays
+from .gate_input import (
+    DeltaBootstrap,
+    GateInputError,
+    delta_bootstrap,
+    jackknife_std_error,
+)
+from .multiplicity import (
+    TooFewResamplesError,
+    hierarchical_adjust,
+    hierarchical_critical,
+    holm_adjust,
+    marginal_p,
+    max_t_adjust,
+    rank_critical,
+)
 
-IntArray = NDArray[np.int64]
-BoolArray = NDArray[np.bool_]
 Correction = Literal["maxt", "holm", "hierarchical"]
 StdErrorMethod = Literal["jackknife", "bootstrap"]
 GateVerdict = Literal["regressed", "improved", "equivalent", "inconclusive", "not comparable"]
@@ -144,17 +150,7 @@ DEFAULT_CORRECTION: Correction = "hierarchical"
 DEFAULT_STD_ERROR_METHOD: StdErrorMethod = "jackknife"
 #: Power at which `min_detectable_drop` is stated.
 DETECTION_POWER = 0.80
-#: The group that holds every column when no `groups` are given.
-ALL_COLUMNS = "all"
 NOT_COMPARABLE: GateVerdict = "not comparable"
-
-
-class GateInputError(EmpathyJudgeError, ValueError):
-    """The arrays given to the gate cannot be compared (shape, labels, infinite values)."""
-
-
-class NoUsableRatingsError(GateInputError):
-    """One side has no rating at all (every value is NaN), e.g. every answer failed to parse."""
 
 
 @dataclass(frozen=True)
@@ -322,128 +318,6 @@ class GateResult:
         return {g.name: g.items_needed(drop, self.tolerance) for g in self.groups}
 
 
-def holm_adjust(p_values: ArrayLike) -> FloatArray:
-    """Holm's step-down adjusted p-values (NaN entries stay NaN and do not count).
-
-    Args:
-        p_values: Unadjusted p-values.
-
-    Returns:
-        Adjusted p-values: the i-th smallest of m becomes max over j ≤ i of (m − j + 1)·p_(j),
-        capped at 1.
-    """
-    p = np.asarray(p_values, dtype=np.float64)
-    adjusted = np.full(p.shape, np.nan)
-    defined = np.flatnonzero(~np.isnan(p))
-    m = defined.shape[0]
-    if m == 0:
-        return adjusted
-    order = defined[np.argsort(p[defined], kind="stable")]
-    scaled = (m - np.arange(m)) * p[order]
-    adjusted[order] = np.minimum(np.maximum.accumulate(scaled), 1.0)
-    return adjusted
-
-
-def _rank_critical(values: FloatArray, alpha: float) -> float:
-    """The value c with #{v ≥ t} ≤ ⌊α(B+1)⌋ − 1 exactly when t > c (B = defined values)."""
-    defined = values[~np.isnan(values)]
-    allowed = math.floor(alpha * (defined.shape[0] + 1) + 1e-9) - 1
-    if allowed < 0:
-        raise GateInputError(
-            f"{defined.shape[0]} usable resamples cannot reach a p-value of {alpha:.4g}; "
-            f"use at least {math.ceil(1.0 / alpha)} resamples"
-        )
-    if allowed >= defined.shape[0]:
-        return -math.inf
-    # The (allowed + 1)-th largest value.
-    position = defined.shape[0] - 1 - allowed
-    return float(np.partition(defined, position)[position])
-
-
-def max_t_adjust(statistics: ArrayLike, null: ArrayLike, alpha: float) -> tuple[FloatArray, float]:
-    """Single-step max-statistic adjusted p-values and critical value.
-
-    Args:
-        statistics: Observed statistics t_h (large = evidence against H_h), shape (H,).
-        null: Their joint null distribution, shape (B, H): e.g. centred bootstrap replicates.
-            NaN entries are ignored; a row with no defined entry is dropped.
-        alpha: Family-wise error rate, for the critical value.
-
-    Returns:
-        (p, c): p_h = (1 + #{b: max_k null_bk ≥ t_h}) / (1 + B); c such that p_h ≤ alpha
-        exactly when t_h > c.
-    """
-    t = np.asarray(statistics, dtype=np.float64)
-    draws = np.asarray(null, dtype=np.float64)
-    if draws.ndim != 2 or draws.shape[1] != t.shape[0]:
-        raise ValueError(f"null must be B × {t.shape[0]}, got shape {draws.shape}")
-    has_value = ~np.isnan(draws).all(axis=1)
-    maxima = np.max(np.where(np.isnan(draws[has_value]), -np.inf, draws[has_value]), axis=1)
-    exceed = (maxima[:, None] >= t[None, :]).sum(axis=0)
-    p = (1.0 + exceed) / (1.0 + maxima.shape[0])
-    return np.where(np.isnan(t), np.nan, p), _rank_critical(maxima, alpha)
-
-
-def _marginal_p(statistics: FloatArray, null: FloatArray) -> FloatArray:
-    defined = (~np.isnan(null)).sum(axis=0)
-    exceed = np.where(np.isnan(null), False, null >= statistics[None, :]).sum(axis=0)
-    return np.where(np.isnan(statistics), np.nan, (1.0 + exceed) / (1.0 + defined))
-
-
-def stratified_counts(
-    strata: Sequence[Hashable] | None, n_items: int, n_resamples: int, seed: int | None
-) -> FloatArray:
-    """Resample counts (B × n) drawn within each stratum of items.
-
-    Args:
-        strata: One label per item, or None for a single stratum (then exactly
-            `resample_counts(n_items, n_resamples, seed)`).
-        n_items: Number of items.
-        n_resamples: B.
-        seed: Seed; each stratum gets its own stream derived from it.
-    """
-    if strata is None:
-        return resample_counts(n_items, n_resamples, seed)
-    labels = list(strata)
-    if len(labels) != n_items:
-        raise GateInputError(f"strata: {len(labels)} labels for {n_items} items")
-    codes: dict[Hashable, list[int]] = {}
-    for row, label in enumerate(labels):
-        codes.setdefault(label, []).append(row)
-    if len(codes) == 1:
-        return resample_counts(n_items, n_resamples, seed)
-    seeds: list[int | None] = (
-        [None] * len(codes)
-        if seed is None
-        else [int(s) for s in np.random.SeedSequence(seed).generate_state(len(codes))]
-    )
-    counts = np.zeros((n_resamples, n_items))
-    for rows, stratum_seed in zip(codes.values(), seeds, strict=True):
-        counts[:, rows] = resample_counts(len(rows), n_resamples, stratum_seed)
-    return counts
-
-
-def _matrix(values: ArrayLike, name: str) -> FloatArray:
-    array = np.asarray(values, dtype=np.float64)
-    if array.ndim == 1:
-        array = array[:, None]
-    if array.ndim != 2 or array.shape[0] == 0 or array.shape[1] == 0:
-        raise GateInputError(f"{name}: expected a non-empty items × sub-components array")
-    if np.isinf(array).any():
-        rows, cols = np.nonzero(np.isinf(array))
-        raise GateInputError(f"{name}: infinite rating at item {rows[0]}, column {cols[0]}")
-    return array
-
-
-def _labels(values: Sequence[Hashable] | None, n: int, what: str, default: list[str]) -> list[str]:
-    if values is None:
-        return default
-    labels = [str(v) for v in values]
-    if len(labels) != n:
-        raise GateInputError(f"{what}: {len(labels)} labels for {n} columns")
-    return labels
-
-
 @dataclass(frozen=True)
 class _Family:
     """The hypotheses tested together: estimates, replicates and their decisions."""
@@ -456,97 +330,6 @@ class _Family:
     critical: FloatArray
 
 
-def hierarchical_adjust(
-    statistics: ArrayLike,
-    null: ArrayLike,
-    group: Sequence[int],
-    head: Sequence[bool],
-) -> FloatArray:
-    """Adjusted p-values of the mean-first procedure (`correction="hierarchical"`).
-
-    Each group has a head hypothesis (its mean, or its only column) and members. While a
-    group's head stands, its members are not tested. The level is split equally between the
-    groups that still have a hypothesis standing (Bonferroni across groups); inside a group, the
-    head is tested with its own bootstrap p-value, then its members together with a
-    max-statistic over the members still standing. A group whose every hypothesis is rejected
-    hands its share to the others. Rejecting one hypothesis at a time, in order of local p over
-    weight, gives the adjusted p-values (the sequentially rejective shortcut of a closed test;
-    the weights only grow as hypotheses are rejected, so it controls the family-wise error).
-
-    Args:
-        statistics: t_h, shape (H,), large = evidence against H_h.
-        null: Null draws of the statistics, shape (B, H) (NaN ignored).
-        group: Group index of each hypothesis.
-        head: Whether each hypothesis is its group's head (exactly one per group).
-
-    Returns:
-        Adjusted p-values, shape (H,).
-    """
-    t = np.asarray(statistics, dtype=np.float64)
-    draws = np.asarray(null, dtype=np.float64)
-    filled = np.where(np.isnan(draws), -np.inf, draws)
-    groups = np.asarray(group)
-    heads = np.asarray(head, dtype=bool)
-    # Unscaled local p-values: a head's never changes; its members' change only when one of
-    # them is rejected (the max-statistic is then over fewer columns).
-    unscaled = np.full(t.shape[0], np.inf)
-    defined = (~np.isnan(draws)).sum(axis=0)
-    for h in np.flatnonzero(heads):
-        unscaled[h] = (1.0 + (filled[:, h] >= t[h]).sum()) / (1.0 + defined[h])
-
-    def update_members(g: int) -> None:
-        members = np.flatnonzero(standing & (groups == g) & ~heads)
-        if members.shape[0] == 0:
-            return
-        block = filled[:, members]
-        maxima = block.max(axis=1)
-        maxima = maxima[maxima > -np.inf]
-        exceed = (maxima[:, None] >= t[None, members]).sum(axis=0)
-        unscaled[members] = (1.0 + exceed) / (1.0 + maxima.shape[0])
-
-    standing = np.ones(t.shape[0], dtype=bool)
-    head_standing = {int(g): True for g in np.unique(groups)}
-    for g in head_standing:
-        update_members(g)
-    adjusted = np.full(t.shape[0], np.nan)
-    running = 0.0
-    while standing.any():
-        alive = np.unique(groups[standing]).shape[0]
-        testable = standing & (heads | ~np.array([head_standing[int(g)] for g in groups]))
-        local = np.where(testable, unscaled * alive, np.inf)
-        chosen = int(np.argmin(local))
-        running = max(running, min(float(local[chosen]), 1.0))
-        adjusted[chosen] = running
-        standing[chosen] = False
-        if running >= 1.0:
-            adjusted[standing] = 1.0
-            break
-        g = int(groups[chosen])
-        if heads[chosen]:
-            head_standing[g] = False
-        else:
-            update_members(g)
-    return adjusted
-
-
-def _hierarchical_critical(
-    null: FloatArray, group: IntArray, head: BoolArray, alpha: float
-) -> FloatArray:
-    """Critical values of the first test each hypothesis meets (heads first, at α / groups)."""
-    share = alpha / np.unique(group).shape[0]
-    critical = np.empty(group.shape[0])
-    for g in np.unique(group):
-        in_group = group == g
-        for h in np.flatnonzero(in_group & head):
-            critical[h] = _rank_critical(null[:, h], share)
-        members = np.flatnonzero(in_group & ~head)
-        if members.shape[0]:
-            usable = ~np.isnan(null[:, members]).all(axis=1)
-            filled = np.where(np.isnan(null[usable][:, members]), -np.inf, null[usable][:, members])
-            critical[members] = _rank_critical(filled.max(axis=1), share)
-    return critical
-
-
 def _test_family(
     estimate: FloatArray,
     replicates: FloatArray,
@@ -556,7 +339,26 @@ def _test_family(
     head: BoolArray,
     jackknife_se: FloatArray | None = None,
 ) -> _Family:
-    """Test the family; the bootstrap gives the null's shape, `jackknife_se` (if any) its scale."""
+    """Test the family; the bootstrap gives the null's shape, `jackknife_se` (if any) its scale.
+
+    Raises:
+        GateInputError: Too few resamples for the family's level.
+    """
+    try:
+        return _adjusted_family(estimate, replicates, alpha, correction, group, head, jackknife_se)
+    except TooFewResamplesError as error:
+        raise GateInputError(str(error)) from error
+
+
+def _adjusted_family(
+    estimate: FloatArray,
+    replicates: FloatArray,
+    alpha: float,
+    correction: Correction,
+    group: IntArray,
+    head: BoolArray,
+    jackknife_se: FloatArray | None,
+) -> _Family:
     if replicates.shape[0] < 2:
         bootstrap_se = np.zeros(estimate.shape)
     elif np.isnan(replicates).any():
@@ -585,52 +387,18 @@ def _test_family(
         critical = up
         if correction == "hierarchical":
             p_value = hierarchical_adjust(drop, -centred, group.tolist(), head.tolist())
-            critical = _hierarchical_critical(-centred, group, head, alpha)
+            critical = hierarchical_critical(-centred, group, head, alpha)
     elif correction == "holm":
-        p_value = holm_adjust(_marginal_p(drop, -centred))
+        p_value = holm_adjust(marginal_p(drop, -centred))
         share = alpha / hypotheses
-        up = np.array([_rank_critical(-centred[:, h], share) for h in range(hypotheses)])
-        down = np.array([_rank_critical(centred[:, h], share) for h in range(hypotheses)])
+        up = np.array([rank_critical(-centred[:, h], share) for h in range(hypotheses)])
+        down = np.array([rank_critical(centred[:, h], share) for h in range(hypotheses)])
         critical = up
     else:
         raise ValueError(f"unknown correction {correction!r}")
     high = np.where(known, estimate, estimate + up * safe_se)
     low = np.where(known, estimate, estimate - down * safe_se)
     return _Family(estimate, std_error, p_value, low, high, np.where(known, 0.0, critical))
-
-
-def jackknife_std_error(
-    leave_one_out: ArrayLike, estimate: ArrayLike, relevant: ArrayLike, strata: ArrayLike
-) -> FloatArray:
-    """Stratified jackknife standard error of H statistics from their leave-one-out values.
-
-    For statistic h and stratum s with m relevant items (the items it depends on),
-    var_h = Σ_s (m − 1)/m · Σ_i (θ_(i) − θ̄_(s))² over those items, θ̄_(s) their mean
-    (the jackknife variance of Quenouille and Tukey, summed over independent strata).
-
-    Args:
-        leave_one_out: θ_(i), the statistic without item i, shape (items, H).
-        estimate: θ̂, shape (H,) (subtracted first, for precision only).
-        relevant: Whether statistic h depends on item i, shape (items, H).
-        strata: Stratum code of each item, shape (items,).
-
-    Returns:
-        Standard errors, shape (H,); NaN where a relevant θ_(i) is NaN; 0 where no stratum
-        has two relevant items.
-    """
-    values = np.asarray(leave_one_out, dtype=np.float64)
-    mask = np.asarray(relevant, dtype=bool)
-    codes = np.asarray(strata)
-    deviation = np.where(mask, values - np.asarray(estimate, dtype=np.float64)[None, :], 0.0)
-    indicator = (codes[:, None] == np.unique(codes)[None, :]).astype(np.float64)
-    count = indicator.T @ mask.astype(np.float64)
-    first = indicator.T @ deviation
-    second = indicator.T @ deviation**2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        within = np.maximum(second - first**2 / np.maximum(count, 1.0), 0.0)
-        variance = np.where(count >= 2, (count - 1.0) / count * within, 0.0).sum(axis=0)
-    has_nan = (mask & np.isnan(values)).any(axis=0)
-    return np.where(has_nan, np.nan, np.sqrt(variance))
 
 
 def _row_means(values: FloatArray, members: tuple[int, ...]) -> FloatArray:
@@ -652,175 +420,6 @@ def _verdict(
     if low >= -t and high <= t:
         return "equivalent"
     return "inconclusive"
-
-
-@dataclass(frozen=True)
-class DeltaBootstrap:
-    """Δκw per sub-component on its paired items, and its resamples: the input of `decide`.
-
-    Attributes:
-        names: Column names.
-        groups: Group label of each column.
-        estimate: Δ̂ per column (NaN where undefined).
-        replicates: Resampled Δ*, shape (B, columns).
-        n_items: Paired items per column.
-        baseline_kappa: κw(baseline, reference) per column on its paired items.
-        candidate_kappa: κw(candidate, reference) per column.
-        reasons: Why each column is not comparable ("" when it is).
-        seed: Seed of the resamples (None for fresh entropy or given counts).
-        jackknife: Δκw without item i, shape (items, columns) (equal to the estimate where the
-            item is not paired; NaN where κw is undefined without it).
-        paired: Whether reference, baseline and candidate are all present, (items, columns).
-        strata: Stratum code of each item (0 for every item without strata).
-    """
-
-    names: tuple[str, ...]
-    groups: tuple[str, ...]
-    estimate: FloatArray
-    replicates: FloatArray
-    n_items: tuple[int, ...]
-    baseline_kappa: FloatArray
-    candidate_kappa: FloatArray
-    reasons: tuple[str, ...]
-    seed: int | None
-    jackknife: FloatArray
-    paired: BoolArray
-    strata: IntArray
-
-
-def delta_bootstrap(
-    reference: ArrayLike,
-    baseline: ArrayLike,
-    candidate: ArrayLike,
-    *,
-    n_resamples: int = DEFAULT_RESAMPLES,
-    seed: int | None = 0,
-    groups: Sequence[Hashable] | None = None,
-    names: Sequence[Hashable] | None = None,
-    strata: Sequence[Hashable] | None = None,
-    counts: FloatArray | None = None,
-    measurement: Level | Sequence[Level] = "interval",
-) -> DeltaBootstrap:
-    """The paired item bootstrap of Δκw behind `regression_gate` (arguments as there).
-
-    Raises:
-        NoUsableRatingsError: A side has no rating at all.
-        GateInputError: Shapes or label counts disagree, or a rating is infinite.
-    """
-    sides = {
-        "reference": _matrix(reference, "reference"),
-        "baseline": _matrix(baseline, "baseline"),
-        "candidate": _matrix(candidate, "candidate"),
-    }
-    shapes = {name: array.shape for name, array in sides.items()}
-    if len(set(shapes.values())) > 1:
-        raise GateInputError(f"the three arrays differ in shape: {shapes}")
-    for name, array in sides.items():
-        if np.isnan(array).all():
-            raise NoUsableRatingsError(
-                f"{name}: no usable ratings (every one of its {array.size} values is missing)"
-            )
-    ref, base, cand = sides["reference"], sides["baseline"], sides["candidate"]
-    n_items, n_columns = ref.shape
-    column_names = _labels(names, n_columns, "names", [str(j) for j in range(n_columns)])
-    group_of = _labels(groups, n_columns, "groups", [ALL_COLUMNS] * n_columns)
-    drawn_here = counts is None
-    if counts is None:
-        counts = stratified_counts(strata, n_items, n_resamples, seed)
-    elif counts.ndim != 2 or counts.shape[1] != n_items:
-        raise GateInputError(f"counts: expected B × {n_items}, got shape {counts.shape}")
-    difference = kappa_difference_statistic(ref, cand, base, measurement)
-    result = bootstrap(difference, n_items, counts=counts)
-    paired = ~(np.isnan(ref) | np.isnan(base) | np.isnan(cand))
-    if strata is None:
-        strata_codes = np.zeros(n_items, dtype=np.int64)
-    else:
-        labels = list(strata)
-        if len(labels) != n_items:
-            raise GateInputError(f"strata: {len(labels)} labels for {n_items} items")
-        first = {label: code for code, label in enumerate(dict.fromkeys(labels))}
-        strata_codes = np.array([first[label] for label in labels], dtype=np.int64)
-    n_paired = paired.sum(axis=0)
-    defined_share = (~np.isnan(result.replicates)).mean(axis=0)
-    reasons = tuple(
-        "no paired items"
-        if n_paired[j] == 0
-        else "fewer than 2 paired items"
-        if n_paired[j] < 2
-        else "κw undefined on the paired items (a side without variation)"
-        if np.isnan(result.estimate[j])
-        else "κw undefined in most resamples (too few items)"
-        if defined_share[j] < 0.5
-        else ""
-        for j in range(n_columns)
-    )
-    return DeltaBootstrap(
-        names=tuple(column_names),
-        groups=tuple(group_of),
-        estimate=result.estimate,
-        replicates=result.replicates,
-        n_items=tuple(int(n) for n in n_paired),
-        baseline_kappa=_paired_kappa(ref, base, paired, measurement),
-        candidate_kappa=_paired_kappa(ref, cand, paired, measurement),
-        reasons=reasons,
-        seed=seed if drawn_here else None,
-        # The engine's leave-one-out weights: the same κ, nominal or weighted, without item i.
-        jackknife=difference(jackknife_weights(n_items)),
-        paired=paired,
-        strata=strata_codes,
-    )
-
-
-def _paired_kappa(
-    reference: FloatArray,
-    judge: FloatArray,
-    paired: BoolArray,
-    measurement: Level | Sequence[Level],
-) -> FloatArray:
-    """κ(judge, reference) per column on the paired items, as the level of measurement asks."""
-    levels = [measurement] * reference.shape[1] if isinstance(measurement, str) else measurement
-    out = np.full(reference.shape[1], np.nan)
-    for j, level in enumerate(levels):
-        keep = paired[:, j]
-        out[j] = (
-            agreement_statistic(reference[keep, j], judge[keep, j], level)(
-                np.ones((1, int(keep.sum())))
-            )[0, 0]
-            if keep.any()
-            else np.nan
-        )
-    return out
-
-
-def leave_one_out_delta(
-    reference: ArrayLike, baseline: ArrayLike, candidate: ArrayLike
-) -> FloatArray:
-    """Δκw = κw(candidate) − κw(baseline) on the paired items without item i, for every i.
-
-    Each κw is a function of six sums over the paired items (`kappa_from_moment_arrays`), so
-    leaving item i out subtracts its terms: O(items × columns), no n × n weight matrix.
-
-    Args:
-        reference: items × columns (a 1-d array is one column); NaN = missing.
-        baseline: Same shape.
-        candidate: Same shape.
-
-    Returns:
-        items × columns: Δκw without item i (the full-sample Δκw where item i is not paired;
-        NaN where κw is undefined without it).
-    """
-    ref = _matrix(reference, "reference")
-    base = _matrix(baseline, "baseline")
-    cand = _matrix(candidate, "candidate")
-    paired = ~(np.isnan(ref) | np.isnan(base) | np.isnan(cand))
-    x = np.where(paired, ref, 0.0)
-
-    def without_each(judge: FloatArray) -> FloatArray:
-        y = np.where(paired, judge, 0.0)
-        terms = (paired.astype(np.float64), (x - y) ** 2, x, y, x * x, y * y)
-        return kappa_from_moment_arrays(*(t.sum(axis=0)[None, :] - t for t in terms))
-
-    return without_each(cand) - without_each(base)
 
 
 def decide(

@@ -15,13 +15,13 @@ from empathy_judge.scorers.agreement import (
     Estimate,
     ExpertLevelVerdict,
     assess,
-    benjamini_hochberg,
     expert_level_verdict,
     family_verdicts,
     verdict_of,
 )
 from empathy_judge.scorers.kappa import weighted_kappa
 from empathy_judge.scorers.metrics import agreement
+from empathy_judge.scorers.multiplicity import benjamini_hochberg
 from empathy_judge.scorers.panel import Panel, Scale
 
 # 12 items, three experts on a 1-5 scale, a candidate close to them.

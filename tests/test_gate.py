@@ -14,20 +14,17 @@ from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.multitest import multipletests
 
 from empathy_judge.datasets.errors import EmpathyJudgeError
-from empathy_judge.scorers.gate import (
+from empathy_judge.scorers.gate import decide, regression_gate
+from empathy_judge.scorers.gate_input import (
     GateInputError,
     NoUsableRatingsError,
-    decide,
     delta_bootstrap,
-    hierarchical_adjust,
-    holm_adjust,
     jackknife_std_error,
     leave_one_out_delta,
-    max_t_adjust,
-    regression_gate,
     stratified_counts,
 )
 from empathy_judge.scorers.kappa import weighted_kappa
+from empathy_judge.scorers.multiplicity import hierarchical_adjust, holm_adjust, max_t_adjust
 
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_gate.py"
 
