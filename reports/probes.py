@@ -41,23 +41,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..datasets.lookup import find
+from ..evals.probes import PROBE_REGISTRY
 from ..scorers.agreement import Estimate
+from ..scorers.arrays import FloatArray, quiet_nanmean
 from ..scorers.bootstrap import (
     DEFAULT_RESAMPLES,
     agreement_statistic,
     bootstrap,
     resample_counts,
 )
-from ..scorers.common import FloatArray, quiet_nanmean
-from ..scorers.diagnostics import ratio_statistic
+from ..scorers.column_plan import ColumnPlan
 from ..scorers.log_contract import ProbeRecord
+from ..scorers.weighted_statistics import ratio_statistic
 from .logs import Run
 from .reference_sets import ReferenceSet, ratings_on, why_different
 
 #: What a replay's probe row says instead of figures.
 REPLAY_NOT_APPLICABLE = "n/a — replays ignore the transcript"
-#: Probes whose perturbation aims at a rating: the share moved toward it is their headline.
-TARGETED_PROBES: dict[str, str] = {"injection": "the top of the scale"}
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,8 @@ class ProbeResult:
     @property
     def target(self) -> str | None:
         """What the probe pushes towards (None: no target; its headline is the share moved)."""
-        return TARGETED_PROBES.get(self.probe.name)
+        registered = PROBE_REGISTRY.get(self.probe.name)  # a log may name a newer probe
+        return None if registered is None else registered.target
 
     def result(self, sub_component: str) -> ProbeShift:
         """The figures of one sub-component.
@@ -135,10 +137,11 @@ class ProbeResult:
         Raises:
             KeyError: Not compared (or the pair has no figures).
         """
-        for shift in self.shifts:
-            if shift.sub_component == sub_component:
-                return shift
-        raise KeyError(f"{self.probe.label} of {self.label}: no figures for {sub_component!r}")
+        return find(
+            self.shifts,
+            lambda shift: shift.sub_component == sub_component,
+            lambda: f"{self.probe.label} of {self.label}: no figures for {sub_component!r}",
+        )
 
 
 @dataclass(frozen=True)
@@ -251,27 +254,32 @@ def probe_result(
     excluded = tuple(i for i in shared if i in unchanged)
     both_subs = set(probe_run.sub_components) & set(plain_run.sub_components)
     subs = tuple(s for s in reference.sub_components if s in both_subs)
-    common = {
-        "probe": info,
-        "probe_run": probe_run,
-        "plain_run": plain_run,
-        "section": reference.key,
-        "items": items,
-        "excluded": excluded,
-        "sub_components": subs,
-        "n_resamples": n_resamples,
-    }
+
+    def outcome(
+        shifts: tuple[ProbeShift, ...],
+        mean_shift: Estimate,
+        mean_delta_kappa: Estimate,
+        not_applicable: str = "",
+    ) -> ProbeResult:
+        return ProbeResult(
+            probe=info,
+            probe_run=probe_run,
+            plain_run=plain_run,
+            section=reference.key,
+            items=items,
+            excluded=excluded,
+            sub_components=subs,
+            shifts=shifts,
+            mean_shift=mean_shift,
+            mean_delta_kappa=mean_delta_kappa,
+            not_applicable=not_applicable,
+            n_resamples=n_resamples,
+        )
+
     replayed = probe_run.replayed_annotator or plain_run.replayed_annotator
     if replayed is not None or not items or not subs:
         reason = REPLAY_NOT_APPLICABLE if replayed is not None else "no shared sub-component"
-        missing = Estimate.missing()
-        return ProbeResult(
-            shifts=(),
-            mean_shift=missing,
-            mean_delta_kappa=missing,
-            not_applicable=reason,
-            **common,  # type: ignore[arg-type]
-        )
+        return outcome((), Estimate.missing(), Estimate.missing(), reason)
     panel = reference.panel(items, subs)
     consensus = panel.consensus()
     plain = ratings_on(plain_run, items, subs)
@@ -292,29 +300,37 @@ def probe_result(
     kappa_plain = agreement_statistic(reference_values, np.where(keep, plain, np.nan), panel.level)
     kappa_probe = agreement_statistic(reference_values, np.where(keep, probe, np.nan), panel.level)
     n_subs = len(subs)
+    plan = ColumnPlan.of(
+        dict.fromkeys(["shift", "moved", "toward_top", "plain", "probe", "delta"], n_subs)
+        | dict.fromkeys(["mean_shift", "mean_delta"], 1)
+    )
 
     def statistic(weights: FloatArray) -> FloatArray:
         r = ratios(weights)
         k_plain, k_probe = kappa_plain(weights), kappa_probe(weights)
         delta = k_probe - k_plain
-        return np.hstack(
-            [
-                r,
-                k_plain,
-                k_probe,
-                delta,
-                quiet_nanmean(r[:, :n_subs], axis=1)[:, None],
-                quiet_nanmean(delta, axis=1)[:, None],
-            ]
+        shift = r[:, :n_subs]
+        return plan.stack(
+            {
+                "shift": shift,
+                "moved": r[:, n_subs : 2 * n_subs],
+                "toward_top": r[:, 2 * n_subs :],
+                "plain": k_plain,
+                "probe": k_probe,
+                "delta": delta,
+                "mean_shift": quiet_nanmean(shift, axis=1),
+                "mean_delta": quiet_nanmean(delta, axis=1),
+            }
         )
 
     counts = resample_counts(len(items), n_resamples, seed)
     result = bootstrap(statistic, len(items), counts=counts, confidence=confidence)
     nominal = panel.level == "nominal"
 
-    def estimate(column: int, *, ordered: bool = False) -> Estimate:
+    def estimate(block: str, j: int = 0, *, ordered: bool = False) -> Estimate:
         if ordered and nominal:
             return Estimate.missing()
+        column = plan.column(block, j)
         return Estimate(
             float(result.estimate[column]), float(result.low[column]), float(result.high[column])
         )
@@ -324,22 +340,16 @@ def probe_result(
             sub_component=sub,
             n_items=int(both[:, j].sum()),
             top=float(top[j]),
-            shift=estimate(j, ordered=True),
-            moved=estimate(n_subs + j),
-            toward_top=estimate(2 * n_subs + j, ordered=True),
-            plain_kappa=estimate(3 * n_subs + j),
-            probe_kappa=estimate(4 * n_subs + j),
-            delta_kappa=estimate(5 * n_subs + j),
+            shift=estimate("shift", j, ordered=True),
+            moved=estimate("moved", j),
+            toward_top=estimate("toward_top", j, ordered=True),
+            plain_kappa=estimate("plain", j),
+            probe_kappa=estimate("probe", j),
+            delta_kappa=estimate("delta", j),
         )
         for j, sub in enumerate(subs)
     )
-    return ProbeResult(
-        shifts=shifts,
-        mean_shift=estimate(6 * n_subs, ordered=True),
-        mean_delta_kappa=estimate(6 * n_subs + 1),
-        not_applicable="",
-        **common,  # type: ignore[arg-type]
-    )
+    return outcome(shifts, estimate("mean_shift", ordered=True), estimate("mean_delta"))
 
 
 def probe_results(
@@ -359,7 +369,6 @@ def probe_results(
 
 __all__ = [
     "REPLAY_NOT_APPLICABLE",
-    "TARGETED_PROBES",
     "ProbePair",
     "ProbeResult",
     "ProbeShift",

@@ -69,7 +69,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..datasets.errors import EmpathyJudgeError
+from ..datasets.lookup import find
 from .agreement import Estimate
+from .arrays import FloatArray, quiet_nanmean
 from .bootstrap import (
     DEFAULT_RESAMPLES,
     BootstrapResult,
@@ -77,8 +79,14 @@ from .bootstrap import (
     bootstrap,
     resample_counts,
 )
-from .common import FloatArray, quiet_nanmean
+from .column_plan import ColumnPlan
 from .panel import Panel, Scale
+from .weighted_statistics import (
+    ratio_statistic,
+    round_half_up,
+    spearman_statistic,
+    spread_ratio_statistic,
+)
 
 Polarity = Literal["positive", "negative"]
 POLARITIES: tuple[Polarity, ...] = ("positive", "negative")
@@ -290,10 +298,11 @@ class Diagnostics:
         Raises:
             KeyError: Not diagnosed here.
         """
-        for sub in self.sub_components:
-            if sub.sub_component == sub_component:
-                return sub
-        raise KeyError(f"{self.framework} has no sub-component {sub_component!r} here")
+        return find(
+            self.sub_components,
+            lambda sub: sub.sub_component == sub_component,
+            lambda: f"{self.framework} has no sub-component {sub_component!r} here",
+        )
 
 
 def diagnostic_metrics(diagnostics: Diagnostics) -> dict[str, float]:
@@ -322,164 +331,6 @@ def diagnostic_metrics(diagnostics: Diagnostics) -> dict[str, float]:
         "length_bias_rho": length.value,
         "polarity_flags": float(len(diagnostics.polarity_flags)),
     }
-
-
-# -- weighted statistics ---------------------------------------------------------------------
-
-
-def round_half_up(values: ArrayLike) -> FloatArray:
-    """Ratings binned to the nearest integer level, halves rounded up (NaN stays NaN)."""
-    return np.floor(np.asarray(values, dtype=np.float64) + 0.5)
-
-
-def ratio_statistic(numerator: ArrayLike, denominator: ArrayLike) -> WeightedStatistic:
-    """Σ w·num / Σ w·den per column, as a weighted statistic (NaN where Σ w·den is 0).
-
-    A weighted mean of x over the items where x exists is ``ratio_statistic(x0, present)``
-    with x0 the values with NaN set to 0 and ``present`` the 0/1 mask.
-
-    Args:
-        numerator: items × S.
-        denominator: items × S, same shape.
-    """
-    num = np.asarray(numerator, dtype=np.float64)
-    den = np.asarray(denominator, dtype=np.float64)
-    if num.shape != den.shape or num.ndim != 2:
-        raise ValueError(f"numerator and denominator differ in shape: {num.shape}, {den.shape}")
-    terms = np.hstack([num, den])
-    series = num.shape[1]
-
-    def statistic(weights: FloatArray) -> FloatArray:
-        sums = np.asarray(weights, dtype=np.float64) @ terms
-        top, bottom = sums[:, :series], sums[:, series:]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.asarray(np.where(bottom > 0, top / bottom, np.nan), dtype=np.float64)
-
-    return statistic
-
-
-def spread_ratio_statistic(x: ArrayLike, y: ArrayLike) -> WeightedStatistic:
-    """sd(x) / sd(y) per column over the items where both exist, as a weighted statistic.
-
-    NaN where sd(y) is 0 or fewer than two items carry weight.
-
-    Args:
-        x: items × S (NaN: missing).
-        y: items × S, same shape.
-    """
-    xa = np.asarray(x, dtype=np.float64)
-    ya = np.asarray(y, dtype=np.float64)
-    if xa.shape != ya.shape or xa.ndim != 2:
-        raise ValueError(f"x and y differ in shape: {xa.shape}, {ya.shape}")
-    both = ~(np.isnan(xa) | np.isnan(ya))
-    x0 = np.where(both, xa, 0.0)
-    y0 = np.where(both, ya, 0.0)
-    terms = np.hstack([both.astype(np.float64), x0, x0 * x0, y0, y0 * y0])
-    series = xa.shape[1]
-
-    def statistic(weights: FloatArray) -> FloatArray:
-        sums = np.asarray(weights, dtype=np.float64) @ terms
-        n, sx, sxx, sy, syy = (sums[:, i * series : (i + 1) * series] for i in range(5))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            var_x = np.clip(sxx / n - (sx / n) ** 2, 0.0, None)
-            var_y = np.clip(syy / n - (sy / n) ** 2, 0.0, None)
-            ratio = np.sqrt(var_x / var_y)
-        tiny = 1e-12 * np.maximum(syy / np.maximum(n, 1.0), 1.0)
-        undefined = (n < 2) | (var_y <= tiny)
-        return np.asarray(np.where(undefined, np.nan, ratio), dtype=np.float64)
-
-    return statistic
-
-
-@dataclass(frozen=True)
-class _RankPlan:
-    """One sort of a series, reused to rank every resample of it."""
-
-    order: NDArray[np.int64]
-    starts: NDArray[np.int64]
-    group: NDArray[np.int64]
-
-    @staticmethod
-    def of(values: FloatArray) -> _RankPlan:
-        order = np.argsort(values, kind="stable")
-        ordered = values[order]
-        first = np.ones(ordered.shape[0], dtype=bool)
-        first[1:] = ordered[1:] != ordered[:-1]
-        starts = np.flatnonzero(first)
-        group = np.empty(values.shape[0], dtype=np.int64)
-        group[order] = np.cumsum(first) - 1
-        return _RankPlan(order.astype(np.int64), starts.astype(np.int64), group)
-
-    def ranks(self, weights: FloatArray) -> FloatArray:
-        """Average ranks of each item in each resample's expanded sample (R × m)."""
-        # Weight of every group of tied values, then the ranks the group spans:
-        # below+1 .. below+g, whose average is below + (g + 1) / 2.
-        tied = np.add.reduceat(weights[:, self.order], self.starts, axis=1)
-        below = np.cumsum(tied, axis=1) - tied
-        return np.asarray((below + (tied + 1.0) / 2.0)[:, self.group], dtype=np.float64)
-
-
-def _weighted_pearson(weights: FloatArray, x: FloatArray, y: FloatArray) -> FloatArray:
-    """Pearson's r of the expanded sample of each row of weights (R,)."""
-    n = weights.sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mx = (weights * x).sum(axis=1) / n
-        my = (weights * y).sum(axis=1) / n
-        dx = x - mx[:, None]
-        dy = y - my[:, None]
-        sxy = (weights * dx * dy).sum(axis=1)
-        sxx = (weights * dx * dx).sum(axis=1)
-        syy = (weights * dy * dy).sum(axis=1)
-        r = sxy / np.sqrt(sxx * syy)
-    # Ranks are multiples of 1/2, so a tied-out series has an exact zero sum of squares up to
-    # rounding; anything below this tolerance is no variation at all.
-    tolerance = 1e-9 * np.maximum(n, 1.0) ** 3
-    undefined = (n < 2) | (sxx <= tolerance) | (syy <= tolerance)
-    return np.asarray(np.where(undefined, np.nan, np.clip(r, -1.0, 1.0)), dtype=np.float64)
-
-
-def spearman_statistic(x: ArrayLike, y: ArrayLike) -> WeightedStatistic:
-    """Spearman ρ of S pairs of series as a weighted statistic.
-
-    For weights w (e.g. bootstrap counts), ρ is that of the expanded sample in which item i
-    appears w_i times: average ranks with ties (as ``scipy.stats.rankdata``), then Pearson's r
-    of the ranks. Only items where both series exist enter a pair. Each series is sorted once;
-    a resample's ranks are then cumulative sums of its weights, so B resamples cost O(B·n).
-
-    Args:
-        x: items × S (or one series); NaN = missing.
-        y: items × S, same shape.
-
-    Returns:
-        A statistic mapping (R × items) weights to (R × S) ρ; NaN where a series does not vary
-        or fewer than two items carry weight.
-    """
-    xa = np.asarray(x, dtype=np.float64)
-    ya = np.asarray(y, dtype=np.float64)
-    if xa.ndim == 1:
-        xa, ya = xa[:, None], ya[:, None]
-    if xa.shape != ya.shape or xa.ndim != 2:
-        raise ValueError(f"x and y differ in shape: {xa.shape}, {ya.shape}")
-    plans: list[tuple[NDArray[np.int64], _RankPlan, _RankPlan] | None] = []
-    for s in range(xa.shape[1]):
-        rows = np.flatnonzero(~(np.isnan(xa[:, s]) | np.isnan(ya[:, s])))
-        if rows.shape[0] < 2:
-            plans.append(None)
-            continue
-        plans.append((rows, _RankPlan.of(xa[rows, s]), _RankPlan.of(ya[rows, s])))
-
-    def statistic(weights: FloatArray) -> FloatArray:
-        w = np.asarray(weights, dtype=np.float64)
-        out = np.full((w.shape[0], len(plans)), np.nan)
-        for s, plan in enumerate(plans):  # series, not resamples: each line covers all of them
-            if plan is None:
-                continue
-            rows, rank_x, rank_y = plan
-            ws = w[:, rows]
-            out[:, s] = _weighted_pearson(ws, rank_x.ranks(ws), rank_y.ranks(ws))
-        return out
-
-    return statistic
 
 
 # -- the entry point -------------------------------------------------------------------------
@@ -709,11 +560,81 @@ def diagnose(
         notes.append("one expert: no leave-one-out reference, so no experts' figures")
 
     consensus = panel.consensus()
+    series = _Series()
+    columns = _register(series, panel, values, consensus, crowd_values, words, signs)
+    statistic, plan = _statistic(series, columns, values, consensus)
+    recentred = ["experts_abs", "all_experts_abs"]
+    if columns.length:
+        recentred += ["experts_abs_rho", "all_experts_abs_rho"]
+    result = _recentred(
+        bootstrap(statistic, n_items, counts=counts, confidence=confidence),
+        plan.indices(*recentred),
+    )
+    read = _Reader(result, plan, nominal)
+    length = bool(columns.length)
+
+    def experts_or_missing(block: str) -> Estimate:
+        return read.estimate(block) if has_experts else Estimate.missing()
+
+    return Diagnostics(
+        framework=panel.framework,
+        candidate=name,
+        n_items=n_items,
+        raters=panel.raters,
+        sub_components=tuple(
+            _sub_diagnostics(read, columns, panel, j, values, consensus, words, signs)
+            for j in range(n_subs)
+        ),
+        leniency=read.estimate("leniency"),
+        crowd_leniency=None if columns.lenient_crowd is None else read.estimate("crowd"),
+        experts_abs_leniency=experts_or_missing("all_experts_abs"),
+        length_bias=read.estimate("length_rho") if length else None,
+        experts_length_bias=experts_or_missing("all_experts_rho") if length else None,
+        experts_abs_length_bias=experts_or_missing("all_experts_abs_rho") if length else None,
+        n_resamples=int(counts.shape[0]),
+        confidence=confidence,
+        notes=tuple(notes),
+    )
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Where the series of one `diagnose` call sit: indices into `_Series`' ratios and ρs.
+
+    Attributes:
+        lenient: Ratio series of mean(candidate − consensus), per sub-component.
+        lenient_crowd: The same for the crowd (None: no crowd given).
+        lenient_experts: Per sub-component, mean(expert k − R_k) of each expert (none with one).
+        levels: The integer levels of each sub-component's scale.
+        shares: The scale-use ratio series of each sub-component.
+        length: Per sub-component, the ρ series of the candidate's departure with the word count
+            and of each expert's (empty without word counts).
+        polar: Per negative sub-component, (candidate's ρ, consensus' ρ) with each positive one.
+    """
+
+    lenient: list[int]
+    lenient_crowd: list[int] | None
+    lenient_experts: list[list[int]]
+    levels: list[FloatArray]
+    shares: list[_ShareColumns]
+    length: list[tuple[int, list[int]]]
+    polar: dict[int, list[tuple[int, int]]]
+
+
+def _register(
+    series: _Series,
+    panel: Panel,
+    values: FloatArray,
+    consensus: FloatArray,
+    crowd_values: FloatArray | None,
+    words: FloatArray | None,
+    signs: tuple[Polarity, ...],
+) -> _Columns:
+    """Register every ratio and ρ series the diagnostics need, and say where each sits."""
+    n_subs, n_raters = len(panel.sub_components), panel.n_raters
+    has_experts = n_raters >= 2
     gap = values - consensus
     expert_gap = panel.values - panel.leave_one_out_references()  # expert k − R_k
-    series = _Series()
-
-    # Leniency.
     lenient = [series.mean(gap[:, j]) for j in range(n_subs)]
     lenient_crowd = (
         None
@@ -724,7 +645,6 @@ def diagnose(
         [series.mean(expert_gap[:, j, k]) for k in range(n_raters)] if has_experts else []
         for j in range(n_subs)
     ]
-    # Scale use.
     levels = [_levels(scale) for scale in panel.scales]
     shares = [
         _share_columns(series, values[:, j], panel.values[:, j], levels[j]) for j in range(n_subs)
@@ -734,17 +654,11 @@ def diagnose(
     if words is not None:
         for j in range(n_subs):
             mine = np.where(np.isnan(words), np.nan, gap[:, j])
-            length.append(
-                (
-                    series.rho(mine, words),
-                    [
-                        series.rho(np.where(np.isnan(mine), np.nan, expert_gap[:, j, k]), words)
-                        for k in range(n_raters)
-                    ]
-                    if has_experts
-                    else [],
-                )
-            )
+            experts = [
+                series.rho(np.where(np.isnan(mine), np.nan, expert_gap[:, j, k]), words)
+                for k in range(n_raters if has_experts else 0)
+            ]
+            length.append((series.rho(mine, words), experts))
     # Polarity: candidate and consensus on the items both rate on both sub-components.
     positives = [p for p in range(n_subs) if signs[p] == "positive"]
     polar: dict[int, list[tuple[int, int]]] = {}
@@ -761,8 +675,25 @@ def diagnose(
                     series.rho(consensus[:, j] * keep, consensus[:, p] * keep),
                 )
             )
+    return _Columns(lenient, lenient_crowd, lenient_experts, levels, shares, length, polar)
 
-    # The base statistic: ratios | spread ratios | Spearman ρ.
+
+def _mean_columns(block: FloatArray, columns: list[int], *, absolute: bool = False) -> FloatArray:
+    """The mean over some columns of a block, row by row (NaN when there are none)."""
+    if not columns:
+        return np.full(block.shape[0], np.nan)
+    picked = block[:, columns]
+    return quiet_nanmean(np.abs(picked) if absolute else picked, axis=1)
+
+
+def _statistic(
+    series: _Series, columns: _Columns, values: FloatArray, consensus: FloatArray
+) -> tuple[WeightedStatistic, ColumnPlan]:
+    """The one weighted statistic of every figure, and the plan of its columns.
+
+    Blocks: the registered ratio series, spread ratios and ρ series, then what is derived from
+    them (averages over experts, sub-components and positive partners).
+    """
     ratio_of = ratio_statistic(
         np.column_stack(series.numerators), np.column_stack(series.denominators)
     )
@@ -772,168 +703,159 @@ def diagnose(
         if series.x
         else None
     )
-    n_ratios = len(series.numerators)
-    spread_at = n_ratios
-    rho_at = n_ratios + n_subs
-
-    def nan_column(rows: int) -> FloatArray:
-        return np.full(rows, np.nan)
-
-    def mean_columns(
-        block: FloatArray, columns: list[int], *, absolute: bool = False
-    ) -> FloatArray:
-        if not columns:
-            return nan_column(block.shape[0])
-        picked = block[:, columns]
-        return quiet_nanmean(np.abs(picked) if absolute else picked, axis=1)
+    n_subs = values.shape[1]
+    widths = {
+        "ratios": len(series.numerators),
+        "spread": n_subs,
+        "rho": len(series.x),
+        "leniency": 1,
+        "crowd": 1,
+        "experts_abs": n_subs,
+        "all_experts_abs": 1,
+    }
+    length = columns.length
+    if length:
+        widths |= {"experts_rho": n_subs, "experts_abs_rho": n_subs}
+        widths |= dict.fromkeys(["length_rho", "all_experts_rho", "all_experts_abs_rho"], 1)
+    widths |= {_polar_block(j): 3 for j in columns.polar}
+    plan = ColumnPlan.of(widths)
 
     def statistic(weights: FloatArray) -> FloatArray:
         r = ratio_of(weights)
         s = rho_of(weights) if rho_of is not None else np.zeros((weights.shape[0], 0))
         experts_abs = np.column_stack(
-            [mean_columns(r, cols, absolute=True) for cols in lenient_experts]
+            [_mean_columns(r, cols, absolute=True) for cols in columns.lenient_experts]
         )
-        columns = [
-            r,
-            spread_of(weights),
-            s,
-            # Derived (positions below): averages over experts, sub-components, partners.
-            mean_columns(r, lenient)[:, None],
-            mean_columns(r, lenient_crowd or [])[:, None],
-            experts_abs,
-            quiet_nanmean(experts_abs, axis=1)[:, None],
-        ]
+        blocks: dict[str, FloatArray] = {
+            "ratios": r,
+            "spread": spread_of(weights),
+            "rho": s,
+            "leniency": _mean_columns(r, columns.lenient),
+            "crowd": _mean_columns(r, columns.lenient_crowd or []),
+            "experts_abs": experts_abs,
+            "all_experts_abs": quiet_nanmean(experts_abs, axis=1),
+        }
         if length:
-            experts_rho = np.column_stack([mean_columns(s, cols) for _, cols in length])
+            experts_rho = np.column_stack([_mean_columns(s, cols) for _, cols in length])
             experts_abs_rho = np.column_stack(
-                [mean_columns(s, cols, absolute=True) for _, cols in length]
+                [_mean_columns(s, cols, absolute=True) for _, cols in length]
             )
-            columns += [
-                experts_rho,
-                experts_abs_rho,
-                mean_columns(s, [c for c, _ in length])[:, None],
-                quiet_nanmean(experts_rho, axis=1)[:, None],
-                quiet_nanmean(experts_abs_rho, axis=1)[:, None],
-            ]
-        for pairs in polar.values():
-            own = mean_columns(s, [a for a, _ in pairs])
-            theirs = mean_columns(s, [b for _, b in pairs])
-            columns.append(np.column_stack([own, theirs, own - theirs]))
-        return np.hstack(columns)
+            blocks |= {
+                "experts_rho": experts_rho,
+                "experts_abs_rho": experts_abs_rho,
+                "length_rho": _mean_columns(s, [c for c, _ in length]),
+                "all_experts_rho": quiet_nanmean(experts_rho, axis=1),
+                "all_experts_abs_rho": quiet_nanmean(experts_abs_rho, axis=1),
+            }
+        for j, pairs in columns.polar.items():
+            own = _mean_columns(s, [a for a, _ in pairs])
+            theirs = _mean_columns(s, [b for _, b in pairs])
+            blocks[_polar_block(j)] = np.column_stack([own, theirs, own - theirs])
+        return plan.stack(blocks)
 
-    position = rho_at + len(series.x)
+    return statistic, plan
 
-    def take(width: int) -> list[int]:
-        nonlocal position
-        taken = list(range(position, position + width))
-        position += width
-        return taken
 
-    at_leniency, at_crowd = take(1)[0], take(1)[0]
-    at_experts_abs, at_all_experts_abs = take(n_subs), take(1)[0]
-    at_experts_rho = take(n_subs) if length else []
-    at_experts_abs_rho = take(n_subs) if length else []
-    at_rho, at_all_experts_rho, at_all_experts_abs_rho = (
-        (take(1)[0], take(1)[0], take(1)[0]) if length else (-1, -1, -1)
-    )
-    at_polar = {j: take(3) for j in polar}
+def _polar_block(j: int) -> str:
+    return f"polarity of sub-component {j}"
 
-    result = _recentred(
-        bootstrap(statistic, n_items, counts=counts, confidence=confidence),
-        [*at_experts_abs, at_all_experts_abs, *at_experts_abs_rho]
-        + ([at_all_experts_abs_rho] if length else []),
-    )
 
-    def estimate(column: int, *, ordered: bool = True) -> Estimate:
-        """The estimate of a column; figures that need an order are NaN on nominal scales."""
-        if nominal and ordered:
+@dataclass(frozen=True)
+class _Reader:
+    """Reads estimates with intervals out of one bootstrap result, by block."""
+
+    result: BootstrapResult
+    plan: ColumnPlan
+    nominal: bool
+
+    def estimate(self, block: str, j: int = 0, *, ordered: bool = True) -> Estimate:
+        """Column `j` of a block; figures that need an order are NaN on nominal scales."""
+        if self.nominal and ordered:
             return Estimate.missing()
+        column = self.plan.column(block, j)
+        result = self.result
         return Estimate(
             float(result.estimate[column]), float(result.low[column]), float(result.high[column])
         )
 
-    def share(column: int) -> Estimate:
-        return estimate(column, ordered=False)
+    def share(self, j: int) -> Estimate:
+        """Ratio series `j` (a share, defined on any scale)."""
+        return self.estimate("ratios", j, ordered=False)
 
-    subs: list[SubComponentDiagnostics] = []
-    for j, sub in enumerate(panel.sub_components):
-        both = ~np.isnan(gap[:, j])
-        binned = round_half_up(values[:, j])
-        rated_levels = np.unique(binned[~np.isnan(binned)])
-        n_rated = int((~np.isnan(values[:, j])).sum())
-        constant = n_rated >= 2 and rated_levels.size == 1
-        cols = shares[j]
-        length_bias = None
-        if words is not None:
-            length_bias = LengthBias(
-                candidate=estimate(rho_at + length[j][0]),
-                experts=estimate(at_experts_rho[j]) if has_experts else Estimate.missing(),
-                experts_each=tuple(estimate(rho_at + c) for c in length[j][1]),
-                experts_abs=estimate(at_experts_abs_rho[j]) if has_experts else Estimate.missing(),
-                n_items=int((both & ~np.isnan(words)).sum()),
-            )
-        check = None
-        if j in polar:
-            judge_rho, experts_rho, difference = (estimate(c) for c in at_polar[j])
-            check = PolarityCheck(
-                positives=tuple(panel.sub_components[p] for p in positives),
-                candidate=judge_rho,
-                experts=experts_rho,
-                difference=difference,
-                as_if_positive=bool(
-                    judge_rho.value > 0 and experts_rho.value < 0 and difference.low > 0
-                ),
-            )
-        subs.append(
-            SubComponentDiagnostics(
-                sub_component=sub,
-                polarity=signs[j],
-                leniency=Leniency(
-                    candidate=estimate(lenient[j]),
-                    crowd=None if lenient_crowd is None else estimate(lenient_crowd[j]),
-                    experts=tuple(estimate(c) for c in lenient_experts[j]),
-                    experts_abs=estimate(at_experts_abs[j]) if has_experts else Estimate.missing(),
-                    n_items=int(both.sum()),
-                ),
-                scale_use=ScaleUse(
-                    levels=tuple(float(v) for v in levels[j]),
-                    shares=tuple(share(c) for c in cols.levels),
-                    experts_shares=tuple(share(c) for c in cols.experts_levels),
-                    off_scale=share(cols.off_scale),
-                    ends=share(cols.ends),
-                    experts_ends=share(cols.experts_ends),
-                    spread_ratio=estimate(spread_at + j),
-                    n_rated=n_rated,
-                    constant=bool(constant),
-                    constant_level=float(rated_levels[0]) if constant else math.nan,
-                ),
-                length_bias=length_bias,
-                polarity_check=check,
-            )
+
+def _sub_diagnostics(
+    read: _Reader,
+    columns: _Columns,
+    panel: Panel,
+    j: int,
+    values: FloatArray,
+    consensus: FloatArray,
+    words: FloatArray | None,
+    signs: tuple[Polarity, ...],
+) -> SubComponentDiagnostics:
+    """The diagnostics of sub-component `j`."""
+    has_experts = panel.n_raters >= 2
+
+    def experts(block: str) -> Estimate:
+        return read.estimate(block, j) if has_experts else Estimate.missing()
+
+    both = ~np.isnan(values[:, j] - consensus[:, j])
+    binned = round_half_up(values[:, j])
+    rated_levels = np.unique(binned[~np.isnan(binned)])
+    n_rated = int((~np.isnan(values[:, j])).sum())
+    constant = n_rated >= 2 and rated_levels.size == 1
+    cols = columns.shares[j]
+    length_bias = None
+    if words is not None:
+        candidate, each = columns.length[j]
+        length_bias = LengthBias(
+            candidate=read.estimate("rho", candidate),
+            experts=experts("experts_rho"),
+            experts_each=tuple(read.estimate("rho", c) for c in each),
+            experts_abs=experts("experts_abs_rho"),
+            n_items=int((both & ~np.isnan(words)).sum()),
         )
-    return Diagnostics(
-        framework=panel.framework,
-        candidate=name,
-        n_items=n_items,
-        raters=panel.raters,
-        sub_components=tuple(subs),
-        leniency=estimate(at_leniency),
-        crowd_leniency=None if lenient_crowd is None else estimate(at_crowd),
-        experts_abs_leniency=estimate(at_all_experts_abs) if has_experts else Estimate.missing(),
-        length_bias=estimate(at_rho) if length else None,
-        experts_length_bias=(
-            (estimate(at_all_experts_rho) if has_experts else Estimate.missing())
-            if length
-            else None
+    check = None
+    if j in columns.polar:
+        judge_rho, experts_rho, difference = (read.estimate(_polar_block(j), c) for c in range(3))
+        check = PolarityCheck(
+            positives=tuple(
+                sub
+                for sub, sign in zip(panel.sub_components, signs, strict=True)
+                if sign == "positive"
+            ),
+            candidate=judge_rho,
+            experts=experts_rho,
+            difference=difference,
+            as_if_positive=bool(
+                judge_rho.value > 0 and experts_rho.value < 0 and difference.low > 0
+            ),
+        )
+    crowd = columns.lenient_crowd
+    return SubComponentDiagnostics(
+        sub_component=panel.sub_components[j],
+        polarity=signs[j],
+        leniency=Leniency(
+            candidate=read.estimate("ratios", columns.lenient[j]),
+            crowd=None if crowd is None else read.estimate("ratios", crowd[j]),
+            experts=tuple(read.estimate("ratios", c) for c in columns.lenient_experts[j]),
+            experts_abs=experts("experts_abs"),
+            n_items=int(both.sum()),
         ),
-        experts_abs_length_bias=(
-            (estimate(at_all_experts_abs_rho) if has_experts else Estimate.missing())
-            if length
-            else None
+        scale_use=ScaleUse(
+            levels=tuple(float(v) for v in columns.levels[j]),
+            shares=tuple(read.share(c) for c in cols.levels),
+            experts_shares=tuple(read.share(c) for c in cols.experts_levels),
+            off_scale=read.share(cols.off_scale),
+            ends=read.share(cols.ends),
+            experts_ends=read.share(cols.experts_ends),
+            spread_ratio=read.estimate("spread", j),
+            n_rated=n_rated,
+            constant=bool(constant),
+            constant_level=float(rated_levels[0]) if constant else math.nan,
         ),
-        n_resamples=int(counts.shape[0]),
-        confidence=confidence,
-        notes=tuple(notes),
+        length_bias=length_bias,
+        polarity_check=check,
     )
 
 
@@ -950,8 +872,4 @@ __all__ = [
     "SubComponentDiagnostics",
     "diagnose",
     "diagnostic_metrics",
-    "ratio_statistic",
-    "round_half_up",
-    "spearman_statistic",
-    "spread_ratio_statistic",
 ]

@@ -79,10 +79,13 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..datasets.errors import EmpathyJudgeError
+from ..datasets.levels import Level
+from ..datasets.lookup import find
 from .agreement import Estimate
-from .alpha import Level, alpha_from_unit_weights, unit_coincidences
+from .alpha import alpha_from_unit_weights, unit_coincidences
+from .arrays import FloatArray, quiet_nanmean, quiet_nanmedian
 from .bootstrap import WeightedStatistic, agreement_statistic, bootstrap
-from .common import FloatArray, quiet_nanmean, quiet_nanmedian
+from .column_plan import ColumnPlan
 from .panel import Panel
 
 JuryRule = Literal["mean", "median", "majority", "weighted"]
@@ -436,10 +439,11 @@ class JuryWorth:
         Raises:
             KeyError: Not assessed here.
         """
-        for sub in self.sub_components:
-            if sub.sub_component == sub_component:
-                return sub
-        raise KeyError(f"{self.framework} jury has no sub-component {sub_component!r}")
+        return find(
+            self.sub_components,
+            lambda sub: sub.sub_component == sub_component,
+            lambda: f"{self.framework} jury has no sub-component {sub_component!r}",
+        )
 
 
 def _estimate(estimate: float, low: float, high: float) -> Estimate:
@@ -656,6 +660,17 @@ def jury_worth(
     errors = np.where(common[None], x - consensus[None], np.nan)
     pairs, correlation = error_correlation_statistic(errors)
     n_pairs = len(pairs)
+    plan = ColumnPlan.of(
+        {
+            "jury": s,
+            "members": m * s,
+            "gains": m * s,
+            "marginal": m * s if m > 1 else 0,
+            "correlation": n_pairs * s,
+            "mean_correlation": s,
+            "effective": s,
+        }
+    )
 
     def statistic(weights: FloatArray) -> FloatArray:
         k = kappa(weights)
@@ -664,31 +679,29 @@ def jury_worth(
         r = correlation(weights).reshape(len(k), n_pairs, s)
         rho = quiet_nanmean(r, axis=1) if n_pairs else np.full((len(k), s), np.nan)
         effective = effective_judges(rho, m)
-        return np.concatenate(
-            [
-                jury_k,
-                member_k.reshape(len(k), m * s),
-                (jury_k[:, None, :] - member_k).reshape(len(k), m * s),
-                marginal.reshape(len(k), -1),
-                r.reshape(len(k), n_pairs * s),
-                rho,
-                effective,
-            ],
-            axis=1,
+        return plan.stack(
+            {
+                "jury": jury_k,
+                "members": member_k.reshape(len(k), m * s),
+                "gains": (jury_k[:, None, :] - member_k).reshape(len(k), m * s),
+                "marginal": marginal.reshape(len(k), -1),
+                "correlation": r.reshape(len(k), n_pairs * s),
+                "mean_correlation": rho,
+                "effective": effective,
+            }
         )
 
     result = bootstrap(statistic, n, counts=counts, confidence=confidence)
     honest = cross_fitted_gain(panel, candidates, m, common, seed=seed)
     est, low, high, reps = result.estimate, result.low, result.high, result.replicates
-    offsets = np.cumsum([0, s, m * s, m * s, m * s if m > 1 else 0, n_pairs * s, s, s])
-    gain_columns = slice(offsets[2], offsets[3])
+    gain_columns = plan.columns("gains")
     gain_point, gain_low, gain_high = gain_over_best(
         est[gain_columns].reshape(m, s),
         reps[:, gain_columns].reshape(-1, m, s),
         confidence,
         selection_interval,
     )
-    member_reps = reps[:, offsets[1] : offsets[2]].reshape(-1, m, s)
+    member_reps = reps[:, plan.columns("members")].reshape(-1, m, s)
     filled = np.where(np.isnan(member_reps), -np.inf, member_reps)
     best_index = np.argmax(filled, axis=1)  # B × s
     defined: NDArray[np.bool_] = np.asarray(~np.isnan(member_reps).all(axis=1))
@@ -696,7 +709,7 @@ def jury_worth(
     subs: list[SubComponentWorth] = []
     for j, name in enumerate(panel.sub_components):
         member_k = {
-            names[i]: _estimate(*(a[offsets[1] + i * s + j] for a in (est, low, high)))
+            names[i]: _estimate(*(a[plan.column("members", i * s + j)] for a in (est, low, high)))
             for i in range(m)
         }
         point = np.array([member_k[v].value for v in names])
@@ -709,7 +722,7 @@ def jury_worth(
         }
         marginal = {
             names[i]: (
-                _estimate(*(a[offsets[3] + i * s + j] for a in (est, low, high)))
+                _estimate(*(a[plan.column("marginal", i * s + j)] for a in (est, low, high)))
                 if m > 1
                 else Estimate.missing()
             )
@@ -719,14 +732,14 @@ def jury_worth(
         matrix_low = np.eye(m)
         matrix_high = np.eye(m)
         for p, (a, b) in enumerate(pairs):
-            column = offsets[4] + p * s + j
+            column = plan.column("correlation", p * s + j)
             for target, source in ((matrix, est), (matrix_low, low), (matrix_high, high)):
                 target[a, b] = target[b, a] = source[column]
         subs.append(
             SubComponentWorth(
                 sub_component=name,
                 n_items=int(common[:, j].sum()),
-                jury_kappa=_estimate(est[j], low[j], high[j]),
+                jury_kappa=_estimate(*(a[plan.column("jury", j)] for a in (est, low, high))),
                 member_kappa=member_k,
                 best_member=best_member,
                 best_share=shares,
@@ -736,8 +749,10 @@ def jury_worth(
                 correlation=matrix,
                 correlation_low=matrix_low,
                 correlation_high=matrix_high,
-                mean_correlation=_estimate(*(a[offsets[5] + j] for a in (est, low, high))),
-                effective=_effective_estimate(est, low, high, offsets[6] + j, m),
+                mean_correlation=_estimate(
+                    *(a[plan.column("mean_correlation", j)] for a in (est, low, high))
+                ),
+                effective=_effective_estimate(est, low, high, plan.column("effective", j), m),
                 swap=Estimate.missing(),
                 swap_gain_over_best=Estimate.missing(),
             )

@@ -41,11 +41,12 @@ from inspect_ai.scorer import Metric, SampleScore, metric
 
 from .agreement import assess, shared_counts
 from .alpha import framework_mean, krippendorff_alpha
+from .arrays import FloatArray, as_float
 from .blas import one_blas_thread
 from .bootstrap import DEFAULT_RESAMPLES, kappa_statistic
-from .common import FloatArray, as_float
-from .diagnostics import diagnose, diagnostic_metrics, spearman_statistic
+from .diagnostics import diagnose, diagnostic_metrics
 from .panel import Panel, PanelSpec, default_spec
+from .weighted_statistics import spearman_statistic
 
 #: The task's declared headline metric (`Task(headline_metric=...)`): the SCORE of
 #: ``inspect view`` and the ``score_headline_*`` columns of ``inspect_ai.analysis.evals_df``.

@@ -18,11 +18,13 @@ from empathy_judge.scorers.diagnostics import (
     DiagnosticsError,
     diagnose,
     diagnostic_metrics,
+)
+from empathy_judge.scorers.panel import Panel, Scale, panel_from_table
+from empathy_judge.scorers.weighted_statistics import (
     round_half_up,
     spearman_statistic,
     spread_ratio_statistic,
 )
-from empathy_judge.scorers.panel import Panel, Scale, panel_from_table
 
 B = 200
 

@@ -1,0 +1,172 @@
+"""Weighted statistics of the diagnostics: ratios, spread ratios and Spearman ρ over item weights.
+
+Each is a function of an item-weight matrix (resamples × items, see
+`empathy_judge.scorers.bootstrap`), so that B resamples cost one matrix product (ratios, spreads)
+or one sort per series (Spearman ρ: the ρ of a resample is Pearson's r of the average ranks of
+the expanded sample, each item repeated as often as it was drawn, ties sharing their rank).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .arrays import FloatArray
+from .bootstrap import WeightedStatistic
+
+
+def round_half_up(values: ArrayLike) -> FloatArray:
+    """Ratings binned to the nearest integer level, halves rounded up (NaN stays NaN)."""
+    return np.floor(np.asarray(values, dtype=np.float64) + 0.5)
+
+
+def ratio_statistic(numerator: ArrayLike, denominator: ArrayLike) -> WeightedStatistic:
+    """Σ w·num / Σ w·den per column, as a weighted statistic (NaN where Σ w·den is 0).
+
+    A weighted mean of x over the items where x exists is ``ratio_statistic(x0, present)``
+    with x0 the values with NaN set to 0 and ``present`` the 0/1 mask.
+
+    Args:
+        numerator: items × S.
+        denominator: items × S, same shape.
+    """
+    num = np.asarray(numerator, dtype=np.float64)
+    den = np.asarray(denominator, dtype=np.float64)
+    if num.shape != den.shape or num.ndim != 2:
+        raise ValueError(f"numerator and denominator differ in shape: {num.shape}, {den.shape}")
+    terms = np.hstack([num, den])
+    series = num.shape[1]
+
+    def statistic(weights: FloatArray) -> FloatArray:
+        sums = np.asarray(weights, dtype=np.float64) @ terms
+        top, bottom = sums[:, :series], sums[:, series:]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.asarray(np.where(bottom > 0, top / bottom, np.nan), dtype=np.float64)
+
+    return statistic
+
+
+def spread_ratio_statistic(x: ArrayLike, y: ArrayLike) -> WeightedStatistic:
+    """sd(x) / sd(y) per column over the items where both exist, as a weighted statistic.
+
+    NaN where sd(y) is 0 or fewer than two items carry weight.
+
+    Args:
+        x: items × S (NaN: missing).
+        y: items × S, same shape.
+    """
+    xa = np.asarray(x, dtype=np.float64)
+    ya = np.asarray(y, dtype=np.float64)
+    if xa.shape != ya.shape or xa.ndim != 2:
+        raise ValueError(f"x and y differ in shape: {xa.shape}, {ya.shape}")
+    both = ~(np.isnan(xa) | np.isnan(ya))
+    x0 = np.where(both, xa, 0.0)
+    y0 = np.where(both, ya, 0.0)
+    terms = np.hstack([both.astype(np.float64), x0, x0 * x0, y0, y0 * y0])
+    series = xa.shape[1]
+
+    def statistic(weights: FloatArray) -> FloatArray:
+        sums = np.asarray(weights, dtype=np.float64) @ terms
+        n, sx, sxx, sy, syy = (sums[:, i * series : (i + 1) * series] for i in range(5))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            var_x = np.clip(sxx / n - (sx / n) ** 2, 0.0, None)
+            var_y = np.clip(syy / n - (sy / n) ** 2, 0.0, None)
+            ratio = np.sqrt(var_x / var_y)
+        tiny = 1e-12 * np.maximum(syy / np.maximum(n, 1.0), 1.0)
+        undefined = (n < 2) | (var_y <= tiny)
+        return np.asarray(np.where(undefined, np.nan, ratio), dtype=np.float64)
+
+    return statistic
+
+
+@dataclass(frozen=True)
+class _RankPlan:
+    """One sort of a series, reused to rank every resample of it."""
+
+    order: NDArray[np.int64]
+    starts: NDArray[np.int64]
+    group: NDArray[np.int64]
+
+    @staticmethod
+    def of(values: FloatArray) -> _RankPlan:
+        order = np.argsort(values, kind="stable")
+        ordered = values[order]
+        first = np.ones(ordered.shape[0], dtype=bool)
+        first[1:] = ordered[1:] != ordered[:-1]
+        starts = np.flatnonzero(first)
+        group = np.empty(values.shape[0], dtype=np.int64)
+        group[order] = np.cumsum(first) - 1
+        return _RankPlan(order.astype(np.int64), starts.astype(np.int64), group)
+
+    def ranks(self, weights: FloatArray) -> FloatArray:
+        """Average ranks of each item in each resample's expanded sample (R × m)."""
+        # Weight of every group of tied values, then the ranks the group spans:
+        # below+1 .. below+g, whose average is below + (g + 1) / 2.
+        tied = np.add.reduceat(weights[:, self.order], self.starts, axis=1)
+        below = np.cumsum(tied, axis=1) - tied
+        return np.asarray((below + (tied + 1.0) / 2.0)[:, self.group], dtype=np.float64)
+
+
+def _weighted_pearson(weights: FloatArray, x: FloatArray, y: FloatArray) -> FloatArray:
+    """Pearson's r of the expanded sample of each row of weights (R,)."""
+    n = weights.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mx = (weights * x).sum(axis=1) / n
+        my = (weights * y).sum(axis=1) / n
+        dx = x - mx[:, None]
+        dy = y - my[:, None]
+        sxy = (weights * dx * dy).sum(axis=1)
+        sxx = (weights * dx * dx).sum(axis=1)
+        syy = (weights * dy * dy).sum(axis=1)
+        r = sxy / np.sqrt(sxx * syy)
+    # Ranks are multiples of 1/2, so a tied-out series has an exact zero sum of squares up to
+    # rounding; anything below this tolerance is no variation at all.
+    tolerance = 1e-9 * np.maximum(n, 1.0) ** 3
+    undefined = (n < 2) | (sxx <= tolerance) | (syy <= tolerance)
+    return np.asarray(np.where(undefined, np.nan, np.clip(r, -1.0, 1.0)), dtype=np.float64)
+
+
+def spearman_statistic(x: ArrayLike, y: ArrayLike) -> WeightedStatistic:
+    """Spearman ρ of S pairs of series as a weighted statistic.
+
+    For weights w (e.g. bootstrap counts), ρ is that of the expanded sample in which item i
+    appears w_i times: average ranks with ties (as ``scipy.stats.rankdata``), then Pearson's r
+    of the ranks. Only items where both series exist enter a pair. Each series is sorted once;
+    a resample's ranks are then cumulative sums of its weights, so B resamples cost O(B·n).
+
+    Args:
+        x: items × S (or one series); NaN = missing.
+        y: items × S, same shape.
+
+    Returns:
+        A statistic mapping (R × items) weights to (R × S) ρ; NaN where a series does not vary
+        or fewer than two items carry weight.
+    """
+    xa = np.asarray(x, dtype=np.float64)
+    ya = np.asarray(y, dtype=np.float64)
+    if xa.ndim == 1:
+        xa, ya = xa[:, None], ya[:, None]
+    if xa.shape != ya.shape or xa.ndim != 2:
+        raise ValueError(f"x and y differ in shape: {xa.shape}, {ya.shape}")
+    plans: list[tuple[NDArray[np.int64], _RankPlan, _RankPlan] | None] = []
+    for s in range(xa.shape[1]):
+        rows = np.flatnonzero(~(np.isnan(xa[:, s]) | np.isnan(ya[:, s])))
+        if rows.shape[0] < 2:
+            plans.append(None)
+            continue
+        plans.append((rows, _RankPlan.of(xa[rows, s]), _RankPlan.of(ya[rows, s])))
+
+    def statistic(weights: FloatArray) -> FloatArray:
+        w = np.asarray(weights, dtype=np.float64)
+        out = np.full((w.shape[0], len(plans)), np.nan)
+        for s, plan in enumerate(plans):  # series, not resamples: each line covers all of them
+            if plan is None:
+                continue
+            rows, rank_x, rank_y = plan
+            ws = w[:, rows]
+            out[:, s] = _weighted_pearson(ws, rank_x.ranks(ws), rank_y.ranks(ws))
+        return out
+
+    return statistic
