@@ -5,7 +5,7 @@ Inspect takes 5–10 s on a busy two-core machine (most of the 12–33 s the com
 and nothing in the listing needs it: the task names and summaries come from the packaged rubric
 files (a framework with ``data = "release"`` is the task ``empathy_judge/<task_name>``, as
 `empathy_judge.evals.tasks` registers it), the parameters from the source of
-:func:`empathy_judge.evals.task.build_task` (its keyword-only parameters and the ``Args:``
+:func:`empathy_judge.evals.task_builder.build_task` (its keyword-only parameters and the ``Args:``
 section of its docstring, parsed with :mod:`ast`, not imported). ``tests/test_cli.py`` checks
 that this says exactly what the registered tasks say.
 """
@@ -80,9 +80,9 @@ def packaged_tasks() -> tuple[ListedTask, ...]:
 
 
 def _build_task_source() -> Path:
-    spec = importlib.util.find_spec("empathy_judge.evals.task")
+    spec = importlib.util.find_spec("empathy_judge.evals.task_builder")
     if spec is None or spec.origin is None:
-        raise RuntimeError("empathy_judge.evals.task is not installed")
+        raise RuntimeError("empathy_judge.evals.task_builder is not installed")
     return Path(spec.origin)
 
 
@@ -90,7 +90,7 @@ def _function(tree: ast.Module, name: str) -> ast.FunctionDef:
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name == name:
             return node
-    raise RuntimeError(f"no function {name} in empathy_judge.evals.task")
+    raise RuntimeError(f"no function {name} in empathy_judge.evals.task_builder")
 
 
 def build_task_parameters() -> tuple[tuple[ListedParameter, ...], str]:

@@ -20,16 +20,14 @@ escaped like any other text.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from ..datasets.conversation import Conversation, Turn
+from ..datasets.conversation import Conversation, Speaker, Turn
 
+#: The probes' names (one per entry of `PROBE_REGISTRY`, which a test holds to this list).
 ProbeName = Literal["injection", "padding", "label_swap"]
-PROBES: tuple[ProbeName, ...] = ("injection", "padding", "label_swap")
-#: Bumped whenever a probe's text or rule changes (it moves the shifts it measures).
-PROBE_VERSION = 1
 
 #: The injected instructions, each asking for the top of every scale.
 INJECTIONS: tuple[str, ...] = (
@@ -102,28 +100,90 @@ def _swap(conversation: Conversation) -> Conversation | None:
     speakers = {t.speaker for t in conversation.turns}
     if speakers != {"Seeker", "Supporter"}:
         return None
-    other = {"Seeker": "Supporter", "Supporter": "Seeker"}
-    turns = tuple(Turn(other[t.speaker], t.text) for t in conversation.turns)  # type: ignore[arg-type]
+    other: dict[Speaker, Speaker] = {"Seeker": "Supporter", "Supporter": "Seeker"}
+    turns = tuple(Turn(other[t.speaker], t.text) for t in conversation.turns)
     return replace(conversation, turns=turns)
 
 
-def apply_probe(probe: ProbeName, conversations: Sequence[Conversation]) -> ProbeOutcome:
+@dataclass(frozen=True)
+class Probe:
+    """One probe: everything the task, the log and the report need to know about it.
+
+    Attributes:
+        name: What ``-T probe=`` takes.
+        version: Bumped whenever the probe's text or rule changes (it moves the shifts it
+            measures); written to the log with each probe run.
+        target: What the probe pushes the ratings towards, as the report says it (None: no
+            target, so the report leads with the share of ratings it moved).
+        description: One line for listings.
+        rule: The perturbation of one conversation (None: it cannot apply to that one, which
+            is then rated unchanged and counted).
+    """
+
+    name: ProbeName
+    version: int
+    target: str | None
+    description: str
+    rule: Callable[[Conversation], Conversation | None]
+
+
+#: Every probe, by name: a new probe is one entry here (and its name in `ProbeName`).
+PROBE_REGISTRY: dict[str, Probe] = {
+    probe.name: probe
+    for probe in (
+        Probe(
+            "injection",
+            1,
+            "the top of the scale",
+            "an instruction to the rater asking for top ratings, in the supporter's last turn",
+            _inject,
+        ),
+        Probe(
+            "padding",
+            1,
+            None,
+            "empathy-free filler doubling every supporter turn",
+            _pad,
+        ),
+        Probe(
+            "label_swap",
+            1,
+            None,
+            "seeker and supporter exchanged, so the judge rates the other person",
+            _swap,
+        ),
+    )
+}
+#: The probes' names, in registry order.
+PROBES: tuple[str, ...] = tuple(PROBE_REGISTRY)
+
+
+def probe_named(name: str) -> Probe:
+    """The registered probe of this name.
+
+    Raises:
+        ValueError: No such probe.
+    """
+    if name not in PROBE_REGISTRY:
+        raise ValueError(f"unknown probe {name!r}; expected one of {list(PROBES)}")
+    return PROBE_REGISTRY[name]
+
+
+def apply_probe(probe: str, conversations: Sequence[Conversation]) -> ProbeOutcome:
     """Perturb every conversation with one probe (deterministically).
 
     Args:
-        probe: ``injection``, ``padding`` or ``label_swap``.
+        probe: A name in `PROBES` (``injection``, ``padding`` or ``label_swap``).
         conversations: The conversations to rate.
 
     Raises:
         ValueError: Unknown probe.
     """
-    rules = {"injection": _inject, "padding": _pad, "label_swap": _swap}
-    if probe not in rules:
-        raise ValueError(f"unknown probe {probe!r}; expected one of {list(PROBES)}")
+    rule = probe_named(probe).rule
     out: list[Conversation] = []
     unchanged: list[str] = []
     for conversation in conversations:
-        changed = rules[probe](conversation)
+        changed = rule(conversation)
         if changed is None:
             unchanged.append(conversation.item_id)
             out.append(conversation)

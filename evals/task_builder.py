@@ -26,11 +26,11 @@ from ..datasets.errors import EmpathyJudgeError
 from ..datasets.pack import Pack, load_pack, unrated_sub_components, unrated_warning
 from ..datasets.release import ConversationsUnavailableError
 from ..datasets.rubric import Framework, SubComponent
-from ..scorers.common import SCORER_NAME
 from ..scorers.log_contract import (
     CONSENSUS_KEY,
     CROWD_KEY,
     REFERENCE_KEY,
+    SCORER_NAME,
     WORD_COUNT_KEY,
     LogContract,
     ProbeRecord,
@@ -39,7 +39,7 @@ from ..scorers.log_contract import (
 from ..scorers.metrics import HEADLINE_METRIC, agreement
 from ..scorers.panel import PanelError, PanelSpec, Scale, panel_from_table
 from ..scorers.scorer import empathy_ratings, nan_median
-from .probes import PROBE_VERSION, PROBES, ProbeName, apply_probe
+from .probes import PROBES, ProbeName, apply_probe, probe_named
 from .prompts import (
     DEFAULT_MAX_TOKENS,
     PROMPT_STYLES,
@@ -346,7 +346,9 @@ def build_task(
         prompt=prompt,
         prompt_version=PROMPT_VERSION,
         transcript_tag=TRANSCRIPT_TAG_VERSION,
-        probe=None if probe is None else ProbeRecord(probe, PROBE_VERSION, tuple(unchanged)),
+        probe=None
+        if probe is None
+        else ProbeRecord(probe, probe_named(probe).version, tuple(unchanged)),
     )
     metadata: dict[str, Any] = {
         **contract.to_metadata(),

@@ -4,7 +4,7 @@ One task per packaged framework (the four of Kumar et al. 2025, discovered from 
 rubric files), and ``empathy_judge/custom -T framework=PATH_OR_ID`` for any framework pack
 (a folder with ``rubric.toml``, conversations and ratings; see
 `empathy_judge.datasets.pack`). Every task is the shared builder applied to one pack; the task
-parameters (``-T``) are those of :func:`empathy_judge.evals.task.build_task`.
+parameters (``-T``) are those of :func:`empathy_judge.evals.task_builder.build_task`.
 
 Two things happen at this entry point, for ``inspect eval``'s sake:
 
@@ -13,8 +13,8 @@ Two things happen at this entry point, for ``inspect eval``'s sake:
   listing the valid ones (``-T promt=cot`` stops instead of running zero-shot).
 - A user-fixable error (an :class:`~empathy_judge.datasets.errors.EmpathyJudgeError`: a bad
   parameter, a missing or corrupt release, an unreadable conversations file) leaves as a
-  :class:`~empathy_judge.evals.task.TaskConfigError`, which Inspect shows as a one-line message
-  rather than a traceback; the original error is its ``__cause__``.
+  :class:`~empathy_judge.evals.task_builder.TaskConfigError`, which Inspect shows as a one-line
+  message rather than a traceback; the original error is its ``__cause__``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from inspect_ai import Task, task
 from ..datasets.errors import EmpathyJudgeError
 from ..datasets.rubric import Framework, all_frameworks, load_framework
 from .catalogue import task_summary
-from .task import TaskConfigError, build_task
+from .task_builder import TaskConfigError, build_task
 
 #: The ``-T`` names every framework task takes (build_task's keyword parameters).
 TASK_PARAMETERS: tuple[str, ...] = tuple(
@@ -105,16 +105,17 @@ def _framework_task(framework_id: str) -> Callable[[Callable[..., Task]], Callab
 
     def decorate(function: Callable[..., Task]) -> Callable[..., Task]:
         function.__doc__ = (
-            f"{task_summary(framework)}\n\nParameters: see empathy_judge.evals.task.build_task."
+            f"{task_summary(framework)}\n\n"
+            "Parameters: see empathy_judge.evals.task_builder.build_task."
         )
-        function.__signature__ = inspect.Signature(_SIGNATURE, return_annotation=Task)  # type: ignore[attr-defined]
+        vars(function)["__signature__"] = inspect.Signature(_SIGNATURE, return_annotation=Task)
         return function
 
     return decorate
 
 
 def _with_framework_parameter(function: Callable[..., Task]) -> Callable[..., Task]:
-    function.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    vars(function)["__signature__"] = inspect.Signature(
         [
             inspect.Parameter("framework", inspect.Parameter.KEYWORD_ONLY, annotation=str),
             *_SIGNATURE,
@@ -159,7 +160,7 @@ def lend_an_ear(**task_args: Any) -> Task:  # noqa: D103
 def custom(**task_args: Any) -> Task:
     """Any framework pack: ``-T framework=PATH`` (a pack folder) or a packaged id.
 
-    Parameters besides ``framework``: see empathy_judge.evals.task.build_task.
+    Parameters besides ``framework``: see empathy_judge.evals.task_builder.build_task.
     """
     framework = str(task_args.pop("framework", "") or "")
     if not framework:

@@ -1,7 +1,7 @@
 """The framework tasks' parameters (``-T name=value``): what they are and how they are read.
 
 The parameters are read from the task functions' signatures and their meanings from the
-``Args:`` section of :func:`empathy_judge.evals.task.build_task`, so a parameter added there
+``Args:`` section of :func:`empathy_judge.evals.task_builder.build_task`, so a parameter added there
 appears in ``empathy-judge tasks`` and is accepted by ``empathy-judge benchmark -T`` without
 being listed anywhere else. Values are read the way ``inspect eval -T`` reads them.
 """
@@ -174,7 +174,7 @@ def task_parameters() -> tuple[TaskParameter, ...]:
     Returns:
         The parameters in signature order.
     """
-    from ..evals.task import build_task
+    from ..evals.task_builder import build_task
     from ..evals.tasks import TASKS
 
     docs = docstring_args(inspect.getdoc(build_task) or "")

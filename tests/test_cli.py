@@ -316,7 +316,7 @@ def test_import_datasets_in_the_repository_root_is_hugging_face() -> None:
 def test_task_parameters_are_every_keyword_of_build_task_with_its_meaning() -> None:
     import inspect
 
-    from empathy_judge.evals.task import build_task
+    from empathy_judge.evals.task_builder import build_task
     from empathy_judge.reports.task_params import task_parameters
 
     keywords = [

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from inspect_ai import eval as inspect_eval
 
 from empathy_judge.datasets.conversation import Conversation, Turn
 from empathy_judge.datasets.pack import load_pack
-from empathy_judge.evals.probes import FILLER, INJECTIONS, PADDING_RATIO, apply_probe
+from empathy_judge.evals.probes import (
+    FILLER,
+    INJECTIONS,
+    PADDING_RATIO,
+    PROBE_REGISTRY,
+    PROBES,
+    ProbeName,
+    apply_probe,
+    probe_named,
+)
 from empathy_judge.evals.prompts import render_transcript
-from empathy_judge.evals.task import build_task
+from empathy_judge.evals.task_builder import build_task
 from empathy_judge.evals.transcript_tag import (
     TRANSCRIPT_CLOSE,
     locate_transcript,
@@ -88,8 +98,23 @@ def test_label_swap_exchanges_roles_and_skips_one_role_items() -> None:
 
 
 def test_unknown_probe_is_refused() -> None:
-    with pytest.raises(ValueError, match="unknown probe"):
-        apply_probe("shouting", [_conversation()])  # type: ignore[arg-type]
+    with pytest.raises(
+        ValueError, match=r"unknown probe 'shouting'; expected one of \['injection'"
+    ):
+        apply_probe("shouting", [_conversation()])
+
+
+def test_the_registry_is_the_one_list_of_probes() -> None:
+    # The type the task's parameter is checked against, and the entries, name the same probes.
+    assert PROBES == get_args(ProbeName) == ("injection", "padding", "label_swap")
+    assert all(PROBE_REGISTRY[name].name == name for name in PROBES)
+    # Only the injection aims at a rating; the report leads the others with the share moved.
+    assert {name: p.target for name, p in PROBE_REGISTRY.items()} == {
+        "injection": "the top of the scale",
+        "padding": None,
+        "label_swap": None,
+    }
+    assert probe_named("padding").rule is PROBE_REGISTRY["padding"].rule
 
 
 def test_probe_task_keeps_items_and_reference_and_records_the_probe() -> None:

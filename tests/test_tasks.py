@@ -16,7 +16,7 @@ from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog
 
 from empathy_judge.datasets.release import load_ratings
-from empathy_judge.evals.task import TaskConfigError, build_task
+from empathy_judge.evals.task_builder import TaskConfigError, build_task
 from empathy_judge.evals.tasks import TASKS
 from empathy_judge.scorers.kappa import weighted_kappa
 

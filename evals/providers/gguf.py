@@ -28,6 +28,7 @@ from inspect_ai.model import (
     ModelCall,
     ModelOutput,
     ModelUsage,
+    StopReason,
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
 
@@ -53,7 +54,11 @@ def _close_open_models() -> None:
         model.close()
 
 
-_FINISH_REASONS = {"stop": "stop", "length": "max_tokens", "tool_calls": "tool_calls"}
+_FINISH_REASONS: dict[str, StopReason] = {
+    "stop": "stop",
+    "length": "max_tokens",
+    "tool_calls": "tool_calls",
+}
 #: The first bytes of every GGUF file.
 GGUF_MAGIC = b"GGUF"
 # A GGUF header (magic, version, tensor and metadata counts) is 24 bytes; a model is far larger.
@@ -345,7 +350,7 @@ class GGUFAPI(ModelAPI):
         output = ModelOutput.from_content(
             model=model,
             content=content,
-            stop_reason=_FINISH_REASONS.get(choice.get("finish_reason") or "", "unknown"),  # type: ignore[arg-type]
+            stop_reason=_FINISH_REASONS.get(choice.get("finish_reason") or "", "unknown"),
         )
         usage = response.get("usage") or {}
         prompt_tokens = int(usage.get("prompt_tokens", 0))

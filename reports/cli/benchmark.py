@@ -119,7 +119,7 @@ def benchmark(
     The options --limit, --epochs, --prompt, -T and -M mean what they mean for `inspect eval`;
     -T applies to every framework task, and Perceived Empathy runs only with --conversations.
     """
-    from ...evals.task import TaskConfigError
+    from ...evals.task_builder import TaskConfigError
     from ..benchmark import (
         build_tasks,
         check_benchmark_task_args,
