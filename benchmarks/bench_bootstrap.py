@@ -14,7 +14,7 @@ import time
 import numpy as np
 
 from empathy_judge.datasets.release import load_ratings
-from empathy_judge.scorers.bootstrap import bootstrap_kappa, resample_counts
+from empathy_judge.scorers.bootstrap import bootstrap, kappa_statistic, resample_counts
 from empathy_judge.scorers.kappa import weighted_kappa
 from empathy_judge.scorers.panel import CONSENSUS, panel_from_table
 
@@ -39,7 +39,10 @@ def _series(data_dir: str | None) -> list[tuple[np.ndarray, np.ndarray]]:
 def vectorised(blocks: list[tuple[np.ndarray, np.ndarray]]) -> list[np.ndarray]:
     return [
         np.vstack([r.low, r.high])
-        for r in (bootstrap_kappa(x, y, n_resamples=RESAMPLES, seed=SEED) for x, y in blocks)
+        for r in (
+            bootstrap(kappa_statistic(x, y), x.shape[0], n_resamples=RESAMPLES, seed=SEED)
+            for x, y in blocks
+        )
     ]
 
 

@@ -36,7 +36,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from empathy_judge.scorers.common import FloatArray
+from empathy_judge.scorers.arrays import FloatArray
 from empathy_judge.scorers.prediction_powered import ppi_mean
 
 SPAN = 2.0

@@ -43,8 +43,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from empathy_judge.scorers.arrays import FloatArray
 from empathy_judge.scorers.bootstrap import resample_counts
-from empathy_judge.scorers.common import FloatArray
 from empathy_judge.scorers.jury import (
     JuryRule,
     SelectionInterval,

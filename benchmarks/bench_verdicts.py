@@ -68,8 +68,8 @@ from empathy_judge.scorers.agreement import (
     shared_counts,
     verdict_of,
 )
+from empathy_judge.scorers.arrays import FloatArray
 from empathy_judge.scorers.bootstrap import kappa_statistic
-from empathy_judge.scorers.common import FloatArray
 from empathy_judge.scorers.kappa import kappa_from_moment_arrays
 from empathy_judge.scorers.panel import Panel, Scale
 

@@ -31,6 +31,7 @@ import contextlib
 import functools
 import hashlib
 import http.client
+import importlib
 import os
 import shutil
 import socket
@@ -42,7 +43,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
-from types import TracebackType
+from types import ModuleType, TracebackType
 from typing import IO
 
 from .checksums import (
@@ -55,10 +56,12 @@ from .checksums import (
 )
 from .errors import EmpathyJudgeError
 
+# File locks where the platform has them (not on Windows, where staging folders go unlocked).
+fcntl: ModuleType | None
 try:
-    import fcntl
+    fcntl = importlib.import_module("fcntl")
 except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None
 
 _CHUNK = 64 * 1024
 #: Default overall time allowed for one file, in seconds.

@@ -33,6 +33,10 @@ def _console_quiet() -> bool:
     return bool(rich.get_console().quiet)
 
 
+#: The exception hooks this module installed (so that it wraps the interpreter's only once).
+_OUR_HOOKS: list[object] = []
+
+
 def _install_stderr_hook() -> None:
     """Wrap the interpreter's exception hook once, so that our one-line messages are seen.
 
@@ -40,7 +44,7 @@ def _install_stderr_hook() -> None:
     through its console while that console is quiet (``--display none``): the message goes to
     stderr, then the previous handler runs as before (exit code 1).
     """
-    if getattr(sys.excepthook, "_empathy_judge", False):
+    if sys.excepthook in _OUR_HOOKS:
         return
     previous = sys.excepthook
 
@@ -52,5 +56,5 @@ def _install_stderr_hook() -> None:
             print(f"\n{message}\n", file=sys.stderr, flush=True)
         previous(kind, error, traceback)
 
-    handler._empathy_judge = True  # type: ignore[attr-defined]
+    _OUR_HOOKS.append(handler)
     sys.excepthook = handler

@@ -89,7 +89,7 @@ def difference_chart(section: FrameworkSection, board: Leaderboard) -> Chart:
     """
     subs = list(section.sub_components)
     margin = board.settings.margin
-    runs = [r for r in section.results if r.assessment is not None]
+    runs = [(r, r.assessment) for r in section.results if r.assessment is not None]
     figure, axes = plt.subplots(figsize=(max(6.0, 1.4 * len(subs) + 2.5), 4.2))
     x = np.arange(len(subs), dtype=np.float64)
     half = 0.4
@@ -110,9 +110,9 @@ def difference_chart(section: FrameworkSection, board: Leaderboard) -> Chart:
         )
     everyone = [r.label for r in board.overall]
     spread = np.linspace(-0.28, 0.28, len(runs)) if len(runs) > 1 else np.zeros(1)
-    for k, result in enumerate(runs):
+    for k, (result, assessment) in enumerate(runs):
         style = everyone.index(result.label) if result.label in everyone else k
-        value, errors = _differences(result.assessment, subs)  # type: ignore[arg-type]
+        value, errors = _differences(assessment, subs)
         axes.errorbar(
             x + spread[k],
             value,

@@ -51,8 +51,8 @@ import numpy as np
 
 from ..datasets.errors import EmpathyJudgeError
 from ..scorers.agreement import Assessment, assess, shared_counts
+from ..scorers.arrays import FloatArray
 from ..scorers.bootstrap import DEFAULT_RESAMPLES
-from ..scorers.common import FloatArray
 from ..scorers.gate import (
     DEFAULT_CORRECTION,
     DEFAULT_LEVEL,

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from ..datasets.errors import EmpathyJudgeError
-from ..scorers.common import FloatArray
+from ..scorers.arrays import FloatArray
 from ..scorers.panel import Panel
 
 #: The SOURCE that names every packaged framework of the authors' release.

@@ -21,7 +21,7 @@ import json
 import math
 from typing import TYPE_CHECKING, Any
 
-from ..scorers.common import SCORER_NAME
+from ..scorers.log_contract import SCORER_NAME
 
 if TYPE_CHECKING:
     import pandas as pd

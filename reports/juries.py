@@ -28,8 +28,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..scorers.agreement import MARGIN, Assessment, assess, shared_counts
+from ..scorers.arrays import FloatArray
 from ..scorers.bootstrap import DEFAULT_RESAMPLES
-from ..scorers.common import FloatArray
 from ..scorers.jury import (
     JuryError,
     JuryRule,

@@ -66,9 +66,9 @@ from ..scorers.agreement import (
     rank_ranges,
     shared_counts,
 )
+from ..scorers.arrays import FloatArray
 from ..scorers.blas import one_blas_thread
 from ..scorers.bootstrap import DEFAULT_RESAMPLES
-from ..scorers.common import FloatArray
 from ..scorers.diagnostics import Diagnostics, diagnose
 from ..scorers.panel import Panel, PanelSpec
 from .logs import Run, RunSet
@@ -221,21 +221,30 @@ class _Assessor:
         flags: list[str] = []
         if math.isfinite(parse_rate) and parse_rate < self.settings.flag_parse_rate:
             flags.append(f"low parse rate ({parse_rate:.2f})")
-        common = {
-            "run": run,
-            "kind": kind,
-            "annotator": annotator,
-            "n_items": len(run.samples),
-            "parse_rate": parse_rate,
-            "flags": tuple(flags),
-        }
-        if not _usable(run):
+
+        def result(
+            assessment: Assessment | None,
+            unranked: str,
+            diagnostics: Diagnostics | None = None,
+            diagnostics_note: str = "",
+        ) -> RunResult:
+            subs = () if assessment is None else assessment.sub_components
             return RunResult(
-                assessment=None,
-                verdicts={},
-                unranked="no usable ratings (every answer failed to parse)",
-                **common,  # type: ignore[arg-type]
+                run=run,
+                kind=kind,
+                annotator=annotator,
+                n_items=len(run.samples),
+                parse_rate=parse_rate,
+                flags=tuple(flags),
+                assessment=assessment,
+                verdicts={sub.sub_component: sub.verdict for sub in subs},
+                unranked=unranked,
+                diagnostics=diagnostics,
+                diagnostics_note=diagnostics_note,
             )
+
+        if not _usable(run):
+            return result(None, "no usable ratings (every answer failed to parse)")
         name = run.candidate_name
         if _work(run) == primary:
             values = ratings_on(run, self.items, self.subs)
@@ -248,13 +257,8 @@ class _Assessor:
             values = ratings_on(run, items, subs)
             assessment = self.assess(name, values, panel)
             diagnostics, why = self.diagnose(name, values, panel)
-        return RunResult(
-            assessment=assessment,
-            verdicts={sub.sub_component: sub.verdict for sub in assessment.sub_components},
-            unranked=self._why_unranked(run, kind, primary, parse_rate),
-            diagnostics=diagnostics,
-            diagnostics_note=why,
-            **common,  # type: ignore[arg-type]
+        return result(
+            assessment, self._why_unranked(run, kind, primary, parse_rate), diagnostics, why
         )
 
     def _why_unranked(self, run: Run, kind: RunKind, primary: Work, parse_rate: float) -> str:
@@ -288,7 +292,7 @@ def _rank(results: list[RunResult], confidence: float) -> list[RunResult]:
     if not rankable:
         return others
     estimates = [r.ranking_key for r in rankable]
-    replicates = np.column_stack([r.assessment.replicates[:, 1] for r in rankable])  # type: ignore[union-attr]
+    replicates = np.column_stack([r.ranking_replicates for r in rankable])
     ranges = rank_ranges(estimates, replicates, confidence)
     ranked = [
         RunResult(**{**r.__dict__, "rank": rank}) for r, rank in zip(rankable, ranges, strict=True)
@@ -504,9 +508,7 @@ def _overall(
         replicates = np.column_stack(
             [
                 np.mean(
-                    np.column_stack(
-                        [results[label][key].assessment.replicates[:, 1] for key in order]  # type: ignore[union-attr]
-                    ),
+                    np.column_stack([results[label][key].ranking_replicates for key in order]),
                     axis=1,
                 )
                 for label in eligible

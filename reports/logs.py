@@ -37,9 +37,11 @@ from numpy.typing import NDArray
 from ..datasets.errors import EmpathyJudgeError
 from ..datasets.ratings_table import EXPERT_GROUP
 from ..evals import transcript_tag
-from ..scorers.common import REFERENCE_KEYS, SCORER_NAME, as_float
+from ..scorers.arrays import as_float
 from ..scorers.log_contract import (
     REFERENCE_KEY,
+    REFERENCE_KEYS,
+    SCORER_NAME,
     WORD_COUNT_KEY,
     LogContract,
     LogContractError,

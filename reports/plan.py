@@ -49,7 +49,7 @@ from ..scorers.agreement import (
     ExpertLevelVerdict,
     SubComponentResult,
 )
-from ..scorers.common import FloatArray
+from ..scorers.arrays import FloatArray
 from ..scorers.sample_size import (
     MAX_ITEMS,
     conclusive_probability,

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..scorers.common import FloatArray, as_float
+from ..scorers.arrays import FloatArray, as_float
 from ..scorers.panel import Panel, PanelSpec
 from .logs import Run
 

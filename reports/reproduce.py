@@ -16,9 +16,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..datasets.levels import Level
+from ..datasets.ratings_table import STUDY_EXPERTS as EXPERTS
 from ..datasets.rubric import load_framework
 from ..scorers.agreement import MARGIN, Assessment, assess_many
-from ..scorers.alpha import Level, krippendorff_alpha
+from ..scorers.alpha import krippendorff_alpha
 from ..scorers.bootstrap import (
     DEFAULT_RESAMPLES,
     alpha_statistic,
@@ -26,7 +28,6 @@ from ..scorers.bootstrap import (
     resample_counts,
 )
 from ..scorers.classification import threshold_f1, weighted_f1
-from ..scorers.common import EXPERTS
 from ..scorers.kappa import paper_weighted_kappa, weighted_kappa_n
 from ..scorers.panel import (
     CONSENSUS,

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ..datasets.lookup import find
 from ..scorers.agreement import VERDICTS, Assessment, RankRange, Verdict
-from ..scorers.common import FloatArray
+from ..scorers.arrays import FloatArray
 from ..scorers.diagnostics import Diagnostics
 from ..scorers.panel import PanelSpec
 from .logs import Run, RunSet
@@ -122,6 +123,17 @@ class RunResult:
         """Mean leave-one-out difference (candidate − experts) over the sub-components."""
         return self.assessment.mean_difference.value if self.assessment else math.nan
 
+    @property
+    def ranking_replicates(self) -> FloatArray:
+        """The bootstrap replicates of :attr:`ranking_key` (ranks are read from them).
+
+        Raises:
+            ValueError: The run has no assessment (it cannot be ranked).
+        """
+        if self.assessment is None:
+            raise ValueError(f"{self.label} has no assessment to rank")
+        return self.assessment.replicates[:, 1]
+
 
 @dataclass(frozen=True)
 class FrameworkSection:
@@ -168,10 +180,11 @@ class FrameworkSection:
         Raises:
             KeyError: No such run in this section.
         """
-        for result in self.results:
-            if result.label == label:
-                return result
-        raise KeyError(f"no run {label!r} in {self.key}; runs: {[r.label for r in self.results]}")
+        return find(
+            self.results,
+            lambda result: result.label == label,
+            lambda: f"no run {label!r} in {self.key}; runs: {[r.label for r in self.results]}",
+        )
 
     @property
     def ranked(self) -> list[RunResult]:
@@ -184,11 +197,14 @@ class FrameworkSection:
         Raises:
             KeyError: No such pair in this section.
         """
-        for result in self.probes:
-            if result.label == label and result.probe.name == probe:
-                return result
-        pairs = [(r.label, r.probe.name) for r in self.probes]
-        raise KeyError(f"no probe {probe!r} of {label!r} in {self.key}; pairs: {pairs}")
+        return find(
+            self.probes,
+            lambda result: result.label == label and result.probe.name == probe,
+            lambda: (
+                f"no probe {probe!r} of {label!r} in {self.key};"
+                f" pairs: {[(r.label, r.probe.name) for r in self.probes]}"
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -261,10 +277,11 @@ class Leaderboard:
         Raises:
             KeyError: No such section.
         """
-        for section in self.sections:
-            if section.key == key:
-                return section
-        raise KeyError(f"no section {key!r}; sections: {[s.key for s in self.sections]}")
+        return find(
+            self.sections,
+            lambda section: section.key == key,
+            lambda: f"no section {key!r}; sections: {[s.key for s in self.sections]}",
+        )
 
     def overall_row(self, label: str) -> OverallRow:
         """The overall row of a model.
@@ -272,10 +289,11 @@ class Leaderboard:
         Raises:
             KeyError: No such model.
         """
-        for row in self.overall:
-            if row.label == label:
-                return row
-        raise KeyError(f"no model {label!r}; models: {[r.label for r in self.overall]}")
+        return find(
+            self.overall,
+            lambda row: row.label == label,
+            lambda: f"no model {label!r}; models: {[r.label for r in self.overall]}",
+        )
 
     def log_name(self, location: str) -> str:
         """How the report shows a log location (never an absolute path)."""

@@ -5,6 +5,7 @@ are pure functions over numpy arrays and pandas frames; importing this package d
 Inspect.
 """
 
+from ..datasets.levels import LEVELS, Level
 from .agreement import (
     MARGIN,
     Assessment,
@@ -17,8 +18,6 @@ from .agreement import (
     verdict_of,
 )
 from .alpha import (
-    LEVELS,
-    Level,
     alpha_fast,
     alpha_from_unit_weights,
     framework_mean,
@@ -27,13 +26,8 @@ from .alpha import (
 )
 from .bootstrap import (
     BootstrapResult,
-    PairedDifference,
     bootstrap,
-    bootstrap_alpha,
-    bootstrap_kappa,
     kappa_statistic,
-    paired_bootstrap_alpha,
-    paired_bootstrap_kappa,
     resample_counts,
 )
 from .classification import ThresholdF1, threshold_f1, weighted_f1
@@ -66,7 +60,6 @@ __all__ = [
     "Correlation",
     "Estimate",
     "Level",
-    "PairedDifference",
     "PairedRatings",
     "Panel",
     "PanelData",
@@ -82,15 +75,11 @@ __all__ = [
     "assess",
     "assess_many",
     "bootstrap",
-    "bootstrap_alpha",
-    "bootstrap_kappa",
     "consensus_of",
     "framework_mean",
     "kappa_statistic",
     "krippendorff_alpha",
     "mean_shift",
-    "paired_bootstrap_alpha",
-    "paired_bootstrap_kappa",
     "paired_ratings",
     "panel_from_reference",
     "panel_from_table",

@@ -68,18 +68,21 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Literal
+from typing import Literal, TypedDict, Unpack
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ..datasets.lookup import find
 from .alpha import (
     INTERVAL_TERMS,
+    UnitCoincidences,
     alpha_from_interval_sums,
     alpha_from_unit_weights,
     interval_alpha_terms,
     unit_coincidences,
 )
+from .arrays import FloatArray, quiet_nanmean, quiet_nanmedian
 from .bootstrap import (
     DEFAULT_RESAMPLES,
     JackknifeInterval,
@@ -89,8 +92,9 @@ from .bootstrap import (
     jackknife_weights,
     resample_counts,
 )
-from .common import FloatArray, quiet_nanmean, quiet_nanmedian
+from .column_plan import ColumnPlan
 from .kappa import paper_weighted_kappa
+from .multiplicity import benjamini_hochberg
 from .panel import Panel, PanelError, Scale
 
 #: Non-inferiority margin of the leave-one-out verdict, in κ units.
@@ -215,28 +219,6 @@ def _like_for_like(
         skewness=float(interval.skewness[column]),
         df=float(interval.df[column]),
     )
-
-
-def benjamini_hochberg(p_values: ArrayLike) -> FloatArray:
-    """Benjamini–Hochberg adjusted p-values (NaN entries stay NaN and do not count).
-
-    Args:
-        p_values: Unadjusted p-values.
-
-    Returns:
-        Adjusted p-values: the i-th smallest of m becomes min over j ≥ i of m·p_(j)/j, capped
-        at 1.
-    """
-    p = np.asarray(p_values, dtype=np.float64)
-    adjusted = np.full(p.shape, np.nan)
-    defined = np.flatnonzero(~np.isnan(p))
-    m = defined.shape[0]
-    if m == 0:
-        return adjusted
-    order = defined[np.argsort(p[defined], kind="stable")]
-    scaled = p[order] * m / np.arange(1, m + 1)
-    adjusted[order] = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
-    return adjusted
 
 
 def family_verdicts(
@@ -412,10 +394,11 @@ class Assessment:
         Raises:
             KeyError: Not assessed here.
         """
-        for sub in self.sub_components:
-            if sub.sub_component == sub_component:
-                return sub
-        raise KeyError(f"{self.framework} has no sub-component {sub_component!r} here")
+        return find(
+            self.sub_components,
+            lambda sub: sub.sub_component == sub_component,
+            lambda: f"{self.framework} has no sub-component {sub_component!r} here",
+        )
 
 
 def _checked_candidate(panel: Panel, candidate: ArrayLike) -> FloatArray:
@@ -510,6 +493,10 @@ def assess(
     kappas = agreement_statistic(np.hstack(x_blocks), np.hstack(y_blocks), panel.level)
     n_pairs = len(pairs)
     n_loo = n_raters if n_raters >= 2 else 0
+    plan = ColumnPlan.of(
+        dict.fromkeys(["kappa", "ceiling", "candidate", "experts", "difference"], n_subs)
+        | dict.fromkeys(["mean_kappa", "mean_difference", "mean_experts"], 1)
+    )
 
     def statistic(weights: FloatArray) -> FloatArray:
         v = kappas(weights).reshape(weights.shape[0], -1, n_subs)
@@ -526,17 +513,17 @@ def assess(
         else:
             cand = experts = np.full_like(kappa, np.nan)
         difference = cand - experts
-        return np.column_stack(
-            [
-                kappa,
-                ceiling,
-                cand,
-                experts,
-                difference,
-                quiet_nanmean(kappa, axis=1),
-                quiet_nanmean(difference, axis=1),
-                quiet_nanmean(experts, axis=1),
-            ]
+        return plan.stack(
+            {
+                "kappa": kappa,
+                "ceiling": ceiling,
+                "candidate": cand,
+                "experts": experts,
+                "difference": difference,
+                "mean_kappa": quiet_nanmean(kappa, axis=1),
+                "mean_difference": quiet_nanmean(difference, axis=1),
+                "mean_experts": quiet_nanmean(experts, axis=1),
+            }
         )
 
     result = bootstrap(statistic, n_items, counts=counts, confidence=confidence)
@@ -545,7 +532,7 @@ def assess(
     for k in range(n_loo):
         missing = np.isnan(panel.values[:, :, k]) | np.isnan(references[:, :, k])
         paired |= ~(np.isnan(values) | missing)
-    delta_columns = [4 * n_subs + j for j in range(n_subs)] + [5 * n_subs + 1]
+    delta_columns = plan.indices("difference", "mean_difference")
     jackknife = statistic(jackknife_weights(n_items))[:, delta_columns]
     intervals = jackknife_t_interval(
         result.estimate[delta_columns],
@@ -554,8 +541,8 @@ def assess(
         confidence,
     )
 
-    def estimate(block: int, j: int) -> Estimate:
-        column = block * n_subs + j
+    def estimate(block: str, j: int = 0) -> Estimate:
+        column = plan.column(block, j)
         return Estimate(
             float(result.estimate[column]), float(result.low[column]), float(result.high[column])
         )
@@ -575,8 +562,8 @@ def assess(
                 intervals,
                 j,
                 int(both.sum()),
-                estimate(2, j),
-                estimate(3, j),
+                estimate("candidate", j),
+                estimate("experts", j),
                 margin,
                 n_loo > 0,
             )
@@ -588,10 +575,10 @@ def assess(
             SubComponentResult(
                 sub_component=sub,
                 n_items=int(both.sum()),
-                kappa=estimate(0, j),
-                ceiling=estimate(1, j),
-                loo_candidate=estimate(2, j),
-                loo_experts=estimate(3, j),
+                kappa=estimate("kappa", j),
+                ceiling=estimate("ceiling", j),
+                loo_candidate=estimate("candidate", j),
+                loo_experts=estimate("experts", j),
                 difference=singles[j].estimate,
                 verdict=counted[j],
                 paper_kappa=_paper_kappa(consensus[:, j], values[:, j], panel),
@@ -605,18 +592,13 @@ def assess(
                 like_for_like=singles[j],
             )
         )
-    last = 5 * n_subs
     rated = ~(np.isnan(values) | np.isnan(consensus))
     framework = _like_for_like(
         intervals,
         n_subs,
         int(rated.any(axis=1).sum()),
         Estimate(math.nan, math.nan, math.nan),
-        Estimate(
-            float(result.estimate[last + 2]),
-            float(result.low[last + 2]),
-            float(result.high[last + 2]),
-        ),
+        estimate("mean_experts"),
         margin,
         n_loo > 0,
     )
@@ -626,16 +608,12 @@ def assess(
         n_items=n_items,
         raters=panel.raters,
         sub_components=tuple(subs),
-        mean_kappa=Estimate(
-            float(result.estimate[last]), float(result.low[last]), float(result.high[last])
-        ),
+        mean_kappa=estimate("mean_kappa"),
         mean_difference=framework.estimate,
-        mean_experts=Estimate(
-            float(result.estimate[last + 2]),
-            float(result.low[last + 2]),
-            float(result.high[last + 2]),
+        mean_experts=estimate("mean_experts"),
+        replicates=np.ascontiguousarray(
+            result.replicates[:, plan.indices("mean_kappa", "mean_difference")]
         ),
-        replicates=np.ascontiguousarray(result.replicates[:, last : last + 2]),
         notes=tuple(notes),
         framework_verdict=framework,
     )
@@ -779,7 +757,9 @@ def _expert_swap(
     for j in range(n_subs):
         coincidences = [unit_coincidences(m) for m in matrices[j]]
 
-        def statistic(weights: FloatArray, coincidences: list = coincidences) -> FloatArray:  # type: ignore[type-arg]
+        def statistic(
+            weights: FloatArray, coincidences: list[UnitCoincidences] = coincidences
+        ) -> FloatArray:
             alphas = np.column_stack(
                 [alpha_from_unit_weights(c, weights, panel.level) for c in coincidences]
             )
@@ -832,17 +812,29 @@ def _alt_tests(
     return out
 
 
+class AssessOptions(TypedDict, total=False):
+    """The keyword options of :func:`assess` (see there) that :func:`assess_many` passes on."""
+
+    margin: float
+    n_resamples: int
+    seed: int
+    confidence: float
+    alt_epsilon: float | None
+    alt_q: float
+    swap: bool
+
+
 def assess_many(
     panel: Panel,
     candidates: Mapping[str, ArrayLike],
-    **settings: float | int | None,
+    **options: Unpack[AssessOptions],
 ) -> dict[str, Assessment]:
     """Assess several candidates on the same resamples of the same items (ranks need this)."""
-    n_resamples = int(settings.pop("n_resamples", DEFAULT_RESAMPLES) or DEFAULT_RESAMPLES)
-    seed = int(settings.pop("seed", 0) or 0)
-    counts = shared_counts(panel, n_resamples, seed)
+    counts = shared_counts(
+        panel, options.get("n_resamples", DEFAULT_RESAMPLES), options.get("seed", 0)
+    )
     return {
-        name: assess(panel, values, name, counts=counts, **settings)  # type: ignore[arg-type]
+        name: assess(panel, values, name, counts=counts, **options)
         for name, values in candidates.items()
     }
 

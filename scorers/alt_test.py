@@ -46,17 +46,16 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 from scipy import stats
 
-from .common import FloatArray
+from .arrays import BoolArray, FloatArray
 
 Metric = Literal["rmse", "accuracy"]
 METRICS: tuple[Metric, ...] = ("rmse", "accuracy")
 
 #: Differences in squared-error sums within this relative tolerance are ties.
 _TIE_RTOL = 1e-9
-BoolArray = NDArray[np.bool_]
 
 
 @dataclass(frozen=True)

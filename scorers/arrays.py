@@ -1,4 +1,4 @@
-"""Pieces shared by the statistics, the Inspect scorer and the log readers.
+"""Array types and NaN-aware reductions shared by the statistics and the log readers.
 
 Only numpy is imported here, so that the log readers and the command line can use these names
 without importing Inspect.
@@ -13,16 +13,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..datasets.ratings_table import STUDY_EXPERTS
-
 FloatArray = NDArray[np.float64]
-
-#: The rating tasks' scorer, as it is named in Inspect logs.
-SCORER_NAME = "empathy_ratings"
-#: The study's expert panel's annotator names in the ratings table.
-EXPERTS: tuple[str, str, str] = STUDY_EXPERTS
-#: The reference ratings a rating sample carries in its metadata, per sub-component.
-REFERENCE_KEYS: tuple[str, ...] = (*EXPERTS, "expert_median", "crowd")
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
 
 
 def as_float(value: Any) -> float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib
 from typing import Any, cast
 
 
@@ -17,12 +18,10 @@ from typing import Any, cast
 def _blas_threads() -> Any:
     """A controller of the BLAS thread pools numpy and scipy loaded (None without threadpoolctl)."""
     try:
-        from threadpoolctl import (  # type: ignore[import-untyped,import-not-found,unused-ignore]
-            ThreadpoolController,
-        )
+        threadpoolctl = importlib.import_module("threadpoolctl")  # optional, and ships no types
     except ImportError:
         return None
-    return ThreadpoolController()
+    return threadpoolctl.ThreadpoolController()
 
 
 def one_blas_thread() -> contextlib.AbstractContextManager[Any]:

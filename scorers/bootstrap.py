@@ -21,13 +21,13 @@ from numpy.typing import ArrayLike, NDArray
 # metric's thread limiter (`scorers.metrics.one_blas_thread`) takes stock of the BLAS libraries.
 from scipy.special import stdtr, stdtrit
 
+from ..datasets.levels import Level
 from .alpha import (
-    Level,
     alpha_from_unit_weights,
     reliability_matrix,
     unit_coincidences,
 )
-from .common import FloatArray
+from .arrays import FloatArray
 from .kappa import kappa_from_moment_arrays
 
 IntervalMethod = Literal["percentile", "bca"]
@@ -330,168 +330,6 @@ def alpha_statistic(data: ArrayLike, level: Level = "interval") -> WeightedStati
         return alpha_from_unit_weights(coincidences, weights, level).reshape(-1, 1)
 
     return statistic
-
-
-def bootstrap_kappa(
-    x: ArrayLike,
-    y: ArrayLike,
-    *,
-    n_resamples: int = DEFAULT_RESAMPLES,
-    seed: int | None = 0,
-    confidence: float = 0.95,
-    method: IntervalMethod = "percentile",
-) -> BootstrapResult:
-    """Bootstrap interval of value-based κw for one or many pairs of series on the same items.
-
-    Args:
-        x: items × S ratings (or one series).
-        y: items × S ratings, same shape.
-        n_resamples: Number of resamples.
-        seed: Seed for the resamples.
-        confidence: Interval coverage.
-        method: "percentile" or "bca".
-    """
-    statistic = kappa_statistic(x, y)
-    n_items = _as_columns(x, "x").shape[0]
-    return bootstrap(
-        statistic,
-        n_items,
-        n_resamples=n_resamples,
-        seed=seed,
-        confidence=confidence,
-        method=method,
-    )
-
-
-def bootstrap_alpha(
-    data: ArrayLike,
-    level: Level = "interval",
-    *,
-    n_resamples: int = DEFAULT_RESAMPLES,
-    seed: int | None = 0,
-    confidence: float = 0.95,
-    method: IntervalMethod = "percentile",
-) -> BootstrapResult:
-    """Bootstrap interval of Krippendorff's α, resampling units (columns) with replacement."""
-    matrix = reliability_matrix(data)
-    return bootstrap(
-        alpha_statistic(matrix, level),
-        matrix.shape[1],
-        n_resamples=n_resamples,
-        seed=seed,
-        confidence=confidence,
-        method=method,
-    )
-
-
-@dataclass(frozen=True)
-class PairedDifference:
-    """A paired-bootstrap comparison of two candidates on the same items.
-
-    Attributes:
-        delta: Statistic(a) − statistic(b) on the original items.
-        low: Lower interval bound of the difference.
-        high: Upper interval bound of the difference.
-        p_value: Two-sided bootstrap p-value of "no difference": twice the smaller share of
-            resampled differences on either side of zero (at most 1).
-        replicates: Resampled differences, shape (B,).
-    """
-
-    delta: float
-    low: float
-    high: float
-    p_value: float
-    replicates: FloatArray
-
-
-def _paired(result: BootstrapResult) -> PairedDifference:
-    column = result.replicates[:, 0]
-    defined = column[~np.isnan(column)]
-    if defined.shape[0] == 0:
-        p_value = float("nan")
-    else:
-        share_below = float(np.mean(defined <= 0.0))
-        share_above = float(np.mean(defined >= 0.0))
-        p_value = min(1.0, 2.0 * min(share_below, share_above))
-    return PairedDifference(
-        delta=float(result.estimate[0]),
-        low=float(result.low[0]),
-        high=float(result.high[0]),
-        p_value=p_value,
-        replicates=column,
-    )
-
-
-def paired_bootstrap_kappa(
-    reference: ArrayLike,
-    candidate_a: ArrayLike,
-    candidate_b: ArrayLike,
-    *,
-    n_resamples: int = DEFAULT_RESAMPLES,
-    seed: int | None = 0,
-    confidence: float = 0.95,
-    method: IntervalMethod = "percentile",
-) -> PairedDifference:
-    """Paired bootstrap of Δκw = κw(reference, a) − κw(reference, b) on the same resamples.
-
-    Args:
-        reference: Reference ratings (e.g. expert median), one per item.
-        candidate_a: First candidate's ratings on the same items.
-        candidate_b: Second candidate's ratings on the same items.
-        n_resamples: Number of resamples.
-        seed: Seed for the resamples.
-        confidence: Interval coverage.
-        method: "percentile" or "bca".
-    """
-    statistic = kappa_difference_statistic(reference, candidate_a, candidate_b)
-    n_items = _as_columns(reference, "reference").shape[0]
-    result = bootstrap(
-        statistic,
-        n_items,
-        n_resamples=n_resamples,
-        seed=seed,
-        confidence=confidence,
-        method=method,
-    )
-    return _paired(result)
-
-
-def paired_bootstrap_alpha(
-    data_a: ArrayLike,
-    data_b: ArrayLike,
-    level: Level = "interval",
-    *,
-    n_resamples: int = DEFAULT_RESAMPLES,
-    seed: int | None = 0,
-    confidence: float = 0.95,
-    method: IntervalMethod = "percentile",
-) -> PairedDifference:
-    """Paired bootstrap of Δα = α(data_a) − α(data_b), resampling the same units for both.
-
-    Typical use: the panel with candidate A vs the panel with candidate B (raters × units each,
-    same units in the same column order).
-    """
-    a = reliability_matrix(data_a)
-    b = reliability_matrix(data_b)
-    if a.shape[1] != b.shape[1]:
-        raise ValueError(
-            f"the two panels rate different numbers of units: {a.shape[1]}, {b.shape[1]}"
-        )
-    alpha_a = alpha_statistic(a, level)
-    alpha_b = alpha_statistic(b, level)
-
-    def statistic(weights: FloatArray) -> FloatArray:
-        return alpha_a(weights) - alpha_b(weights)
-
-    result = bootstrap(
-        statistic,
-        a.shape[1],
-        n_resamples=n_resamples,
-        seed=seed,
-        confidence=confidence,
-        method=method,
-    )
-    return _paired(result)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .common import FloatArray
+from .arrays import FloatArray
 from .pairs import paired_ratings
 
 

@@ -9,7 +9,7 @@ from statistics import NormalDist
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .common import FloatArray
+from .arrays import FloatArray
 from .pairs import paired_ratings
 
 

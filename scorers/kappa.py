@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .common import FloatArray
+from .arrays import FloatArray
 from .pairs import paired_ratings
 
 

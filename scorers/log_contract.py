@@ -1,9 +1,10 @@
 """The log contract: what a rating task writes into an Inspect log, and how every reader checks it.
 
-A rating task (the writer, `empathy_judge.evals.task`) records in its task metadata everything a
-reader needs to label a run and to rebuild the reference panel it was scored against; the
-readers (`empathy_judge.reports.logs`, and through it the report, `compare`, `plan`, `jury`,
-`estimate`) trust only that record and never look a packaged rubric up by id. The record is
+A rating task (the writer, `empathy_judge.evals.task_builder`) records in its task metadata
+everything a reader needs to label a run and to rebuild the reference panel it was scored
+against; the readers (`empathy_judge.reports.logs`, and through it the report, `compare`,
+`plan`, `jury`, `estimate`) trust only that record and never look a packaged rubric up by id.
+The record is
 `LogContract`, versioned by `CONTRACT_VERSION`:
 
 * the framework: id, title, where its data came from (``pack``), and per rated sub-component its
@@ -39,8 +40,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..datasets.errors import EmpathyJudgeError
-from .common import as_float
+from ..datasets.ratings_table import STUDY_EXPERTS
+from .arrays import as_float
 from .panel import PanelError, PanelSpec
+
+#: The rating tasks' scorer, as it is named in Inspect logs.
+SCORER_NAME = "empathy_ratings"
+#: The reference ratings a rating sample carries in its metadata, per sub-component.
+REFERENCE_KEYS: tuple[str, ...] = (*STUDY_EXPERTS, "expert_median", "crowd")
 
 #: The version of the contract this code writes and reads.
 CONTRACT_VERSION = 1

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .common import FloatArray
+from .arrays import FloatArray
 
 
 @dataclass(frozen=True)

@@ -35,9 +35,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from ..datasets.levels import Level
 from ..datasets.ratings_table import EXPERT_GROUP, RATINGS_COLUMNS, STUDY_EXPERTS
-from .alpha import Level
-from .common import FloatArray, as_float
+from .arrays import FloatArray, as_float
 
 ConsensusRule = Literal["median", "mean", "majority"]
 CONSENSUS_RULES: tuple[ConsensusRule, ...] = ("median", "mean", "majority")

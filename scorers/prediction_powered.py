@@ -42,7 +42,7 @@ from statistics import NormalDist
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .common import FloatArray
+from .arrays import FloatArray
 
 #: Interval coverage when none is given.
 DEFAULT_LEVEL = 0.95

@@ -30,7 +30,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import ndtr
 
-from .common import FloatArray
+from .arrays import FloatArray
 
 #: Largest number of items a plan searches (beyond it the plan says "more than this").
 MAX_ITEMS = 100_000

@@ -29,7 +29,8 @@ from inspect_ai.scorer import (
 from inspect_ai.solver import TaskState
 
 from ..datasets.pack import load_rubric
-from .common import SCORER_NAME, as_float, finite_median
+from .arrays import as_float, finite_median
+from .log_contract import SCORER_NAME
 from .metrics import agreement
 from .parse import ParsedRatings, failed_parse, parse_ratings
 

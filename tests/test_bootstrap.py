@@ -8,13 +8,11 @@ import pytest
 from scipy import stats
 
 from empathy_judge.scorers.bootstrap import (
+    BootstrapResult,
     alpha_statistic,
     bootstrap,
-    bootstrap_alpha,
-    bootstrap_kappa,
+    kappa_difference_statistic,
     kappa_statistic,
-    paired_bootstrap_alpha,
-    paired_bootstrap_kappa,
     resample_counts,
 )
 from empathy_judge.scorers.kappa import weighted_kappa
@@ -25,6 +23,12 @@ def _data(seed: int = 1, n: int = 50) -> tuple[np.ndarray, np.ndarray]:
     x = rng.integers(1, 6, n).astype(float)
     y = np.clip(x + rng.integers(-1, 2, n), 1, 5)
     return x, y
+
+
+def _bootstrap_kappa(
+    x: np.ndarray, y: np.ndarray, n_resamples: int, seed: int = 0
+) -> BootstrapResult:
+    return bootstrap(kappa_statistic(x, y), x.shape[0], n_resamples=n_resamples, seed=seed)
 
 
 def test_resample_counts_are_draws_with_replacement() -> None:
@@ -67,7 +71,7 @@ def test_missing_values_get_zero_weight() -> None:
 
 def test_percentile_interval_is_quantile_of_replicates() -> None:
     x, y = _data()
-    result = bootstrap_kappa(x, y, n_resamples=500, seed=3)
+    result = _bootstrap_kappa(x, y, n_resamples=500, seed=3)
     assert result.estimate[0] == pytest.approx(weighted_kappa(x, y))
     assert result.low[0] == pytest.approx(np.quantile(result.replicates[:, 0], 0.025))
     assert result.high[0] == pytest.approx(np.quantile(result.replicates[:, 0], 0.975))
@@ -77,8 +81,8 @@ def test_percentile_interval_is_quantile_of_replicates() -> None:
 def test_many_series_at_once_match_one_at_a_time() -> None:
     x1, y1 = _data(1)
     x2, y2 = _data(2)
-    both = bootstrap_kappa(np.column_stack([x1, x2]), np.column_stack([y1, y2]), n_resamples=200)
-    one = bootstrap_kappa(x2, y2, n_resamples=200)
+    both = _bootstrap_kappa(np.column_stack([x1, x2]), np.column_stack([y1, y2]), n_resamples=200)
+    one = _bootstrap_kappa(x2, y2, n_resamples=200)
     assert both.low[1] == pytest.approx(one.low[0])
     assert both.high[1] == pytest.approx(one.high[0])
 
@@ -109,32 +113,37 @@ def test_alpha_bootstrap_replicates_match_package_on_resampled_units() -> None:
         resampled = np.repeat(data, counts[b], axis=1)
         oracle = krippendorff.alpha(reliability_data=resampled, level_of_measurement="interval")
         assert replicates[b] == pytest.approx(oracle, abs=1e-10)
-    result = bootstrap_alpha(data, "interval", n_resamples=300, seed=1)
+    result = bootstrap(alpha_statistic(data, "interval"), 30, n_resamples=300, seed=1)
     assert result.low[0] <= result.estimate[0] <= result.high[0]
+
+
+def _paired_kappa(
+    reference: np.ndarray, a: np.ndarray, b: np.ndarray, n_resamples: int, seed: int = 0
+) -> BootstrapResult:
+    statistic = kappa_difference_statistic(reference, a, b)
+    return bootstrap(statistic, reference.shape[0], n_resamples=n_resamples, seed=seed)
 
 
 def test_paired_kappa_difference() -> None:
     reference, close = _data(1)
     rng = np.random.default_rng(12)
     far = np.clip(reference + rng.integers(-3, 4, 50), 1, 5)
-    result = paired_bootstrap_kappa(reference, close, far, n_resamples=1000, seed=0)
-    assert result.delta == pytest.approx(
+    result = _paired_kappa(reference, close, far, n_resamples=1000, seed=0)
+    assert result.estimate[0] == pytest.approx(
         weighted_kappa(reference, close) - weighted_kappa(reference, far)
     )
-    assert result.low > 0  # the close candidate is better beyond doubt
-    assert result.p_value < 0.01
-    same = paired_bootstrap_kappa(reference, close, close, n_resamples=200)
-    assert same.delta == 0.0
+    assert result.low[0] > 0  # the close candidate is better beyond doubt
+    same = _paired_kappa(reference, close, close, n_resamples=200)
+    assert same.estimate[0] == 0.0
     assert (same.replicates == 0.0).all()
-    assert same.p_value == 1.0
 
 
 def test_paired_difference_uses_common_items_only() -> None:
     reference, a = _data(1)
     b = a.copy()
     b[0] = np.nan  # b lacks item 0, so a is compared on the same 49 items
-    result = paired_bootstrap_kappa(reference, a, b, n_resamples=100)
-    assert result.delta == 0.0
+    result = _paired_kappa(reference, a, b, n_resamples=100)
+    assert result.estimate[0] == 0.0
 
 
 def test_paired_alpha_difference() -> None:
@@ -145,9 +154,11 @@ def test_paired_alpha_difference() -> None:
     good[0] = truth
     bad = experts.copy()
     bad[0] = rng.integers(1, 6, 40)
-    result = paired_bootstrap_alpha(good, bad, n_resamples=500, seed=0)
+    alpha_good = alpha_statistic(good, "interval")
+    alpha_bad = alpha_statistic(bad, "interval")
+    result = bootstrap(lambda w: alpha_good(w) - alpha_bad(w), 40, n_resamples=500, seed=0)
     oracle = krippendorff.alpha(reliability_data=good, level_of_measurement="interval") - (
         krippendorff.alpha(reliability_data=bad, level_of_measurement="interval")
     )
-    assert result.delta == pytest.approx(oracle)
-    assert result.low > 0
+    assert result.estimate[0] == pytest.approx(oracle)
+    assert result.low[0] > 0

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from empathy_judge.datasets.ratings_table import STUDY_EXPERTS as EXPERTS
 from empathy_judge.reports.charts import all_charts
 from empathy_judge.reports.cli.report import report
 from empathy_judge.reports.html import largest_disagreements, render_html
@@ -35,7 +36,6 @@ from empathy_judge.reports.safe_text import (
     markdown_text,
     neutralise_bidi,
 )
-from empathy_judge.scorers.common import EXPERTS
 from empathy_judge.scorers.panel import PanelSpec
 
 pytestmark = pytest.mark.release

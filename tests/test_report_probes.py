@@ -15,6 +15,7 @@ from inspect_ai.log import read_eval_log, write_eval_log
 from scipy.stats import spearmanr
 from sklearn.metrics import cohen_kappa_score
 
+from empathy_judge.datasets.ratings_table import STUDY_EXPERTS as EXPERTS_NAMES
 from empathy_judge.reports.cli.report import report
 from empathy_judge.reports.leaderboard import build_leaderboard
 from empathy_judge.reports.logs import (
@@ -27,7 +28,6 @@ from empathy_judge.reports.logs import (
 )
 from empathy_judge.reports.probes import REPLAY_NOT_APPLICABLE, pair_probes, probe_result
 from empathy_judge.reports.reference_sets import reference_sets
-from empathy_judge.scorers.common import EXPERTS as EXPERTS_NAMES
 from empathy_judge.scorers.log_contract import LogContract, LogContractError, ProbeRecord
 from empathy_judge.scorers.panel import PanelSpec, default_spec
 

@@ -75,7 +75,7 @@ def estimate(
     the judge-only mean (biased). The labelled items must be a random subset of the corpus.
     """
     from ...datasets.errors import EmpathyJudgeError
-    from ..corpora import load_corpora, read_item_list, withhold_experts
+    from ..corpora import JudgedCorpus, load_corpora, read_item_list, withhold_experts
     from ..estimate import estimate_report, report_json, report_text
 
     if labelled is not None and labelled_items is not None:
@@ -83,7 +83,7 @@ def estimate(
     try:
         items = read_item_list(labelled_items) if labelled_items is not None else None
 
-        def read(spec: str) -> list:  # type: ignore[type-arg]
+        def read(spec: str) -> list[JudgedCorpus]:
             corpora = load_corpora(spec, judge=judge, frameworks=frameworks, data_dir=data_dir)
             if labelled is None and items is None:
                 return corpora
