@@ -109,8 +109,9 @@ over frameworks likewise) and one correction covers every framework's sub-compon
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Literal
@@ -330,6 +331,15 @@ class _Family:
     critical: FloatArray
 
 
+@contextlib.contextmanager
+def _enough_resamples() -> Iterator[None]:
+    """Report too few resamples for a test's level as the gate's input error."""
+    try:
+        yield
+    except TooFewResamplesError as error:
+        raise GateInputError(str(error)) from error
+
+
 def _test_family(
     estimate: FloatArray,
     replicates: FloatArray,
@@ -344,21 +354,6 @@ def _test_family(
     Raises:
         GateInputError: Too few resamples for the family's level.
     """
-    try:
-        return _adjusted_family(estimate, replicates, alpha, correction, group, head, jackknife_se)
-    except TooFewResamplesError as error:
-        raise GateInputError(str(error)) from error
-
-
-def _adjusted_family(
-    estimate: FloatArray,
-    replicates: FloatArray,
-    alpha: float,
-    correction: Correction,
-    group: IntArray,
-    head: BoolArray,
-    jackknife_se: FloatArray | None,
-) -> _Family:
     if replicates.shape[0] < 2:
         bootstrap_se = np.zeros(estimate.shape)
     elif np.isnan(replicates).any():
@@ -379,23 +374,24 @@ def _adjusted_family(
     drop = np.where(known, exact, -estimate / safe_se)
     gain = -drop
     hypotheses = estimate.shape[0]
-    if correction in ("maxt", "hierarchical"):
-        p_value, c_up = max_t_adjust(drop, -centred, alpha)
-        _, c_low = max_t_adjust(gain, centred, alpha)
-        up = np.full(hypotheses, c_up)
-        down = np.full(hypotheses, c_low)
-        critical = up
-        if correction == "hierarchical":
-            p_value = hierarchical_adjust(drop, -centred, group.tolist(), head.tolist())
-            critical = hierarchical_critical(-centred, group, head, alpha)
-    elif correction == "holm":
-        p_value = holm_adjust(marginal_p(drop, -centred))
-        share = alpha / hypotheses
-        up = np.array([rank_critical(-centred[:, h], share) for h in range(hypotheses)])
-        down = np.array([rank_critical(centred[:, h], share) for h in range(hypotheses)])
-        critical = up
-    else:
-        raise ValueError(f"unknown correction {correction!r}")
+    with _enough_resamples():
+        if correction in ("maxt", "hierarchical"):
+            p_value, c_up = max_t_adjust(drop, -centred, alpha)
+            _, c_low = max_t_adjust(gain, centred, alpha)
+            up = np.full(hypotheses, c_up)
+            down = np.full(hypotheses, c_low)
+            critical = up
+            if correction == "hierarchical":
+                p_value = hierarchical_adjust(drop, -centred, group.tolist(), head.tolist())
+                critical = hierarchical_critical(-centred, group, head, alpha)
+        elif correction == "holm":
+            p_value = holm_adjust(marginal_p(drop, -centred))
+            share = alpha / hypotheses
+            up = np.array([rank_critical(-centred[:, h], share) for h in range(hypotheses)])
+            down = np.array([rank_critical(centred[:, h], share) for h in range(hypotheses)])
+            critical = up
+        else:
+            raise ValueError(f"unknown correction {correction!r}")
     high = np.where(known, estimate, estimate + up * safe_se)
     low = np.where(known, estimate, estimate - down * safe_se)
     return _Family(estimate, std_error, p_value, low, high, np.where(known, 0.0, critical))

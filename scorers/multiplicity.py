@@ -10,7 +10,7 @@ the like-for-like verdicts (`scorers.agreement.family_verdicts`) use them.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -33,16 +33,7 @@ def holm_adjust(p_values: ArrayLike) -> FloatArray:
         Adjusted p-values: the i-th smallest of m becomes max over j ≤ i of (m − j + 1)·p_(j),
         capped at 1.
     """
-    p = np.asarray(p_values, dtype=np.float64)
-    adjusted = np.full(p.shape, np.nan)
-    defined = np.flatnonzero(~np.isnan(p))
-    m = defined.shape[0]
-    if m == 0:
-        return adjusted
-    order = defined[np.argsort(p[defined], kind="stable")]
-    scaled = (m - np.arange(m)) * p[order]
-    adjusted[order] = np.minimum(np.maximum.accumulate(scaled), 1.0)
-    return adjusted
+    return _stepwise(p_values, lambda p, m: np.maximum.accumulate((m - np.arange(m)) * p))
 
 
 def rank_critical(values: FloatArray, alpha: float) -> float:
@@ -197,6 +188,17 @@ def benjamini_hochberg(p_values: ArrayLike) -> FloatArray:
         Adjusted p-values: the i-th smallest of m becomes min over j ≥ i of m·p_(j)/j, capped
         at 1.
     """
+    return _stepwise(
+        p_values, lambda p, m: np.minimum.accumulate((p * m / np.arange(1, m + 1))[::-1])[::-1]
+    )
+
+
+def _stepwise(p_values: ArrayLike, adjust: Callable[[FloatArray, int], FloatArray]) -> FloatArray:
+    """Apply a step procedure to the defined p-values in ascending order, capped at 1.
+
+    ``adjust(sorted_p, m)`` maps the m sorted p-values to their adjusted values; NaN entries
+    stay NaN and do not count.
+    """
     p = np.asarray(p_values, dtype=np.float64)
     adjusted = np.full(p.shape, np.nan)
     defined = np.flatnonzero(~np.isnan(p))
@@ -204,6 +206,5 @@ def benjamini_hochberg(p_values: ArrayLike) -> FloatArray:
     if m == 0:
         return adjusted
     order = defined[np.argsort(p[defined], kind="stable")]
-    scaled = p[order] * m / np.arange(1, m + 1)
-    adjusted[order] = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
+    adjusted[order] = np.minimum(adjust(p[order], m), 1.0)
     return adjusted

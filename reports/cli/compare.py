@@ -23,7 +23,7 @@ from .options import (
 )
 
 if TYPE_CHECKING:
-    from ..compare import OutputFormat
+    from ..compare_output import OutputFormat
 
 
 @click.command("compare")
@@ -84,7 +84,8 @@ def compare(
     --strict, 2 when the sides cannot be compared (a probe run is compared only with a run
     made with the same probe; `empathy-judge report` pairs it with its plain run).
     """
-    from ..compare import CompareError, compare_paths, format_comparison
+    from ..compare import CompareError, compare_paths
+    from ..compare_output import format_comparison
 
     try:
         comparison = compare_paths(
