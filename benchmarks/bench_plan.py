@@ -55,11 +55,12 @@ from collections.abc import Sequence
 import numpy as np
 
 from empathy_judge.reports.plan import verdict_standard_error
-from empathy_judge.scorers.agreement import MARGIN, assess
+from empathy_judge.scorers.agreement import assess
 from empathy_judge.scorers.arrays import FloatArray
 from empathy_judge.scorers.kappa import kappa_from_moment_arrays
 from empathy_judge.scorers.panel import Panel, Scale
 from empathy_judge.scorers.sample_size import conclusive_probability, items_for_verdict
+from empathy_judge.scorers.verdicts import MARGIN
 
 SCALES: tuple[Scale, ...] = (Scale(0, 2), Scale(1, 5), Scale(1, 7))
 EXPERT_SD = 0.8

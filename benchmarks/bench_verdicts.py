@@ -60,18 +60,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from empathy_judge.scorers.agreement import (
-    MARGIN,
-    Verdict,
-    assess,
-    family_verdicts,
-    shared_counts,
-    verdict_of,
-)
+from empathy_judge.scorers.agreement import assess, shared_counts
 from empathy_judge.scorers.arrays import FloatArray
 from empathy_judge.scorers.bootstrap import kappa_statistic
 from empathy_judge.scorers.kappa import kappa_from_moment_arrays
 from empathy_judge.scorers.panel import Panel, Scale
+from empathy_judge.scorers.verdicts import MARGIN, Verdict, family_verdicts, verdict_of
 
 EXPERT_SD = 0.8
 N_ITEMS = 50

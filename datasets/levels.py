@@ -1,4 +1,4 @@
-"""Levels of measurement: the one list that rubrics, packs and Krippendorff's α share."""
+"""Levels of measurement and polarities: the vocabulary rubrics, packs and the statistics share."""
 
 from __future__ import annotations
 
@@ -8,3 +8,7 @@ from typing import Literal, get_args
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 #: Every level, in order of the information a rating carries.
 LEVELS: tuple[Level, ...] = get_args(Level)
+#: Whether a higher rating means more of a good behaviour ("positive") or of a bad one.
+Polarity = Literal["positive", "negative"]
+#: Both polarities.
+POLARITIES: tuple[Polarity, ...] = get_args(Polarity)

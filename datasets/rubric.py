@@ -63,14 +63,12 @@ from typing import Any, Literal, cast
 
 from .conversation import SPEAKERS, Speaker
 from .errors import EmpathyJudgeError
-from .levels import LEVELS, Level
+from .levels import LEVELS, POLARITIES, Level, Polarity
 from .lookup import find
 
-Polarity = Literal["positive", "negative"]
 ConsensusRule = Literal["median", "mean", "majority"]
 DataSource = Literal["release", "pack"]
 
-_POLARITIES: tuple[Polarity, ...] = ("positive", "negative")
 _CONSENSUS_RULES: tuple[ConsensusRule, ...] = ("median", "mean", "majority")
 _DATA_SOURCES: tuple[DataSource, ...] = ("release", "pack")
 #: The default names of the two roles in a conversation.
@@ -359,8 +357,8 @@ def _parse_sub_component(raw: Any, index: int, file: str) -> SubComponent:
     if scale_max <= scale_min:
         raise RubricError(file, f"field '{where}scale_max' must exceed scale_min")
     polarity = _require(raw, "polarity", str, where, file)
-    if polarity not in _POLARITIES:
-        raise RubricError(file, f"field '{where}polarity' must be one of {list(_POLARITIES)}")
+    if polarity not in POLARITIES:
+        raise RubricError(file, f"field '{where}polarity' must be one of {list(POLARITIES)}")
     raw_anchors = _require(raw, "anchors", dict, where, file)
     anchors: dict[int, str] = {}
     for key, text in raw_anchors.items():

@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from ..scorers.agreement import Assessment, Estimate, RankRange, Verdict
+from ..scorers.agreement import Assessment
+from ..scorers.verdicts import Estimate, RankRange, Verdict
 from .results import RunResult, Settings
 
 #: Shown where a figure does not exist (not computed, or undefined on these items).

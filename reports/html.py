@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..scorers.agreement import Assessment
-from ..scorers.diagnostics import Diagnostics
+from ..scorers.diagnostic_results import Diagnostics
 from .formatting import (
     MISSING,
     alt_test_by_scale,

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..scorers.agreement import MARGIN, Assessment, assess, shared_counts
+from ..scorers.agreement import Assessment, assess, shared_counts
 from ..scorers.arrays import FloatArray
 from ..scorers.bootstrap import DEFAULT_RESAMPLES
 from ..scorers.jury import (
@@ -40,6 +40,7 @@ from ..scorers.jury import (
     rules_for,
 )
 from ..scorers.panel import Panel
+from ..scorers.verdicts import MARGIN
 from .leaderboard import ALT_EPSILON, run_kind
 from .logs import Run, RunSet, SampleRecord
 from .reference_sets import ratings_on, why_different

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..scorers.agreement import Estimate
 from ..scorers.bootstrap import DEFAULT_RESAMPLES
+from ..scorers.verdicts import Estimate
 from .formatting import interval, number
 from .juries import FormedJury, JuryReport
 from .logs import RunSet

@@ -54,23 +54,22 @@ import numpy as np
 
 from ..datasets.errors import EmpathyJudgeError
 from ..datasets.ratings_table import EXPERT_GROUP
-from ..scorers.agreement import (
-    MARGIN,
-    MIN_VERDICT_ITEMS,
-    Assessment,
-    ExpertLevelVerdict,
-    RankRange,
-    Verdict,
-    assess,
-    family_verdicts,
-    rank_ranges,
-    shared_counts,
-)
+from ..scorers.agreement import Assessment, assess, shared_counts
 from ..scorers.arrays import FloatArray
 from ..scorers.blas import one_blas_thread
 from ..scorers.bootstrap import DEFAULT_RESAMPLES
-from ..scorers.diagnostics import Diagnostics, diagnose
+from ..scorers.diagnostic_results import Diagnostics
+from ..scorers.diagnostics import diagnose
 from ..scorers.panel import Panel, PanelSpec
+from ..scorers.verdicts import (
+    MARGIN,
+    MIN_VERDICT_ITEMS,
+    ExpertLevelVerdict,
+    RankRange,
+    Verdict,
+    family_verdicts,
+    rank_ranges,
+)
 from .logs import Run, RunSet
 from .probes import ProbeResult, pair_probes, probe_results
 from .reference_sets import ReferenceSet, ratings_on, reference_sets

@@ -42,13 +42,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from ..datasets.errors import EmpathyJudgeError
-from ..scorers.agreement import (
-    MARGIN,
-    Assessment,
-    Estimate,
-    ExpertLevelVerdict,
-    SubComponentResult,
-)
+from ..scorers.agreement import Assessment, SubComponentResult
 from ..scorers.arrays import FloatArray
 from ..scorers.sample_size import (
     MAX_ITEMS,
@@ -57,6 +51,7 @@ from ..scorers.sample_size import (
     items_for_gate,
     items_for_verdict,
 )
+from ..scorers.verdicts import MARGIN, Estimate, ExpertLevelVerdict
 from .corpora import JudgedCorpus
 
 #: The drops (in κ) the gate is planned for.
@@ -417,7 +412,7 @@ def plan_corpus(
     Raises:
         PlanError: See `pilot_assessment`.
     """
-    from ..scorers.agreement import verdict_of
+    from ..scorers.verdicts import verdict_of
 
     assessment, n_items = pilot_assessment(corpus, level=level, n_resamples=n_resamples, seed=seed)
     pilots = [

@@ -43,7 +43,6 @@ import numpy as np
 
 from ..datasets.lookup import find
 from ..evals.probes import PROBE_REGISTRY
-from ..scorers.agreement import Estimate
 from ..scorers.arrays import FloatArray, quiet_nanmean
 from ..scorers.bootstrap import (
     DEFAULT_RESAMPLES,
@@ -53,6 +52,7 @@ from ..scorers.bootstrap import (
 )
 from ..scorers.column_plan import ColumnPlan
 from ..scorers.log_contract import ProbeRecord
+from ..scorers.verdicts import Estimate
 from ..scorers.weighted_statistics import ratio_statistic
 from .logs import Run
 from .reference_sets import ReferenceSet, ratings_on, why_different

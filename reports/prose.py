@@ -9,11 +9,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from ..scorers.agreement import (
-    Assessment,
-    Estimate,
-)
-from ..scorers.diagnostics import Diagnostics, SubComponentDiagnostics
+from ..scorers.agreement import Assessment
+from ..scorers.diagnostic_results import Diagnostics, SubComponentDiagnostics
+from ..scorers.verdicts import Estimate
 from .formatting import (
     MISSING,
     interval,

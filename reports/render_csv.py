@@ -8,12 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..scorers.agreement import (
-    VERDICTS,
-    Estimate,
-    RankRange,
-    Verdict,
-)
+from ..scorers.verdicts import VERDICTS, Estimate, RankRange, Verdict
 from .prose import (
     CROWD_LABEL,
 )

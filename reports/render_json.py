@@ -7,13 +7,9 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from ..scorers.agreement import (
-    FAMILY_CONTROL,
-    Assessment,
-    Estimate,
-    RankRange,
-)
-from ..scorers.diagnostics import Diagnostics, SubComponentDiagnostics
+from ..scorers.agreement import Assessment
+from ..scorers.diagnostic_results import Diagnostics, SubComponentDiagnostics
+from ..scorers.verdicts import FAMILY_CONTROL, Estimate, RankRange
 from .formatting import (
     legend,
 )

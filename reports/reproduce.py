@@ -19,7 +19,7 @@ import pandas as pd
 from ..datasets.levels import Level
 from ..datasets.ratings_table import STUDY_EXPERTS as EXPERTS
 from ..datasets.rubric import load_framework
-from ..scorers.agreement import MARGIN, Assessment, assess_many
+from ..scorers.agreement import Assessment, assess_many
 from ..scorers.alpha import krippendorff_alpha
 from ..scorers.bootstrap import (
     DEFAULT_RESAMPLES,
@@ -36,6 +36,7 @@ from ..scorers.panel import (
     panel_from_table,
     validate_ratings,
 )
+from ..scorers.verdicts import MARGIN
 
 #: LLMs in the order the study lists them; any other "llm" annotator follows, sorted.
 KNOWN_LLMS: tuple[str, ...] = ("gemini-2.5-pro", "gpt-4o", "claude-3.7-sonnet")

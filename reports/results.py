@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ..datasets.lookup import find
-from ..scorers.agreement import VERDICTS, Assessment, RankRange, Verdict
+from ..scorers.agreement import Assessment
 from ..scorers.arrays import FloatArray
-from ..scorers.diagnostics import Diagnostics
+from ..scorers.diagnostic_results import Diagnostics
 from ..scorers.panel import PanelSpec
+from ..scorers.verdicts import VERDICTS, RankRange, Verdict
 from .logs import Run, RunSet
 from .probes import ProbeResult, UnpairedProbe
 

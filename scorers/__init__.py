@@ -6,17 +6,7 @@ Inspect.
 """
 
 from ..datasets.levels import LEVELS, Level
-from .agreement import (
-    MARGIN,
-    Assessment,
-    Estimate,
-    RankRange,
-    SubComponentResult,
-    assess,
-    assess_many,
-    rank_ranges,
-    verdict_of,
-)
+from .agreement import Assessment, SubComponentResult, assess, assess_many
 from .alpha import (
     alpha_fast,
     alpha_from_unit_weights,
@@ -50,6 +40,7 @@ from .panel import (
     panel_from_reference,
     panel_from_table,
 )
+from .verdicts import MARGIN, Estimate, RankRange, rank_ranges, verdict_of
 
 __all__ = [
     "CONSENSUS",

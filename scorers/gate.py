@@ -120,7 +120,6 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..datasets.levels import Level
-from .agreement import MIN_VERDICT_ITEMS
 from .arrays import BoolArray, FloatArray, IntArray
 from .bootstrap import (
     DEFAULT_RESAMPLES,
@@ -140,6 +139,7 @@ from .multiplicity import (
     max_t_adjust,
     rank_critical,
 )
+from .verdicts import MIN_VERDICT_ITEMS
 
 Correction = Literal["maxt", "holm", "hierarchical"]
 StdErrorMethod = Literal["jackknife", "bootstrap"]

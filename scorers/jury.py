@@ -81,12 +81,12 @@ from numpy.typing import ArrayLike, NDArray
 from ..datasets.errors import EmpathyJudgeError
 from ..datasets.levels import Level
 from ..datasets.lookup import find
-from .agreement import Estimate
 from .alpha import alpha_from_unit_weights, unit_coincidences
 from .arrays import FloatArray, quiet_nanmean, quiet_nanmedian
 from .bootstrap import WeightedStatistic, agreement_statistic, bootstrap
 from .column_plan import ColumnPlan
 from .panel import Panel
+from .verdicts import Estimate
 
 JuryRule = Literal["mean", "median", "majority", "weighted"]
 JURY_RULES: tuple[JuryRule, ...] = ("mean", "median", "majority", "weighted")

@@ -44,7 +44,8 @@ from .alpha import framework_mean, krippendorff_alpha
 from .arrays import FloatArray, as_float
 from .blas import one_blas_thread
 from .bootstrap import DEFAULT_RESAMPLES, kappa_statistic
-from .diagnostics import diagnose, diagnostic_metrics
+from .diagnostic_results import diagnostic_metrics
+from .diagnostics import diagnose
 from .panel import Panel, PanelSpec, default_spec
 from .weighted_statistics import spearman_statistic
 

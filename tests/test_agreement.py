@@ -12,15 +12,10 @@ import pytest
 
 from empathy_judge.datasets.release import load_ratings
 from empathy_judge.datasets.rubric import load_framework
-from empathy_judge.scorers.agreement import (
-    MARGIN,
-    assess,
-    assess_many,
-    rank_ranges,
-    verdict_of,
-)
+from empathy_judge.scorers.agreement import assess, assess_many
 from empathy_judge.scorers.kappa import weighted_kappa
 from empathy_judge.scorers.panel import Panel, Scale, panel_from_table
+from empathy_judge.scorers.verdicts import MARGIN, rank_ranges, verdict_of
 
 
 def _panel(values: Sequence[Sequence[float]], level: str = "interval") -> Panel:

@@ -13,12 +13,12 @@ from scipy.stats import spearmanr
 from empathy_judge.datasets.release import load_conversations, load_ratings
 from empathy_judge.datasets.rubric import load_framework
 from empathy_judge.scorers.bootstrap import resample_counts
-from empathy_judge.scorers.diagnostics import (
+from empathy_judge.scorers.diagnostic_results import (
     DIAGNOSTIC_METRICS,
     DiagnosticsError,
-    diagnose,
     diagnostic_metrics,
 )
+from empathy_judge.scorers.diagnostics import diagnose
 from empathy_judge.scorers.panel import Panel, Scale, panel_from_table
 from empathy_judge.scorers.weighted_statistics import (
     round_half_up,
@@ -385,7 +385,7 @@ def test_experts_rate_lend_an_ear_negatives_against_the_positives(
 def _estimates(found: object, path: str = "") -> list[tuple[str, float, float, float]]:
     import dataclasses
 
-    from empathy_judge.scorers.agreement import Estimate
+    from empathy_judge.scorers.verdicts import Estimate
 
     if isinstance(found, Estimate):
         return [(path, found.value, found.low, found.high)]

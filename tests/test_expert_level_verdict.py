@@ -10,19 +10,18 @@ import pytest
 from inspect_ai.scorer import SampleScore, Score
 from scipy import stats
 
-from empathy_judge.scorers.agreement import (
-    MIN_VERDICT_ITEMS,
-    Estimate,
-    ExpertLevelVerdict,
-    assess,
-    expert_level_verdict,
-    family_verdicts,
-    verdict_of,
-)
+from empathy_judge.scorers.agreement import assess, expert_level_verdict
 from empathy_judge.scorers.kappa import weighted_kappa
 from empathy_judge.scorers.metrics import agreement
 from empathy_judge.scorers.multiplicity import benjamini_hochberg
 from empathy_judge.scorers.panel import Panel, Scale
+from empathy_judge.scorers.verdicts import (
+    MIN_VERDICT_ITEMS,
+    Estimate,
+    ExpertLevelVerdict,
+    family_verdicts,
+    verdict_of,
+)
 
 # 12 items, three experts on a 1-5 scale, a candidate close to them.
 EXPERTS = np.array(

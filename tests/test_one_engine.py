@@ -29,8 +29,8 @@ from empathy_judge.reports.cli import main
 from empathy_judge.reports.compare import compare_paths
 from empathy_judge.reports.leaderboard import build_leaderboard
 from empathy_judge.reports.logs import LogError, load_runs, read_run
-from empathy_judge.scorers.agreement import MIN_VERDICT_ITEMS, VERDICTS
 from empathy_judge.scorers.panel import consensus_of
+from empathy_judge.scorers.verdicts import MIN_VERDICT_ITEMS, VERDICTS
 
 SUBS = ("mode", "stance")
 EXPERTS = ("ann1", "ann2", "ann3")

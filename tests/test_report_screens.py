@@ -7,8 +7,8 @@ import pytest
 from empathy_judge.reports.formatting import rank_text
 from empathy_judge.reports.leaderboard import wall_seconds
 from empathy_judge.reports.logs import Run, contract_from_samples
-from empathy_judge.scorers.agreement import RankRange
 from empathy_judge.scorers.panel import PanelSpec
+from empathy_judge.scorers.verdicts import RankRange
 
 
 def _run(created: str, seconds: float | None) -> Run:
