@@ -46,15 +46,14 @@ import numpy as np
 from empathy_judge.scorers.arrays import FloatArray
 from empathy_judge.scorers.bootstrap import resample_counts
 from empathy_judge.scorers.jury import (
-    JuryRule,
     SelectionInterval,
-    combine,
     effective_judges,
     error_correlation_statistic,
     gain_over_best,
     jury_worth,
     loo_kappa_statistic,
 )
+from empathy_judge.scorers.jury_rules import JuryRule, combine
 from empathy_judge.scorers.panel import Panel, Scale
 
 EXPERT_SD = 0.8

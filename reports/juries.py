@@ -30,15 +30,8 @@ import numpy as np
 from ..scorers.agreement import Assessment, assess, shared_counts
 from ..scorers.arrays import FloatArray
 from ..scorers.bootstrap import DEFAULT_RESAMPLES
-from ..scorers.jury import (
-    JuryError,
-    JuryRule,
-    JuryWorth,
-    check_rule,
-    identical_pairs,
-    jury_worth,
-    rules_for,
-)
+from ..scorers.jury import JuryWorth, identical_pairs, jury_worth
+from ..scorers.jury_rules import JuryError, JuryRule, check_rule, rules_for
 from ..scorers.panel import Panel
 from ..scorers.verdicts import MARGIN
 from .leaderboard import ALT_EPSILON, run_kind

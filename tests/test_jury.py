@@ -14,15 +14,12 @@ from empathy_judge.scorers.alpha import krippendorff_alpha
 from empathy_judge.scorers.jury import (
     GAIN_FOLDS,
     GAIN_REPEATS,
-    JuryError,
-    check_rule,
-    combine,
-    cross_fitted_weights,
     effective_judges,
     gain_over_best,
     identical_pairs,
     jury_worth,
 )
+from empathy_judge.scorers.jury_rules import JuryError, check_rule, combine, cross_fitted_weights
 from empathy_judge.scorers.kappa import weighted_kappa
 from empathy_judge.scorers.panel import Panel, Scale
 
