@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import math
@@ -44,7 +45,6 @@ from .prompts import (
     DEFAULT_MAX_TOKENS,
     PROMPT_STYLES,
     PROMPT_VERSION,
-    PromptStyle,
     rated_turn_index,
     render_user_prompt,
     response_schema_for,
@@ -53,10 +53,10 @@ from .prompts import (
 from .reference_data import register_ratings
 from .structured import (
     STRUCTURED_MODES,
-    StructuredMode,
     format_config,
     rate,
 )
+from .task_options import TaskOptions, UnknownOptionError, option_parameters
 from .transcript_tag import TRANSCRIPT_TAG_VERSION
 
 logger = logging.getLogger(__name__)
@@ -216,45 +216,15 @@ def _conversations_for(pack: Pack, conversations: str | None) -> list[Conversati
         ) from error
 
 
-def build_task(
-    framework: str,
-    *,
-    data_dir: str | None = None,
-    prompt: PromptStyle = "zero_shot",
-    shots: int | None = None,
-    sub_components: str | Sequence[str] | None = None,
-    conversations: str | None = None,
-    seed: int = 0,
-    epochs: int = 1,
-    structured: StructuredMode = "schema",
-    probe: ProbeName | None = None,
-    max_tokens: int | None = None,
-) -> Task:
+def build_task(framework: str, **options: Any) -> Task:
     """Build the rating task of one framework pack.
 
     Args:
         framework: A packaged framework id or task name, or a framework pack folder (see
             `empathy_judge.datasets.pack`).
-        data_dir: The authors' release, for packaged frameworks (default: ``EMPATHY_JUDGE_DATA``,
-            the cache, download).
-        prompt: ``zero_shot``, ``few_shot`` or ``cot``.
-        shots: Number of few-shot examples, drawn deterministically with ``seed`` from the
-            same framework, labelled with the expert consensus and left out of scoring
-            (default 3 for ``few_shot``, 0 otherwise).
-        sub_components: A subset of the framework's sub-components to rate.
-        conversations: A file with conversation texts (required for Perceived Empathy).
-        seed: Seed of the few-shot draw and of the model's sampling; epoch k samples with
-            seed + k − 1, so repeated epochs are not copies of each other.
-        epochs: Ratings per conversation, reduced by a NaN-aware median.
-        structured: How the JSON answer is requested: ``schema`` (a JSON-schema response
-            format), ``json`` (a plain JSON-object response format, for OpenAI-compatible
-            servers that take no schema) or ``none`` (the prompt alone states the format).
-        probe: A robustness probe applied to every rated transcript: ``injection``,
-            ``padding`` or ``label_swap`` (see `empathy_judge.evals.probes`); the items and
-            the expert reference stay those of the plain task.
-        max_tokens: The cap on one answer's tokens (default per prompt style: 256 for
-            zero_shot and few_shot, 1536 for cot; Inspect's --max-tokens overrides it too);
-            recorded in the log's metadata.
+        **options: The task's ``-T`` options, the fields of
+            `empathy_judge.evals.task_options.TaskOptions` (each documented there; the
+            signature lists them).
 
     Returns:
         The Inspect task.
@@ -262,6 +232,14 @@ def build_task(
     Raises:
         TaskConfigError: A parameter is invalid.
     """
+    try:
+        given = TaskOptions.of(options)
+    except UnknownOptionError as error:
+        raise TaskConfigError(str(error)) from error
+    data_dir, prompt, shots = given.data_dir, given.prompt, given.shots
+    sub_components, conversations, seed = given.sub_components, given.conversations, given.seed
+    epochs, structured, probe = given.epochs, given.structured, given.probe
+    max_tokens = given.max_tokens
     if prompt not in PROMPT_STYLES:
         raise TaskConfigError(f"prompt must be one of {list(PROMPT_STYLES)}, not {prompt!r}")
     if structured not in STRUCTURED_MODES:
@@ -393,6 +371,16 @@ def build_task(
         headline_metric=HeadlineMetric(scorer=SCORER_NAME, metric=HEADLINE_METRIC),
         viewer=_viewer_config(probe),
     )
+
+
+# Inspect and `empathy-judge tasks` read the options from the signature: TaskOptions' fields.
+vars(build_task)["__signature__"] = inspect.Signature(
+    [
+        inspect.Parameter("framework", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=str),
+        *option_parameters(),
+    ],
+    return_annotation=Task,
+)
 
 
 def _check_rated_turns(framework: Framework, conversations: Sequence[Conversation]) -> None:

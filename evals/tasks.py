@@ -4,7 +4,7 @@ One task per packaged framework (the four of Kumar et al. 2025, discovered from 
 rubric files), and ``empathy_judge/custom -T framework=PATH_OR_ID`` for any framework pack
 (a folder with ``rubric.toml``, conversations and ratings; see
 `empathy_judge.datasets.pack`). Every task is the shared builder applied to one pack; the task
-parameters (``-T``) are those of :func:`empathy_judge.evals.task_builder.build_task`.
+parameters (``-T``) are the fields of `empathy_judge.evals.task_options.TaskOptions`.
 
 Two things happen at this entry point, for ``inspect eval``'s sake:
 
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import difflib
 import inspect
-import typing
 from collections.abc import Callable
 from typing import Any
 
@@ -31,13 +30,10 @@ from ..datasets.errors import EmpathyJudgeError
 from ..datasets.rubric import Framework, all_frameworks, load_framework
 from .catalogue import task_summary
 from .task_builder import TaskConfigError, build_task
+from .task_options import option_names, option_parameters
 
-#: The ``-T`` names every framework task takes (build_task's keyword parameters).
-TASK_PARAMETERS: tuple[str, ...] = tuple(
-    name
-    for name, parameter in inspect.signature(build_task).parameters.items()
-    if parameter.kind is inspect.Parameter.KEYWORD_ONLY
-)
+#: The ``-T`` names every framework task takes (the fields of `TaskOptions`).
+TASK_PARAMETERS: tuple[str, ...] = option_names()
 
 
 def unknown_parameters_message(task_name: str, names: list[str]) -> str:
@@ -74,23 +70,10 @@ def _build(task_name: str, framework: str, arguments: dict[str, Any]) -> Task:
         raise TaskConfigError(str(error)) from error
 
 
-_HINTS = typing.get_type_hints(build_task)
-
-
-def _keyword(parameter: inspect.Parameter) -> inspect.Parameter:
-    return parameter.replace(
-        kind=inspect.Parameter.KEYWORD_ONLY, annotation=_HINTS.get(parameter.name, Any)
-    )
-
-
-#: build_task's parameters, shown as each task's own (``inspect`` tools and `empathy-judge tasks`
+#: The options, shown as each task's own parameters (``inspect`` tools and `empathy-judge tasks`
 #: read a task's signature); the tasks themselves take ``**task_args`` so that one list serves.
 _SIGNATURE = [
-    *(
-        _keyword(p)
-        for p in inspect.signature(build_task).parameters.values()
-        if p.kind is inspect.Parameter.KEYWORD_ONLY
-    ),
+    *option_parameters(),
     # Inspect drops a -T name a signature does not take; this one takes them, to refuse them.
     inspect.Parameter("unknown", inspect.Parameter.VAR_KEYWORD, annotation=Any),
 ]
@@ -106,7 +89,7 @@ def _framework_task(framework_id: str) -> Callable[[Callable[..., Task]], Callab
     def decorate(function: Callable[..., Task]) -> Callable[..., Task]:
         function.__doc__ = (
             f"{task_summary(framework)}\n\n"
-            "Parameters: see empathy_judge.evals.task_builder.build_task."
+            "Parameters: see empathy_judge.evals.task_options.TaskOptions."
         )
         vars(function)["__signature__"] = inspect.Signature(_SIGNATURE, return_annotation=Task)
         return function
@@ -160,7 +143,7 @@ def lend_an_ear(**task_args: Any) -> Task:  # noqa: D103
 def custom(**task_args: Any) -> Task:
     """Any framework pack: ``-T framework=PATH`` (a pack folder) or a packaged id.
 
-    Parameters besides ``framework``: see empathy_judge.evals.task_builder.build_task.
+    Parameters besides ``framework``: see empathy_judge.evals.task_options.TaskOptions.
     """
     framework = str(task_args.pop("framework", "") or "")
     if not framework:

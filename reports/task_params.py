@@ -1,7 +1,7 @@
 """The framework tasks' parameters (``-T name=value``): what they are and how they are read.
 
-The parameters are read from the task functions' signatures and their meanings from the
-``Args:`` section of :func:`empathy_judge.evals.task_builder.build_task`, so a parameter added there
+The parameters are the fields of `empathy_judge.evals.task_options.TaskOptions` (the registered
+tasks' signatures say the same, and a test holds them together), so an option added there
 appears in ``empathy-judge tasks`` and is accepted by ``empathy-judge benchmark -T`` without
 being listed anywhere else. Values are read the way ``inspect eval -T`` reads them.
 """
@@ -9,7 +9,6 @@ being listed anywhere else. Values are read the way ``inspect eval -T`` reads th
 from __future__ import annotations
 
 import inspect
-import re
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
@@ -17,8 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..datasets.errors import EmpathyJudgeError
-
-_ARG_LINE = re.compile(r"^(?P<indent>\s*)(?P<name>\*{0,2}\w+)(?:\s*\([^)]*\))?:\s*(?P<text>.*)$")
 
 
 class TaskParameterError(EmpathyJudgeError, ValueError):
@@ -44,41 +41,6 @@ class TaskInfo:
     summary: str
 
 
-def docstring_args(doc: str) -> dict[str, str]:
-    """The ``Args:`` section of a Google-style docstring, one line per argument.
-
-    Args:
-        doc: A docstring (indentation as :func:`inspect.getdoc` leaves it, or raw).
-
-    Returns:
-        Argument name -> description, continuation lines joined with spaces.
-    """
-    lines = inspect.cleandoc(doc).splitlines()
-    try:
-        start = next(i for i, line in enumerate(lines) if line.strip() == "Args:")
-    except StopIteration:
-        return {}
-    args: dict[str, str] = {}
-    entry_indent: int | None = None
-    current: str | None = None
-    for line in lines[start + 1 :]:
-        if not line.strip():
-            continue
-        indent = len(line) - len(line.lstrip())
-        if indent == 0:  # the next section ("Returns:", ...)
-            break
-        match = _ARG_LINE.match(line)
-        if match and (entry_indent is None or indent == entry_indent):
-            entry_indent = indent
-            current = match["name"].lstrip("*")
-            args[current] = match["text"].strip()
-        elif current is not None and entry_indent is not None and indent > entry_indent:
-            args[current] = f"{args[current]} {line.strip()}".strip()
-        else:
-            break
-    return args
-
-
 def type_text(annotation: Any) -> str:
     """A short, readable form of a type annotation (``zero_shot | few_shot | cot``, ``int``).
 
@@ -97,7 +59,7 @@ def type_text(annotation: Any) -> str:
         return "None"
     if isinstance(annotation, type) and not typing.get_args(annotation):
         return annotation.__name__
-    return str(annotation).replace("typing.", "")
+    return str(annotation).replace("typing.", "").replace("collections.abc.", "")
 
 
 def parameters_of(task: Callable[..., Any], docs: Mapping[str, str]) -> tuple[TaskParameter, ...]:
@@ -127,38 +89,22 @@ def parameters_of(task: Callable[..., Any], docs: Mapping[str, str]) -> tuple[Ta
 
 
 def listed_task_parameters() -> tuple[TaskParameter, ...]:
-    """`task_parameters`, read from ``build_task``'s source without importing Inspect.
+    """`task_parameters`, read from `TaskOptions` without importing Inspect.
 
     What `empathy-judge tasks` prints: the same parameters, defaults, types and meanings as
     `task_parameters` (a test holds the two together), in a fraction of the time.
 
     Returns:
-        The parameters in signature order.
+        The parameters in declaration order.
     """
-    from ..evals.catalogue import annotation_types, build_task_parameters
+    from ..evals.task_options import option_help, option_parameters
 
-    listed, doc = build_task_parameters()
-    docs = docstring_args(doc)
-    names = annotation_types()
-    found = []
-    for p in listed:
-        try:
-            annotation = (
-                eval(p.annotation, {"__builtins__": __builtins__}, names)
-                if p.annotation
-                else inspect.Parameter.empty
-            )
-        except NameError:
-            annotation = p.annotation
-        found.append(
-            TaskParameter(
-                name=p.name,
-                default=p.default,
-                type=type_text(annotation),
-                help=docs.get(p.name, ""),
-            )
+    return tuple(
+        TaskParameter(
+            name=p.name, default=p.default, type=type_text(p.annotation), help=option_help(p.name)
         )
-    return tuple(found)
+        for p in option_parameters()
+    )
 
 
 def listed_framework_tasks() -> tuple[TaskInfo, ...]:
@@ -169,15 +115,15 @@ def listed_framework_tasks() -> tuple[TaskInfo, ...]:
 
 
 def task_parameters() -> tuple[TaskParameter, ...]:
-    """The parameters every framework task takes, described by ``build_task``'s docstring.
+    """The parameters every registered framework task takes, described by `TaskOptions`.
 
     Returns:
         The parameters in signature order.
     """
-    from ..evals.task_builder import build_task
+    from ..evals.task_options import option_help, option_names
     from ..evals.tasks import TASKS
 
-    docs = docstring_args(inspect.getdoc(build_task) or "")
+    docs = {name: option_help(name) for name in option_names()}
     found = {parameters_of(task, docs) for task in TASKS.values()}
     if len(found) != 1:
         raise RuntimeError("the framework tasks no longer share one signature")

@@ -17,7 +17,6 @@ from empathy_judge.reports.cli import main
 from empathy_judge.reports.task_params import (
     TaskParameterError,
     check_task_args,
-    docstring_args,
     parse_task_args,
 )
 
@@ -262,20 +261,25 @@ def test_check_task_args_names_the_valid_parameters_and_the_likely_one() -> None
     assert message.endswith("valid: prompt, shots, seed, epochs")
 
 
-def test_docstring_args_reads_a_google_style_args_section() -> None:
-    doc = """Do something.
+def test_task_options_declare_each_option_once_with_its_meaning() -> None:
+    from empathy_judge.evals.task_options import (
+        TaskOptions,
+        UnknownOptionError,
+        option_help,
+        option_names,
+    )
 
-    Args:
-        first: One line.
-        second (int): Two
-            lines.
-        *rest: Varargs.
-
-    Returns:
-        Nothing, really: not an argument.
-    """
-    assert docstring_args(doc) == {"first": "One line.", "second": "Two lines.", "rest": "Varargs."}
-    assert docstring_args("No sections.") == {}
+    # The field docstring is the help, on one line.
+    assert option_help("epochs") == "Ratings per conversation, reduced by a NaN-aware median."
+    assert option_help("seed").startswith("Seed of the few-shot draw and of the model's sampling;")
+    assert "\n" not in option_help("structured")
+    assert option_names()[:3] == ("data_dir", "prompt", "shots")
+    given = TaskOptions.of({"prompt": "cot", "epochs": 3})
+    assert (given.prompt, given.epochs, given.seed, given.probe) == ("cot", 3, 0, None)
+    with pytest.raises(UnknownOptionError) as error:
+        TaskOptions.of({"promt": "cot"})
+    assert error.value.names == ["promt"]
+    assert str(error.value).startswith("unknown task option(s) ['promt']; valid: ['data_dir',")
 
 
 # -- `import datasets` from the repository root ----------------------------------------------

@@ -289,7 +289,7 @@ def test_user_texts_without_any_release_item_are_refused(release_dir: Path, tmp_
 
 @pytest.mark.parametrize("structured", ["schema", "json", "none"])
 def test_structured_modes_set_the_response_format(release_dir: Path, structured: str) -> None:
-    task = build_task("epitome", data_dir=str(release_dir), structured=structured)  # type: ignore[arg-type]
+    task = build_task("epitome", data_dir=str(release_dir), structured=structured)
     assert task.metadata is not None and task.metadata["structured"] == structured
     schema = task.config.response_schema
     body = task.config.extra_body
@@ -308,7 +308,7 @@ def test_structured_modes_set_the_response_format(release_dir: Path, structured:
     # The prompt states the format in every mode.
     assert "The keys are: " in str(next(iter(task.dataset)).input)
     with pytest.raises(TaskConfigError, match="structured must be one of"):
-        build_task("epitome", data_dir=str(release_dir), structured="xml")  # type: ignore[arg-type]
+        build_task("epitome", data_dir=str(release_dir), structured="xml")
 
 
 def test_response_schema_holds_equal_properties_once(release_dir: Path) -> None:
