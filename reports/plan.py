@@ -46,6 +46,7 @@ from ..scorers.agreement import Assessment, SubComponentResult
 from ..scorers.arrays import FloatArray
 from ..scorers.sample_size import (
     MAX_ITEMS,
+    VerdictShape,
     conclusive_probability,
     gate_critical_value,
     items_for_gate,
@@ -103,6 +104,23 @@ def verdict_standard_error(
     return (high - low) / (2.0 * z)
 
 
+def verdict_interval(
+    verdict: ExpertLevelVerdict | None, estimate: Estimate, level: float
+) -> tuple[float, VerdictShape | None]:
+    """What the plan redraws the pilot's interval from: a standard error and the interval's shape.
+
+    With a like-for-like verdict: its jackknife standard error and the shape of its interval
+    (skewness and the kurtosis behind its degrees of freedom), so that the t quantile and the
+    skewness correction are redrawn at each n (`scorers.sample_size.VerdictShape`). Without one
+    (e.g. no pseudo-value moments): `verdict_standard_error`, read as ±z·s at every n.
+    """
+    if verdict is not None and math.isfinite(verdict.std_error) and verdict.std_error > 0:
+        shape = VerdictShape.of(verdict.skewness, verdict.df, verdict.n_items)
+        if shape is not None:
+            return verdict.std_error, shape
+    return verdict_standard_error(verdict, estimate, level), None
+
+
 def items_to_settle(
     result: SubComponentResult,
     *,
@@ -124,13 +142,15 @@ def items_to_settle(
         The number of items, or None when it cannot be said (no interval) or exceeds
         `empathy_judge.scorers.sample_size.MAX_ITEMS`.
     """
+    std_error, shape = verdict_interval(result.like_for_like, result.difference, level)
     return items_for_verdict(
         result.difference.value,
-        verdict_standard_error(result.like_for_like, result.difference, level),
+        std_error,
         result.n_items,
         margin=margin,
         power=power,
         level=level,
+        shape=shape,
     )
 
 
@@ -311,8 +331,8 @@ def gate_pilots(
 def _row(
     corpus: JudgedCorpus,
     sub: str,
+    verdict_now: ExpertLevelVerdict | None,
     estimate: Estimate,
-    s: float,
     n_items: int,
     verdict: str,
     gates: Sequence[GatePilot],
@@ -324,9 +344,12 @@ def _row(
     from ..scorers.gate import DEFAULT_TOLERANCE
 
     experts = corpus.panel.n_raters
-    at_zero = items_for_verdict(0.0, s, n_items, margin=margin, power=power, level=level)
+    s, shape = verdict_interval(verdict_now, estimate, level)
+    at_zero = items_for_verdict(
+        0.0, s, n_items, margin=margin, power=power, level=level, shape=shape
+    )
     observed = items_for_verdict(
-        estimate.value, s, n_items, margin=margin, power=power, level=level
+        estimate.value, s, n_items, margin=margin, power=power, level=level, shape=shape
     )
     needed = [
         items_for_gate(
@@ -339,7 +362,15 @@ def _row(
         )
         for d, gate in zip(GATE_DROPS, gates, strict=True)
     ]
-    now = float(conclusive_probability(0.0, s, margin=margin, level=level))
+    now = float(
+        conclusive_probability(
+            0.0,
+            s,
+            margin=margin,
+            level=level,
+            multipliers=None if shape is None else shape.multipliers(n_items, level),
+        )
+    )
     return PlanRow(
         framework=corpus.framework,
         sub_component=sub,
@@ -347,7 +378,7 @@ def _row(
         experts=experts,
         items_now=n_items,
         difference=estimate.value,
-        std_error=s,
+        std_error=verdict_standard_error(verdict_now, estimate, level),
         verdict_now=verdict,
         power_now_at_zero=now,
         items_needed_at_zero=at_zero,
@@ -423,8 +454,8 @@ def plan_corpus(
         _row(
             corpus,
             sub.sub_component,
+            sub.like_for_like,
             sub.difference,
-            verdict_standard_error(sub.like_for_like, sub.difference, level),
             sub.n_items,
             sub.verdict,
             [columns[j] for columns, _ in pilots],
@@ -440,8 +471,8 @@ def plan_corpus(
         _row(
             corpus,
             FRAMEWORK_MEAN,
+            framework,
             mean,
-            verdict_standard_error(framework, mean, level),
             n_items,
             framework.verdict if framework is not None else verdict_of(mean.low, mean.high, margin),
             [framework_mean for _, framework_mean in pilots],

@@ -375,22 +375,60 @@ def _safe_ratio(a: FloatArray, b: FloatArray) -> FloatArray:
         return np.asarray(np.where(b > 0, a / np.where(b > 0, b, 1.0), np.sign(a) * np.inf))
 
 
-def _hall_u(interval: JackknifeInterval) -> tuple[FloatArray, FloatArray]:
-    root_n = np.sqrt(np.maximum(interval.n_items, 1.0))
-    gamma = np.nan_to_num(interval.skewness)
-    u = gamma / (3.0 * root_n)
-    return np.where(np.abs(u) < 1e-12, 1e-12, u), gamma / (6.0 * root_n)
+def _hall_u(skewness: ArrayLike, n_items: ArrayLike) -> tuple[FloatArray, FloatArray]:
+    root_n = np.sqrt(np.maximum(np.asarray(n_items, dtype=np.float64), 1.0))
+    gamma = np.nan_to_num(np.asarray(skewness, dtype=np.float64))
+    return gamma / (3.0 * root_n), gamma / (6.0 * root_n)
 
 
 def _hall(t: FloatArray, interval: JackknifeInterval) -> FloatArray:
-    """Hall's (1992) monotone cubic that removes the t statistic's skewness: g(t) ≈ t_df."""
-    u, b = _hall_u(interval)
-    return np.asarray(((1.0 + u * t) ** 3 - 1.0) / (3.0 * u) + b)
+    """Hall's (1992) monotone cubic that removes the t statistic's skewness: g(t) ≈ t_df.
+
+    g(t) = ((1 + u·t)³ − 1)/(3u) + b, written out as t + u·t² + u²·t³/3 + b so that it stays
+    exact as u → 0 (no skewness).
+    """
+    u, b = _hall_u(interval.skewness, interval.n_items)
+    return np.asarray(t + u * t**2 + u**2 * t**3 / 3.0 + b)
 
 
-def _hall_inverse(y: FloatArray, interval: JackknifeInterval) -> FloatArray:
-    u, b = _hall_u(interval)
-    return np.asarray((np.cbrt(1.0 + 3.0 * u * (y - b)) - 1.0) / u)
+def _hall_inverse(y: FloatArray, skewness: ArrayLike, n_items: ArrayLike) -> FloatArray:
+    """g⁻¹(y) = (∛(1 + 3u(y − b)) − 1)/u, as 3(y − b)/(c² + c + 1) with c the cube root.
+
+    The two are equal (c³ − 1 = (c − 1)(c² + c + 1)); the second loses no digits when u is
+    small and needs no special case at u = 0.
+    """
+    u, b = _hall_u(skewness, n_items)
+    c = np.cbrt(1.0 + 3.0 * u * (y - b))
+    return np.asarray(3.0 * (y - b) / (c * c + c + 1.0))
+
+
+def effective_df(n_items: ArrayLike, kurtosis: ArrayLike) -> FloatArray:
+    """The jackknife-t interval's degrees of freedom: 2 / (2/(m − 1) + max(κ₄, 0)/m)."""
+    m = np.asarray(n_items, dtype=np.float64)
+    excess = np.maximum(np.nan_to_num(np.asarray(kurtosis, dtype=np.float64)), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(
+            2.0 / (2.0 / np.maximum(m - 1.0, 1.0) + excess / np.maximum(m, 1.0)), dtype=np.float64
+        )
+
+
+def bound_multipliers(
+    df: ArrayLike, skewness: ArrayLike, n_items: ArrayLike, confidence: float
+) -> tuple[FloatArray, FloatArray]:
+    """How many standard errors the jackknife-t interval reaches below and above θ̂.
+
+    The bounds of `jackknife_t_interval` are θ̂ − q_low·s and θ̂ + q_high·s, with
+    q_low = max(g⁻¹(t), t) and q_high = max(−g⁻¹(−t), t) for t the Student quantile at `df`
+    and g Hall's transformation at the given skewness and items. Exposed so that a plan can
+    redraw the interval at another number of items.
+
+    Returns:
+        (q_low, q_high), broadcast over the inputs.
+    """
+    quantile = stdtrit(np.asarray(df, dtype=np.float64), 1.0 - (1.0 - confidence) / 2.0)
+    q_low = np.maximum(_hall_inverse(quantile, skewness, n_items), quantile)
+    q_high = np.maximum(-_hall_inverse(-quantile, skewness, n_items), quantile)
+    return np.asarray(q_low, dtype=np.float64), np.asarray(q_high, dtype=np.float64)
 
 
 def jackknife_t_interval(
@@ -444,7 +482,7 @@ def jackknife_t_interval(
         std_error = np.sqrt(variance / safe_m)
         skewness = np.where(m2 > 0, m3 / m2**1.5, 0.0)
         kurtosis = np.where(m2 > 0, m4 / m2**2 - 3.0, 0.0)
-        df = 2.0 / (2.0 / np.maximum(m - 1.0, 1.0) + np.maximum(kurtosis, 0.0) / safe_m)
+        df = effective_df(m, kurtosis)
     nan = np.full(theta.shape, np.nan)
     result = JackknifeInterval(
         estimate=theta,
@@ -456,13 +494,13 @@ def jackknife_t_interval(
         n_items=m,
         confidence=confidence,
     )
-    quantile = stdtrit(np.where(bad, 1.0, df), 1.0 - (1.0 - confidence) / 2.0)
     # The union of the corrected and the plain t interval: the correction may widen a side,
     # never narrow it (a sample that lacks the rare large disagreements can show a skewness of
     # the wrong sign, and the cubic then narrows the side fastest in the far tail, where a
     # family's smallest p-values are read).
-    low = theta - np.maximum(_hall_inverse(quantile, result), quantile) * std_error
-    high = theta - np.minimum(_hall_inverse(-quantile, result), -quantile) * std_error
+    q_low, q_high = bound_multipliers(np.where(bad, 1.0, df), skewness, m, confidence)
+    low = theta - q_low * std_error
+    high = theta + q_high * std_error
     return JackknifeInterval(
         estimate=theta,
         low=np.where(bad, np.nan, low),

@@ -24,6 +24,7 @@ max(c·s(n), T) + z_power·s(n) ≤ D in closed form (none when D ≤ T).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from statistics import NormalDist
 
 import numpy as np
@@ -31,6 +32,7 @@ from numpy.typing import ArrayLike
 from scipy.special import ndtr
 
 from .arrays import FloatArray
+from .bootstrap import bound_multipliers, effective_df
 
 #: Largest number of items a plan searches (beyond it the plan says "more than this").
 MAX_ITEMS = 100_000
@@ -39,26 +41,77 @@ MIN_ITEMS = 10
 
 
 def conclusive_probability(
-    difference: ArrayLike, std_error: ArrayLike, *, margin: float, level: float
+    difference: ArrayLike,
+    std_error: ArrayLike,
+    *,
+    margin: float,
+    level: float,
+    multipliers: tuple[ArrayLike, ArrayLike] | None = None,
 ) -> FloatArray:
     """P(the like-for-like verdict is not ``inconclusive``) when Δ̂ ~ N(Δ, s²).
+
+    The interval is [Δ̂ − q_low·s, Δ̂ + q_high·s]: ``above`` or ``at`` when its lower bound is at
+    least −m, ``below`` when its upper bound is under 0 and its lower bound under −m.
 
     Args:
         difference: The true Δ (broadcasts with `std_error`).
         std_error: s, the standard error of Δ̂ at the sample size considered.
         margin: The verdict's non-inferiority margin m.
         level: The interval's coverage.
+        multipliers: (q_low, q_high), e.g. `VerdictShape.multipliers`; default z on both sides.
 
     Returns:
         The probability (NaN where s is NaN; where s = 0, 1 unless Δ sits on a boundary).
     """
     delta = np.asarray(difference, dtype=np.float64)
     s = np.asarray(std_error, dtype=np.float64)
-    z = NormalDist().inv_cdf(1.0 - (1.0 - level) / 2.0)
+    if multipliers is None:
+        z = NormalDist().inv_cdf(1.0 - (1.0 - level) / 2.0)
+        q_low = q_high = np.asarray(z)
+    else:
+        q_low, q_high = (np.asarray(q, dtype=np.float64) for q in multipliers)
     with np.errstate(divide="ignore", invalid="ignore"):
-        conclusive_up = 1.0 - ndtr((z * s - margin - delta) / s)
-        conclusive_down = ndtr((np.minimum(-z * s, z * s - margin) - delta) / s)
+        conclusive_up = 1.0 - ndtr((q_low * s - margin - delta) / s)
+        conclusive_down = ndtr((np.minimum(-q_high * s, q_low * s - margin) - delta) / s)
     return np.asarray(conclusive_up + conclusive_down, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class VerdictShape:
+    """What the verdict's interval is made of beyond its standard error, to redraw it at any n.
+
+    The like-for-like interval is a skewness-corrected jackknife-t interval
+    (`empathy_judge.scorers.bootstrap.jackknife_t_interval`): its reach below and above Δ̂ is
+    a t quantile at degrees of freedom that grow with the items, bent by a skewness correction
+    that fades as 1/√n. At the pilot's n the widening is largest; a plan that kept it at every n
+    would ask for too many items. The skewness and excess kurtosis of the pseudo-values are
+    properties of the items, so the pilot's are kept and the interval is redrawn at each n.
+
+    Attributes:
+        skewness: γ of the pilot's jackknife pseudo-values.
+        kurtosis: Their excess kurtosis κ₄.
+    """
+
+    skewness: float
+    kurtosis: float
+
+    @staticmethod
+    def of(skewness: float, df: float, n_items: int) -> VerdictShape | None:
+        """The shape of a verdict's interval from its skewness and degrees of freedom.
+
+        κ₄ is read back from df = 2 / (2/(m − 1) + max(κ₄, 0)/m) (0 when the df are those of a
+        light-tailed sample). None when either is undefined.
+        """
+        if not (math.isfinite(skewness) and math.isfinite(df)) or df <= 0 or n_items < 3:
+            return None
+        m = float(n_items)
+        kurtosis = max(m * (2.0 / df - 2.0 / (m - 1.0)), 0.0)
+        return VerdictShape(float(skewness), kurtosis)
+
+    def multipliers(self, n_items: ArrayLike, level: float) -> tuple[FloatArray, FloatArray]:
+        """(q_low, q_high) of the interval at each number of items."""
+        n = np.asarray(n_items, dtype=np.float64)
+        return bound_multipliers(effective_df(n, self.kurtosis), self.skewness, n, level)
 
 
 def items_for_verdict(
@@ -71,18 +124,22 @@ def items_for_verdict(
     level: float,
     max_items: int = MAX_ITEMS,
     min_items: int = MIN_ITEMS,
+    shape: VerdictShape | None = None,
 ) -> int | None:
     """Fewest items for the like-for-like verdict to be conclusive with probability `power`.
 
     Args:
         difference: The Δ assumed true (the pilot's Δ̂, or 0).
-        std_error: The verdict's standard error of Δ̂ on the pilot's `n_pilot` items.
+        std_error: The standard error of Δ̂ on the pilot's `n_pilot` items: the jackknife's
+            (`ExpertLevelVerdict.std_error`) with `shape`, else an effective one that the
+            interval is ± z times.
         n_pilot: The pilot's items.
         margin: The verdict's margin.
         power: The share of conclusive verdicts wanted.
         level: The interval's coverage.
         max_items: Largest n searched.
         min_items: Smallest n proposed.
+        shape: The interval's shape (`VerdictShape`), redrawn at each n; None: ± z·s.
 
     Returns:
         n, or None when the standard error is unknown or even `max_items` do not suffice.
@@ -93,7 +150,11 @@ def items_for_verdict(
         return min_items
     n = np.arange(min_items, max_items + 1, dtype=np.float64)
     p = conclusive_probability(
-        difference, std_error * np.sqrt(n_pilot / n), margin=margin, level=level
+        difference,
+        std_error * np.sqrt(n_pilot / n),
+        margin=margin,
+        level=level,
+        multipliers=None if shape is None else shape.multipliers(n, level),
     )
     short = np.flatnonzero(p < power)
     if short.size == 0:
