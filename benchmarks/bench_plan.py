@@ -10,15 +10,15 @@ adds normal noise and cuts the sum to the scale ([−2, 2] in k equal bins). Thr
 Per scenario and scale:
 
 1. **The plan from the verdict's expected standard error.** 300 pilots of 50 items, each
-   judged by `assess` (the verdict the report gives, 1,000 resamples), give the verdict's SE at
-   50 items (`reports.plan.verdict_standard_error`, averaged over the pilots: what the plan
-   reads, in expectation); `scorers.sample_size.items_for_verdict` turns it, with the true Δ,
-   into n*. Then 400 fresh studies of n* items, judged the same way, measure the conclusive
-   share: the oracle is |share − power| ≤ 5 points. Printed beside it: the true SE of Δ̂ at 50
-   items (the spread of Δ̂ over 4,000 pilots), to show how far the verdict's interval is from
-   it (the percentile interval is narrower on coarse scales).
-2. **The plan from a pilot**, as `empathy-judge plan` computes it: each pilot's own SE
-   (`reports.plan.verdict_standard_error` of its `assess` interval) at Δ = the truth gives its
+   judged by `assess` (the verdict the report gives, 1,000 resamples), give what the plan reads
+   at 50 items (`reports.plan.verdict_interval`: the jackknife SE and the interval's skewness
+   and kurtosis, averaged over the pilots: the plan in expectation);
+   `scorers.sample_size.items_for_verdict` turns it, with the true Δ, into n*. Then 400 fresh
+   studies of n* items, judged the same way, measure the conclusive share: the oracle is
+   |share − power| ≤ 5 points. Printed beside it: the true SE of Δ̂ at 50 items (the spread of
+   Δ̂ over 4,000 pilots).
+2. **The plan from a pilot**, as `empathy-judge plan` computes it: each pilot's own reading
+   (`reports.plan.verdict_interval` of its `assess` verdict) at Δ = the truth gives its
    own n; printed are the median and the 10–90% range of those n, and the power they give on
    average (the analytic curve at the verdict's expected SE, checked by step 1).
 3. **Resampling one pilot** (the other method of the issue; the pilot with the median Δ̂ on
@@ -53,13 +53,18 @@ import time
 from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from empathy_judge.reports.plan import verdict_standard_error
+from empathy_judge.reports.plan import verdict_interval
 from empathy_judge.scorers.agreement import assess
 from empathy_judge.scorers.arrays import FloatArray
 from empathy_judge.scorers.kappa import kappa_from_moment_arrays
 from empathy_judge.scorers.panel import Panel, Scale
-from empathy_judge.scorers.sample_size import conclusive_probability, items_for_verdict
+from empathy_judge.scorers.sample_size import (
+    VerdictShape,
+    conclusive_probability,
+    items_for_verdict,
+)
 from empathy_judge.scorers.verdicts import MARGIN
 
 SCALES: tuple[Scale, ...] = (Scale(0, 2), Scale(1, 5), Scale(1, 7))
@@ -149,8 +154,8 @@ def panel_of(experts: FloatArray) -> Panel:
 
 def verdicts(
     experts: FloatArray, candidate: FloatArray, resamples: int, seed: int
-) -> tuple[list[str], list[float], list[float]]:
-    """The report's verdict per scale, its Δ̂ and its SE (`verdict_standard_error`)."""
+) -> tuple[list[str], list[float], list[tuple[float, VerdictShape | None]]]:
+    """The report's verdict per scale, its Δ̂, and what the plan reads (`verdict_interval`)."""
     result = assess(
         panel_of(experts),
         candidate,
@@ -165,7 +170,36 @@ def verdicts(
         # Each scale is its own study: its own verdict, not one controlled across the scales.
         [s.marginal_verdict for s in subs],
         [s.difference.value for s in subs],
-        [verdict_standard_error(s.like_for_like, s.difference, LEVEL) for s in subs],
+        [verdict_interval(s.like_for_like, s.difference, LEVEL) for s in subs],
+    )
+
+
+def plan_items(delta: float, read: tuple[float, VerdictShape | None]) -> int | None:
+    """The plan's n from 50 pilot items read as the plan reads them."""
+    s, shape = read
+    return items_for_verdict(
+        delta, s, PILOT_ITEMS, margin=MARGIN, power=POWER, level=LEVEL, shape=shape
+    )
+
+
+def plan_power(delta: float, read: tuple[float, VerdictShape | None], n: ArrayLike) -> FloatArray:
+    """The power the plan promises at n items."""
+    s, shape = read
+    items = np.asarray(n, dtype=np.float64)
+    return conclusive_probability(
+        delta,
+        s * np.sqrt(PILOT_ITEMS / items),
+        margin=MARGIN,
+        level=LEVEL,
+        multipliers=None if shape is None else shape.multipliers(items, LEVEL),
+    )
+
+
+def average_read(reads: Sequence[tuple[float, VerdictShape | None]]) -> tuple[float, VerdictShape]:
+    """The pilots' reads averaged (standard error, skewness, kurtosis): the plan in expectation."""
+    shapes = [shape for _, shape in reads if shape is not None]
+    return float(np.mean([s for s, _ in reads])), VerdictShape(
+        float(np.mean([x.skewness for x in shapes])), float(np.mean([x.kurtosis for x in shapes]))
     )
 
 
@@ -285,50 +319,35 @@ def main() -> None:
     for name, (sd, delta) in scenarios.items():
         print(f"\n{name}: candidate σ per scale {np.round(sd, 3).tolist()}, "
               f"population Δ {np.round(delta, 3).tolist()}")  # fmt: skip
-        pilot_d, pilot_s = [], []
+        pilot_d, pilot_reads = [], []
         pilots = []
         for p in range(args.pilots):
             experts, candidate = simulate(rng, PILOT_ITEMS, sd)
-            _, d, s = verdicts(experts, candidate, args.resamples, p)
+            _, d, reads = verdicts(experts, candidate, args.resamples, p)
             pilot_d.append(d)
-            pilot_s.append(s)
+            pilot_reads.append(reads)
             pilots.append((experts, candidate))
-        d_arr, s_arr = np.array(pilot_d), np.array(pilot_s)
-        verdict_se = s_arr.mean(axis=0)
+        d_arr = np.array(pilot_d)
         true_se = np.array(
             [loo_difference(*simulate(rng, PILOT_ITEMS, sd)) for _ in range(4000)]
         ).std(axis=0, ddof=1)
         for j, scale in enumerate(SCALES):
             label = f"{scale.low:g}–{scale.high:g}"
-            n_star = items_for_verdict(
-                float(delta[j]), float(verdict_se[j]), PILOT_ITEMS,
-                margin=MARGIN, power=POWER, level=LEVEL,
-            )  # fmt: skip
+            expected = average_read([reads[j] for reads in pilot_reads])
+            n_star = plan_items(float(delta[j]), expected)
             assert n_star is not None
             flags = []
             for r in range(args.reps):
                 experts, candidate = simulate(rng, n_star, sd)
                 v, _, _ = verdicts(experts, candidate, args.resamples, 10_000 + r)
                 flags.append(conclusive(v[j]))
-            planned = [
-                items_for_verdict(
-                    float(delta[j]),
-                    float(s),
-                    PILOT_ITEMS,
-                    margin=MARGIN,
-                    power=POWER,
-                    level=LEVEL,
-                )
-                for s in s_arr[:, j]
-            ]
+            planned = [plan_items(float(delta[j]), reads[j]) for reads in pilot_reads]
             finite = np.array([n for n in planned if n is not None], dtype=np.float64)
-            promised = conclusive_probability(
-                float(delta[j]), verdict_se[j] * np.sqrt(PILOT_ITEMS / finite),
-                margin=MARGIN, level=LEVEL,
-            )  # fmt: skip
+            promised = plan_power(float(delta[j]), expected, finite)
             print(
-                f"  {label}: verdict SE at {PILOT_ITEMS} = {verdict_se[j]:.4f} (true SE "
-                f"{true_se[j]:.4f}); n* = {n_star}: conclusive {share(flags)} "
+                f"  {label}: jackknife SE at {PILOT_ITEMS} = {expected[0]:.4f} (true SE "
+                f"{true_se[j]:.4f}), skewness {expected[1].skewness:+.2f}, kurtosis "
+                f"{expected[1].kurtosis:.2f}; n* = {n_star}: conclusive {share(flags)} "
                 f"(stated {POWER:.0%})"
             )
             print(
@@ -341,21 +360,18 @@ def main() -> None:
         j = 1
         typical = int(np.argmin(np.abs(d_arr[:, j] - np.median(d_arr[:, j]))))
         experts, candidate = pilots[typical]
-        d0, s0 = float(d_arr[typical, j]), float(s_arr[typical, j])
-        n_obs = items_for_verdict(d0, s0, PILOT_ITEMS, margin=MARGIN, power=POWER, level=LEVEL)
+        d0, read0 = float(d_arr[typical, j]), pilot_reads[typical][j]
+        n_obs = plan_items(d0, read0)
         if n_obs is not None:
             flags = []
             for r in range(args.reps):
                 rows = rng.integers(0, PILOT_ITEMS, size=n_obs)
                 v, _, _ = verdicts(experts[rows], candidate[rows], args.resamples, 20_000 + r)
                 flags.append(conclusive(v[j]))
-            promised_one = float(
-                conclusive_probability(d0, s0 * math.sqrt(PILOT_ITEMS / n_obs),
-                                       margin=MARGIN, level=LEVEL)
-            )  # fmt: skip
+            promised_one = float(plan_power(d0, read0, n_obs))
             print(
-                f"  resampling the median pilot (1–5, Δ̂ {d0:+.3f}, SE {s0:.4f}) to n = {n_obs}: "
-                f"conclusive {share(flags)}; analytic {100 * promised_one:.1f}%"
+                f"  resampling the median pilot (1–5, Δ̂ {d0:+.3f}, SE {read0[0]:.4f}) to "
+                f"n = {n_obs}: conclusive {share(flags)}; analytic {100 * promised_one:.1f}%"
             )
     if args.gate_reps:
         gate_check(rng, args.gate_reps, args.resamples)

@@ -12,10 +12,12 @@ s₀·√(n₀/n), and asks `empathy_judge.scorers.sample_size` for the fewest i
 and prices them in expert ratings: items × experts (each expert rates every sub-component of an
 item in one sitting). Per framework the same is done on the mean Δ over its sub-components.
 
-The verdict's standard error comes from one place, `verdict_standard_error`: the verdict's own
-interval read as ±z·s (conservative: its small-sample widening is carried to every n). The plan
-is for one sub-component's own verdict (and the framework's): under the report's false-discovery
-control over k sub-components a claim needs a little more.
+What the plan reads from the pilot's verdict comes from one place, `verdict_interval`: the
+jackknife standard error and the shape of its interval (skewness, and the kurtosis behind its
+degrees of freedom), so that the interval is redrawn at each n as the verdict would draw it
+(`scorers.sample_size.VerdictShape`). The plan is for one sub-component's own verdict (and the
+framework's): under the report's false-discovery control over k sub-components a claim needs a
+little more.
 
 For the gate a pilot has one judge, not a baseline and a candidate. The plan asks the gate itself
 (`empathy_judge.scorers.gate.regression_gate`, its jackknife SE) for the standard error of Δκw
@@ -72,18 +74,13 @@ class PlanError(EmpathyJudgeError, ValueError):
 def verdict_standard_error(
     verdict: ExpertLevelVerdict | None, estimate: Estimate, level: float
 ) -> float:
-    """The standard error of the like-for-like Δ̂ at the pilot's size: the plan's only input.
+    """The verdict's interval at the pilot's size read as Δ̂ ± z·s: s = (high − low) / (2·z).
 
-    The verdict's interval on the pilot read as Δ̂ ± z·s: s = (high − low) / (2·z), an
-    effective standard error that carries the interval's t quantile and skewness correction.
-    Measured against the truth (`benchmarks/bench_plan.py --reps 600 --gate-reps 0 --seed 1`):
-    planned from the pilots' average s, a verdict is conclusive 88.0–91.8% of the time for an
-    equal judge and 95.5–96.3% for a judge 0.10 worse, against a stated 80% — conservative, as
-    that widening shrinks with more items. Planned from one 50-item pilot, as a user does, the
-    mean power is 69.6–74.3%: the pilot's own s is uncertain (the planned n spans 215–1041
-    between its 10th and 90th percentile for an equal judge). Planned with the bare jackknife
-    standard error (`verdict.std_error`) the average-pilot plan gives 68.3–72.3% for an equal
-    judge, so the effective one is used: a plan must not promise power it does not give.
+    An effective standard error that carries the interval's t quantile and skewness correction
+    at this n (printed as the plan's ``std_error``, and the plan's input when the verdict has no
+    pseudo-value moments). Carried to every n it made plans about 1.5× too large (88.0–91.8%
+    conclusive for an equal judge, 95.5–96.3% for one 0.10 worse, for a stated 80%), because
+    that widening shrinks with more items; `verdict_interval` redraws it instead.
 
     Args:
         verdict: The verdict, when there is one (its interval is `estimate`'s).
