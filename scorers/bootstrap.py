@@ -384,22 +384,30 @@ def _hall_u(skewness: ArrayLike, n_items: ArrayLike) -> tuple[FloatArray, FloatA
 def _hall(t: FloatArray, interval: JackknifeInterval) -> FloatArray:
     """Hall's (1992) monotone cubic that removes the t statistic's skewness: g(t) ≈ t_df.
 
-    g(t) = ((1 + u·t)³ − 1)/(3u) + b, written out as t + u·t² + u²·t³/3 + b so that it stays
-    exact as u → 0 (no skewness).
+    g(t) = ((1 + u·t)³ − 1)/(3u) + b, written out as t·(1 + u·t·(1 + u·t/3)) + b so that it
+    stays exact as u → 0 (no skewness). g is increasing (g′ = (1 + u·t)²), so g(±∞) = ±∞: an
+    infinite t (a zero standard error) stays infinite.
     """
     u, b = _hall_u(interval.skewness, interval.n_items)
-    return np.asarray(t + u * t**2 + u**2 * t**3 / 3.0 + b)
+    t = np.asarray(t, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        ut = u * t
+        value = t * (1.0 + ut * (1.0 + ut / 3.0)) + b
+    return np.asarray(np.where(np.isinf(t), t, value))
 
 
 def _hall_inverse(y: FloatArray, skewness: ArrayLike, n_items: ArrayLike) -> FloatArray:
     """g⁻¹(y) = (∛(1 + 3u(y − b)) − 1)/u, as 3(y − b)/(c² + c + 1) with c the cube root.
 
     The two are equal (c³ − 1 = (c − 1)(c² + c + 1)); the second loses no digits when u is
-    small and needs no special case at u = 0.
+    small and needs no special case at u = 0. g⁻¹(±∞) = ±∞.
     """
     u, b = _hall_u(skewness, n_items)
-    c = np.cbrt(1.0 + 3.0 * u * (y - b))
-    return np.asarray(3.0 * (y - b) / (c * c + c + 1.0))
+    y = np.asarray(y, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        c = np.cbrt(1.0 + 3.0 * u * (y - b))
+        value = 3.0 * (y - b) / (c * c + c + 1.0)
+    return np.asarray(np.where(np.isinf(y), y, value))
 
 
 def effective_df(n_items: ArrayLike, kurtosis: ArrayLike) -> FloatArray:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import krippendorff
 import numpy as np
 import pytest
@@ -11,6 +13,7 @@ from empathy_judge.scorers.bootstrap import (
     BootstrapResult,
     alpha_statistic,
     bootstrap,
+    jackknife_t_interval,
     kappa_difference_statistic,
     kappa_statistic,
     resample_counts,
@@ -162,3 +165,14 @@ def test_paired_alpha_difference() -> None:
     )
     assert result.estimate[0] == pytest.approx(oracle)
     assert result.low[0] > 0
+
+
+def test_jackknife_p_values_stay_defined_when_the_standard_error_is_zero() -> None:
+    # Every leave-one-out value equal: s = 0, so Δ̂ = 0.5 is exact and "Δ > 0" is certain. The
+    # t statistic is infinite; Hall's transformation must keep it infinite (not NaN).
+    interval = jackknife_t_interval([0.5], np.full((20, 1), 0.5), np.ones((20, 1), dtype=bool))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert interval.std_error[0] == 0.0
+        assert interval.p_greater(0.0)[0] == 0.0
+        assert interval.p_less(0.0)[0] == 1.0
