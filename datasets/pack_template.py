@@ -57,7 +57,7 @@ discipline = "counselling"
 # The Inspect task name logs carry (default: the id). The task you run is always
 # empathy_judge/custom -T framework=FOLDER.
 # task_name = "{id}"
-# Packaged rubrics only (leave out in a pack): data = "release", item_id_columns, order.
+# Packaged rubrics only (leave out in a pack): data = "release", item_id_columns, order, [release].
 
 # Which turn is rated: "all" (default: the supporter's communication as a whole), "last" (the
 # supporter's last turn) or "last:NAME" (NAME's last turn; NAME one of the speakers below). The

@@ -27,9 +27,16 @@ claude_ratings.csv         claude-3.7-sonnet      llm
 =========================  =====================  =======
 
 ``sample_ratings_crowdsourced.csv`` repeats ``crowd_ratings.csv`` (plus ``response_length``) and
-is not read as ratings. The Lend an Ear crowd's individual raters
-(``original_data/sample_lend_an_ear_annotations.csv``) are annotators ``crowd-rater:<user_id>``
-in group ``crowd``; their blank cells are NaN rows (the rater saw the item, gave no rating).
+is not read as ratings. Individual crowd raters (a rubric's ``[release] crowd_raters``: the Lend
+an Ear crowd's ``original_data/sample_lend_an_ear_annotations.csv``) are annotators
+``crowd-rater:<user_id>`` in group ``crowd``; their blank cells are NaN rows (the rater saw the
+item, gave no rating).
+
+Nothing here names a framework: the loader iterates the packaged rubrics, and each one's
+``[release]`` table (:mod:`empathy_judge.datasets.release_layout`) says which folder holds its
+annotator files, which file its conversations and which named reader parses them
+(:mod:`empathy_judge.datasets.release_readers`). A fifth packaged framework is its rubric file
+plus its files' checksums in :mod:`empathy_judge.datasets.checksums`.
 
 Item ids are the first of the rubric's ``item_id_columns``: ``conv_id`` (EmpatheticDialogues),
 ``sp_id`` (EPITOME — GPT/Claude files have no ``rp_id``), ``id`` (Perceived Empathy),
@@ -49,12 +56,13 @@ column.
 
 **Conversations** (:func:`load_conversations`) are
 :class:`~empathy_judge.datasets.conversation.Conversation` records built from
-``original_data/``: EmpatheticDialogues from one row per utterance (``_comma_`` -> ``,``; the
-situation ``prompt`` is the first Seeker turn, then the utterances alternate Seeker,
-Supporter in ``utterance_idx`` order); EPITOME as the seeker post and the response; Lend an
-Ear from the ``Seeker:``/``Supporter:`` transcript (empty turns dropped; lines without a label
-continue the previous turn). Perceived Empathy texts are not public, see
-:func:`load_conversations`.
+``original_data/`` by the reader each rubric names: EmpatheticDialogues from one row per
+utterance (``utterance_rows``: ``_comma_`` -> ``,``; the situation ``prompt`` is the first Seeker
+turn, then the utterances alternate Seeker, Supporter in ``utterance_idx`` order); EPITOME as
+the seeker post and the response (``seeker_response``); Lend an Ear from the
+``Seeker:``/``Supporter:`` transcript (``transcript``: empty turns dropped; lines without a
+label continue the previous turn). Perceived Empathy texts are not public (its rubric says
+``no_conversations``), see :func:`load_conversations`.
 """
 
 from __future__ import annotations
@@ -71,12 +79,7 @@ import numpy as np
 import pandas as pd
 
 from .checksums import RELEASE_CHECKSUMS, RELEASE_COMMIT
-from .conversation import (
-    Conversation,
-    Turn,
-    parse_transcript,
-    supporter_word_count,
-)
+from .conversation import Conversation
 from .errors import EmpathyJudgeError
 from .ratings_table import RATINGS_COLUMNS
 from .release_files import (
@@ -88,11 +91,13 @@ from .release_files import (
 from .release_files import (
     incomplete_message,
     missing_required_files,
-    one_line,
     read_release_csv,
+    require_columns,
     verify_required_files,
 )
-from .rubric import FRAMEWORK_IDS, Framework, load_framework
+from .release_layout import ReleaseLayout
+from .release_readers import read_conversations
+from .rubric import Framework, all_frameworks, load_framework
 
 #: Environment variable naming a local copy of the release.
 DATA_ENV = "EMPATHY_JUDGE_DATA"
@@ -111,7 +116,7 @@ class AnnotatorFile:
     group: str
 
 
-#: The annotator files of ``annotations/<framework>/``, in table order.
+#: The annotator files of a framework's ``[release] annotations`` folder, in table order.
 ANNOTATOR_FILES: tuple[AnnotatorFile, ...] = (
     AnnotatorFile("expert1_ratings.csv", "expert1", "expert"),
     AnnotatorFile("expert2_ratings.csv", "expert2", "expert"),
@@ -122,10 +127,6 @@ ANNOTATOR_FILES: tuple[AnnotatorFile, ...] = (
     AnnotatorFile("claude_ratings.csv", "claude-3.7-sonnet", "llm"),
 )
 
-LAE_RATERS_FILE = "original_data/sample_lend_an_ear_annotations.csv"
-ED_CONVERSATIONS_FILE = "original_data/sample_empatheticdialogues.csv"
-EPITOME_CONVERSATIONS_FILE = "original_data/sample_epitome.csv"
-LAE_CONVERSATIONS_FILE = "original_data/sample_lend_an_ear_conversations.csv"
 #: Prefix of the Lend an Ear individual crowd raters' annotator names.
 CROWD_RATER_PREFIX = "crowd-rater:"
 
@@ -300,27 +301,31 @@ def load_conversations(
         ConversationsUnavailableError: ``framework`` is Perceived Empathy.
         KeyError: Unknown framework.
     """
-    wanted = None if framework is None else load_framework(framework).id
-    if wanted == "perceived_empathy":
-        raise ConversationsUnavailableError(
-            "the release has no Perceived Empathy conversation text: the authors share it on"
-            " request. Supply it with empathy_judge.datasets.user_data.load_user_conversations("
-            "path, 'perceived_empathy'), columns item_id (the release's `id`), speaker"
-            " (Seeker|Supporter), text [, turn] — or item_id, transcript."
-        )
+    wanted = None if framework is None else load_framework(framework)
+    if wanted is not None and wanted.release is not None and wanted.release.conversations is None:
+        raise ConversationsUnavailableError(_no_text_message(wanted, wanted.release))
     conversations = load_release(data_dir).conversations
-    return [c for c in conversations if wanted is None or c.framework == wanted]
+    return [c for c in conversations if wanted is None or c.framework == wanted.id]
+
+
+def _no_text_message(framework: Framework, layout: ReleaseLayout) -> str:
+    return (
+        f"the release has no {framework.title} conversation text: {layout.no_conversations}."
+        " Supply it with empathy_judge.datasets.user_data.load_user_conversations("
+        f"path, '{framework.id}'), columns item_id (the release's"
+        f" `{framework.item_id_columns[0]}`), speaker (Seeker|Supporter), text [, turn] — or"
+        " item_id, transcript."
+    )
+
+
+def _release_frameworks() -> list[tuple[Framework, ReleaseLayout]]:
+    """The packaged frameworks with data in the release, with their layouts, in their order."""
+    return [(f, f.release) for f in all_frameworks() if f.release is not None]
 
 
 def _candidate_files() -> list[str]:
-    files = [f"annotations/{fw}/{a.filename}" for fw in FRAMEWORK_IDS for a in ANNOTATOR_FILES]
-    files += [
-        LAE_RATERS_FILE,
-        ED_CONVERSATIONS_FILE,
-        EPITOME_CONVERSATIONS_FILE,
-        LAE_CONVERSATIONS_FILE,
-    ]
-    return files
+    names = tuple(a.filename for a in ANNOTATOR_FILES)
+    return [rel for _, layout in _release_frameworks() for rel in layout.files(names)]
 
 
 def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
@@ -341,11 +346,11 @@ def _load_cached(root: str, signature: tuple[tuple[str, int, int], ...]) -> Rele
     present = {rel for rel, _, _ in signature} & set(_candidate_files())
     notes: list[str] = []
     pieces: list[pd.DataFrame] = []
-    for framework_id in FRAMEWORK_IDS:
-        framework = load_framework(framework_id)
+    conversations: list[Conversation] = []
+    for framework, layout in _release_frameworks():
         expected_ids: set[str] | None = None
         for spec in ANNOTATOR_FILES:
-            rel = f"annotations/{framework_id}/{spec.filename}"
+            rel = f"{layout.annotations}/{spec.filename}"
             if rel not in present:
                 continue
             piece = _annotator_ratings(path, rel, framework, spec.annotator, spec.group, notes)
@@ -358,16 +363,13 @@ def _load_cached(root: str, signature: tuple[tuple[str, int, int], ...]) -> Rele
                     f" ({len(ids - expected_ids)} extra, {len(expected_ids - ids)} missing)"
                 )
             pieces.append(piece)
-        if framework_id == "lend_an_ear" and LAE_RATERS_FILE in present:
-            pieces.append(_crowd_rater_ratings(path, framework, notes))
+        if layout.crowd_raters is not None and layout.crowd_raters in present:
+            pieces.append(_crowd_rater_ratings(path, framework, layout, notes))
     ratings = _concat(pieces)
-    conversations: list[Conversation] = []
-    if ED_CONVERSATIONS_FILE in present:
-        conversations += _empatheticdialogues_conversations(path)
-    if EPITOME_CONVERSATIONS_FILE in present:
-        conversations += _epitome_conversations(path)
-    if LAE_CONVERSATIONS_FILE in present:
-        conversations += _lend_an_ear_conversations(path)
+    # Conversations after all ratings, so that a damaged ratings file is reported first.
+    for framework, layout in _release_frameworks():
+        if layout.conversations is not None and layout.conversations in present:
+            conversations += read_conversations(path, framework)
     # After parsing, so that a file that does not parse is reported by row and column.
     verify_required_files(path)
     for note in notes:
@@ -384,16 +386,6 @@ def _load_cached(root: str, signature: tuple[tuple[str, int, int], ...]) -> Rele
 def _read_csv(root: Path, rel: str) -> tuple[pd.DataFrame, str]:
     """The file's table and how messages name it (its full path)."""
     return read_release_csv(root, rel), str(root / rel)
-
-
-def _require_columns(frame: pd.DataFrame, where: str, columns: Sequence[str]) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        found = [str(c)[:40] for c in frame.columns[:12]]
-        more = f" and {len(frame.columns) - 12} more" if len(frame.columns) > 12 else ""
-        raise ReleaseFormatError(
-            f"{where}: line 1: missing column(s) {missing}; the header has {found}{more}"
-        )
 
 
 def _numeric(frame: pd.DataFrame, where: str, framework: Framework) -> np.ndarray[Any, Any]:
@@ -475,7 +467,7 @@ def _annotator_ratings(
     frame, where = _read_csv(root, rel)
     id_column = framework.item_id_columns[0]
     columns = framework.columns
-    _require_columns(frame, where, [id_column, *columns])
+    require_columns(frame, where, [id_column, *columns])
     frame = frame.assign(**{id_column: frame[id_column].str.strip()})
     blank = (frame[id_column] == "").to_numpy()
     if blank.any():
@@ -491,15 +483,18 @@ def _annotator_ratings(
     )
 
 
-def _crowd_rater_ratings(root: Path, framework: Framework, notes: list[str]) -> pd.DataFrame:
-    rel = LAE_RATERS_FILE
+def _crowd_rater_ratings(
+    root: Path, framework: Framework, layout: ReleaseLayout, notes: list[str]
+) -> pd.DataFrame:
+    rel = str(layout.crowd_raters)
+    rater = layout.crowd_rater_column
     frame, where = _read_csv(root, rel)
     id_column = framework.item_id_columns[0]
     columns = framework.columns
-    _require_columns(frame, where, ["user_id", id_column, *columns])
-    frame = _dedupe(frame, ["user_id", id_column], columns, rel, notes)
+    require_columns(frame, where, [rater, id_column, *columns])
+    frame = _dedupe(frame, [rater, id_column], columns, rel, notes)
     values = _numeric(frame, where, framework)
-    annotators = (CROWD_RATER_PREFIX + frame["user_id"].str.strip()).to_numpy(dtype=object)
+    annotators = (CROWD_RATER_PREFIX + frame[rater].str.strip()).to_numpy(dtype=object)
     ids = frame[id_column].str.strip().to_numpy(dtype=object)
     return _long(framework.id, ids, annotators, "crowd", columns, values)
 
@@ -511,84 +506,3 @@ def _concat(pieces: list[pd.DataFrame]) -> pd.DataFrame:
         return pd.DataFrame(empty)
     table = pd.concat(pieces, ignore_index=True)
     return table.astype({c: str for c in RATINGS_COLUMNS[:-1]} | {"rating": np.float64})
-
-
-def _int_or_none(value: str) -> int | None:
-    try:
-        return int(float(value))
-    except (ValueError, OverflowError):
-        return None
-
-
-def _metadata(turns: tuple[Turn, ...], response_length: str, **extra: Any) -> dict[str, Any]:
-    meta: dict[str, Any] = {"supporter_word_count": supporter_word_count(turns)}
-    length = _int_or_none(response_length)
-    if length is not None:
-        meta["response_length"] = length
-    meta.update(extra)
-    return meta
-
-
-def _empatheticdialogues_conversations(root: Path) -> list[Conversation]:
-    frame, where = _read_csv(root, ED_CONVERSATIONS_FILE)
-    _require_columns(frame, where, ["conv_id", "utterance_idx", "prompt", "utterance", "context"])
-    order = pd.to_numeric(frame["utterance_idx"], errors="coerce")
-    bad = ~np.isfinite(order.to_numpy(dtype=np.float64, na_value=np.nan))
-    if bad.any():
-        row = int(np.flatnonzero(bad)[0]) + 1
-        raise ReleaseFormatError(f"{where}: row {row}, column 'utterance_idx': not a finite number")
-    frame = frame.assign(_order=order)
-    out = []
-    for conv_id, group in frame.groupby("conv_id", sort=False):
-        rows = group.sort_values("_order", kind="stable")
-        first = rows.iloc[0]
-        texts = [_ed_text(first["prompt"])] + [_ed_text(u) for u in rows["utterance"]]
-        # The prompt is the Seeker's; utterances then alternate, the Seeker speaking first
-        # (checked against the transcripts in gemini_ratings.csv).
-        turns = tuple(
-            Turn("Seeker" if i == 0 or i % 2 == 1 else "Supporter", text)
-            for i, text in enumerate(texts)
-        )
-        meta = _metadata(
-            turns,
-            first.get("response_length", ""),
-            emotion=first["context"],
-            situation=texts[0],
-        )
-        out.append(Conversation("empatheticdialogues", str(conv_id), turns, meta))
-    return out
-
-
-def _ed_text(text: str) -> str:
-    return text.replace("_comma_", ",").strip()
-
-
-def _epitome_conversations(root: Path) -> list[Conversation]:
-    frame, where = _read_csv(root, EPITOME_CONVERSATIONS_FILE)
-    _require_columns(frame, where, ["sp_id", "rp_id", "seeker_post", "response_post"])
-    out = []
-    for record in frame.to_dict("records"):
-        turns = (
-            Turn("Seeker", str(record["seeker_post"]).strip()),
-            Turn("Supporter", str(record["response_post"]).strip()),
-        )
-        meta = _metadata(turns, str(record.get("response_length", "")), rp_id=record["rp_id"])
-        out.append(Conversation("epitome", str(record["sp_id"]).strip(), turns, meta))
-    return out
-
-
-def _lend_an_ear_conversations(root: Path) -> list[Conversation]:
-    frame, where = _read_csv(root, LAE_CONVERSATIONS_FILE)
-    _require_columns(frame, where, ["conversation_id", "full_conversation"])
-    out = []
-    for number, record in enumerate(frame.to_dict("records"), start=1):
-        try:
-            turns = parse_transcript(str(record["full_conversation"]))
-        except ValueError as exc:
-            raise ReleaseFormatError(
-                one_line(f"{where}: row {number}, column 'full_conversation': {exc}")
-            ) from exc
-        scenario = next((t.text for t in turns if t.speaker == "Seeker"), "")
-        meta = _metadata(turns, str(record.get("response_length", "")), scenario=scenario)
-        out.append(Conversation("lend_an_ear", str(record["conversation_id"]).strip(), turns, meta))
-    return out

@@ -153,6 +153,26 @@ def read_release_csv(root: Path, rel: str) -> pd.DataFrame:
     return pd.DataFrame({header[j]: matrix[:, j] for j in keep}, index=pd.RangeIndex(len(rows)))
 
 
+def require_columns(frame: pd.DataFrame, where: str, columns: Sequence[str]) -> None:
+    """Raise unless ``frame`` has every one of ``columns``.
+
+    Args:
+        frame: A table read by :func:`read_release_csv`.
+        where: How messages name the file (its path).
+        columns: The column names the parser needs.
+
+    Raises:
+        ReleaseFormatError: Columns are missing; the message lists them and the header.
+    """
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        found = [str(c)[:40] for c in frame.columns[:12]]
+        more = f" and {len(frame.columns) - 12} more" if len(frame.columns) > 12 else ""
+        raise ReleaseFormatError(
+            f"{where}: line 1: missing column(s) {missing}; the header has {found}{more}"
+        )
+
+
 def _read_text(path: Path) -> str:
     try:
         size = path.stat().st_size

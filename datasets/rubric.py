@@ -38,6 +38,10 @@ framing                no        ``{role = ..., context = ..., rated = ...}``: t
                                  prompt's sentences saying who the judge is, what the
                                  conversations are and who speaks, and what is rated (each
                                  optional; without the table the packaged wording is used)
+release                with      where the framework's files sit in the authors' release
+                       data =    (annotations folder, conversations file and the reader that
+                       release   parses it, crowd raters): see
+                                 :mod:`empathy_judge.datasets.release_layout`
 =====================  ========  =============================================================
 
 ``empathy-judge pack init DIR`` writes a commented rubric with every field.
@@ -47,7 +51,9 @@ Each ``[[sub_components]]`` table: ``column`` (the key ratings use), ``label``, 
 means worse behaviour) and ``anchors`` (a text for every level from scale_min to scale_max).
 
 Packaged rubrics are discovered: every ``*.toml`` file in ``datasets/rubrics/`` is a framework,
-so adding a fifth packaged framework needs no list to be edited.
+so adding a fifth packaged framework needs no list to be edited, and its ``[release]`` table
+tells the release loader where its files are, so it needs no loader code either (only its
+files' checksums in :mod:`empathy_judge.datasets.checksums`).
 """
 
 from __future__ import annotations
@@ -58,13 +64,15 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from pathlib import Path
+from importlib.resources.abc import Traversable
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal, cast
 
 from .conversation import SPEAKERS, Speaker
 from .errors import EmpathyJudgeError
 from .levels import LEVELS, POLARITIES, Level, Polarity
 from .lookup import find
+from .release_layout import READER_COLUMNS, ReleaseLayout
 
 ConsensusRule = Literal["median", "mean", "majority"]
 DataSource = Literal["release", "pack"]
@@ -94,9 +102,21 @@ _FRAMEWORK_FIELDS = frozenset(
         "version",
         "rated_turn",
         "framing",
+        "release",
     }
 )
 _FRAMING_FIELDS = frozenset({"role", "context", "rated"})
+_RELEASE_FIELDS = frozenset(
+    {
+        "annotations",
+        "conversations",
+        "no_conversations",
+        "reader",
+        "columns",
+        "crowd_raters",
+        "crowd_rater_column",
+    }
+)
 _SUB_COMPONENT_FIELDS = frozenset(
     {"column", "label", "definition", "scale_min", "scale_max", "polarity", "anchors"}
 )
@@ -284,6 +304,8 @@ class Framework:
             its rubric); bump it whenever an edit can move ratings.
         rated_turn: Which turn is rated (None: the supporter's communication as a whole).
         framing: How the system prompt describes the task (None: the packaged wording).
+        release: Where the framework's files sit in the authors' release (packaged
+            frameworks, ``data = "release"``; None for a pack).
     """
 
     id: str
@@ -304,6 +326,7 @@ class Framework:
     version: str = "1"
     rated_turn: RatedTurn | None = None
     framing: Framing | None = None
+    release: ReleaseLayout | None = None
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -468,6 +491,104 @@ def _framing(data: Mapping[str, Any], file: str) -> Framing | None:
     return Framing(**parts)
 
 
+def _release_path(table: Mapping[str, Any], key: str, file: str) -> str:
+    value = str(_require(table, key, str, "release.", file))
+    parts = PurePosixPath(value).parts
+    if value != value.strip() or "\\" in value or value.startswith("/") or ".." in parts:
+        raise RubricError(
+            file,
+            f"field 'release.{key}' must be a path inside the release folder, written with '/'"
+            f" (relative, no '..'), got {value!r}",
+        )
+    return value.rstrip("/")
+
+
+def _release_columns(raw: Mapping[str, Any], reader: str, file: str) -> tuple[tuple[str, str], ...]:
+    roles = READER_COLUMNS[reader]
+    columns = raw.get("columns", {})
+    if not isinstance(columns, Mapping):
+        raise RubricError(
+            file,
+            f"field 'release.columns' must be a table {{role = \"column\"}} (roles {list(roles)})",
+        )
+    where = "release.columns."
+    for role in columns:
+        if role not in roles:
+            raise RubricError(
+                file,
+                f"unknown field '{where}{role}': reader {reader!r} has the column roles"
+                f" {list(roles)}",
+            )
+    return tuple((role, _require(columns, role, str, where, file).strip()) for role in roles)
+
+
+def _release_layout(data: Mapping[str, Any], source: DataSource, file: str) -> ReleaseLayout | None:
+    raw = data.get("release")
+    if raw is None:
+        if source == "release":
+            raise RubricError(
+                file,
+                "field 'release' is needed when data = \"release\": a [release] table saying"
+                " where the framework's files sit in the release (annotations = ...)",
+            )
+        return None
+    if source != "release":
+        raise RubricError(
+            file,
+            "field 'release' belongs to packaged rubrics (data = \"release\"); a pack's data"
+            " sits beside its rubric",
+        )
+    if not isinstance(raw, Mapping):
+        raise RubricError(file, "field 'release' must be a table (annotations = ..., ...)")
+    _reject_unknown(raw, _RELEASE_FIELDS, "release.", file)
+    annotations = _release_path(raw, "annotations", file)
+    has_texts = "conversations" in raw
+    if has_texts == ("no_conversations" in raw):
+        raise RubricError(
+            file,
+            "field 'release.conversations': give either conversations (the file of texts, with"
+            " its reader) or no_conversations (why the release has none), not "
+            + ("both" if has_texts else "neither"),
+        )
+    conversations = reader = None
+    columns: tuple[tuple[str, str], ...] = ()
+    no_conversations = ""
+    if has_texts:
+        conversations = _release_path(raw, "conversations", file)
+        reader = _require(raw, "reader", str, "release.", file).strip()
+        if reader not in READER_COLUMNS:
+            raise RubricError(
+                file,
+                f"field 'release.reader' must be one of {list(READER_COLUMNS)}, got {reader!r}",
+            )
+        columns = _release_columns(raw, reader, file)
+    else:
+        for key in ("reader", "columns"):
+            if key in raw:
+                raise RubricError(
+                    file, f"field 'release.{key}' needs release.conversations (a file to read)"
+                )
+        no_conversations = _require(raw, "no_conversations", str, "release.", file).strip()
+    crowd_raters = None
+    crowd_rater_column = ""
+    if "crowd_raters" in raw:
+        crowd_raters = _release_path(raw, "crowd_raters", file)
+        crowd_rater_column = _require(raw, "crowd_rater_column", str, "release.", file).strip()
+    elif "crowd_rater_column" in raw:
+        raise RubricError(
+            file, "field 'release.crowd_rater_column' needs release.crowd_raters (the file)"
+        )
+    return ReleaseLayout(
+        annotations=annotations,
+        conversations=conversations,
+        reader=reader,
+        columns=columns,
+        no_conversations=no_conversations,
+        crowd_raters=crowd_raters,
+        crowd_rater_column=crowd_rater_column,
+    )
+
+
 def parse_rubric(data: Mapping[str, Any], file: str) -> Framework:
     """Validate a parsed rubric document and build its :class:`Framework`.
 
@@ -543,6 +664,7 @@ def parse_rubric(data: Mapping[str, Any], file: str) -> Framework:
         version=_version(data, file),
         rated_turn=_rated_turn(data, speakers, file),
         framing=_framing(data, file),
+        release=_release_layout(data, cast(DataSource, source), file),
     )
 
 
@@ -568,8 +690,13 @@ def load_rubric_file(path: str | Path) -> Framework:
     return parse_rubric(data, str(path))
 
 
+def _rubrics_folder() -> Traversable:
+    """The folder packaged rubrics are discovered in (a test points it at a copy)."""
+    return resources.files("empathy_judge.datasets").joinpath("rubrics")
+
+
 def _packaged_files() -> dict[str, Any]:
-    folder = resources.files("empathy_judge.datasets").joinpath("rubrics")
+    folder = _rubrics_folder()
     return {
         entry.name[: -len(".toml")]: entry
         for entry in folder.iterdir()

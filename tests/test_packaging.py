@@ -23,7 +23,11 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SUB_PACKAGES = ("datasets", "evals", "scorers", "reports")
-RUBRICS = ("empatheticdialogues", "epitome", "perceived_empathy", "lend_an_ear")
+# Every rubric file of the tree must ship (a fifth packaged framework's too), the study's four
+# among them.
+RUBRICS = tuple(sorted(p.stem for p in (REPO_ROOT / "datasets" / "rubrics").glob("*.toml")))
+STUDY_SUB_COMPONENTS = {"empatheticdialogues": 3, "epitome": 3, "perceived_empathy": 9,
+                        "lend_an_ear": 6}  # fmt: skip
 # The repo's folders, which must never be installed under their own names.
 FORBIDDEN_TOP_LEVEL = set(SUB_PACKAGES)
 
@@ -77,6 +81,7 @@ def _dist_info_text(wheel: Path, member: str) -> str:
 
 def test_wheel_ships_the_four_sub_packages_and_the_rubrics(wheel: Path) -> None:
     names = set(_names(wheel))
+    assert set(STUDY_SUB_COMPONENTS) <= set(RUBRICS)
     for package in SUB_PACKAGES:
         assert f"empathy_judge/{package}/__init__.py" in names
         assert f"empathy_judge/{package}/py.typed" in names
@@ -125,7 +130,8 @@ def test_rubrics_load_from_the_unpacked_wheel(wheel: Path, tmp_path: Path) -> No
         "import json, empathy_judge.datasets as d\n"
         "from empathy_judge.datasets.rubric import all_frameworks\n"
         "fs = all_frameworks()\n"
-        "print(json.dumps({'file': d.__file__, 'subs': [len(f.sub_components) for f in fs],"
+        "print(json.dumps({'file': d.__file__,"
+        " 'subs': {f.id: len(f.sub_components) for f in fs},"
         " 'sources': [f.source for f in fs]}))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(site)}
@@ -141,7 +147,8 @@ def test_rubrics_load_from_the_unpacked_wheel(wheel: Path, tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout.strip().splitlines()[-1])
     assert Path(found["file"]).is_relative_to(site)
-    assert found["subs"] == [3, 3, 9, 6]
+    assert sorted(found["subs"]) == sorted(RUBRICS)
+    assert {k: found["subs"][k] for k in STUDY_SUB_COMPONENTS} == STUDY_SUB_COMPONENTS
     assert all(Path(source).is_relative_to(site) for source in found["sources"])
 
 

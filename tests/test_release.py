@@ -7,6 +7,7 @@ tests/fixtures/data/make_llm_fixtures.py.
 
 from __future__ import annotations
 
+import csv
 import itertools
 import math
 import shutil
@@ -16,7 +17,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from empathy_judge.datasets.checksums import RELEASE_CHECKSUMS
+import empathy_judge.datasets.checksums as checksums_module
+import empathy_judge.datasets.rubric as rubric_module
+from empathy_judge.datasets.checksums import RELEASE_CHECKSUMS, sha256_file
 from empathy_judge.datasets.conversation import parse_transcript
 from empathy_judge.datasets.release import (
     DATA_ENV,
@@ -29,17 +32,30 @@ from empathy_judge.datasets.release import (
     load_release,
     resolve_release,
 )
+from empathy_judge.datasets.release_layout import READER_COLUMNS
+from empathy_judge.datasets.release_readers import READERS
+from empathy_judge.datasets.rubric import all_frameworks
 
-LLM_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "data" / "llm"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+LLM_FIXTURES = FIXTURES / "data" / "llm"
+FIFTH_RUBRIC = FIXTURES / "fifth_framework" / "active_listening.toml"
+#: The study's four frameworks, whose counts the paper gives (other packaged ones may follow).
+STUDY = ("empatheticdialogues", "epitome", "perceived_empathy", "lend_an_ear")
 
 
-def copy_with_llm_files(release: Path, dest: Path) -> Path:
-    """A release folder of symlinks to the real files plus the synthetic gpt/claude files."""
+def symlinked_copy(release: Path, dest: Path) -> Path:
+    """A release folder of symlinks to the real files."""
     for path in release.rglob("*"):
         if path.is_file():
             target = dest / path.relative_to(release)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.symlink_to(path.resolve())
+    return dest
+
+
+def copy_with_llm_files(release: Path, dest: Path) -> Path:
+    """A release folder of symlinks to the real files plus the synthetic gpt/claude files."""
+    symlinked_copy(release, dest)
     for path in LLM_FIXTURES.rglob("*.csv"):
         target = dest / "annotations" / path.relative_to(LLM_FIXTURES)
         shutil.copyfile(path, target)
@@ -78,6 +94,7 @@ def test_columns_and_types(ratings: pd.DataFrame) -> None:
 
 @pytest.mark.release
 def test_counts_from_the_paper(ratings: pd.DataFrame) -> None:
+    ratings = ratings[ratings["framework"].isin(STUDY)]
     experts = ratings[ratings["group"] == "expert"]
     assert ratings["item_id"].nunique() == 200
     assert ratings.groupby("framework")["item_id"].nunique().to_dict() == {
@@ -251,7 +268,7 @@ def test_parsed_release_is_cached_until_a_file_changes(release_dir: Path, tmp_pa
 def test_conversation_counts_and_ids_match_the_ratings(
     release_dir: Path, ratings: pd.DataFrame
 ) -> None:
-    conversations = load_conversations(release_dir)
+    conversations = [c for c in load_conversations(release_dir) if c.framework in STUDY]
     assert len(conversations) == 150
     for framework in ("empatheticdialogues", "epitome", "lend_an_ear"):
         ids = {c.item_id for c in conversations if c.framework == framework}
@@ -335,6 +352,8 @@ def test_supporter_word_count_matches_response_length_everywhere(release_dir: Pa
     # Measured: the release's response_length equals whitespace-split supporter words for all
     # 150 conversations with text.
     for conversation in load_conversations(release_dir):
+        if conversation.framework not in STUDY:
+            continue
         meta = conversation.metadata
         assert meta["supporter_word_count"] == meta["response_length"], conversation.item_id
 
@@ -343,6 +362,128 @@ def test_supporter_word_count_matches_response_length_everywhere(release_dir: Pa
 def test_perceived_empathy_has_no_text(release_dir: Path) -> None:
     with pytest.raises(ConversationsUnavailableError, match="on request"):
         load_conversations(release_dir, "perceived_empathy")
+
+
+# -- a fifth packaged framework -------------------------------------------------------------
+
+FIFTH = "active_listening"
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    return path
+
+
+def _write_fifth_release(root: Path) -> list[str]:
+    """The synthetic release files of tests/fixtures/fifth_framework/active_listening.toml."""
+    ids = [[f"p{i:02d}", f"t{i:02d}"] for i in range(50)]
+    header = ["pair_id", "thread_id", "reflection", "interrupting"]
+    folder = root / "annotations" / "listening"
+    written = []
+    for k in (1, 2, 3):
+        rows = [[*ids[i], 1 + (i + k) % 4, 1 + (i * k) % 4] for i in range(50)]
+        written.append(_write_csv(folder / f"expert{k}_ratings.csv", header, rows))
+    rows = [[*ids[i], 1 + (3 * i) % 4, 1 + (i + 1) % 4] for i in range(50)]
+    written.append(_write_csv(folder / "gemini_ratings.csv", header, rows))
+    raters = [["r1", ids[i][0], 1 + i % 4, 4] for i in range(50)]
+    raters += [["r2", ids[i][0], 2, "" if i == 3 else 1] for i in range(50)]
+    raters_file = root / "original_data" / "listening_raters.csv"
+    written.append(_write_csv(raters_file, ["rater", "pair_id", *header[2:]], raters))
+    pairs = [
+        [*ids[i], f"Post {i}: I lost my keys, again.", f"Reply {i}: that sounds annoying.", 5]
+        for i in range(50)
+    ]
+    pairs_file = root / "original_data" / "listening_pairs.csv"
+    columns = ["pair_id", "thread_id", "post", "reply", "response_length"]
+    written.append(_write_csv(pairs_file, columns, pairs))
+    return [path.relative_to(root).as_posix() for path in written]
+
+
+def _forget_rubrics() -> None:
+    for cached in (
+        rubric_module.packaged_ids,
+        rubric_module.load_framework,
+        rubric_module._load_packaged,
+    ):
+        cached.cache_clear()
+
+
+@pytest.mark.release
+def test_a_fifth_framework_needs_only_its_rubric_and_checksums(
+    release_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+) -> None:
+    study = load_ratings(release_dir)
+    copy = symlinked_copy(release_dir, tmp_path / "release")
+    written = _write_fifth_release(copy)
+    # What a fifth framework adds, and nothing else: its rubric in datasets/rubrics/ ...
+    rubrics = tmp_path / "rubrics"
+    rubrics.mkdir()
+    for framework in all_frameworks():
+        shutil.copyfile(framework.source, rubrics / Path(framework.source).name)
+    shutil.copyfile(FIFTH_RUBRIC, rubrics / FIFTH_RUBRIC.name)
+    monkeypatch.setattr(rubric_module, "_rubrics_folder", lambda: rubrics)
+    request.addfinalizer(_forget_rubrics)
+    _forget_rubrics()
+    # ... and its files' SHA-256 and sizes in the two tables of checksums.py.
+    for rel in written:
+        monkeypatch.setitem(checksums_module._SHA256, rel, sha256_file(copy / rel))
+        monkeypatch.setitem(checksums_module._SIZES, rel, (copy / rel).stat().st_size)
+    assert len(written) == 6
+
+    release = load_release(copy)
+    assert release.notes == ()
+    assert set(written) <= set(release.files)
+    others = release.ratings[release.ratings["framework"] != FIFTH].reset_index(drop=True)
+    pd.testing.assert_frame_equal(others, study)
+    fifth = release.ratings[release.ratings["framework"] == FIFTH]
+    assert fifth.groupby(["group", "annotator"]).size().to_dict() == {
+        ("crowd", "crowd-rater:r1"): 100,
+        ("crowd", "crowd-rater:r2"): 100,
+        ("expert", "expert1"): 100,
+        ("expert", "expert2"): 100,
+        ("expert", "expert3"): 100,
+        ("llm", "gemini-2.5-pro"): 100,
+    }
+    # expert2 on item 7: reflection 1 + (7 + 2) % 4, interrupting 1 + (7 * 2) % 4.
+    assert rating(fifth, FIFTH, "p07", "expert2", "reflection") == 2
+    assert rating(fifth, FIFTH, "p07", "expert2", "interrupting") == 3
+    assert math.isnan(rating(fifth, FIFTH, "p03", "crowd-rater:r2", "interrupting"))
+    assert int(fifth["rating"].isna().sum()) == 1
+
+    # Its conversations are parsed by the reader its rubric names, with its column names.
+    conversations = load_conversations(copy, FIFTH)
+    assert [c.item_id for c in conversations] == [f"p{i:02d}" for i in range(50)]
+    assert [(t.speaker, t.text) for t in conversations[7].turns] == [
+        ("Seeker", "Post 7: I lost my keys, again."),
+        ("Supporter", "Reply 7: that sounds annoying."),
+    ]
+    assert conversations[7].metadata == {
+        "supporter_word_count": 5,
+        "response_length": 5,
+        "thread_id": "t07",
+    }
+
+    # Its files are verified like the study's: an edited rating that still parses is refused.
+    target = copy / "annotations" / "listening" / "expert1_ratings.csv"
+    target.write_text(target.read_text().replace("p07,t07,1,4", "p07,t07,2,4"))
+    with pytest.raises(ReleaseFormatError, match=r"expert1_ratings\.csv: differs from the pinned"):
+        load_release(copy)
+
+
+def test_every_reader_a_rubric_can_name_exists() -> None:
+    assert set(READERS) == set(READER_COLUMNS)
+    layouts = {f.id: f.release for f in all_frameworks() if f.id in STUDY}
+    assert {i: None if r is None else r.reader for i, r in layouts.items()} == {
+        "empatheticdialogues": "utterance_rows",
+        "epitome": "seeker_response",
+        "perceived_empathy": None,
+        "lend_an_ear": "transcript",
+    }
 
 
 # -- resolution -----------------------------------------------------------------------------

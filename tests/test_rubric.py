@@ -21,7 +21,9 @@ from empathy_judge.datasets.rubric import (
 )
 
 # Expected values below come from ../shared/docs/paper-method.md (the paper's framework table),
-# not from the rubric files.
+# not from the rubric files. They pin the study's four frameworks by name: a fifth packaged
+# framework adds a rubric file and leaves these alone.
+STUDY = ("empatheticdialogues", "epitome", "perceived_empathy", "lend_an_ear")
 EXPECTED_COUNTS = {
     "empatheticdialogues": 3,
     "epitome": 3,
@@ -44,24 +46,19 @@ NEGATIVE = {("lend_an_ear", "advice_giving"), ("lend_an_ear", "self_oriented"),
             ("lend_an_ear", "dismissing_emotions")}  # fmt: skip
 
 
-def test_all_four_frameworks_load_in_the_papers_order() -> None:
+def test_the_studys_four_frameworks_load_first_in_the_papers_order() -> None:
     frameworks = all_frameworks()
-    assert [f.id for f in frameworks] == [
-        "empatheticdialogues",
-        "epitome",
-        "perceived_empathy",
-        "lend_an_ear",
-    ]
+    assert [f.id for f in frameworks][: len(STUDY)] == list(STUDY)
     assert tuple(f.id for f in frameworks) == FRAMEWORK_IDS
 
 
 def test_twenty_one_sub_components_split_3_3_9_6() -> None:
-    counts = {f.id: len(f.sub_components) for f in all_frameworks()}
+    counts = {name: len(load_framework(name).sub_components) for name in STUDY}
     assert counts == EXPECTED_COUNTS
     assert sum(counts.values()) == 21
 
 
-@pytest.mark.parametrize("framework_id", FRAMEWORK_IDS)
+@pytest.mark.parametrize("framework_id", STUDY)
 def test_scales(framework_id: str) -> None:
     framework = load_framework(framework_id)
     scales = {(s.scale_min, s.scale_max) for s in framework.sub_components}
@@ -72,6 +69,7 @@ def test_negative_polarity_exactly_for_the_three_lend_an_ear_behaviours() -> Non
     negative = {
         (f.id, s.column)
         for f in all_frameworks()
+        if f.id in STUDY
         for s in f.sub_components
         if s.polarity == "negative"
     }
@@ -92,7 +90,7 @@ def test_every_level_has_a_concrete_anchor(framework_id: str) -> None:
         assert sub.definition.strip()
 
 
-@pytest.mark.parametrize("framework_id", FRAMEWORK_IDS)
+@pytest.mark.parametrize("framework_id", STUDY)
 def test_framework_metadata(framework_id: str) -> None:
     framework = load_framework(framework_id)
     assert framework.task_name == EXPECTED_TASK_NAMES[framework_id]
@@ -105,7 +103,7 @@ def test_framework_metadata(framework_id: str) -> None:
 
 
 def test_item_id_columns() -> None:
-    ids = {f.id: f.item_id_columns for f in all_frameworks()}
+    ids = {name: load_framework(name).item_id_columns for name in STUDY}
     assert ids == {
         "empatheticdialogues": ("conv_id",),
         "epitome": ("sp_id", "rp_id"),
@@ -129,10 +127,11 @@ def test_the_wording_of_each_file_is_marked() -> None:
 @pytest.mark.release
 @pytest.mark.parametrize("framework_id", FRAMEWORK_IDS)
 def test_columns_match_the_release_headers(release_dir: Path, framework_id: str) -> None:
-    path = release_dir / "annotations" / framework_id / "expert1_ratings.csv"
+    framework = load_framework(framework_id)
+    assert framework.release is not None
+    path = release_dir / framework.release.annotations / "expert1_ratings.csv"
     with path.open(newline="", encoding="utf-8") as handle:
         header = next(csv.reader(handle))
-    framework = load_framework(framework_id)
     assert header[: len(framework.item_id_columns)] == list(framework.item_id_columns)
     assert list(framework.columns) == [c for c in header if c not in framework.item_id_columns]
 
@@ -355,3 +354,166 @@ def test_non_utf8_file_names_the_file(tmp_path: Path) -> None:
 
 def test_rubric_error_is_a_value_error() -> None:
     assert issubclass(RubricError, ValueError)
+
+
+# --- the [release] table of packaged rubrics --------------------------------------------------
+
+VALID_RELEASE = VALID.replace(
+    'item_id_columns = ["item"]', 'item_id_columns = ["item", "thread"]\ndata = "release"'
+) + (
+    """
+[release]
+annotations = "annotations/toy"
+conversations = "original_data/toy.csv"
+reader = "seeker_response"
+columns = { seeker = "post", supporter = "reply" }
+crowd_raters = "original_data/toy_raters.csv"
+crowd_rater_column = "rater"
+"""
+)
+NO_TEXTS = VALID_RELEASE.replace(
+    'conversations = "original_data/toy.csv"\nreader = "seeker_response"\n'
+    'columns = { seeker = "post", supporter = "reply" }\n',
+    'no_conversations = "they are not public"\n',
+)
+
+
+def test_the_release_table_is_read_into_the_layout(tmp_path: Path) -> None:
+    layout = load_rubric_file(_write(tmp_path, VALID_RELEASE)).release
+    assert layout is not None
+    assert layout.annotations == "annotations/toy"
+    assert (layout.conversations, layout.reader) == ("original_data/toy.csv", "seeker_response")
+    assert layout.columns == (("seeker", "post"), ("supporter", "reply"))
+    assert layout.column("supporter") == "reply"
+    assert (layout.crowd_raters, layout.crowd_rater_column) == (
+        "original_data/toy_raters.csv",
+        "rater",
+    )
+    assert layout.files(("expert1_ratings.csv",)) == (
+        "annotations/toy/expert1_ratings.csv",
+        "original_data/toy_raters.csv",
+        "original_data/toy.csv",
+    )
+    without = load_rubric_file(_write(tmp_path, NO_TEXTS, "none.toml")).release
+    assert without is not None
+    assert (without.conversations, without.reader, without.columns) == (None, None, ())
+    assert without.no_conversations == "they are not public"
+    # A pack has no [release] table.
+    assert load_rubric_file(_write(tmp_path, VALID, "pack.toml")).release is None
+
+
+@pytest.mark.parametrize(
+    ("broken", "field", "says"),
+    [
+        pytest.param(
+            VALID_RELEASE.split("\n[release]")[0],
+            "release",
+            'needed when data = "release"',
+            id="release-data-without-table",
+        ),
+        pytest.param(
+            VALID_RELEASE.replace('data = "release"\n', ""),
+            "release",
+            "belongs to packaged rubrics",
+            id="table-in-a-pack",
+        ),
+        pytest.param(
+            VALID_RELEASE.replace('annotations = "annotations/toy"\n', ""),
+            "release.annotations",
+            "missing field",
+            id="missing-annotations",
+        ),
+        pytest.param(
+            VALID_RELEASE.replace('"annotations/toy"', '"../elsewhere/toy"'),
+            "release.annotations",
+            "inside the release folder",
+            id="path-outside-the-release",
+        ),
+        pytest.param(
+            VALID_RELEASE.replace('"original_data/toy.csv"', '"/data/toy.csv"'),
+            "release.conversations",
+            "inside the release folder",
+            id="absolute-path",
+        ),
+        pytest.param(
+            VALID_RELEASE.replace("[release]\n", '[release]\nno_conversations = "secret"\n'),
+            "release.conversations",
+            "not both",
+            id="texts-and-no-texts",
+        ),
+        pytest.param(
+            NO_TEXTS.replace('no_conversations = "they are not public"\n', ""),
+            "release.conversations",
+            "not neither",
+            id="neither-texts-nor-a-reason",
+        ),
+        pytest.param(
+            VALID_RELEASE.replace('reader = "seeker_response"', 'reader = "pairs"'),
+            "release.reader",
+            "must be one of ['utterance_rows', 'seeker_response', 'transcript'], got 'pairs'",
+            id="unknown-reader",
+        ),
+        pytest.param(
+            VALID_RELEASE.replace('reader = "seeker_response"\n', ""),
+            "release.reader",
+            "missing field",
+            id="texts-without-a-reader",
+        ),
+        pytest.param(
+            VALID_RELEASE.replace(', supporter = "reply"', ""),
+            "release.columns.supporter",
+            "missing field",
+            id="reader-column-missing",
+        ),
+        pytest.param(
+            VALID_RELEASE.replace('supporter = "reply"', 'supporter = "reply", speaker = "x"'),
+            "release.columns.speaker",
+            "reader 'seeker_response' has the column roles ['seeker', 'supporter']",
+            id="column-role-the-reader-lacks",
+        ),
+        pytest.param(
+            VALID_RELEASE.replace('supporter = "reply"', "supporter = 3"),
+            "release.columns.supporter",
+            "must be str, got int",
+            id="column-not-text",
+        ),
+        pytest.param(
+            NO_TEXTS.replace("[release]\n", '[release]\nreader = "transcript"\n'),
+            "release.reader",
+            "needs release.conversations",
+            id="reader-without-texts",
+        ),
+        pytest.param(
+            VALID_RELEASE.replace('crowd_rater_column = "rater"\n', ""),
+            "release.crowd_rater_column",
+            "missing field",
+            id="raters-without-their-column",
+        ),
+        pytest.param(
+            VALID_RELEASE.replace("crowd_raters = ", "crowd_raterz = "),
+            "release.crowd_raterz",
+            "unknown field",
+            id="misspelt-key",
+        ),
+        pytest.param(
+            VALID.replace(
+                'item_id_columns = ["item"]',
+                'item_id_columns = ["item"]\ndata = "release"\nrelease = "annotations/toy"',
+            ),
+            "release",
+            "must be a table",
+            id="not-a-table",
+        ),
+    ],
+)
+def test_malformed_release_table_names_file_and_key(
+    tmp_path: Path, broken: str, field: str, says: str
+) -> None:
+    assert broken != VALID_RELEASE, "the replacement did not apply"
+    path = _write(tmp_path, broken)
+    with pytest.raises(RubricError) as info:
+        load_rubric_file(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: ")
+    assert f"'{field}'" in message
+    assert says in message

@@ -47,16 +47,17 @@ def _replay_annotators(data_dir: str | None) -> tuple[Path | None, list[str]]:
         ReleaseNotFoundError,
         resolve_release,
     )
-    from ...datasets.rubric import FRAMEWORK_IDS
+    from ...datasets.rubric import all_frameworks
 
     try:
         root = resolve_release(data_dir, download=False).path
     except ReleaseNotFoundError:
         return None, []
+    folders = [f.release.annotations for f in all_frameworks() if f.release is not None]
     present = [
         entry.annotator
         for entry in ANNOTATOR_FILES
-        if any((root / "annotations" / fw / entry.filename).is_file() for fw in FRAMEWORK_IDS)
+        if any((root / folder / entry.filename).is_file() for folder in folders)
     ]
     return root, present
 
