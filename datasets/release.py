@@ -127,7 +127,7 @@ ANNOTATOR_FILES: tuple[AnnotatorFile, ...] = (
     AnnotatorFile("claude_ratings.csv", "claude-3.7-sonnet", "llm"),
 )
 
-#: Prefix of the Lend an Ear individual crowd raters' annotator names.
+#: Prefix of individual crowd raters' annotator names (Lend an Ear's).
 CROWD_RATER_PREFIX = "crowd-rater:"
 
 
@@ -298,7 +298,8 @@ def load_conversations(
         The conversations in the source files' order.
 
     Raises:
-        ConversationsUnavailableError: ``framework`` is Perceived Empathy.
+        ConversationsUnavailableError: ``framework``'s rubric says the release has no texts
+            for it (``[release] no_conversations``: Perceived Empathy).
         KeyError: Unknown framework.
     """
     wanted = None if framework is None else load_framework(framework)

@@ -475,6 +475,16 @@ def test_a_fifth_framework_needs_only_its_rubric_and_checksums(
         load_release(copy)
 
 
+def test_the_files_packaged_rubrics_name_are_pinned() -> None:
+    # A file without its checksum would load when present and never be required or verified.
+    for framework in all_frameworks():
+        layout = framework.release
+        assert layout is not None, framework.id
+        named = [f for f in (layout.conversations, layout.crowd_raters) if f is not None]
+        named += [f"{layout.annotations}/expert{k}_ratings.csv" for k in (1, 2, 3)]
+        assert set(named) <= set(RELEASE_CHECKSUMS), framework.id
+
+
 def test_every_reader_a_rubric_can_name_exists() -> None:
     assert set(READERS) == set(READER_COLUMNS)
     layouts = {f.id: f.release for f in all_frameworks() if f.id in STUDY}
