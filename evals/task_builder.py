@@ -30,6 +30,7 @@ from ..datasets.rubric import Framework, SubComponent
 from ..scorers.log_contract import (
     CONSENSUS_KEY,
     CROWD_KEY,
+    REFERENCE_FIGURES_KEY,
     REFERENCE_KEY,
     SCORER_NAME,
     WORD_COUNT_KEY,
@@ -37,7 +38,7 @@ from ..scorers.log_contract import (
     ProbeRecord,
     RubricEntry,
 )
-from ..scorers.metrics import HEADLINE_METRIC, agreement
+from ..scorers.metrics import HEADLINE_METRIC, agreement, reference_figures
 from ..scorers.panel import PanelError, PanelSpec, Scale, panel_from_table
 from ..scorers.scorer import empathy_ratings, nan_median
 from .probes import PROBES, ProbeName, apply_probe, probe_named
@@ -288,6 +289,10 @@ def build_task(framework: str, **options: Any) -> Task:
         outcome = apply_probe(probe, rated)
         rated, unchanged = list(outcome.conversations), outcome.unchanged
 
+    references = [
+        {s.column: reference.ratings.get(c.item_id, {}).get(s.column, {}) for s in subs}
+        for c in rated
+    ]
     samples = [
         Sample(
             id=c.item_id,
@@ -295,13 +300,11 @@ def build_task(framework: str, **options: Any) -> Task:
             target=_consensus_target(reference.ratings.get(c.item_id, {}), subs),
             metadata={
                 "framework": rubric.id,
-                REFERENCE_KEY: {
-                    s.column: reference.ratings.get(c.item_id, {}).get(s.column, {}) for s in subs
-                },
+                REFERENCE_KEY: item_reference,
                 WORD_COUNT_KEY: c.metadata.get("supporter_word_count"),
             },
         )
-        for c in rated
+        for c, item_reference in zip(rated, references, strict=True)
     ]
     schema = ResponseSchema(
         name=f"{rubric.task_name}_ratings",
@@ -330,6 +333,11 @@ def build_task(framework: str, **options: Any) -> Task:
     )
     metadata: dict[str, Any] = {
         **contract.to_metadata(),
+        # Model-independent figures, computed once here rather than by every run's metric.
+        REFERENCE_FIGURES_KEY: reference_figures(
+            reference.spec.panel(rubric.id, [c.item_id for c in rated], references, columns),
+            reference.spec.crowd_ratings(references, columns),
+        ),
         # A pack's prompt is its rubric's: the rubric's version says which wording was used.
         "rubric_version": rubric.version,
         "rated_turn": None if rubric.rated_turn is None else rubric.rated_turn.spec,

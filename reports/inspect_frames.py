@@ -2,7 +2,8 @@
 
 `evals_df` reads any log folder Inspect can read (local or ``s3://...``) into one row per log,
 with every metric of the run-level ``agreement`` metric as a column
-``score_empathy_ratings_<key>`` and the task's metadata as JSON. `sub_component_figures`
+``score_empathy_ratings_<key>`` and the task's metadata as JSON (where the model-independent
+figures, the ceiling and the crowd's κ, are: `REFERENCE_FIGURES_KEY`). `sub_component_figures`
 reshapes that into one row per run × sub-component, for notebooks::
 
     from inspect_ai.analysis import evals_df
@@ -11,8 +12,8 @@ reshapes that into one row per run × sub-component, for notebooks::
     figures = sub_component_figures(evals_df("logs/"))
     figures.pivot_table(index="sub_component", columns="model", values="kappa")
 
-These are the in-run figures (1,000 resamples, point estimates per sub-component); the report
-(`empathy-judge report`) recomputes every interval with its own settings.
+These are the in-run point estimates per sub-component; the report (`empathy-judge report`)
+recomputes every figure, with its interval, from the samples.
 """
 
 from __future__ import annotations
@@ -21,12 +22,15 @@ import json
 import math
 from typing import TYPE_CHECKING, Any
 
-from ..scorers.log_contract import SCORER_NAME
+from ..scorers.log_contract import REFERENCE_FIGURES_KEY, SCORER_NAME
 
 if TYPE_CHECKING:
     import pandas as pd
 
 #: The per-sub-component metrics of a run (`empathy_judge.scorers.metrics`), by column name.
+METRIC_FIGURES: tuple[str, ...] = ("kappa", "loo")
+#: The model-independent figures the task writes into the log's metadata (`reference_figures`).
+REFERENCE_FIGURES: tuple[str, ...] = ("ceiling", "crowd_kappa")
 FIGURES: tuple[str, ...] = ("kappa", "ceiling", "loo", "crowd_kappa")
 #: The columns of `sub_component_figures`, in order.
 COLUMNS: tuple[str, ...] = (
@@ -73,6 +77,7 @@ def sub_component_figures(evals: pd.DataFrame) -> pd.DataFrame:
         if record.get("status") != "success" or not metadata.get("framework") or not subs:
             continue
         probe = metadata.get("probe") or {}
+        reference = metadata.get(REFERENCE_FIGURES_KEY) or {}
         for sub in subs:
             row: dict[str, Any] = {
                 "log": record.get("log"),
@@ -81,9 +86,12 @@ def sub_component_figures(evals: pd.DataFrame) -> pd.DataFrame:
                 "probe": probe.get("name", "") if isinstance(probe, dict) else "",
                 "sub_component": sub,
             }
-            for figure in FIGURES:
+            for figure in METRIC_FIGURES:
                 value = record.get(f"{prefix}{figure}_{sub}")
                 row[figure] = math.nan if value is None or pd.isna(value) else float(value)
+            for figure in REFERENCE_FIGURES:
+                value = (reference.get(figure) or {}).get(sub)
+                row[figure] = math.nan if value is None else float(value)
             rate = record.get(f"{prefix}parse_rate")
             row["parse_rate"] = math.nan if rate is None or pd.isna(rate) else float(rate)
             rows.append(row)

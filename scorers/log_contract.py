@@ -61,6 +61,10 @@ WORD_COUNT_KEY = "supporter_word_count"
 CONSENSUS_KEY = "expert_median"
 #: Reference key of the crowd benchmark, when the data has one.
 CROWD_KEY = "crowd"
+#: Eval-metadata key of the model-independent figures (`scorers.metrics.reference_figures`: per
+#: sub-component the experts' ceiling and the crowd's κ over the task's items). Written by the
+#: task beside the contract; a description of the panel, not part of its identity.
+REFERENCE_FIGURES_KEY = "reference_figures"
 
 Reference = Mapping[str, Mapping[str, Any]]
 

@@ -24,9 +24,15 @@ column of ``inspect view``):
   level everywhere), ``length_bias_rho`` (Spearman ρ of model − consensus with the supporter's
   word count; the point estimate only: its interval and the experts' own ρ are the report's) and
   ``polarity_flags`` (negative sub-components rated as if positive);
-* per sub-component ``<sub>``: ``kappa_<sub>`` (κ against the consensus), ``ceiling_<sub>`` (the
-  median expert-pair κ, the paper's benchmark), ``loo_<sub>`` (candidate − experts, like for
-  like) and ``crowd_kappa_<sub>`` (the crowd's κ on the same items, when the data has a crowd).
+* per sub-component ``<sub>``: ``kappa_<sub>`` (κ against the consensus) and ``loo_<sub>``
+  (candidate − experts, like for like).
+
+The figures that do not depend on the model, per sub-component the ceiling (the median
+expert-pair κ, the paper's benchmark) and the crowd's κ, are not metrics: `reference_figures`
+computes them once when the task is built, over the task's items, and the task writes them into
+the log's metadata (`REFERENCE_FIGURES_KEY`), so they are neither recomputed nor re-tabulated in
+Inspect's results for every run (Inspect's results table grows faster than linearly with its
+rows: 2 × 6 more rows cost Lend an Ear about 0.1 s of every run).
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 from typing import Any
 
 import numpy as np
@@ -41,9 +48,9 @@ from inspect_ai.scorer import Metric, SampleScore, metric
 
 from .agreement import assess, shared_counts
 from .alpha import framework_mean, krippendorff_alpha
-from .arrays import FloatArray, as_float
+from .arrays import FloatArray, as_float, quiet_nanmedian
 from .blas import one_blas_thread
-from .bootstrap import DEFAULT_RESAMPLES, kappa_statistic
+from .bootstrap import DEFAULT_RESAMPLES, agreement_statistic
 from .diagnostic_results import diagnostic_metrics
 from .diagnostics import diagnose
 from .panel import Panel, PanelSpec, default_spec
@@ -190,7 +197,6 @@ def agreement_summary(
         out["self_consistency"] = framework_mean(
             [krippendorff_alpha(matrix.T, "interval") for matrix in ratings.epoch_ratings.values()]
         )
-    crowd = spec.crowd_ratings(ratings.reference, ratings.sub_components)
     polarity = [spec.polarity.get(s, "positive") for s in ratings.sub_components]
     # The log shows only the point estimate of the length bias: its bootstrap, and the experts'
     # own length bias beside it (most of the diagnostics' cost), are the report's.
@@ -198,19 +204,51 @@ def agreement_summary(
     out.update(diagnostic_metrics(diagnostics))
     consensus = panel.consensus()
     out["length_bias_rho"] = length_bias_rho(panel, ratings.model, ratings.word_counts, consensus)
+    for sub in result.sub_components:
+        out[f"kappa_{sub.sub_component}"] = sub.kappa.value
+        out[f"loo_{sub.sub_component}"] = sub.difference.value
+    return out
+
+
+def reference_figures(panel: Panel, crowd: FloatArray | None = None) -> dict[str, dict[str, float]]:
+    """The model-independent figures of a panel: per sub-component the ceiling and the crowd's κ.
+
+    The point estimates of the engine's ``ceiling`` (`Assessment`: the median over expert pairs
+    of their κ, each pair over the items both rated) and of the crowd's κ against the expert
+    consensus, both with the κ the panel's level of measurement calls for.
+
+    Args:
+        panel: The reference panel.
+        crowd: items × sub-components crowd ratings aligned with `panel.items`
+            (`PanelSpec.crowd_ratings`), or None when the data has no crowd.
+
+    Returns:
+        ``{"ceiling": {sub: κ}, "crowd_kappa": {sub: κ}}`` (NaN where undefined: one expert, or
+        too few shared items); ``crowd_kappa`` is empty without a crowd.
+    """
+    n_items, n_subs, n_raters = panel.values.shape
+    unit = np.ones((1, n_items))
+    pairs = list(combinations(range(n_raters), 2))
+    if pairs:
+        pair_kappas = agreement_statistic(
+            np.hstack([panel.values[:, :, a] for a, _ in pairs]),
+            np.hstack([panel.values[:, :, b] for _, b in pairs]),
+            panel.level,
+        )(unit)[0].reshape(len(pairs), n_subs)
+        ceiling = quiet_nanmedian(pair_kappas, axis=0)
+    else:
+        ceiling = np.full(n_subs, np.nan)
     crowd_kappa = (
-        kappa_statistic(crowd, consensus)(np.ones((1, len(ratings.item_ids))))[0]
+        agreement_statistic(crowd, panel.consensus(), panel.level)(unit)[0]
         if crowd is not None
         else None
     )
-    for j, sub in enumerate(result.sub_components):
-        name = sub.sub_component
-        out[f"kappa_{name}"] = sub.kappa.value
-        out[f"ceiling_{name}"] = sub.ceiling.value
-        out[f"loo_{name}"] = sub.difference.value
-        if crowd_kappa is not None:
-            out[f"crowd_kappa_{name}"] = float(crowd_kappa[j])
-    return out
+    return {
+        "ceiling": {s: float(v) for s, v in zip(panel.sub_components, ceiling, strict=True)},
+        "crowd_kappa": {}
+        if crowd_kappa is None
+        else {s: float(v) for s, v in zip(panel.sub_components, crowd_kappa, strict=True)},
+    }
 
 
 @metric(name="agreement")

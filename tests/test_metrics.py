@@ -15,7 +15,10 @@ from empathy_judge.scorers.metrics import (
     agreement,
     agreement_summary,
     gather_run_ratings,
+    reference_figures,
+    run_panel,
 )
+from empathy_judge.scorers.panel import default_spec
 
 # Hand computation (value-based κw = 1 - n·Σ(x-y)² / ΣᵢΣⱼ(xᵢ-yⱼ)²):
 # model x = 1,2,3,4 against expert median y = 1,2,3,5: Σ(x-y)² = 1, ΣΣ = 21+11+9+15 = 56,
@@ -50,8 +53,15 @@ def test_agreement_matches_hand_computation() -> None:
     assert next(iter(result)) == "kappa"  # the headline is the SCORE column of inspect view
     assert result["kappa"] == pytest.approx(13 / 14)
     assert result["kappa_empathy"] == pytest.approx(13 / 14)
-    assert result["ceiling_empathy"] == pytest.approx(13 / 14)
-    assert result["crowd_kappa_empathy"] == pytest.approx(0.9)
+    # The model-independent figures are the task's metadata, not metrics (`reference_figures`).
+    assert not any(k.startswith(("ceiling_", "crowd_kappa_")) for k in result)
+    ratings = gather_run_ratings(scores)
+    spec = default_spec(ratings.framework, ratings.reference)
+    figures = reference_figures(
+        run_panel(ratings, spec), spec.crowd_ratings(ratings.reference, ratings.sub_components)
+    )
+    assert figures["ceiling"]["empathy"] == pytest.approx(13 / 14)
+    assert figures["crowd_kappa"]["empathy"] == pytest.approx(0.9)
     assert result["parse_rate"] == 1.0
     # Like for like, by hand: R_k = mean of the other two experts; a_k = κw(model, R_k),
     # b_k = κw(expert k, R_k). The model equals expert3, so a_3 = b_3 and the rest differ.
