@@ -85,10 +85,11 @@ def verdict_standard_error(
     """The verdict's interval at the pilot's size read as Δ̂ ± z·s: s = (high − low) / (2·z).
 
     An effective standard error that carries the interval's t quantile and skewness correction
-    at this n (printed as the plan's ``std_error``, and the plan's input when the verdict has no
-    pseudo-value moments). Carried to every n it made plans about 1.5× too large (88.0–91.8%
-    conclusive for an equal judge, 95.5–96.3% for one 0.10 worse, for a stated 80%), because
-    that widening shrinks with more items; `verdict_interval` redraws it instead.
+    at this n (printed as the plan's ``std_error``, and the analytic plan's input when the
+    verdict has no pseudo-value moments). Carried to every n it made plans about 1.5× too large
+    (88.0–91.8% conclusive for an equal judge, 95.5–96.3% for one 0.10 worse, for a stated
+    80%), because that widening shrinks with more items; the plan resamples the pseudo-values
+    (`items_needed`), or, without them, redraws the interval at each n (`verdict_interval`).
 
     Args:
         verdict: The verdict, when there is one (its interval is `estimate`'s).

@@ -135,8 +135,8 @@ def test_release_plan_rows(release_dir: Path) -> None:
     # The observed Δ is the verdict's: Gemini's Δ̂ ≈ +0.19 on interpretations is 'at' on its own
     # (p 0.011) but not under the false-discovery control over EPITOME's three sub-components
     # (Benjamini–Hochberg needs 0.025/3 for the smallest p): inconclusive, settled by about as
-    # many items again (51 with the interval redrawn at each n: at 50 the verdict on its own is
-    # conclusive a little under 80% of the time if Δ̂ is the truth).
+    # many items again (54 by resampling the pilot's pseudo-values, 51 by the analytic plan: at
+    # 50 the verdict on its own is conclusive a little under 80% of the time if Δ̂ is the truth).
     interpretations = rows[1]
     assert interpretations["verdict_now"] == "inconclusive"
     assert interpretations["difference"] == pytest.approx(0.19, abs=0.01)
