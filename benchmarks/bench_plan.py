@@ -16,9 +16,10 @@ Per model, scenario and scale:
 
 1. **The plan in expectation.** `--pilots` pilots of 50 items, each judged by `assess`; the
    plan (`scorers.sample_size.items_for_verdict_resampled`, what `empathy-judge plan` uses)
-   is run on their pseudo-values of Δ pooled (the population's, seen through 50-item
-   pilots) at the true Δ, giving n*. Then `--reps` fresh studies of n* items, judged by
-   `assess`, measure the conclusive share: the oracle is |share − power| ≤ 5 points.
+   is run on their pseudo-values of Δ, each pilot's centred and then pooled (the
+   population's, seen through 50-item pilots), at the true Δ, giving n*. Then `--reps`
+   fresh studies of n* items, judged by `assess`, measure the conclusive share: the oracle
+   is |share − power| ≤ 5 points.
 2. **The plan from one pilot**, as a user runs it: the first `--spread-pilots` pilots' own
    pseudo-values at the true Δ give their own n; printed are the median and 10–90% range of
    those n, and the mean power they give (the pooled plan's share at those n, checked by 1).
@@ -176,7 +177,9 @@ def run_model(model: Model, args: argparse.Namespace, rng: np.random.Generator) 
             reads.append(judged(experts, candidate, args.resamples, p))
         for j, scale in enumerate(SCALES):
             truth = float(delta[j])
-            pooled = np.concatenate([pseudo(r[j]) for r in reads])
+            # Each pilot's own pseudo-values centred, as its plan shifts them: the pooled set
+            # has the spread a plan resamples, not also the spread of the pilots' means.
+            pooled = np.concatenate([pseudo(r[j]) - pseudo(r[j]).mean() for r in reads])
             n_star = plan_items(pooled, truth, args.seed, args.draws)
             assert n_star is not None
             flags = []
