@@ -18,12 +18,13 @@ the report's "≈ n items would settle it" and the JSON use): studies of n items
 replacement from the pilot's pseudo-values, shifted to the Δ assumed, each read through the
 verdict's own interval and rule. This sees what an analytic plan with a known width cannot:
 a study without the rare items of large disagreement has both a higher Δ̂ and a smaller
-standard error. Only a verdict without pseudo-values (none of the engine's) falls back to the
-analytic plan (`verdict_interval` → `items_for_verdict`: Δ̂ ~ N(Δ, s₀²·n₀/n) with the interval's
-shape redrawn at each n), which gave 73.3–77.3% conclusive verdicts for an equal judge where
-80% was stated (`benchmarks/bench_plan.py`). The plan is for one sub-component's own verdict
-(and the framework's): under the report's false-discovery control over k sub-components a claim
-needs a little more.
+standard error. Against a known truth it gives 77.3–85.0% conclusive verdicts for a stated 80%
+under two data models (`benchmarks/bench_plan.py`). Only a verdict without pseudo-values (none
+of the engine's) falls back to the analytic plan (`verdict_interval` → `items_for_verdict`:
+Δ̂ ~ N(Δ, s₀²·n₀/n) with the interval's shape redrawn at each n), which gave 73.3–77.3%
+conclusive verdicts for an equal judge where 80% was stated. The plan is for one
+sub-component's own verdict (and the framework's): under the report's false-discovery control
+over k sub-components a claim needs a little more.
 
 For the gate a pilot has one judge, not a baseline and a candidate. The plan asks the gate itself
 (`empathy_judge.scorers.gate.regression_gate`, its jackknife SE) for the standard error of Δκw
