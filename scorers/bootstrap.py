@@ -10,7 +10,7 @@ jackknife for BCa is the same function applied to the leave-one-out weights.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from statistics import NormalDist
 from typing import Literal
 
@@ -345,6 +345,8 @@ class JackknifeInterval:
         df: Degrees of freedom of the Student t quantiles, shape (S,).
         n_items: Items each statistic depends on, shape (S,).
         confidence: Two-sided coverage.
+        pseudo_values: The jackknife pseudo-values the interval was drawn from, items × S (NaN
+            on the items a statistic does not depend on): what a plan resamples.
     """
 
     estimate: FloatArray
@@ -355,6 +357,7 @@ class JackknifeInterval:
     df: FloatArray
     n_items: FloatArray
     confidence: float
+    pseudo_values: FloatArray | None = field(default=None, repr=False, compare=False)
 
     def p_greater(self, value: float) -> FloatArray:
         """One-sided p-value of "θ ≤ value" (small: θ > value), consistent with the bounds.
@@ -470,38 +473,68 @@ def jackknife_t_interval(
         confidence: Two-sided coverage.
 
     Returns:
-        The interval; NaN where θ̂ or a relevant θ_(i) is undefined, or under 3 relevant items.
+        The interval, with its pseudo-values (`JackknifeInterval.pseudo_values`); NaN where θ̂
+        or a relevant θ_(i) is undefined, or under 3 relevant items.
     """
     theta = np.atleast_1d(np.asarray(estimate, dtype=np.float64))
     values = np.asarray(leave_one_out, dtype=np.float64)
     mask = np.asarray(relevant, dtype=bool)
     m = mask.sum(axis=0).astype(np.float64)
     pseudo = m[None, :] * theta[None, :] - (m[None, :] - 1.0) * values
-    bad = np.isnan(theta) | (mask & np.isnan(values)).any(axis=0) | (m < 3)
-    pseudo = np.where(mask, np.nan_to_num(pseudo), 0.0)
+    undefined = np.isnan(theta) | (mask & np.isnan(values)).any(axis=0)
+    return pseudo_value_interval(theta, pseudo, mask, confidence, undefined=undefined)
+
+
+def pseudo_value_interval(
+    estimate: ArrayLike,
+    pseudo_values: ArrayLike,
+    relevant: ArrayLike | None = None,
+    confidence: float = 0.95,
+    *,
+    undefined: ArrayLike | None = None,
+) -> JackknifeInterval:
+    """The jackknife-t interval of `jackknife_t_interval` from pseudo-values already computed.
+
+    The one place the interval is drawn from pseudo-values (their mean, standard error,
+    skewness and kurtosis → `bound_multipliers` at `effective_df`): `jackknife_t_interval`
+    calls it on a sample's own pseudo-values, and a plan (`scorers.sample_size`) on columns
+    of pseudo-values resampled from a pilot, one column per simulated study.
+
+    Args:
+        estimate: θ̂ per column, shape (S,) (a resampled study: the mean of its pseudo-values).
+        pseudo_values: items × S; rows that are not relevant are ignored.
+        relevant: items × S booleans (default: every row of every column).
+        confidence: Two-sided coverage.
+        undefined: Columns whose interval is NaN whatever their values, shape (S,).
+
+    Returns:
+        The interval (NaN where undefined or under 3 relevant items), its pseudo-values NaN
+        outside `relevant`.
+    """
+    theta = np.atleast_1d(np.asarray(estimate, dtype=np.float64))
+    values = np.asarray(pseudo_values, dtype=np.float64)
+    mask = (
+        np.ones(values.shape, dtype=bool) if relevant is None else np.asarray(relevant, dtype=bool)
+    )
+    m = mask.sum(axis=0).astype(np.float64)
+    bad = np.isnan(theta) | (m < 3)
+    if undefined is not None:
+        bad = bad | np.asarray(undefined, dtype=bool)
+    kept = np.where(mask, values, np.nan)
+    pseudo = np.where(mask, np.nan_to_num(values), 0.0)
     safe_m = np.maximum(m, 1.0)
     centre = pseudo.sum(axis=0) / safe_m
     dev = np.where(mask, pseudo - centre[None, :], 0.0)
-    m2 = (dev**2).sum(axis=0) / safe_m
-    m3 = (dev**3).sum(axis=0) / safe_m
-    m4 = (dev**4).sum(axis=0) / safe_m
+    squares = dev**2
+    m2 = squares.sum(axis=0) / safe_m
+    m3 = (squares * dev).sum(axis=0) / safe_m
+    m4 = (squares * squares).sum(axis=0) / safe_m
     with np.errstate(divide="ignore", invalid="ignore"):
-        variance = (dev**2).sum(axis=0) / np.maximum(m - 1.0, 1.0)
+        variance = squares.sum(axis=0) / np.maximum(m - 1.0, 1.0)
         std_error = np.sqrt(variance / safe_m)
         skewness = np.where(m2 > 0, m3 / m2**1.5, 0.0)
         kurtosis = np.where(m2 > 0, m4 / m2**2 - 3.0, 0.0)
         df = effective_df(m, kurtosis)
-    nan = np.full(theta.shape, np.nan)
-    result = JackknifeInterval(
-        estimate=theta,
-        low=nan,
-        high=nan,
-        std_error=np.where(bad, np.nan, std_error),
-        skewness=np.where(bad, np.nan, skewness),
-        df=np.where(bad, np.nan, df),
-        n_items=m,
-        confidence=confidence,
-    )
     # The union of the corrected and the plain t interval: the correction may widen a side,
     # never narrow it (a sample that lacks the rare large disagreements can show a skewness of
     # the wrong sign, and the cubic then narrows the side fastest in the far tail, where a
@@ -513,9 +546,10 @@ def jackknife_t_interval(
         estimate=theta,
         low=np.where(bad, np.nan, low),
         high=np.where(bad, np.nan, high),
-        std_error=result.std_error,
-        skewness=result.skewness,
-        df=result.df,
+        std_error=np.where(bad, np.nan, std_error),
+        skewness=np.where(bad, np.nan, skewness),
+        df=np.where(bad, np.nan, df),
         n_items=m,
         confidence=confidence,
+        pseudo_values=kept,
     )

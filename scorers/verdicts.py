@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from .arrays import FloatArray
 from .bootstrap import JackknifeInterval
@@ -66,6 +67,17 @@ def verdict_of(low: float, high: float, margin: float = MARGIN) -> Verdict:
     return "inconclusive"
 
 
+def conclusive(low: ArrayLike, high: ArrayLike, margin: float = MARGIN) -> NDArray[np.bool_]:
+    """`verdict_of` vectorised down to one question: is the verdict not ``inconclusive``?
+
+    ``above`` and ``at`` need low ≥ −margin, ``below`` high < 0 (with low < −margin, else it is
+    ``at``); NaN bounds are inconclusive. For many simulated studies at once (a plan).
+    """
+    lows = np.asarray(low, dtype=np.float64)
+    highs = np.asarray(high, dtype=np.float64)
+    return np.asarray((lows >= -margin) | (highs < 0.0), dtype=bool)
+
+
 @dataclass(frozen=True)
 class ExpertLevelVerdict:
     """The like-for-like verdict on one series of Δ = candidate − experts (module doc).
@@ -87,6 +99,9 @@ class ExpertLevelVerdict:
         level: Two-sided coverage of [lower, upper].
         skewness: Skewness of Δ's jackknife pseudo-values (what the correction used).
         df: Degrees of freedom of the t quantile.
+        pseudo_values: Δ's jackknife pseudo-values over the items it rests on (what the interval
+            was drawn from; None where it is undefined): a plan resamples them
+            (`empathy_judge.scorers.sample_size.items_for_verdict_resampled`).
     """
 
     verdict: Verdict
@@ -104,6 +119,7 @@ class ExpertLevelVerdict:
     level: float = 0.95
     skewness: float = math.nan
     df: float = math.nan
+    pseudo_values: FloatArray | None = field(default=None, repr=False, compare=False)
 
     @property
     def estimate(self) -> Estimate:
@@ -141,6 +157,11 @@ def like_for_like(
         value = float(values[column])
         return value if usable and math.isfinite(value) else math.nan
 
+    pseudo = None
+    if interval.pseudo_values is not None and math.isfinite(low) and math.isfinite(high):
+        values = interval.pseudo_values[:, column]
+        pseudo = np.ascontiguousarray(values[~np.isnan(values)])
+
     return ExpertLevelVerdict(
         verdict=verdict,
         difference=float(interval.estimate[column]),
@@ -157,6 +178,7 @@ def like_for_like(
         level=interval.confidence,
         skewness=float(interval.skewness[column]),
         df=float(interval.df[column]),
+        pseudo_values=pseudo,
     )
 
 

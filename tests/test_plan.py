@@ -14,6 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from empathy_judge.reports.cli import main
+from empathy_judge.reports.corpora import JudgedCorpus
+from empathy_judge.scorers.agreement import SubComponentResult
 from empathy_judge.scorers.bootstrap import jackknife_t_interval
 from empathy_judge.scorers.sample_size import (
     VerdictShape,
@@ -21,6 +23,7 @@ from empathy_judge.scorers.sample_size import (
     gate_critical_value,
     items_for_gate,
     items_for_verdict,
+    items_for_verdict_resampled,
 )
 
 PACK = Path(__file__).resolve().parent / "fixtures" / "ppi_corpus" / "system_a"
@@ -132,8 +135,8 @@ def test_release_plan_rows(release_dir: Path) -> None:
     # The observed Δ is the verdict's: Gemini's Δ̂ ≈ +0.19 on interpretations is 'at' on its own
     # (p 0.011) but not under the false-discovery control over EPITOME's three sub-components
     # (Benjamini–Hochberg needs 0.025/3 for the smallest p): inconclusive, settled by about as
-    # many items again (51 with the interval redrawn at each n: at 50 the verdict on its own is
-    # conclusive a little under 80% of the time if Δ̂ is the truth).
+    # many items again (54 by resampling the pilot's pseudo-values, 51 by the analytic plan: at
+    # 50 the verdict on its own is conclusive a little under 80% of the time if Δ̂ is the truth).
     interpretations = rows[1]
     assert interpretations["verdict_now"] == "inconclusive"
     assert interpretations["difference"] == pytest.approx(0.19, abs=0.01)
@@ -214,3 +217,173 @@ def test_degraded_rerates_the_asked_share_from_the_column_marginal() -> None:
     assert set(out[~np.isnan(out[:, 1]), 1]) <= {1.0, 2.0, 5.0}  # drawn from its own values
     half = degraded(ratings, np.array([0.5, 0.0]), np.random.default_rng(1))
     assert (half[:, 0] != ratings[:, 0]).sum() <= 10  # at most the 10 re-rated of 20
+
+
+# --- The resampling plan (`items_for_verdict_resampled`): what `empathy-judge plan` uses. ---
+
+
+def _example_pilot() -> tuple[JudgedCorpus, list[SubComponentResult]]:
+    from empathy_judge.reports.corpora import load_corpora
+    from empathy_judge.reports.plan import pilot_assessment
+
+    corpus = load_corpora(str(EXAMPLE), judge="my-llm")[0]
+    assessment, _ = pilot_assessment(corpus, level=0.95, n_resamples=20, seed=0)
+    return corpus, list(assessment.sub_components)
+
+
+def test_pseudo_values_are_the_engines_and_give_back_its_interval() -> None:
+    from empathy_judge.scorers.agreement import assess
+    from empathy_judge.scorers.bootstrap import pseudo_value_interval
+
+    corpus, subs = _example_pilot()
+    panel, ratings = corpus.panel, corpus.ratings
+    verdict = subs[0].like_for_like
+    assert verdict is not None and verdict.pseudo_values is not None
+    m = panel.values.shape[0]
+    assert verdict.pseudo_values.shape == (m,) == (20,)
+    # ψ_i = m·θ̂ − (m − 1)·θ̂₍₋ᵢ₎, with θ̂₍₋ᵢ₎ from `assess` run afresh without item i.
+    theta = verdict.difference
+    for i in range(m):
+        keep = [k for k in range(m) if k != i]
+        loo = (
+            assess(
+                panel.restrict([panel.items[k] for k in keep]),
+                ratings[keep],
+                n_resamples=10,
+                alt_epsilon=None,
+                swap=False,
+            )
+            .sub_components[0]
+            .difference.value
+        )
+        assert verdict.pseudo_values[i] == pytest.approx(m * theta - (m - 1) * loo, abs=1e-9)
+    # The interval drawn from the pseudo-values (the plan's path) is the verdict's, at m = n.
+    again = pseudo_value_interval([theta], verdict.pseudo_values[:, None], confidence=0.95)
+    assert float(again.low[0]) == pytest.approx(verdict.lower, abs=1e-9)
+    assert float(again.high[0]) == pytest.approx(verdict.upper, abs=1e-9)
+    assert float(again.std_error[0]) == pytest.approx(verdict.std_error, abs=1e-12)
+
+
+def _two_point_share(delta: float, a: float, n: int, margin: float, level: float) -> float:
+    """Exact conclusive share of studies of n draws from {Δ − a, Δ + a} (equal chances).
+
+    k draws of Δ + a: mean Δ + a(2k − n)/n; p = k/n; sd² = 4a²p(1 − p)·n/(n − 1); Bernoulli
+    skewness (1 − 2p)/√(p(1 − p)) and excess kurtosis (1 − 6p(1 − p))/(p(1 − p)).
+    """
+    from scipy.stats import binom
+
+    from empathy_judge.scorers.bootstrap import bound_multipliers, effective_df
+
+    total = 0.0
+    for k in range(n + 1):
+        p = k / n
+        mean = delta + a * (2 * k - n) / n
+        pq = p * (1 - p)
+        se = math.sqrt(4 * a * a * pq * n / (n - 1) / n)
+        gamma = (1 - 2 * p) / math.sqrt(pq) if pq > 0 else 0.0
+        kurt = (1 - 6 * pq) / pq if pq > 0 else 0.0
+        q_low, q_high = bound_multipliers(effective_df(n, kurt), gamma, n, level)
+        low, high = mean - float(q_low) * se, mean + float(q_high) * se
+        if low >= -margin or high < 0:
+            total += float(binom.pmf(k, n, 0.5))
+    return total
+
+
+def test_resampled_share_of_a_two_point_pilot_by_hand() -> None:
+    from empathy_judge.scorers.sample_size import resampled_conclusive_share
+
+    # ψ ∈ {−0.4, +0.6} shifted to mean Δ = 0: {−0.5, +0.5}. At n = 40, SE ≈ 0.5/√40 = 0.079 and
+    # only studies with Δ̂ well above 0 are 'at' (low ≥ −0.1) or well below 'below'.
+    pilot = np.array([-0.4, 0.6] * 10)
+    exact = _two_point_share(0.0, 0.5, 40, 0.1, 0.95)
+    assert 0.2 < exact < 0.6
+    got = resampled_conclusive_share(pilot, 0.0, 40, margin=0.1, level=0.95, draws=40_000)
+    # 40,000 studies: Monte Carlo SE √(p(1 − p)/40000) ≤ 0.0025.
+    assert got == pytest.approx(exact, abs=0.01)
+
+
+def test_constant_pseudo_values_are_always_conclusive_from_the_verdicts_floor() -> None:
+    from empathy_judge.scorers.sample_size import (
+        items_for_verdict_resampled,
+        resampled_conclusive_share,
+    )
+
+    flat = np.full(30, 0.7)
+    # Every study's SE is 0, so its interval is the point Δ: 'at' for Δ = −0.05, 'below' for
+    # Δ = −0.3; under the verdict's floor of 10 items, never.
+    for delta in (-0.05, -0.3):
+        assert resampled_conclusive_share(flat, delta, 12, margin=0.1, level=0.95) == 1.0
+        assert resampled_conclusive_share(flat, delta, 9, margin=0.1, level=0.95) == 0.0
+        assert items_for_verdict_resampled(flat, delta, margin=0.1, power=0.8, level=0.95) == 10
+    assert items_for_verdict_resampled(flat[:2], 0.0, margin=0.1, power=0.8, level=0.95) is None
+
+
+def test_resampled_plan_is_seeded_monotone_and_the_first_n_reaching_the_power() -> None:
+    from empathy_judge.scorers.sample_size import (
+        items_for_verdict_resampled,
+        resampled_conclusive_share,
+    )
+
+    _, subs = _example_pilot()
+    verdict = subs[0].like_for_like
+    assert verdict is not None and verdict.pseudo_values is not None
+    psi = verdict.pseudo_values
+
+    def share(n: int, seed: int = 0) -> float:
+        return resampled_conclusive_share(psi, 0.0, n, margin=0.1, level=0.95, seed=seed)
+
+    assert share(60) == share(60)  # same seed, same studies
+    assert share(60, seed=1) != share(60, seed=2)
+    # From 40 items on the share grows with n; below, studies of a few items often miss the
+    # pilot's two large disagreements (ψ ≈ −0.7, −0.8): a study of 10 misses both with chance
+    # (18/20)^10 = 0.35, and then has a small SE and a conclusive verdict.
+    assert share(10) == pytest.approx(0.377, abs=0.03)
+    curve = [share(n) for n in (40, 60, 80, 160, 320, 640)]
+    assert curve == sorted(curve) and curve[0] < 0.1 and curve[-1] == 1.0
+    n = items_for_verdict_resampled(psi, 0.0, margin=0.1, power=0.8, level=0.95)
+    assert n is not None and share(n) >= 0.8 > share(n - 1)
+    assert n == items_for_verdict_resampled(psi, 0.0, margin=0.1, power=0.8, level=0.95)
+    assert items_for_verdict_resampled(psi, 0.0, margin=0.1, power=0.8, level=0.95,
+                                       max_items=n - 1) is None  # fmt: skip
+
+
+def test_resampled_search_is_not_fooled_by_the_dip_at_few_items() -> None:
+    from empathy_judge.scorers.sample_size import (
+        items_for_verdict_resampled,
+        resampled_conclusive_share,
+    )
+
+    # 49 items of agreement and one of a large disagreement: studies of 10 miss it with chance
+    # (49/50)^10 = 0.82 and are then conclusive ('above': their Δ̂ is +0.06 with a tiny SE),
+    # studies of 20 with chance 0.67; the plan is the n from which the power holds.
+    pilot = np.concatenate([np.linspace(-0.01, 0.01, 49), [-3.0]])
+    at_ten = resampled_conclusive_share(pilot, 0.0, 10, margin=0.1, level=0.95)
+    assert at_ten == pytest.approx(0.98**10, abs=0.03) and at_ten >= 0.8
+    assert resampled_conclusive_share(pilot, 0.0, 20, margin=0.1, level=0.95) < 0.8
+    n = items_for_verdict_resampled(pilot, 0.0, margin=0.1, power=0.8, level=0.95)
+    assert n is not None and n > 20
+    assert all(
+        resampled_conclusive_share(pilot, 0.0, k, margin=0.1, level=0.95) >= 0.8 for k in (n, 2 * n)
+    )
+    assert resampled_conclusive_share(pilot, 0.0, n - 1, margin=0.1, level=0.95) < 0.8
+
+
+def test_plan_falls_back_to_the_analytic_plan_without_pseudo_values() -> None:
+    from dataclasses import replace
+
+    from empathy_judge.reports.plan import items_needed, verdict_interval
+
+    _, subs = _example_pilot()
+    sub = subs[0]
+    assert sub.like_for_like is not None and sub.like_for_like.pseudo_values is not None
+    bare = replace(sub.like_for_like, pseudo_values=None)
+    s, shape = verdict_interval(bare, sub.difference, 0.95)
+    analytic = items_for_verdict(
+        0.0, s, sub.n_items, margin=0.1, power=0.8, level=0.95, shape=shape
+    )
+    assert analytic is not None
+    assert items_needed(bare, sub.difference, sub.n_items, 0.0) == analytic
+    resampled = items_needed(sub.like_for_like, sub.difference, sub.n_items, 0.0)
+    assert resampled == items_for_verdict_resampled(
+        sub.like_for_like.pseudo_values, 0.0, margin=0.1, power=0.8, level=0.95
+    )
