@@ -39,10 +39,19 @@ from inspect_ai.log import EvalMetric
 from inspect_ai.model import get_model
 from rich.console import Console
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_harness import FRAMEWORKS, REPLAY_MODEL, bare_task, resolve_release, timed_eval
-
 from empathy_judge.evals.tasks import TASKS
+
+# bench_harness.py's tasks and timing, importable however this script is run (as bench_plan.py
+# does: appended, so that the repository's folders never shadow an installed package).
+sys.path.append(str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.bench_harness import (
+    FRAMEWORKS,
+    REPLAY_MODEL,
+    bare_task,
+    resolve_release,
+    timed_eval,
+)
 
 
 def _render_seconds(tasks: list[Any], width: int) -> float:
