@@ -65,17 +65,19 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Literal, cast
 
 from .conversation import SPEAKERS, Speaker
-from .errors import EmpathyJudgeError
 from .levels import LEVELS, POLARITIES, Level, Polarity
 from .lookup import find
-from .release_layout import READER_COLUMNS, ReleaseLayout
+from .release_layout import ReleaseLayout
+from .rubric_fields import RubricError as RubricError
+from .rubric_fields import reject_unknown, require
+from .rubric_release import DataSource as DataSource
+from .rubric_release import release_layout
 
 ConsensusRule = Literal["median", "mean", "majority"]
-DataSource = Literal["release", "pack"]
 
 _CONSENSUS_RULES: tuple[ConsensusRule, ...] = ("median", "mean", "majority")
 _DATA_SOURCES: tuple[DataSource, ...] = ("release", "pack")
@@ -106,37 +108,9 @@ _FRAMEWORK_FIELDS = frozenset(
     }
 )
 _FRAMING_FIELDS = frozenset({"role", "context", "rated"})
-_RELEASE_FIELDS = frozenset(
-    {
-        "annotations",
-        "conversations",
-        "no_conversations",
-        "reader",
-        "columns",
-        "crowd_raters",
-        "crowd_rater_column",
-    }
-)
 _SUB_COMPONENT_FIELDS = frozenset(
     {"column", "label", "definition", "scale_min", "scale_max", "polarity", "anchors"}
 )
-
-
-class RubricError(EmpathyJudgeError, ValueError):
-    """A rubric file is malformed; the message names the file and the field.
-
-    Attributes:
-        file: The rubric file.
-        detail: What is wrong, without the file name (for listings that show the file apart).
-    """
-
-    def __init__(self, file: str, detail: str) -> None:
-        super().__init__(f"{file}: {detail}")
-        self.file = file
-        self.detail = detail
-
-    def __reduce__(self) -> tuple[type[RubricError], tuple[str, str]]:
-        return type(self), (self.file, self.detail)
 
 
 # What could open or close a transcript delimiter in a prompt (`evals.transcript_tag` escapes
@@ -346,43 +320,21 @@ class Framework:
         )
 
 
-def _require(table: Mapping[str, Any], key: str, kind: type, where: str, file: str) -> Any:
-    if key not in table:
-        raise RubricError(file, f"missing field '{where}{key}'")
-    value = table[key]
-    if kind is int and isinstance(value, bool):
-        raise RubricError(file, f"field '{where}{key}' must be int, got bool")
-    if not isinstance(value, kind):
-        raise RubricError(
-            file, f"field '{where}{key}' must be {kind.__name__}, got {type(value).__name__}"
-        )
-    if isinstance(value, str) and not value.strip():
-        raise RubricError(file, f"field '{where}{key}' is empty")
-    return value
-
-
-def _reject_unknown(table: Mapping[str, Any], known: frozenset[str], where: str, file: str) -> None:
-    # A misspelt optional-looking key (e.g. "defintion") must not pass silently.
-    unknown = sorted(set(table) - known)
-    if unknown:
-        raise RubricError(file, f"unknown field '{where}{unknown[0]}' (known: {sorted(known)})")
-
-
 def _parse_sub_component(raw: Any, index: int, file: str) -> SubComponent:
     where = f"sub_components[{index}]."
     if not isinstance(raw, Mapping):
         raise RubricError(file, f"field 'sub_components[{index}]' must be a table")
-    column = _require(raw, "column", str, where, file)
+    column = require(raw, "column", str, where, file)
     where = f"sub_components[{index}] ({column})."
-    _reject_unknown(raw, _SUB_COMPONENT_FIELDS, where, file)
-    scale_min = _require(raw, "scale_min", int, where, file)
-    scale_max = _require(raw, "scale_max", int, where, file)
+    reject_unknown(raw, _SUB_COMPONENT_FIELDS, where, file)
+    scale_min = require(raw, "scale_min", int, where, file)
+    scale_max = require(raw, "scale_max", int, where, file)
     if scale_max <= scale_min:
         raise RubricError(file, f"field '{where}scale_max' must exceed scale_min")
-    polarity = _require(raw, "polarity", str, where, file)
+    polarity = require(raw, "polarity", str, where, file)
     if polarity not in POLARITIES:
         raise RubricError(file, f"field '{where}polarity' must be one of {list(POLARITIES)}")
-    raw_anchors = _require(raw, "anchors", dict, where, file)
+    raw_anchors = require(raw, "anchors", dict, where, file)
     anchors: dict[int, str] = {}
     for key, text in raw_anchors.items():
         try:
@@ -405,8 +357,8 @@ def _parse_sub_component(raw: Any, index: int, file: str) -> SubComponent:
         )
     return SubComponent(
         column=column,
-        label=_require(raw, "label", str, where, file),
-        definition=_require(raw, "definition", str, where, file).strip(),
+        label=require(raw, "label", str, where, file),
+        definition=require(raw, "definition", str, where, file).strip(),
         scale_min=scale_min,
         scale_max=scale_max,
         polarity=cast(Polarity, polarity),
@@ -417,7 +369,7 @@ def _parse_sub_component(raw: Any, index: int, file: str) -> SubComponent:
 def _optional(table: Mapping[str, Any], key: str, kind: type, default: Any, file: str) -> Any:
     if key not in table:
         return default
-    return _require(table, key, kind, "", file)
+    return require(table, key, kind, "", file)
 
 
 def _choice(
@@ -435,9 +387,9 @@ def _speakers(data: Mapping[str, Any], file: str) -> tuple[str, str]:
         return DEFAULT_SPEAKERS
     if not isinstance(raw, Mapping):
         raise RubricError(file, "field 'speakers' must be a table {seeker = ..., supporter = ...}")
-    _reject_unknown(raw, frozenset({"seeker", "supporter"}), "speakers.", file)
-    seeker = _require(raw, "seeker", str, "speakers.", file).strip()
-    supporter = _require(raw, "supporter", str, "speakers.", file).strip()
+    reject_unknown(raw, frozenset({"seeker", "supporter"}), "speakers.", file)
+    seeker = require(raw, "seeker", str, "speakers.", file).strip()
+    supporter = require(raw, "supporter", str, "speakers.", file).strip()
     for role, name in (("seeker", seeker), ("supporter", supporter)):
         if ":" in name or "\n" in name or "<" in name or ">" in name:
             raise RubricError(
@@ -486,107 +438,9 @@ def _framing(data: Mapping[str, Any], file: str) -> Framing | None:
         raise RubricError(
             file, "field 'framing' must be a table {role = ..., context = ..., rated = ...}"
         )
-    _reject_unknown(raw, _FRAMING_FIELDS, "framing.", file)
-    parts = {key: _require(raw, key, str, "framing.", file).strip() for key in raw}
+    reject_unknown(raw, _FRAMING_FIELDS, "framing.", file)
+    parts = {key: require(raw, key, str, "framing.", file).strip() for key in raw}
     return Framing(**parts)
-
-
-def _release_path(table: Mapping[str, Any], key: str, file: str) -> str:
-    value = str(_require(table, key, str, "release.", file))
-    parts = PurePosixPath(value).parts
-    if value != value.strip() or "\\" in value or value.startswith("/") or ".." in parts:
-        raise RubricError(
-            file,
-            f"field 'release.{key}' must be a path inside the release folder, written with '/'"
-            f" (relative, no '..'), got {value!r}",
-        )
-    return value.rstrip("/")
-
-
-def _release_columns(raw: Mapping[str, Any], reader: str, file: str) -> tuple[tuple[str, str], ...]:
-    roles = READER_COLUMNS[reader]
-    columns = raw.get("columns", {})
-    if not isinstance(columns, Mapping):
-        raise RubricError(
-            file,
-            f"field 'release.columns' must be a table {{role = \"column\"}} (roles {list(roles)})",
-        )
-    where = "release.columns."
-    for role in columns:
-        if role not in roles:
-            raise RubricError(
-                file,
-                f"unknown field '{where}{role}': reader {reader!r} has the column roles"
-                f" {list(roles)}",
-            )
-    return tuple((role, _require(columns, role, str, where, file).strip()) for role in roles)
-
-
-def _release_layout(data: Mapping[str, Any], source: DataSource, file: str) -> ReleaseLayout | None:
-    raw = data.get("release")
-    if raw is None:
-        if source == "release":
-            raise RubricError(
-                file,
-                "field 'release' is needed when data = \"release\": a [release] table saying"
-                " where the framework's files sit in the release (annotations = ...)",
-            )
-        return None
-    if source != "release":
-        raise RubricError(
-            file,
-            "field 'release' belongs to packaged rubrics (data = \"release\"); a pack's data"
-            " sits beside its rubric",
-        )
-    if not isinstance(raw, Mapping):
-        raise RubricError(file, "field 'release' must be a table (annotations = ..., ...)")
-    _reject_unknown(raw, _RELEASE_FIELDS, "release.", file)
-    annotations = _release_path(raw, "annotations", file)
-    has_texts = "conversations" in raw
-    if has_texts == ("no_conversations" in raw):
-        raise RubricError(
-            file,
-            "field 'release.conversations': give either conversations (the file of texts, with"
-            " its reader) or no_conversations (why the release has none), not "
-            + ("both" if has_texts else "neither"),
-        )
-    conversations = reader = None
-    columns: tuple[tuple[str, str], ...] = ()
-    no_conversations = ""
-    if has_texts:
-        conversations = _release_path(raw, "conversations", file)
-        reader = _require(raw, "reader", str, "release.", file).strip()
-        if reader not in READER_COLUMNS:
-            raise RubricError(
-                file,
-                f"field 'release.reader' must be one of {list(READER_COLUMNS)}, got {reader!r}",
-            )
-        columns = _release_columns(raw, reader, file)
-    else:
-        for key in ("reader", "columns"):
-            if key in raw:
-                raise RubricError(
-                    file, f"field 'release.{key}' needs release.conversations (a file to read)"
-                )
-        no_conversations = _require(raw, "no_conversations", str, "release.", file).strip()
-    crowd_raters = None
-    crowd_rater_column = ""
-    if "crowd_raters" in raw:
-        crowd_raters = _release_path(raw, "crowd_raters", file)
-        crowd_rater_column = _require(raw, "crowd_rater_column", str, "release.", file).strip()
-    elif "crowd_rater_column" in raw:
-        raise RubricError(
-            file, "field 'release.crowd_rater_column' needs release.crowd_raters (the file)"
-        )
-    return ReleaseLayout(
-        annotations=annotations,
-        conversations=conversations,
-        reader=reader,
-        columns=columns,
-        no_conversations=no_conversations,
-        crowd_raters=crowd_raters,
-        crowd_rater_column=crowd_rater_column,
-    )
 
 
 def parse_rubric(data: Mapping[str, Any], file: str) -> Framework:
@@ -602,9 +456,9 @@ def parse_rubric(data: Mapping[str, Any], file: str) -> Framework:
     Raises:
         RubricError: A field is missing, of the wrong type or inconsistent.
     """
-    _reject_unknown(data, _FRAMEWORK_FIELDS, "", file)
+    reject_unknown(data, _FRAMEWORK_FIELDS, "", file)
     _reject_delimiters(dict(data), "", file)
-    level = _require(data, "level_of_measurement", str, "", file)
+    level = require(data, "level_of_measurement", str, "", file)
     if level not in LEVELS:
         raise RubricError(file, f"field 'level_of_measurement' must be one of {list(LEVELS)}")
     id_columns = _optional(data, "item_id_columns", list, [], file)
@@ -618,7 +472,7 @@ def parse_rubric(data: Mapping[str, Any], file: str) -> Framework:
         raise RubricError(
             file, "field 'consensus': the mean of nominal labels means nothing; use majority"
         )
-    raw_subs = _require(data, "sub_components", list, "", file)
+    raw_subs = require(data, "sub_components", list, "", file)
     if not raw_subs:
         raise RubricError(file, "field 'sub_components' is empty")
     subs = tuple(_parse_sub_component(raw, i, file) for i, raw in enumerate(raw_subs))
@@ -640,7 +494,7 @@ def parse_rubric(data: Mapping[str, Any], file: str) -> Framework:
         raise RubricError(
             file, f"field 'sub_components' uses item id columns {clashing} as sub-components"
         )
-    framework_id = _require(data, "id", str, "", file)
+    framework_id = require(data, "id", str, "", file)
     if not framework_id.replace("_", "").replace("-", "").isalnum():
         raise RubricError(file, "field 'id' may hold only letters, digits, '_' and '-'")
     task_name = _optional(data, "task_name", str, framework_id.replace("-", "_"), file)
@@ -648,10 +502,10 @@ def parse_rubric(data: Mapping[str, Any], file: str) -> Framework:
     return Framework(
         id=framework_id,
         task_name=task_name,
-        title=_require(data, "title", str, "", file),
+        title=require(data, "title", str, "", file),
         discipline=_optional(data, "discipline", str, "", file),
         citation=_optional(data, "citation", str, "", file).strip(),
-        unit=_require(data, "unit", str, "", file).strip(),
+        unit=require(data, "unit", str, "", file).strip(),
         level_of_measurement=cast(Level, level),
         item_id_columns=tuple(id_columns),
         sub_components=subs,
@@ -664,7 +518,7 @@ def parse_rubric(data: Mapping[str, Any], file: str) -> Framework:
         version=_version(data, file),
         rated_turn=_rated_turn(data, speakers, file),
         framing=_framing(data, file),
-        release=_release_layout(data, cast(DataSource, source), file),
+        release=release_layout(data, cast(DataSource, source), file),
     )
 
 
