@@ -2,7 +2,10 @@
 
 Inspect's own display draws on a terminal; with output going to a file it shows nothing for as
 long as the runs take. `ProgressLines` prints one line per finished run and, at most every
-`interval` seconds, the samples done with their rate and the time left at that rate. It hears
+`interval` seconds, the samples done, their rate, and the time left at the *recent* rate (over
+the last `window` seconds): a benchmark's runs go at very different speeds (a replayed model
+finishes its samples in seconds, a local model takes seconds per sample), so the rate since the
+start would promise minutes when the slow runs have most of an hour left. It hears
 about samples and runs through an Inspect hook (`inspect_ai.hooks`) that is active only while
 `reporting` is in force, so other evals in the same process are not affected.
 """
@@ -12,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import math
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -21,6 +25,8 @@ if TYPE_CHECKING:
 
 #: Seconds between two progress lines.
 DEFAULT_INTERVAL = 60.0
+#: Seconds of recent progress that the rate and the time left are read from.
+DEFAULT_WINDOW = 300.0
 
 
 def _duration(seconds: float) -> str:
@@ -40,17 +46,23 @@ class ProgressLines:
             re-run reuses finished logs).
         write: Where lines go (e.g. `click.echo`).
         interval: Seconds between two progress lines.
+        window: Seconds of recent progress the rate and the time left are read from: from
+            the newest line at least this old, else from the first line (the first line reads
+            from the start: a burst of fast samples at the start then counts only once).
         clock: Monotonic seconds (a parameter for tests).
     """
 
     total: int
     write: Callable[[str], object]
     interval: float = DEFAULT_INTERVAL
+    window: float = DEFAULT_WINDOW
     clock: Callable[[], float] = time.monotonic
     done: int = 0
     runs_done: int = 0
     started: float = field(default=math.nan)
     last_line: float = field(default=math.nan)
+    #: (time, samples done) at each line written, the window's worth.
+    marks: deque[tuple[float, int]] = field(default_factory=deque)
 
     def __post_init__(self) -> None:
         now = self.clock()
@@ -58,14 +70,24 @@ class ProgressLines:
         self.last_line = now
 
     def line(self) -> str:
-        """``progress: 40/150 samples (27%), 0.52 samples/s, about 3m32s left``."""
-        elapsed = self.clock() - self.started
-        rate = self.done / elapsed if elapsed > 0 else math.nan
+        """``progress: 40/150 samples (27%), 0.52 samples/s, about 3m32s left (...)``.
+
+        The rate is over the recent window (`window`), and the time left is at that rate; when
+        it differs from the rate since the start by more than a tenth, both are shown.
+        """
+        now = self.clock()
+        elapsed = now - self.started
+        since, done_then = self.marks[0] if self.marks else (self.started, 0)
+        recent = (self.done - done_then) / (now - since) if now > since else math.nan
+        overall = self.done / elapsed if elapsed > 0 else math.nan
         left = max(self.total - self.done, 0)
-        eta = left / rate if rate and math.isfinite(rate) and rate > 0 else math.nan
+        eta = left / recent if math.isfinite(recent) and recent > 0 else math.nan
         share = f" ({self.done / self.total:.0%})" if self.total else ""
+        rate = f"{recent:.2f} samples/s"
+        if since > self.started and not math.isclose(recent, overall, rel_tol=0.1):
+            rate += f" over the last {_duration(now - since)} ({overall:.2f} since the start)"
         return (
-            f"progress: {self.done}/{self.total} samples{share}, {rate:.2f} samples/s, "
+            f"progress: {self.done}/{self.total} samples{share}, {rate}, "
             f"about {_duration(eta)} left ({_duration(elapsed)} so far, "
             f"{self.runs_done} run(s) finished)"
         )
@@ -77,6 +99,10 @@ class ProgressLines:
         if now - self.last_line >= self.interval:
             self.last_line = now
             self.write(self.line())
+            self.marks.append((now, self.done))
+            # The window starts at the newest line at least `window` old (or the first line).
+            while len(self.marks) > 1 and now - self.marks[1][0] >= self.window:
+                self.marks.popleft()
 
     def run_finished(self, log: EvalLog) -> None:
         """Write one line for a finished run (model, task, status, samples, log)."""
