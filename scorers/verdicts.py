@@ -75,7 +75,8 @@ def conclusive(low: ArrayLike, high: ArrayLike, margin: float = MARGIN) -> NDArr
     """
     lows = np.asarray(low, dtype=np.float64)
     highs = np.asarray(high, dtype=np.float64)
-    return np.asarray((lows >= -margin) | (highs < 0.0), dtype=bool)
+    finite = np.isfinite(lows) & np.isfinite(highs)
+    return np.asarray(finite & ((lows >= -margin) | (highs < 0.0)), dtype=bool)
 
 
 @dataclass(frozen=True)

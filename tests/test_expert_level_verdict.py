@@ -231,3 +231,18 @@ def test_nominal_and_errors() -> None:
         expert_level_verdict(labels[:, :1], labels[:, 0])
     with pytest.raises(ValueError, match="items × experts"):
         expert_level_verdict(labels, labels[:5, 0])
+
+
+def test_the_vectorised_conclusive_rule_is_verdict_of_s() -> None:
+    # The plan reads many simulated studies through `conclusive`; it must say "conclusive"
+    # exactly where `verdict_of` does not say "inconclusive", boundaries and NaN included.
+    from empathy_judge.scorers.verdicts import conclusive, verdict_of
+
+    bounds = [-0.3, -0.1, -0.05, 0.0, 0.05, 0.2, math.nan]
+    pairs = [(low, high) for low in bounds for high in bounds if not (low > high)]
+    lows, highs = np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
+    expected = [verdict_of(low, high, 0.1) != "inconclusive" for low, high in pairs]
+    assert conclusive(lows, highs, 0.1).tolist() == expected
+    # By hand, over the 21 finite pairs low ≤ high: low ≥ −0.1 in 15, low = −0.3 with high < 0
+    # in 3 more; a pair with a NaN bound is never conclusive.
+    assert sum(expected) == 18
