@@ -41,7 +41,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 from inspect_ai.scorer import Metric, SampleScore, metric
@@ -210,7 +210,16 @@ def agreement_summary(
     return out
 
 
-def reference_figures(panel: Panel, crowd: FloatArray | None = None) -> dict[str, dict[str, float]]:
+class ReferenceFigures(TypedDict):
+    """What `reference_figures` returns (and the task writes under `REFERENCE_FIGURES_KEY`)."""
+
+    #: The items the figures are over: the task's, which a ``--limit`` run may not all rate.
+    n_items: int
+    ceiling: dict[str, float]
+    crowd_kappa: dict[str, float]
+
+
+def reference_figures(panel: Panel, crowd: FloatArray | None = None) -> ReferenceFigures:
     """The model-independent figures of a panel: per sub-component the ceiling and the crowd's κ.
 
     The point estimates of the engine's ``ceiling`` (`Assessment`: the median over expert pairs
@@ -223,8 +232,10 @@ def reference_figures(panel: Panel, crowd: FloatArray | None = None) -> dict[str
             (`PanelSpec.crowd_ratings`), or None when the data has no crowd.
 
     Returns:
-        ``{"ceiling": {sub: κ}, "crowd_kappa": {sub: κ}}`` (NaN where undefined: one expert, or
-        too few shared items); ``crowd_kappa`` is empty without a crowd.
+        ``{"n_items": n, "ceiling": {sub: κ}, "crowd_kappa": {sub: κ}}`` (NaN where undefined:
+        one expert, or too few shared items); ``crowd_kappa`` is empty without a crowd. Over
+        the panel's n items: the task's, so with ``--limit`` not exactly the run's (the report
+        recomputes them on the run's own items).
     """
     n_items, n_subs, n_raters = panel.values.shape
     unit = np.ones((1, n_items))
@@ -244,6 +255,7 @@ def reference_figures(panel: Panel, crowd: FloatArray | None = None) -> dict[str
         else None
     )
     return {
+        "n_items": n_items,
         "ceiling": {s: float(v) for s, v in zip(panel.sub_components, ceiling, strict=True)},
         "crowd_kappa": {}
         if crowd_kappa is None

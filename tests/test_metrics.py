@@ -60,6 +60,7 @@ def test_agreement_matches_hand_computation() -> None:
     figures = reference_figures(
         run_panel(ratings, spec), spec.crowd_ratings(ratings.reference, ratings.sub_components)
     )
+    assert figures["n_items"] == 4
     assert figures["ceiling"]["empathy"] == pytest.approx(13 / 14)
     assert figures["crowd_kappa"]["empathy"] == pytest.approx(0.9)
     assert result["parse_rate"] == 1.0
