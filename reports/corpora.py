@@ -99,7 +99,7 @@ def load_corpora(
     if is_log_source(source):
         corpora = _from_logs(source, judge)
     else:
-        corpora = _from_packs(source, judge, data_dir)
+        corpora = _from_packs(source, judge, data_dir, frameworks)
     if frameworks:
         unknown = sorted(set(frameworks) - {c.framework for c in corpora})
         if unknown:
@@ -148,13 +148,19 @@ def _from_logs(source: str, judge: str | None) -> list[JudgedCorpus]:
     return out
 
 
-def _from_packs(source: str, judge: str | None, data_dir: str | None) -> list[JudgedCorpus]:
+def _from_packs(
+    source: str, judge: str | None, data_dir: str | None, frameworks: Sequence[str] = ()
+) -> list[JudgedCorpus]:
     from ..datasets.pack import PackError, load_pack
     from ..datasets.ratings_table import EXPERT_GROUP
     from ..datasets.rubric import RubricError, packaged_ids
     from ..scorers.panel import PanelError, Scale, panel_from_table
 
     specs = list(packaged_ids()) if source == RELEASE else [source]
+    if source == RELEASE and frameworks and set(frameworks) <= set(specs):
+        # Only the frameworks asked for are read and checked (an unknown one keeps them all,
+        # so that the caller's message lists what the release has).
+        specs = [spec for spec in specs if spec in frameworks]
     try:
         packs = [load_pack(spec, data_dir=data_dir) for spec in specs]
     except (PackError, RubricError) as error:

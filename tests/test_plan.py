@@ -201,6 +201,15 @@ def test_unknown_judge_is_a_clear_error() -> None:
     assert code == 2 and "no annotator 'nobody'" in err
 
 
+def test_unknown_judge_on_the_release_names_the_framework_asked_for(release_dir: Path) -> None:
+    # Only --framework epitome is read: the message names epitome, not the first framework.
+    code, _, err = _plan(
+        "release", "--framework", "epitome", "--judge", "gemini", "--data-dir", str(release_dir)
+    )
+    assert code == 2
+    assert "no annotator 'gemini' in the epitome ratings" in err and "gemini-2.5-pro" in err
+
+
 def test_power_curve_is_vectorised() -> None:
     s = np.array([0.2, 0.1, 0.05, 0.01])
     p = conclusive_probability(0.0, s, margin=0.1, level=0.95)
