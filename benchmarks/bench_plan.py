@@ -72,6 +72,7 @@ sys.path.append(str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.bench_verdicts import (
     SCALES,
+    SUBS_PER_FRAMEWORK,
     HarderModel,
     Model,
     ProjectModel,
@@ -81,9 +82,11 @@ from benchmarks.bench_verdicts import (
     population_difference,
     scale_label,
 )
+from empathy_judge.reports.plan import pooled_shape
 from empathy_judge.scorers.agreement import assess
 from empathy_judge.scorers.arrays import FloatArray
 from empathy_judge.scorers.sample_size import (
+    VerdictShape,
     items_for_verdict_resampled,
     resampled_conclusive_share,
 )
@@ -96,6 +99,8 @@ LEVEL = 0.95
 #: Items of the samples that calibrate a candidate's σ and check its Δ.
 CALIBRATION_ITEMS = 1_000_000
 SCALE_OF = list(range(len(SCALES)))
+#: The verdict's studies: one framework per scale of `SUBS_PER_FRAMEWORK` sub-components on it.
+FRAMEWORK_SCALES = [s for s in range(len(SCALES)) for _ in range(SUBS_PER_FRAMEWORK)]
 
 
 def draw(
@@ -107,22 +112,38 @@ def draw(
     return np.ascontiguousarray(ratings[..., :3]), np.ascontiguousarray(ratings[..., 3])
 
 
+def draw_frameworks(
+    model: Model, rng: np.random.Generator, n_items: int, candidate_sd: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """As `draw`, for one framework per scale (items × `FRAMEWORK_SCALES` [× 3 experts])."""
+    sds = [np.full(len(SCALES), EXPERT_SD)] * 3 + [candidate_sd]
+    ratings = model.draw(rng, (1, n_items, len(FRAMEWORK_SCALES)), FRAMEWORK_SCALES, sds)[0]
+    return np.ascontiguousarray(ratings[..., :3]), np.ascontiguousarray(ratings[..., 3])
+
+
 def judged(
     experts: FloatArray, candidate: FloatArray, resamples: int, seed: int
 ) -> list[ExpertLevelVerdict]:
-    """The report's own verdict per scale (each scale its own study: no family control)."""
-    result = assess(
-        make_panel(experts, SCALE_OF),
-        candidate,
-        "candidate",
-        n_resamples=resamples,
-        seed=seed,
-        alt_epsilon=None,
-        swap=False,
-    )
-    out = [s.like_for_like for s in result.sub_components]
-    assert all(v is not None for v in out)
-    return [v for v in out if v is not None]
+    """Per scale, its framework's first sub-component's own verdict (no family control).
+
+    Its interval's shape is pooled over the framework's sub-components, as the report's is.
+    """
+    out = []
+    for scale in range(len(SCALES)):
+        block = slice(scale * SUBS_PER_FRAMEWORK, (scale + 1) * SUBS_PER_FRAMEWORK)
+        result = assess(
+            make_panel(experts[:, block], FRAMEWORK_SCALES[block]),
+            candidate[:, block],
+            "candidate",
+            n_resamples=resamples,
+            seed=seed,
+            alt_epsilon=None,
+            swap=False,
+        )
+        verdict = result.sub_components[0].like_for_like
+        assert verdict is not None
+        out.append(verdict)
+    return out
 
 
 def share(flags: Sequence[bool]) -> str:
@@ -142,17 +163,46 @@ def pseudo(verdict: ExpertLevelVerdict) -> FloatArray:
     return verdict.pseudo_values
 
 
-def plan_items(pseudo_values: FloatArray, delta: float, seed: int, draws: int) -> int | None:
+def plan_items(
+    pseudo_values: FloatArray, delta: float, seed: int, draws: int, shape: VerdictShape | None
+) -> int | None:
     """The plan's n (`items_for_verdict_resampled`) at the stated power."""
     return items_for_verdict_resampled(
-        pseudo_values, delta, margin=MARGIN, power=POWER, level=LEVEL, seed=seed, draws=draws
+        pseudo_values,
+        delta,
+        margin=MARGIN,
+        power=POWER,
+        level=LEVEL,
+        seed=seed,
+        draws=draws,
+        shape=shape,
     )
 
 
-def plan_share(pseudo_values: FloatArray, delta: float, n: int, seed: int, draws: int) -> float:
+def plan_share(
+    pseudo_values: FloatArray,
+    delta: float,
+    n: int,
+    seed: int,
+    draws: int,
+    shape: VerdictShape | None,
+) -> float:
     """The conclusive share the plan promises at n items."""
     return resampled_conclusive_share(
-        pseudo_values, delta, n, margin=MARGIN, level=LEVEL, seed=seed, draws=draws
+        pseudo_values, delta, n, margin=MARGIN, level=LEVEL, seed=seed, draws=draws, shape=shape
+    )
+
+
+def mean_shape(verdicts: Sequence[ExpertLevelVerdict]) -> VerdictShape | None:
+    """The pilots' pooled shapes averaged (the plan in expectation holds it fixed)."""
+    shapes = [pooled_shape(v) for v in verdicts]
+    found = [s for s in shapes if s is not None]
+    if not found:
+        return None
+    return VerdictShape(
+        float(np.mean([s.skewness for s in found])),
+        float(np.mean([s.kurtosis for s in found])),
+        pooled=True,
     )
 
 
@@ -181,7 +231,7 @@ def run_model(model: Model, args: argparse.Namespace, rng: np.random.Generator) 
         pilots = []
         reads: list[list[ExpertLevelVerdict]] = []
         for p in range(args.pilots):
-            experts, candidate = draw(model, rng, PILOT_ITEMS, sd)
+            experts, candidate = draw_frameworks(model, rng, PILOT_ITEMS, sd)
             pilots.append((experts, candidate))
             reads.append(judged(experts, candidate, args.resamples, p))
         for j, scale in enumerate(SCALES):
@@ -189,13 +239,14 @@ def run_model(model: Model, args: argparse.Namespace, rng: np.random.Generator) 
             # Each pilot's own pseudo-values centred, as its plan shifts them: the pooled set
             # has the spread a plan resamples, not also the spread of the pilots' means.
             pooled = np.concatenate([pseudo(r[j]) - pseudo(r[j]).mean() for r in reads])
-            n_star = plan_items(pooled, truth, args.seed, args.draws)
+            shape = mean_shape([r[j] for r in reads])
+            n_star = plan_items(pooled, truth, args.seed, args.draws, shape)
             assert n_star is not None
             flags = []
             for r in range(args.reps):
-                experts, candidate = draw(model, rng, n_star, sd)
+                experts, candidate = draw_frameworks(model, rng, n_star, sd)
                 flags.append(conclusive(judged(experts, candidate, args.resamples, 10_000 + r)[j]))
-            promised = plan_share(pooled, truth, n_star, args.seed + 1, args.draws)
+            promised = plan_share(pooled, truth, n_star, args.seed + 1, args.draws, shape)
             se = np.mean([r[j].std_error for r in reads])
             print(
                 f"  {scale_label(scale)}: n* = {n_star} (jackknife SE at {PILOT_ITEMS} "
@@ -203,12 +254,14 @@ def run_model(model: Model, args: argparse.Namespace, rng: np.random.Generator) 
                 f"share at n*, fresh draws: {100 * promised:.1f}%)"
             )
             own = [
-                plan_items(pseudo(r[j]), truth, args.seed, args.spread_draws)
+                plan_items(pseudo(r[j]), truth, args.seed, args.spread_draws, pooled_shape(r[j]))
                 for r in reads[: args.spread_pilots]
             ]
             finite = [n for n in own if n is not None]
             if finite:
-                powers = [plan_share(pooled, truth, n, args.seed + 2, args.draws) for n in finite]
+                powers = [
+                    plan_share(pooled, truth, n, args.seed + 2, args.draws, shape) for n in finite
+                ]
                 print(
                     f"        planned from each of {len(own)} pilots: n median "
                     f"{np.median(finite):.0f} (10–90% {np.percentile(finite, 10):.0f}–"
@@ -222,14 +275,15 @@ def run_model(model: Model, args: argparse.Namespace, rng: np.random.Generator) 
         typical = int(np.argmin(np.abs(d_arr - np.median(d_arr))))
         experts, candidate = pilots[typical]
         d0, psi0 = float(d_arr[typical]), pseudo(reads[typical][j])
-        n_obs = plan_items(psi0, d0, args.seed, args.draws)
+        shape0 = pooled_shape(reads[typical][j])
+        n_obs = plan_items(psi0, d0, args.seed, args.draws, shape0)
         if n_obs is not None:
             flags = []
             for r in range(max(args.reps // 2, 1)):
                 rows = rng.integers(0, PILOT_ITEMS, size=n_obs)
                 v = judged(experts[rows], candidate[rows], args.resamples, 20_000 + r)
                 flags.append(conclusive(v[j]))
-            promised_one = plan_share(psi0, d0, n_obs, args.seed + 1, args.draws)
+            promised_one = plan_share(psi0, d0, n_obs, args.seed + 1, args.draws, shape0)
             print(
                 f"  resampling the median pilot (1–5, Δ̂ {d0:+.3f}) to n = {n_obs} through "
                 f"assess: conclusive {share(flags)}; the plan's {100 * promised_one:.1f}%"

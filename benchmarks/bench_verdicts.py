@@ -82,6 +82,8 @@ MARGINALS: tuple[tuple[float, ...], ...] = (
     (0.34, 0.28, 0.18, 0.12, 0.08),
     (0.22, 0.20, 0.17, 0.14, 0.12, 0.09, 0.06),
 )
+#: Sub-components of each simulated framework (one framework per scale, like EPITOME's 3).
+SUBS_PER_FRAMEWORK = 3
 #: Raters the harder model has parameters for (experts first, the candidate last).
 MAX_RATERS = 8
 #: The release's frameworks: (name, number of sub-components, index into SCALES).
@@ -332,9 +334,11 @@ class Tally:
         lows: Per replication, the engine's lower bounds per scale.
         highs: Per replication, its upper bounds.
         reps: Replications so far.
+        per_rep: Sub-components per scale in one replication (each counted).
     """
 
     n_scales: int
+    per_rep: int = 1
     verdicts: dict[str, FloatArray] = field(init=False)
     before: dict[str, FloatArray] = field(init=False)
     covered: FloatArray = field(init=False)
@@ -355,8 +359,10 @@ class Tally:
         self.alt_runs = np.zeros(self.n_scales)
 
     def rate(self, verdict: str, *, before: bool = False) -> FloatArray:
-        """Share of replications with `verdict`, per scale."""
-        return (self.before if before else self.verdicts)[verdict] / max(self.reps, 1)
+        """Share of sub-components with `verdict`, per scale."""
+        return (self.before if before else self.verdicts)[verdict] / max(
+            self.reps * self.per_rep, 1
+        )
 
 
 def run_scenario(
@@ -372,36 +378,50 @@ def run_scenario(
     alt_epsilon: float | None = None,
     expert_sd: float = EXPERT_SD,
 ) -> Tally:
-    """Simulate `reps` panels and candidates; judge each with `assess` and the percentile rule."""
+    """Simulate `reps` studies and candidates; judge each with `assess` and the percentile rule.
+
+    A study is one framework per scale of `SUBS_PER_FRAMEWORK` sub-components on that scale
+    (the release's layout: a framework's sub-components share its scale), each framework one
+    `assess` call; a rate counts every sub-component.
+    """
     rng = np.random.default_rng(seed)
-    scale_of = list(range(len(SCALES)))
+    subs = SUBS_PER_FRAMEWORK
+    scale_of = [s for s in range(len(SCALES)) for _ in range(subs)]
     sds = [np.full(len(SCALES), expert_sd)] * n_experts + [candidate_sd]
-    ratings = model.draw(rng, (reps, n_items, len(SCALES)), scale_of, sds)
-    tally = Tally(len(SCALES))
-    counts = shared_counts(make_panel(ratings[0, ..., :n_experts], scale_of), resamples, seed)
+    ratings = model.draw(rng, (reps, n_items, len(scale_of)), scale_of, sds)
+    tally = Tally(len(SCALES), per_rep=subs)
+    counts = shared_counts(
+        make_panel(ratings[0, :, :subs, :n_experts], [0] * subs), resamples, seed
+    )
     for r in range(reps):
-        experts, candidate = ratings[r, ..., :n_experts], ratings[r, ..., n_experts]
-        result = assess(
-            make_panel(experts, scale_of),
-            candidate,
-            "candidate",
-            counts=counts,
-            alt_epsilon=alt_epsilon,
-            swap=False,
-        )
-        low = np.array([s.difference.low for s in result.sub_components])
-        high = np.array([s.difference.high for s in result.sub_components])
-        old_low, old_high = percentile_interval(experts, candidate, counts)
-        for j, sub in enumerate(result.sub_components):
-            tally.verdicts[sub.marginal_verdict][j] += 1
-            tally.before[verdict_of(float(old_low[j]), float(old_high[j]))][j] += 1
-            if sub.alt_test is not None:
-                tally.alt_runs[j] += 1
-                tally.alt_passes[j] += float(sub.alt_test.passes)
-        tally.covered += (low <= truth) & (truth <= high)
-        tally.covered_before += (old_low <= truth) & (truth <= old_high)
-        tally.lows.append(low)
-        tally.highs.append(high)
+        lows, highs = np.zeros(len(SCALES)), np.zeros(len(SCALES))
+        for scale in range(len(SCALES)):
+            block = slice(scale * subs, (scale + 1) * subs)
+            experts, candidate = ratings[r, :, block, :n_experts], ratings[r, :, block, n_experts]
+            result = assess(
+                make_panel(experts, scale_of[block]),
+                candidate,
+                "candidate",
+                counts=counts,
+                alt_epsilon=alt_epsilon,
+                swap=False,
+            )
+            low = np.array([s.difference.low for s in result.sub_components])
+            high = np.array([s.difference.high for s in result.sub_components])
+            old_low, old_high = percentile_interval(experts, candidate, counts)
+            for j, sub in enumerate(result.sub_components):
+                tally.verdicts[sub.marginal_verdict][scale] += 1
+                tally.before[verdict_of(float(old_low[j]), float(old_high[j]))][scale] += 1
+                if sub.alt_test is not None:
+                    tally.alt_runs[scale] += 1
+                    tally.alt_passes[scale] += float(sub.alt_test.passes)
+            tally.covered[scale] += ((low <= truth[scale]) & (truth[scale] <= high)).sum()
+            tally.covered_before[scale] += (
+                (old_low <= truth[scale]) & (truth[scale] <= old_high)
+            ).sum()
+            lows[scale], highs[scale] = low[0], high[0]
+        tally.lows.append(lows)
+        tally.highs.append(highs)
         tally.reps += 1
     return tally
 
@@ -442,7 +462,7 @@ def report(case: Case, sd: FloatArray, truth: FloatArray, tally: Tally) -> None:
             cells = "".join(
                 f"{with_se(float(tally.rate(v, before=before)[j]), n):>15}" for v in VERDICT_NAMES
             )
-            covered = (tally.covered_before if before else tally.covered)[j] / n
+            covered = (tally.covered_before if before else tally.covered)[j] / (n * tally.per_rep)
             runs = int(tally.alt_runs[j])
             alt = with_se(float(tally.alt_passes[j]) / runs, runs) if runs and not before else ""
             label = "before" if before else "now"

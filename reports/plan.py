@@ -125,10 +125,19 @@ def verdict_interval(
     (e.g. no pseudo-value moments): `verdict_standard_error`, read as ±z·s at every n.
     """
     if verdict is not None and math.isfinite(verdict.std_error) and verdict.std_error > 0:
-        shape = VerdictShape.of(verdict.skewness, verdict.df, verdict.n_items)
+        shape = pooled_shape(verdict) or VerdictShape.of(
+            verdict.skewness, verdict.df, verdict.n_items
+        )
         if shape is not None:
             return verdict.std_error, shape
     return verdict_standard_error(verdict, estimate, level), None
+
+
+def pooled_shape(verdict: ExpertLevelVerdict | None) -> VerdictShape | None:
+    """The verdict's shape when it was pooled over its sub-components (a plan holds it fixed)."""
+    if verdict is None or not verdict.pooled_shape:
+        return None
+    return VerdictShape.of(verdict.skewness, verdict.df, verdict.n_items, pooled=True)
 
 
 def _pseudo_values(verdict: ExpertLevelVerdict | None) -> FloatArray | None:
@@ -170,7 +179,13 @@ def items_needed(
     pseudo = _pseudo_values(verdict)
     if pseudo is not None:
         return items_for_verdict_resampled(
-            pseudo, difference, margin=margin, power=power, level=level, seed=seed
+            pseudo,
+            difference,
+            margin=margin,
+            power=power,
+            level=level,
+            seed=seed,
+            shape=pooled_shape(verdict),
         )
     s, shape = verdict_interval(verdict, estimate, level)
     return items_for_verdict(
@@ -192,7 +207,13 @@ def conclusive_share(
     pseudo = _pseudo_values(verdict)
     if pseudo is not None:
         return resampled_conclusive_share(
-            pseudo, difference, n_items, margin=margin, level=level, seed=seed
+            pseudo,
+            difference,
+            n_items,
+            margin=margin,
+            level=level,
+            seed=seed,
+            shape=pooled_shape(verdict),
         )
     s, shape = verdict_interval(verdict, estimate, level)
     return float(

@@ -368,11 +368,14 @@ def assess(
         paired |= ~(np.isnan(values) | missing)
     delta_columns = plan.indices("difference", "mean_difference")
     jackknife = statistic(jackknife_weights(n_items))[:, delta_columns]
+    # The sub-components and their mean share one shape (skewness, kurtosis), pooled over
+    # their pseudo-values; a lone sub-component (its mean is itself) keeps its own.
     intervals = jackknife_t_interval(
         result.estimate[delta_columns],
         jackknife,
         np.column_stack([paired, paired.any(axis=1)]),
         confidence,
+        shape_groups=[0 if n_subs > 1 else -1] * (n_subs + 1),
     )
 
     def estimate(block: str, j: int = 0) -> Estimate:

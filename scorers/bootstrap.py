@@ -347,6 +347,10 @@ class JackknifeInterval:
         confidence: Two-sided coverage.
         pseudo_values: The jackknife pseudo-values the interval was drawn from, items × S (NaN
             on the items a statistic does not depend on): what a plan resamples.
+        pooled: Per statistic, whether its skewness and df are a shape shared with other
+            statistics (pooled over a family, or given) rather than its own pseudo-values'
+            alone; such a shape is read as it is, an own shape only widened (module doc of
+            `pseudo_value_interval`). Shape (S,); None means no statistic's.
     """
 
     estimate: FloatArray
@@ -358,6 +362,12 @@ class JackknifeInterval:
     n_items: FloatArray
     confidence: float
     pseudo_values: FloatArray | None = field(default=None, repr=False, compare=False)
+    pooled: NDArray[np.bool_] | None = field(default=None, repr=False, compare=False)
+
+    def _widened(self) -> NDArray[np.bool_]:
+        if self.pooled is None:
+            return np.ones(self.estimate.shape, dtype=bool)
+        return ~self.pooled
 
     def p_greater(self, value: float) -> FloatArray:
         """One-sided p-value of "θ ≤ value" (small: θ > value), consistent with the bounds.
@@ -365,12 +375,18 @@ class JackknifeInterval:
         ``low > value`` exactly when ``p_greater(value) < (1 − confidence) / 2``.
         """
         t = _safe_ratio(self.estimate - value, self.std_error)
-        return np.asarray(stdtr(self.df, -np.minimum(_hall(t, self), t)), dtype=np.float64)
+        g = _hall(t, self)
+        return np.asarray(
+            stdtr(self.df, -np.where(self._widened(), np.minimum(g, t), g)), dtype=np.float64
+        )
 
     def p_less(self, value: float) -> FloatArray:
         """One-sided p-value of "θ ≥ value" (small: θ < value), consistent with the bounds."""
         t = _safe_ratio(self.estimate - value, self.std_error)
-        return np.asarray(stdtr(self.df, np.maximum(_hall(t, self), t)), dtype=np.float64)
+        g = _hall(t, self)
+        return np.asarray(
+            stdtr(self.df, np.where(self._widened(), np.maximum(g, t), g)), dtype=np.float64
+        )
 
 
 def _safe_ratio(a: FloatArray, b: FloatArray) -> FloatArray:
@@ -424,21 +440,30 @@ def effective_df(n_items: ArrayLike, kurtosis: ArrayLike) -> FloatArray:
 
 
 def bound_multipliers(
-    df: ArrayLike, skewness: ArrayLike, n_items: ArrayLike, confidence: float
+    df: ArrayLike,
+    skewness: ArrayLike,
+    n_items: ArrayLike,
+    confidence: float,
+    *,
+    widen_only: ArrayLike = True,
 ) -> tuple[FloatArray, FloatArray]:
     """How many standard errors the jackknife-t interval reaches below and above θ̂.
 
     The bounds of `jackknife_t_interval` are θ̂ − q_low·s and θ̂ + q_high·s, with
-    q_low = max(g⁻¹(t), t) and q_high = max(−g⁻¹(−t), t) for t the Student quantile at `df`
-    and g Hall's transformation at the given skewness and items. Exposed so that a plan can
-    redraw the interval at another number of items.
+    q_low = g⁻¹(t) and q_high = −g⁻¹(−t) for t the Student quantile at `df` and g Hall's
+    transformation at the given skewness and items; where `widen_only`, each is at least t
+    (the correction may widen a side, never narrow it). Exposed so that a plan can redraw the
+    interval at another number of items.
 
     Returns:
         (q_low, q_high), broadcast over the inputs.
     """
     quantile = stdtrit(np.asarray(df, dtype=np.float64), 1.0 - (1.0 - confidence) / 2.0)
-    q_low = np.maximum(_hall_inverse(quantile, skewness, n_items), quantile)
-    q_high = np.maximum(-_hall_inverse(-quantile, skewness, n_items), quantile)
+    q_low = _hall_inverse(quantile, skewness, n_items)
+    q_high = -_hall_inverse(-quantile, skewness, n_items)
+    widen = np.asarray(widen_only, dtype=bool)
+    q_low = np.where(widen, np.maximum(q_low, quantile), q_low)
+    q_high = np.where(widen, np.maximum(q_high, quantile), q_high)
     return np.asarray(q_low, dtype=np.float64), np.asarray(q_high, dtype=np.float64)
 
 
@@ -447,6 +472,8 @@ def jackknife_t_interval(
     leave_one_out: ArrayLike,
     relevant: ArrayLike,
     confidence: float = 0.95,
+    *,
+    shape_groups: ArrayLike | None = None,
 ) -> JackknifeInterval:
     """Skewness-corrected jackknife-t interval of S statistics from their leave-one-out values.
 
@@ -454,9 +481,7 @@ def jackknife_t_interval(
     error s = sd(p)/√m, their skewness γ and excess kurtosis κ₄, the pivot T = (θ̂ − θ)/s is
     made symmetric by Hall's (1992) transformation g(T) = T + γT²/(3√m) + γ²T³/(27m) +
     γ/(6√m) and referred to Student's t with the effective degrees of freedom of the variance
-    estimate, df = 2 / (2/(m − 1) + max(κ₄, 0)/m). The bounds are θ̂ − g⁻¹(±t_df)·s, each
-    widened to the plain jackknife-t bound θ̂ ∓ t_df·s where that one is wider (the interval is
-    the union of the two; the p-values the larger of the two).
+    estimate, df = 2 / (2/(m − 1) + max(κ₄, 0)/m). The bounds are θ̂ − g⁻¹(±t_df)·s.
 
     Why: a κ difference has left-skewed pseudo-values (a few items where one rater disagrees a
     lot); a sample that happens to lack them has both a higher θ̂ and a smaller s, so a
@@ -465,12 +490,23 @@ def jackknife_t_interval(
     widens both where they are heavy-tailed. No resampling: the leave-one-out values come from
     `jackknife_weights`. ``benchmarks/bench_verdicts.py`` measures it.
 
+    **The shape (γ, κ₄) of a family.** Fifty pseudo-values estimate their own skewness and
+    kurtosis poorly, and too small just where it matters (a sample without the rare large
+    disagreements looks symmetric), so columns given the same `shape_groups` label share one
+    shape: γ and κ₄ of their standardised pseudo-values pooled (e.g. a framework's
+    sub-components: the same items, raters and kind of scale). Each keeps its own θ̂, s and
+    m. A column with its own shape only (no group, or the only one of its group) is read more
+    cautiously: each bound is widened to the plain jackknife-t bound θ̂ ∓ t_df·s where that
+    one is wider (its skewness can even have the wrong sign).
+
     Args:
         estimate: θ̂, shape (S,).
         leave_one_out: θ_(i), shape (items, S).
         relevant: Whether statistic s depends on item i, shape (items, S); other rows are
             ignored.
         confidence: Two-sided coverage.
+        shape_groups: Per column an integer label; columns with the same label ≥ 0 share
+            their shape. None (or −1): each its own.
 
     Returns:
         The interval, with its pseudo-values (`JackknifeInterval.pseudo_values`); NaN where θ̂
@@ -482,7 +518,62 @@ def jackknife_t_interval(
     m = mask.sum(axis=0).astype(np.float64)
     pseudo = m[None, :] * theta[None, :] - (m[None, :] - 1.0) * values
     undefined = np.isnan(theta) | (mask & np.isnan(values)).any(axis=0)
-    return pseudo_value_interval(theta, pseudo, mask, confidence, undefined=undefined)
+    return pseudo_value_interval(
+        theta, pseudo, mask, confidence, undefined=undefined, shape_groups=shape_groups
+    )
+
+
+@dataclass(frozen=True)
+class _Moments:
+    """Per column: items, centred pseudo-values (0 off the mask), variance and shape."""
+
+    m: FloatArray
+    dev: FloatArray
+    variance: FloatArray
+    skewness: FloatArray
+    kurtosis: FloatArray
+
+
+def _moments(values: FloatArray, mask: NDArray[np.bool_]) -> _Moments:
+    m = mask.sum(axis=0).astype(np.float64)
+    safe_m = np.maximum(m, 1.0)
+    pseudo = np.where(mask, np.nan_to_num(values), 0.0)
+    centre = pseudo.sum(axis=0) / safe_m
+    dev = np.where(mask, pseudo - centre[None, :], 0.0)
+    squares = dev**2
+    m2 = squares.sum(axis=0) / safe_m
+    m3 = (squares * dev).sum(axis=0) / safe_m
+    m4 = (squares * squares).sum(axis=0) / safe_m
+    with np.errstate(divide="ignore", invalid="ignore"):
+        variance = squares.sum(axis=0) / np.maximum(m - 1.0, 1.0)
+        skewness = np.where(m2 > 0, m3 / m2**1.5, 0.0)
+        kurtosis = np.where(m2 > 0, m4 / m2**2 - 3.0, 0.0)
+    return _Moments(m, dev, variance, skewness, kurtosis)
+
+
+def _pooled_shape(
+    moments: _Moments, groups: NDArray[np.int_], usable: NDArray[np.bool_]
+) -> tuple[FloatArray, FloatArray, NDArray[np.bool_]]:
+    """Skewness and kurtosis of each group's standardised pseudo-values, put together.
+
+    Returns (skewness, kurtosis, pooled) per column; a column outside every group of two or
+    more usable columns keeps its own shape (pooled False).
+    """
+    skewness, kurtosis = moments.skewness.copy(), moments.kurtosis.copy()
+    pooled = np.zeros(groups.shape, dtype=bool)
+    for label in np.unique(groups[groups >= 0]):
+        members = np.flatnonzero((groups == label) & usable)
+        if members.size < 2:
+            continue
+        dev = moments.dev[:, members]
+        spread = np.sqrt((dev**2).sum(axis=0) / moments.m[members])
+        z = dev / spread[None, :]
+        count = moments.m[members].sum()
+        m2 = float((z**2).sum()) / count
+        gamma = float((z**3).sum()) / count / m2**1.5
+        kappa = float((z**4).sum()) / count / m2**2 - 3.0
+        skewness[members], kurtosis[members], pooled[members] = gamma, kappa, True
+    return skewness, kurtosis, pooled
 
 
 def pseudo_value_interval(
@@ -492,6 +583,8 @@ def pseudo_value_interval(
     confidence: float = 0.95,
     *,
     undefined: ArrayLike | None = None,
+    shape_groups: ArrayLike | None = None,
+    shape: tuple[float, float] | None = None,
 ) -> JackknifeInterval:
     """The jackknife-t interval of `jackknife_t_interval` from pseudo-values already computed.
 
@@ -506,6 +599,9 @@ def pseudo_value_interval(
         relevant: items × S booleans (default: every row of every column).
         confidence: Two-sided coverage.
         undefined: Columns whose interval is NaN whatever their values, shape (S,).
+        shape_groups: Columns that share their shape (`jackknife_t_interval`).
+        shape: A given shape (skewness, excess kurtosis) for every column, read as a shared
+            one (a plan's studies of a verdict whose shape was pooled).
 
     Returns:
         The interval (NaN where undefined or under 3 relevant items), its pseudo-values NaN
@@ -516,30 +612,28 @@ def pseudo_value_interval(
     mask = (
         np.ones(values.shape, dtype=bool) if relevant is None else np.asarray(relevant, dtype=bool)
     )
-    m = mask.sum(axis=0).astype(np.float64)
+    moments = _moments(values, mask)
+    m = moments.m
     bad = np.isnan(theta) | (m < 3)
     if undefined is not None:
         bad = bad | np.asarray(undefined, dtype=bool)
-    kept = np.where(mask, values, np.nan)
-    pseudo = np.where(mask, np.nan_to_num(values), 0.0)
-    safe_m = np.maximum(m, 1.0)
-    centre = pseudo.sum(axis=0) / safe_m
-    dev = np.where(mask, pseudo - centre[None, :], 0.0)
-    squares = dev**2
-    m2 = squares.sum(axis=0) / safe_m
-    m3 = (squares * dev).sum(axis=0) / safe_m
-    m4 = (squares * squares).sum(axis=0) / safe_m
+    if shape is not None:
+        skewness = np.full(theta.shape, float(shape[0]))
+        kurtosis = np.full(theta.shape, float(shape[1]))
+        pooled = np.ones(theta.shape, dtype=bool)
+    elif shape_groups is not None:
+        groups = np.broadcast_to(np.asarray(shape_groups, dtype=np.int_), theta.shape)
+        usable = ~bad & (moments.variance > 0)
+        skewness, kurtosis, pooled = _pooled_shape(moments, groups, usable)
+    else:
+        skewness, kurtosis = moments.skewness, moments.kurtosis
+        pooled = np.zeros(theta.shape, dtype=bool)
     with np.errstate(divide="ignore", invalid="ignore"):
-        variance = squares.sum(axis=0) / np.maximum(m - 1.0, 1.0)
-        std_error = np.sqrt(variance / safe_m)
-        skewness = np.where(m2 > 0, m3 / m2**1.5, 0.0)
-        kurtosis = np.where(m2 > 0, m4 / m2**2 - 3.0, 0.0)
+        std_error = np.sqrt(moments.variance / np.maximum(m, 1.0))
         df = effective_df(m, kurtosis)
-    # The union of the corrected and the plain t interval: the correction may widen a side,
-    # never narrow it (a sample that lacks the rare large disagreements can show a skewness of
-    # the wrong sign, and the cubic then narrows the side fastest in the far tail, where a
-    # family's smallest p-values are read).
-    q_low, q_high = bound_multipliers(np.where(bad, 1.0, df), skewness, m, confidence)
+    q_low, q_high = bound_multipliers(
+        np.where(bad, 1.0, df), skewness, m, confidence, widen_only=~pooled
+    )
     low = theta - q_low * std_error
     high = theta + q_high * std_error
     return JackknifeInterval(
@@ -551,5 +645,6 @@ def pseudo_value_interval(
         df=np.where(bad, np.nan, df),
         n_items=m,
         confidence=confidence,
-        pseudo_values=kept,
+        pseudo_values=np.where(mask, values, np.nan),
+        pooled=pooled,
     )

@@ -115,13 +115,18 @@ class VerdictShape:
     Attributes:
         skewness: γ of the pilot's jackknife pseudo-values.
         kurtosis: Their excess kurtosis κ₄.
+        pooled: Whether the shape was pooled over the pilot's sub-components (read as it is;
+            an own shape only widens the plain t interval, `bound_multipliers`).
     """
 
     skewness: float
     kurtosis: float
+    pooled: bool = False
 
     @staticmethod
-    def of(skewness: float, df: float, n_items: int) -> VerdictShape | None:
+    def of(
+        skewness: float, df: float, n_items: int, *, pooled: bool = False
+    ) -> VerdictShape | None:
         """The shape of a verdict's interval from its skewness and degrees of freedom.
 
         κ₄ is read back from df = 2 / (2/(m − 1) + max(κ₄, 0)/m) (0 when the df are those of a
@@ -131,12 +136,14 @@ class VerdictShape:
             return None
         m = float(n_items)
         kurtosis = max(m * (2.0 / df - 2.0 / (m - 1.0)), 0.0)
-        return VerdictShape(float(skewness), kurtosis)
+        return VerdictShape(float(skewness), kurtosis, pooled)
 
     def multipliers(self, n_items: ArrayLike, level: float) -> tuple[FloatArray, FloatArray]:
         """(q_low, q_high) of the interval at each number of items."""
         n = np.asarray(n_items, dtype=np.float64)
-        return bound_multipliers(effective_df(n, self.kurtosis), self.skewness, n, level)
+        return bound_multipliers(
+            effective_df(n, self.kurtosis), self.skewness, n, level, widen_only=not self.pooled
+        )
 
 
 def items_for_verdict(
@@ -236,6 +243,7 @@ def resampled_conclusive_share(
     level: float,
     draws: int = DEFAULT_DRAWS,
     seed: int = 0,
+    shape: VerdictShape | None = None,
 ) -> float:
     """The share of simulated studies of `n_items` items whose verdict is conclusive.
 
@@ -250,6 +258,10 @@ def resampled_conclusive_share(
     The same seed at every n draws nested studies (a study of n + 1 items is the one of n with
     one more item, when the studies fit in one block), so the share moves smoothly with n.
 
+    A pilot verdict whose shape was pooled over its sub-components (`ExpertLevelVerdict.
+    pooled_shape`) is planned with that shape held fixed (`shape`): each study keeps its own
+    Δ̂ and standard error, and a pooled shape rests on several series, so it varies little.
+
     Args:
         pseudo_values: The pilot's pseudo-values (`ExpertLevelVerdict.pseudo_values`).
         difference: The Δ assumed true.
@@ -258,6 +270,7 @@ def resampled_conclusive_share(
         level: The interval's coverage.
         draws: Simulated studies B.
         seed: Seed of numpy's default generator.
+        shape: The pilot's pooled shape, when its verdict used one (else each study's own).
 
     Returns:
         The share (NaN without at least 3 finite pseudo-values).
@@ -276,7 +289,12 @@ def resampled_conclusive_share(
     for start in range(0, draws, per_block):
         width = min(per_block, draws - start)
         drawn = shifted[rng.integers(0, shifted.size, size=(n_items, width))]
-        interval = pseudo_value_interval(drawn.mean(axis=0), drawn, confidence=level)
+        interval = pseudo_value_interval(
+            drawn.mean(axis=0),
+            drawn,
+            confidence=level,
+            shape=None if shape is None else (shape.skewness, shape.kurtosis),
+        )
         hits += int(conclusive(interval.low, interval.high, margin).sum())
     return hits / draws
 
@@ -292,6 +310,7 @@ def items_for_verdict_resampled(
     seed: int = 0,
     max_items: int = MAX_ITEMS,
     min_items: int = MIN_ITEMS,
+    shape: VerdictShape | None = None,
 ) -> int | None:
     """Fewest items from which `resampled_conclusive_share` reaches `power` (what the plan uses).
 
@@ -313,6 +332,7 @@ def items_for_verdict_resampled(
         seed: Seed of the studies.
         max_items: Largest n searched.
         min_items: Smallest n proposed.
+        shape: The pilot's pooled shape, if any (`resampled_conclusive_share`).
 
     Returns:
         n, or None when there are fewer than 3 pseudo-values or even `max_items` do not suffice.
@@ -322,7 +342,14 @@ def items_for_verdict_resampled(
     def reaches(n: int) -> bool:
         if n not in known:
             share = resampled_conclusive_share(
-                pseudo_values, difference, n, margin=margin, level=level, draws=draws, seed=seed
+                pseudo_values,
+                difference,
+                n,
+                margin=margin,
+                level=level,
+                draws=draws,
+                seed=seed,
+                shape=shape,
             )
             known[n] = share >= power
         return known[n]

@@ -103,6 +103,9 @@ class ExpertLevelVerdict:
         pseudo_values: Δ's jackknife pseudo-values over the items it rests on (what the interval
             was drawn from; None where it is undefined): a plan resamples them
             (`empathy_judge.scorers.sample_size.items_for_verdict_resampled`).
+        pooled_shape: Whether `skewness` and `df` are the shape pooled over the assessment's
+            sub-components (`scorers.bootstrap.jackknife_t_interval`) rather than this
+            series' own; a plan then holds that shape fixed.
     """
 
     verdict: Verdict
@@ -121,6 +124,7 @@ class ExpertLevelVerdict:
     skewness: float = math.nan
     df: float = math.nan
     pseudo_values: FloatArray | None = field(default=None, repr=False, compare=False)
+    pooled_shape: bool = False
 
     @property
     def estimate(self) -> Estimate:
@@ -180,6 +184,7 @@ def like_for_like(
         skewness=float(interval.skewness[column]),
         df=float(interval.df[column]),
         pseudo_values=pseudo,
+        pooled_shape=bool(interval.pooled is not None and interval.pooled[column]),
     )
 
 

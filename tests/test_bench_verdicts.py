@@ -70,8 +70,9 @@ def test_noiseless_raters_are_at_expert_level_every_time(bench: ModuleType) -> N
     assert tally.reps == 3
     np.testing.assert_array_equal(tally.rate("at"), [1.0, 1.0, 1.0])
     np.testing.assert_array_equal(tally.rate("at", before=True), [1.0, 1.0, 1.0])
-    np.testing.assert_array_equal(tally.covered, [3.0, 3.0, 3.0])
-    np.testing.assert_array_equal(tally.alt_passes, [3.0, 3.0, 3.0])
+    # Three replications of three sub-components per scale.
+    np.testing.assert_array_equal(tally.covered, [9.0, 9.0, 9.0])
+    np.testing.assert_array_equal(tally.alt_passes, [9.0, 9.0, 9.0])
     np.testing.assert_array_equal(np.vstack(tally.lows), np.zeros((3, 3)))
 
 
@@ -104,8 +105,11 @@ def test_a_random_candidate_is_below(bench: ModuleType) -> None:
     tally = bench.run_scenario(
         model, 3, np.full(3, 50.0), np.full(3, -0.6), 3, resamples=50, seed=7
     )
-    np.testing.assert_array_equal(tally.rate("below"), [1.0, 1.0, 1.0])
-    np.testing.assert_array_equal(tally.rate("below", before=True), [1.0, 1.0, 1.0])
+    # Never above or at expert level; below on all but (at most) one of each scale's nine
+    # sub-components (a random rater's κ on 50 items of a 0–2 scale can come out high).
+    np.testing.assert_array_equal(tally.rate("above") + tally.rate("at"), [0.0, 0.0, 0.0])
+    assert (tally.rate("below") >= 8 / 9).all()
+    assert (tally.rate("below", before=True) >= 8 / 9).all()
     np.testing.assert_array_equal(tally.alt_runs, [0.0, 0.0, 0.0])
 
 

@@ -16,6 +16,7 @@ from empathy_judge.scorers.bootstrap import (
     jackknife_t_interval,
     kappa_difference_statistic,
     kappa_statistic,
+    pseudo_value_interval,
     resample_counts,
 )
 from empathy_judge.scorers.kappa import weighted_kappa
@@ -176,3 +177,35 @@ def test_jackknife_p_values_stay_defined_when_the_standard_error_is_zero() -> No
         assert interval.std_error[0] == 0.0
         assert interval.p_greater(0.0)[0] == 0.0
         assert interval.p_less(0.0)[0] == 1.0
+
+
+def test_a_shape_group_pools_skewness_and_kurtosis_and_a_lone_column_keeps_its_own() -> None:
+    rng = np.random.default_rng(5)
+    # Two left-skewed columns (a few large negative pseudo-values) and a third, lone one.
+    pseudo = rng.normal(0.0, 0.1, (40, 3)) - rng.exponential(0.2, (40, 3)) * (
+        rng.random((40, 3)) < 0.15
+    )
+    theta = pseudo.mean(axis=0)
+    alone = pseudo_value_interval(theta, pseudo)
+    grouped = pseudo_value_interval(theta, pseudo, shape_groups=[0, 0, 1])
+    z = (pseudo[:, :2] - pseudo[:, :2].mean(axis=0)) / pseudo[:, :2].std(axis=0)
+    gamma = float((z**3).mean() / (z**2).mean() ** 1.5)
+    excess = float((z**4).mean() / (z**2).mean() ** 2 - 3.0)
+    assert gamma < -0.5
+    np.testing.assert_allclose(grouped.skewness[:2], gamma, rtol=1e-12)
+    assert grouped.pooled is not None
+    assert list(grouped.pooled) == [True, True, False]
+    # Standard errors are each column's own; the lone column is read exactly as ungrouped.
+    np.testing.assert_array_equal(grouped.std_error, alone.std_error)
+    assert (grouped.low[2], grouped.high[2]) == (alone.low[2], alone.high[2])
+    # A given shape is read as a pooled one: the same bounds as the group's.
+    given = pseudo_value_interval(theta[:2], pseudo[:, :2], shape=(gamma, excess))
+    np.testing.assert_allclose(given.low, grouped.low[:2], rtol=1e-12)
+    np.testing.assert_allclose(given.high, grouped.high[:2], rtol=1e-12)
+    # A pooled shape is not widened to the plain t bound: with left skew the upper side is
+    # shorter than t_df·s, and the p-values follow the bounds on a grid.
+    q = float(stats.t.ppf(0.975, grouped.df[0]))
+    assert grouped.high[0] - theta[0] < q * grouped.std_error[0]
+    for value in np.linspace(-0.3, 0.3, 61):
+        assert list(grouped.p_greater(value)[:2] < 0.025) == list(grouped.low[:2] > value)
+        assert list(grouped.p_less(value)[:2] < 0.025) == list(grouped.high[:2] < value)

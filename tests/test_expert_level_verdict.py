@@ -98,29 +98,48 @@ def test_skewed_pseudo_values_lower_the_lower_bound() -> None:
     assert found.upper == pytest.approx(found.difference + q * found.std_error, rel=1e-9)
 
 
+def _panel(values: np.ndarray) -> Panel:
+    n_items, n_subs, _ = values.shape
+    return Panel(
+        "fw",
+        tuple(f"i{k}" for k in range(n_items)),
+        tuple("abcdefg"[:n_subs]),
+        ("e1", "e2", "e3"),
+        values,
+        (Scale(1, 5),) * n_subs,
+    )
+
+
 def test_the_engine_and_the_pure_function_give_identical_figures() -> None:
     rng = np.random.default_rng(3)
     values = rng.integers(1, 6, size=(40, 3, 3)).astype(float)
     candidate = np.clip(values[:, :, 0] + rng.integers(-1, 2, size=(40, 3)), 1, 5)
     values[5, 1, 2] = np.nan  # missing ratings stay missing in both
     candidate[7, 2] = np.nan
-    panel = Panel(
-        "fw",
-        tuple(f"i{k}" for k in range(40)),
-        ("a", "b", "c"),
-        ("e1", "e2", "e3"),
-        values,
-        (Scale(1, 5),) * 3,
-    )
-    result = assess(panel, candidate, "m", n_resamples=300, alt_epsilon=None, swap=False)
+    result = assess(_panel(values), candidate, "m", n_resamples=300, alt_epsilon=None, swap=False)
     for j, sub in enumerate(result.sub_components):
         alone = expert_level_verdict(values[:, j, :], candidate[:, j], n_resamples=300)
-        engine = sub.like_for_like
+        # A one-sub-component panel is the pure function exactly.
+        single = assess(
+            _panel(values[:, j : j + 1, :]),
+            candidate[:, j : j + 1],
+            "m",
+            n_resamples=300,
+            alt_epsilon=None,
+            swap=False,
+        ).sub_components[0]
+        for engine in (single.like_for_like, sub.like_for_like):
+            assert engine is not None
+            # Δ̂ and its standard error are the sub-component's own in a family too.
+            for name in ("difference", "std_error", "n_items"):
+                assert getattr(engine, name) == getattr(alone, name), (sub.sub_component, name)
+        engine = single.like_for_like
         assert engine is not None
-        for name in ("difference", "lower", "upper", "std_error", "p_above", "p_at", "p_below"):
+        for name in ("lower", "upper", "skewness", "df", "p_above", "p_at", "p_below"):
             assert getattr(engine, name) == getattr(alone, name), (sub.sub_component, name)
         assert engine.verdict == alone.verdict
-        assert sub.difference == alone.estimate
+        assert single.difference == alone.estimate
+        assert not alone.pooled_shape
     # The framework verdict is the same rule on the mean Δ over the sub-components.
     framework = result.framework_verdict
     assert framework is not None
@@ -246,3 +265,61 @@ def test_the_vectorised_conclusive_rule_is_verdict_of_s() -> None:
     # By hand, over the 21 finite pairs low ≤ high: low ≥ −0.1 in 15, low = −0.3 with high < 0
     # in 3 more; a pair with a NaN bound is never conclusive.
     assert sum(expected) == 18
+
+
+def test_a_family_shares_the_shape_of_its_pseudo_values() -> None:
+    # Two sub-components: each keeps its own Δ̂ and standard error, and both (and their mean)
+    # read their bounds with the skewness and kurtosis of their standardised pseudo-values and
+    # those of the mean put together (plain loops and scipy here), without the widening to the
+    # plain t bound of an own shape.
+    rng = np.random.default_rng(1)
+    values = rng.integers(1, 6, size=(30, 2, 3)).astype(float)
+    candidate = np.clip(values[:, :, 1] + rng.integers(-2, 2, size=(30, 2)), 1, 5)
+    result = assess(_panel(values), candidate, "m", n_resamples=200, alt_epsilon=None, swap=False)
+    n = values.shape[0]
+    standardised, deltas, errors, pseudos = [], [], [], []
+    for j in range(2):
+        delta = _delta(values[:, j, :], candidate[:, j])
+        loo = np.array(
+            [
+                _delta(np.delete(values[:, j, :], i, 0), np.delete(candidate[:, j], i))
+                for i in range(n)
+            ]
+        )
+        pseudo = n * delta - (n - 1) * loo
+        standardised.append((pseudo - pseudo.mean()) / pseudo.std(ddof=0))
+        pseudos.append(pseudo)
+        deltas.append(delta)
+        errors.append(pseudo.std(ddof=1) / math.sqrt(n))
+    mean_pseudo = np.mean(pseudos, axis=0)  # the mean Δ's pseudo-values (Δ is linear in them)
+    standardised.append((mean_pseudo - mean_pseudo.mean()) / mean_pseudo.std(ddof=0))
+    pooled = np.concatenate(standardised)
+    gamma = stats.skew(pooled, bias=True)
+    excess = stats.kurtosis(pooled, fisher=True, bias=True)
+    df = 2.0 / (2.0 / (n - 1) + max(excess, 0.0) / n)
+    q = stats.t.ppf(0.975, df)
+    a, b = gamma / (3 * math.sqrt(n)), gamma / (6 * math.sqrt(n))
+
+    def g_inverse(y: float) -> float:
+        return float((np.cbrt(1 + 3 * a * (y - b)) - 1) / a)
+
+    # A shape worth pooling, unlike each series' own: the test would see one left unpooled.
+    assert abs(gamma) > 0.5
+    for pseudo in pseudos:
+        assert abs(stats.skew(pseudo, bias=True) - gamma) > 0.1
+    for j, sub in enumerate(result.sub_components):
+        found = sub.like_for_like
+        assert found is not None and found.pooled_shape
+        assert found.difference == pytest.approx(deltas[j], abs=1e-12)
+        assert found.std_error == pytest.approx(errors[j], rel=1e-9)
+        assert found.skewness == pytest.approx(gamma, rel=1e-9)
+        assert found.df == pytest.approx(df, rel=1e-9)
+        assert found.lower == pytest.approx(deltas[j] - g_inverse(q) * errors[j], rel=1e-9)
+        assert found.upper == pytest.approx(deltas[j] - g_inverse(-q) * errors[j], rel=1e-9)
+        assert (found.p_above < 0.025) == (found.lower > 0)
+        assert (found.p_at < 0.025) == (found.lower > -found.margin)
+        assert (found.p_below < 0.025) == (found.upper < 0)
+    # The framework's mean Δ is read with the same shape (it rests on the same items).
+    framework = result.framework_verdict
+    assert framework is not None and framework.pooled_shape
+    assert framework.skewness == pytest.approx(gamma, rel=1e-9)
