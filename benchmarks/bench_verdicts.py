@@ -23,6 +23,13 @@ own leniency and cut points); its sd per scale is calibrated by bisection on 100
 that the population Δ is the target (0: exactly as good as an expert; −0.10: exactly at the
 margin; −0.20: clearly worse), then checked on fresh items (printed).
 
+A simulated study has the release's layout: one framework per scale, each of
+`SUBS_PER_FRAMEWORK` = 3 sub-components on its scale, judged by one `assess` call (so the
+interval's shape is pooled over the framework, as the report's is); a rate counts every
+sub-component (its ± is computed over the replications, conservatively: a replication's three
+sub-components are correlated). (a′) and (b′) judge one framework of one sub-component per
+scale instead: its shape pooled over unlike pseudo-values, a robustness check.
+
 Per scenario it prints the share of each verdict of the engine (`assess`, the skewness-corrected
 jackknife-t interval, `MIN_VERDICT_ITEMS`), the coverage of Δ by its 95% interval, and, on the
 same data, the rule before: the 95% paired item-bootstrap PERCENTILE interval read the same way
@@ -377,26 +384,33 @@ def run_scenario(
     seed: int,
     alt_epsilon: float | None = None,
     expert_sd: float = EXPERT_SD,
+    mixed: bool = False,
 ) -> Tally:
     """Simulate `reps` studies and candidates; judge each with `assess` and the percentile rule.
 
     A study is one framework per scale of `SUBS_PER_FRAMEWORK` sub-components on that scale
     (the release's layout: a framework's sub-components share its scale), each framework one
-    `assess` call; a rate counts every sub-component.
+    `assess` call; a rate counts every sub-component. `mixed`: one framework of one
+    sub-component per scale instead (its interval's shape pooled over unlike scales: a check
+    that pooling does not hurt a sub-component whose pseudo-values are unlike the others').
     """
     rng = np.random.default_rng(seed)
-    subs = SUBS_PER_FRAMEWORK
+    subs = 1 if mixed else SUBS_PER_FRAMEWORK
     scale_of = [s for s in range(len(SCALES)) for _ in range(subs)]
+    blocks = (
+        [slice(0, len(SCALES))]
+        if mixed
+        else [slice(s * subs, (s + 1) * subs) for s in range(len(SCALES))]
+    )
     sds = [np.full(len(SCALES), expert_sd)] * n_experts + [candidate_sd]
     ratings = model.draw(rng, (reps, n_items, len(scale_of)), scale_of, sds)
     tally = Tally(len(SCALES), per_rep=subs)
     counts = shared_counts(
-        make_panel(ratings[0, :, :subs, :n_experts], [0] * subs), resamples, seed
+        make_panel(ratings[0, :, blocks[0], :n_experts], scale_of[blocks[0]]), resamples, seed
     )
     for r in range(reps):
         lows, highs = np.zeros(len(SCALES)), np.zeros(len(SCALES))
-        for scale in range(len(SCALES)):
-            block = slice(scale * subs, (scale + 1) * subs)
+        for block in blocks:
             experts, candidate = ratings[r, :, block, :n_experts], ratings[r, :, block, n_experts]
             result = assess(
                 make_panel(experts, scale_of[block]),
@@ -406,20 +420,19 @@ def run_scenario(
                 alt_epsilon=alt_epsilon,
                 swap=False,
             )
-            low = np.array([s.difference.low for s in result.sub_components])
-            high = np.array([s.difference.high for s in result.sub_components])
             old_low, old_high = percentile_interval(experts, candidate, counts)
             for j, sub in enumerate(result.sub_components):
+                scale = scale_of[block][j]
+                low, high = sub.difference.low, sub.difference.high
                 tally.verdicts[sub.marginal_verdict][scale] += 1
                 tally.before[verdict_of(float(old_low[j]), float(old_high[j]))][scale] += 1
                 if sub.alt_test is not None:
                     tally.alt_runs[scale] += 1
                     tally.alt_passes[scale] += float(sub.alt_test.passes)
-            tally.covered[scale] += ((low <= truth[scale]) & (truth[scale] <= high)).sum()
-            tally.covered_before[scale] += (
-                (old_low <= truth[scale]) & (truth[scale] <= old_high)
-            ).sum()
-            lows[scale], highs[scale] = low[0], high[0]
+                tally.covered[scale] += low <= truth[scale] <= high
+                tally.covered_before[scale] += old_low[j] <= truth[scale] <= old_high[j]
+                if j == 0 or mixed:
+                    lows[scale], highs[scale] = low, high
         tally.lows.append(lows)
         tally.highs.append(highs)
         tally.reps += 1
@@ -445,6 +458,7 @@ class Case:
     n_items: int
     n_experts: int
     alt_epsilon: float | None = None
+    mixed: bool = False
 
 
 def report(case: Case, sd: FloatArray, truth: FloatArray, tally: Tally) -> None:
@@ -548,6 +562,8 @@ def main() -> None:
         cases += [
             Case("(a) exactly as good as an expert", 0.0, N_ITEMS, 5),
             Case("(b) exactly at the margin, Δ = −0.10", -MARGIN, N_ITEMS, 5),
+            Case("(a') as (a), one framework of the three scales", 0.0, N_ITEMS, 3, mixed=True),
+            Case("(b') as (b), one framework of the three scales", -MARGIN, N_ITEMS, 3, mixed=True),
         ]
     print(
         f"Verdict margin δ = {MARGIN}; 'now' = the engine (skewness-corrected jackknife-t "
@@ -577,6 +593,7 @@ def main() -> None:
                 resamples=args.resamples,
                 seed=base_seed + 10 * k,
                 alt_epsilon=case.alt_epsilon,
+                mixed=case.mixed,
             )
             report(case, sd, truth, tally)
         if not args.quick:

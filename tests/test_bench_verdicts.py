@@ -74,6 +74,12 @@ def test_noiseless_raters_are_at_expert_level_every_time(bench: ModuleType) -> N
     np.testing.assert_array_equal(tally.covered, [9.0, 9.0, 9.0])
     np.testing.assert_array_equal(tally.alt_passes, [9.0, 9.0, 9.0])
     np.testing.assert_array_equal(np.vstack(tally.lows), np.zeros((3, 3)))
+    # One framework of the three scales: one sub-component per scale and replication.
+    mixed = bench.run_scenario(
+        model, 3, zero, zero, 3, resamples=50, seed=5, n_items=20, expert_sd=0.0, mixed=True
+    )
+    np.testing.assert_array_equal(mixed.covered, [3.0, 3.0, 3.0])
+    np.testing.assert_array_equal(mixed.rate("at"), [1.0, 1.0, 1.0])
 
 
 def test_percentile_interval_of_identical_raters_is_zero(bench: ModuleType) -> None:
