@@ -178,7 +178,8 @@ def legend(settings: Settings) -> list[tuple[str, str]]:
             f"{level} interval. Of Δ: the skewness-corrected jackknife-t interval (the "
             "jackknife standard error, Hall's correction for the skewness of the items' "
             "pseudo-values, Student t quantiles at the variance estimate's effective degrees of "
-            "freedom): a percentile interval narrows when the candidate happens to agree well and "
+            "freedom; skewness and kurtosis pooled over the framework's sub-components): a "
+            "percentile interval narrows when the candidate happens to agree well and "
             "calls an equal candidate 'above' too often. Of κ and the other figures: the "
             f"percentile item bootstrap ({settings.n_resamples:,} resamples, seed "
             f"{settings.seed}).",
