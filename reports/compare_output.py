@@ -7,8 +7,9 @@ import math
 import textwrap
 from typing import Any, Literal
 
-from ..scorers.agreement import Assessment
+from ..scorers.agreement import Assessment, SubComponentResult
 from ..scorers.gate import DEFAULT_TOLERANCE, GateEntry
+from ..scorers.shown_statistics import Statistic, shown_statistics
 from .compare import Comparison, Side, kappa_text
 
 OutputFormat = Literal["text", "md", "json"]
@@ -254,6 +255,14 @@ def _estimate_json(e: Any) -> dict[str, float | None]:
     return {"value": _num(e.value), "low": _num(e.low), "high": _num(e.high)}
 
 
+def _statistic_json(statistic: Statistic, result: SubComponentResult) -> Any:
+    """A registry statistic of one sub-component: a count, a number, or value with bounds."""
+    estimate = statistic.read(result)
+    if statistic.count:
+        return int(estimate.value) if math.isfinite(estimate.value) else None
+    return _estimate_json(estimate) if statistic.interval else _num(estimate.value)
+
+
 def _assessment_json(a: Assessment) -> dict[str, Any]:
     return {
         "candidate": a.candidate,
@@ -263,9 +272,10 @@ def _assessment_json(a: Assessment) -> dict[str, Any]:
         "sub_components": [
             {
                 "sub_component": sub.sub_component,
-                "n_items": sub.n_items,
-                "kappa": _estimate_json(sub.kappa),
-                "loo_difference": _estimate_json(sub.difference),
+                **{
+                    str(statistic.compare_field): _statistic_json(statistic, sub)
+                    for statistic in shown_statistics("compare")
+                },
                 "verdict": sub.verdict,
             }
             for sub in a.sub_components

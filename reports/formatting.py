@@ -10,6 +10,7 @@ import math
 from collections.abc import Mapping
 
 from ..scorers.agreement import Assessment
+from ..scorers.shown_statistics import Statistic
 from ..scorers.verdicts import Estimate, RankRange, Verdict
 from .results import RunResult, Settings
 
@@ -34,13 +35,22 @@ def number(value: float | None, digits: int = 2, *, signed: bool = False) -> str
     return text.replace("-", "−")
 
 
-def interval(estimate: Estimate, *, signed: bool = False) -> str:
+def interval(estimate: Estimate, *, signed: bool = False, digits: int = 2) -> str:
     """``0.64 [0.51, 0.75]``: the point estimate and its bootstrap interval."""
     if not math.isfinite(estimate.value):
         return MISSING
-    low = number(estimate.low, signed=signed)
-    high = number(estimate.high, signed=signed)
-    return f"{number(estimate.value, signed=signed)} [{low}, {high}]"
+    low = number(estimate.low, digits, signed=signed)
+    high = number(estimate.high, digits, signed=signed)
+    return f"{number(estimate.value, digits, signed=signed)} [{low}, {high}]"
+
+
+def statistic_text(statistic: Statistic, estimate: Estimate) -> str:
+    """A registry statistic as the report writes it: with its interval when it has one."""
+    if statistic.count:
+        return str(int(estimate.value)) if math.isfinite(estimate.value) else MISSING
+    if statistic.interval:
+        return interval(estimate, signed=statistic.signed, digits=statistic.digits)
+    return number(estimate.value, statistic.digits, signed=statistic.signed)
 
 
 def rank_text(

@@ -17,8 +17,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..scorers.agreement import Assessment
+from ..scorers.agreement import Assessment, SubComponentResult
 from ..scorers.diagnostic_results import Diagnostics
+from ..scorers.shown_statistics import (
+    Group,
+    Statistic,
+    group_statistics,
+    report_groups,
+    shown_statistics,
+)
 from .formatting import (
     MISSING,
     alt_test_by_scale,
@@ -30,6 +37,7 @@ from .formatting import (
     parse_rate_text,
     rank_text,
     run_verdicts,
+    statistic_text,
     verdict_summary,
 )
 from .logs import Run, SampleRecord
@@ -311,7 +319,11 @@ def _per_sub_table(section: FrameworkSection) -> str:
                     if (note := settle_note(found, verdicts.get(sub, found.verdict)))
                     else ""
                 )
-                + f"<br><span class='muted'>κ vs consensus {_e(interval(found.kappa))}</span>"
+                + "".join(
+                    f"<br><span class='muted'>{_e(statistic.label)} "
+                    f"{_e(statistic_text(statistic, statistic.read(found)))}</span>"
+                    for statistic in shown_statistics("summary")
+                )
             )
         return out
 
@@ -337,11 +349,52 @@ def _per_sub_table(section: FrameworkSection) -> str:
     return _table(header, rows)
 
 
+def _statistic_columns(statistic: Statistic) -> list[str]:
+    if statistic.interval and statistic.html_interval == "columns":
+        return [statistic.label, "Lower", "Upper"]
+    return [statistic.label + (" [interval]" if statistic.interval else "")]
+
+
+def _statistic_cells(statistic: Statistic, result: SubComponentResult) -> list[str]:
+    estimate = statistic.read(result)
+    if statistic.interval and statistic.html_interval == "columns":
+        return [
+            _e(number(v, statistic.digits, signed=statistic.signed))
+            for v in (estimate.value, estimate.low, estimate.high)
+        ]
+    return [_e(statistic_text(statistic, estimate))]
+
+
+def _group_table(
+    group: Group, subs: Sequence[SubComponentResult], verdicts: dict[str, str] | None
+) -> str:
+    """One of the report's tables of statistics, ending with the verdicts when given."""
+    statistics = group_statistics(group)
+    header = [
+        "Sub-component",
+        *(c for statistic in statistics for c in _statistic_columns(statistic)),
+        *(["Verdict"] if verdicts is not None else []),
+    ]
+    rows = [
+        (
+            "",
+            [
+                _e(s.sub_component),
+                *(c for statistic in statistics for c in _statistic_cells(statistic, s)),
+                *([_e(verdicts.get(s.sub_component, s.verdict))] if verdicts is not None else []),
+            ],
+        )
+        for s in subs
+    ]
+    return _table(header, rows)
+
+
 def assessment_details(assessment: Assessment, verdicts: dict[str, str], title: str) -> str:
     """A collapsible block with every per-sub-component figure of one assessment.
 
-    The leave-one-out table, the Alternative Annotator Test, the expert swap and the paper's
-    comparison.
+    The registry's tables that the HTML shows (`shown_statistics.Group.html_title`: the
+    leave-one-out table, then the expert swap), the Alternative Annotator Test after the first
+    (the verdict's) and the paper's comparison.
 
     Args:
         assessment: The engine's assessment.
@@ -352,25 +405,12 @@ def assessment_details(assessment: Assessment, verdicts: dict[str, str], title: 
         HTML.
     """
     subs = assessment.sub_components
-    loo = _table(
-        ["Sub-component", "Items", "Candidate κ", "Experts κ", "Δ", "Lower", "Upper", "Verdict"],
-        [
-            (
-                "",
-                [
-                    _e(s.sub_component),
-                    _e(s.n_items),
-                    _e(number(s.loo_candidate.value)),
-                    _e(number(s.loo_experts.value)),
-                    _e(number(s.difference.value, signed=True)),
-                    _e(number(s.difference.low, signed=True)),
-                    _e(number(s.difference.high, signed=True)),
-                    _e(verdicts.get(s.sub_component, s.verdict)),
-                ],
-            )
-            for s in subs
-        ],
-    )
+    # The first table is the verdict's: its rows end with the verdict.
+    tables = [
+        f"<h4>{_e(group.html_title)}</h4>" + _group_table(group, subs, verdicts if i == 0 else None)
+        for i, group in enumerate(report_groups())
+        if group.html_title is not None
+    ]
     alt_rows = [
         (
             "",
@@ -390,20 +430,6 @@ def assessment_details(assessment: Assessment, verdicts: dict[str, str], title: 
         _table(["Sub-component", "ε", "ω", "ρ", "Outcome", "Note"], alt_rows)
         if alt_rows
         else "<p class='muted'>Not run.</p>"
-    )
-    swap = _table(
-        ["Sub-component", "Experts' α", "Swap α − experts' α [interval]"],
-        [
-            (
-                "",
-                [
-                    _e(s.sub_component),
-                    _e(number(s.experts_alpha)),
-                    _e(interval(s.swap, signed=True)),
-                ],
-            )
-            for s in subs
-        ],
     )
     paper = _table(
         ["Sub-component", "κ vs median of experts", "Median expert-pair κ", "Reaches it"],
@@ -430,12 +456,10 @@ def assessment_details(assessment: Assessment, verdicts: dict[str, str], title: 
         + (f"<ul class='muted'>{notes}</ul>" if notes else "")
         + f"<p class='muted'>Judged against {_e(', '.join(assessment.raters))} on "
         f"{_e(assessment.n_items)} items.</p>"
-        + "<h4>Leave one expert out</h4>"
-        + loo
+        + "".join(tables[:1])
         + "<h4>Alternative Annotator Test</h4>"
         + alt
-        + "<h4>Expert swap α</h4>"
-        + swap
+        + "".join(tables[1:])
         + "<h4>The paper's comparison</h4>"
         + f"<p class='muted'>{_e(PAPER_LABEL)}</p>"
         + paper

@@ -23,25 +23,37 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from ..scorers.log_contract import REFERENCE_FIGURES_KEY, SCORER_NAME
+from ..scorers.shown_statistics import shown_statistics
 
 if TYPE_CHECKING:
     import pandas as pd
 
-#: The per-sub-component metrics of a run (`empathy_judge.scorers.metrics`), by column name.
-METRIC_FIGURES: tuple[str, ...] = ("kappa", "loo")
 #: The model-independent figures the task writes into the log's metadata (`reference_figures`).
 REFERENCE_FIGURES: tuple[str, ...] = ("ceiling", "crowd_kappa")
-FIGURES: tuple[str, ...] = ("kappa", "ceiling", "loo", "crowd_kappa")
-#: The columns of `sub_component_figures`, in order.
-COLUMNS: tuple[str, ...] = (
-    "log",
-    "model",
-    "framework",
-    "probe",
-    "sub_component",
-    *FIGURES,
-    "parse_rate",
-)
+#: Where the first figures stand, for the readers of these frames: each reference figure after
+#: the run's figure it was placed beside. Other logged statistics follow them.
+_FIGURE_ORDER: tuple[str, ...] = ("kappa", "ceiling", "loo", "crowd_kappa")
+
+
+def metric_figures() -> tuple[str, ...]:
+    """The per-sub-component metrics of a run: the registry's log statistics, by column name.
+
+    A statistic logged as ``<log_metric>_<sub>`` (`empathy_judge.scorers.shown_statistics`) is
+    the column ``<log_metric>``.
+    """
+    return tuple(str(s.log_metric) for s in shown_statistics("log"))
+
+
+def figures() -> tuple[str, ...]:
+    """Every figure column of `sub_component_figures`, in order."""
+    logged = metric_figures()
+    known = tuple(f for f in _FIGURE_ORDER if f in logged or f in REFERENCE_FIGURES)
+    return (*known, *(f for f in logged if f not in known))
+
+
+def columns() -> tuple[str, ...]:
+    """The columns of `sub_component_figures`, in order."""
+    return ("log", "model", "framework", "probe", "sub_component", *figures(), "parse_rate")
 
 
 def _metadata(value: Any) -> dict[str, Any]:
@@ -61,15 +73,16 @@ def sub_component_figures(evals: pd.DataFrame) -> pd.DataFrame:
             ``metadata``, ``status`` and the ``score_*`` columns).
 
     Returns:
-        Columns `COLUMNS`: the log, model, framework, probe name ("" for a plain run), the
+        Columns `columns()`: the log, model, framework, probe name ("" for a plain run), the
         sub-component, κ against the expert consensus (``kappa``), the median expert-pair κ
         (``ceiling``), candidate − experts like for like (``loo``), the crowd's κ
-        (``crowd_kappa``, NaN without a crowd) and the run's parse rate. Logs of other tasks
-        and unsuccessful runs are left out.
+        (``crowd_kappa``, NaN without a crowd), any other statistic the registry logs, and the
+        run's parse rate. Logs of other tasks and unsuccessful runs are left out.
     """
     import pandas as pd
 
     prefix = f"score_{SCORER_NAME}_"
+    logged = metric_figures()
     rows: list[dict[str, Any]] = []
     for record in evals.to_dict("records"):
         metadata = _metadata(record.get("metadata"))
@@ -86,7 +99,7 @@ def sub_component_figures(evals: pd.DataFrame) -> pd.DataFrame:
                 "probe": probe.get("name", "") if isinstance(probe, dict) else "",
                 "sub_component": sub,
             }
-            for figure in METRIC_FIGURES:
+            for figure in logged:
                 value = record.get(f"{prefix}{figure}_{sub}")
                 row[figure] = math.nan if value is None or pd.isna(value) else float(value)
             for figure in REFERENCE_FIGURES:
@@ -95,4 +108,4 @@ def sub_component_figures(evals: pd.DataFrame) -> pd.DataFrame:
             rate = record.get(f"{prefix}parse_rate")
             row["parse_rate"] = math.nan if rate is None or pd.isna(rate) else float(rate)
             rows.append(row)
-    return pd.DataFrame(rows, columns=list(COLUMNS))
+    return pd.DataFrame(rows, columns=list(columns()))

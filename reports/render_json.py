@@ -7,8 +7,9 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from ..scorers.agreement import Assessment
+from ..scorers.agreement import Assessment, SubComponentResult
 from ..scorers.diagnostic_results import Diagnostics, SubComponentDiagnostics
+from ..scorers.shown_statistics import Group, group_statistics, report_groups
 from ..scorers.verdicts import FAMILY_CONTROL, Estimate, RankRange
 from .formatting import (
     legend,
@@ -42,6 +43,21 @@ def _estimate_json(estimate: Estimate) -> dict[str, float | None]:
     }
 
 
+def _statistics_json(group: Group, result: SubComponentResult) -> dict[str, Any]:
+    """One sub-component's row of a registry table: each statistic, its interval after it."""
+    row: dict[str, Any] = {"sub_component": result.sub_component}
+    for statistic in group_statistics(group):
+        estimate = statistic.read(result)
+        if statistic.count:
+            row[statistic.key] = int(estimate.value) if math.isfinite(estimate.value) else None
+            continue
+        row[statistic.key] = _json_number(estimate.value)
+        if statistic.interval:
+            row["lower"] = _json_number(estimate.low)
+            row["upper"] = _json_number(estimate.high)
+    return row
+
+
 def assessment_json(
     assessment: Assessment, verdicts: Mapping[str, str] | None = None
 ) -> dict[str, Any]:
@@ -52,11 +68,24 @@ def assessment_json(
         verdicts: The report's verdicts (default: the engine's).
 
     Returns:
-        The leave-one-out table, the Alternative Annotator Test, the expert swap, κ against
-        the consensus and the paper's comparison (labelled as the paper's).
+        The registry's tables (`scorers.shown_statistics`: the leave-one-out table, with the
+        verdicts, then the Alternative Annotator Test, then the expert swap and κ against the
+        consensus) and the paper's comparison (labelled as the paper's).
     """
     subs = assessment.sub_components
     verdicts = verdicts or {s.sub_component: s.verdict for s in subs}
+
+    def verdict_fields(s: SubComponentResult) -> dict[str, Any]:
+        verdict = verdicts.get(s.sub_component, s.verdict)
+        return {
+            "verdict": verdict,
+            "engine_verdict": s.verdict,
+            "uncorrected_verdict": s.marginal_verdict,
+            "std_error": _json_number(s.like_for_like.std_error if s.like_for_like else math.nan),
+            "items_to_settle": items_to_settle(s) if verdict == "inconclusive" else None,
+        }
+
+    first, *others = report_groups()
     return {
         "n_items": assessment.n_items,
         "judged_against": list(assessment.raters),
@@ -67,29 +96,8 @@ def assessment_json(
             assessment.framework_verdict.verdict if assessment.framework_verdict else None
         ),
         "verdict_control": FAMILY_CONTROL,
-        "leave_one_out": [
-            {
-                "sub_component": s.sub_component,
-                "n_items": s.n_items,
-                "candidate_kappa": _json_number(s.loo_candidate.value),
-                "expert_kappa": _json_number(s.loo_experts.value),
-                "difference": _json_number(s.difference.value),
-                "lower": _json_number(s.difference.low),
-                "upper": _json_number(s.difference.high),
-                "verdict": verdicts.get(s.sub_component, s.verdict),
-                "engine_verdict": s.verdict,
-                "uncorrected_verdict": s.marginal_verdict,
-                "std_error": _json_number(
-                    s.like_for_like.std_error if s.like_for_like else math.nan
-                ),
-                "items_to_settle": (
-                    items_to_settle(s)
-                    if verdicts.get(s.sub_component, s.verdict) == "inconclusive"
-                    else None
-                ),
-            }
-            for s in subs
-        ],
+        # The first table is the verdict's: its rows end with the verdict.
+        first.key: [{**_statistics_json(first, s), **verdict_fields(s)} for s in subs],
         "alt_test": [
             {
                 "sub_component": s.sub_component,
@@ -102,26 +110,7 @@ def assessment_json(
             for s in subs
             if s.alt_test is not None
         ],
-        "expert_swap": [
-            {
-                "sub_component": s.sub_component,
-                "experts_alpha": _json_number(s.experts_alpha),
-                "difference": _json_number(s.swap.value),
-                "lower": _json_number(s.swap.low),
-                "upper": _json_number(s.swap.high),
-            }
-            for s in subs
-        ],
-        "kappa_vs_consensus": [
-            {
-                "sub_component": s.sub_component,
-                "kappa": _json_number(s.kappa.value),
-                "lower": _json_number(s.kappa.low),
-                "upper": _json_number(s.kappa.high),
-                "mean_shift": _json_number(s.mean_shift),
-            }
-            for s in subs
-        ],
+        **{group.key: [_statistics_json(group, s) for s in subs] for group in others},
         "papers_comparison": {
             "label": PAPER_LABEL,
             "rows": [

@@ -7,9 +7,11 @@ folder.
 
 from __future__ import annotations
 
-from ..scorers.agreement import (
-    Assessment,
-)
+from collections.abc import Callable
+from functools import partial
+
+from ..scorers.agreement import Assessment, SubComponentResult
+from ..scorers.shown_statistics import Statistic, shown_statistics
 from .formatting import (
     MISSING,
     alt_test_by_scale,
@@ -21,6 +23,7 @@ from .formatting import (
     parse_rate_text,
     rank_text,
     run_verdicts,
+    statistic_text,
     verdict_summary,
 )
 from .plan import settle_note
@@ -191,10 +194,14 @@ def _section_markdown(section: FrameworkSection, board: Leaderboard) -> list[str
     lines += _md_table(header, rows)
     labels = [markdown_text(section.sub_component_labels[s]) for s in section.sub_components]
     lines += ["", "Δ (leave one out) per sub-component [interval], verdict:", ""]
-    lines += _md_table(["Rater", *labels], _per_sub_rows(section, "difference"))
+    lines += _md_table(["Rater", *labels], _per_sub_rows(section, _verdict_cell))
     lines += _alt_test_markdown(section)
-    lines += ["", "κ against the expert consensus per sub-component [interval]:", ""]
-    lines += _md_table(["Rater", *labels], _per_sub_rows(section, "kappa"))
+    for statistic in shown_statistics("summary"):
+        what = " [interval]" if statistic.interval else ""
+        lines += ["", f"{statistic.title} per sub-component{what}:", ""]
+        lines += _md_table(
+            ["Rater", *labels], _per_sub_rows(section, partial(_statistic_cell, statistic))
+        )
     lines += _diagnostics_markdown(section)
     lines += _probes_markdown(section)
     lines.append("")
@@ -219,7 +226,11 @@ def _alt_test_markdown(section: FrameworkSection) -> list[str]:
     return ["", title, "", *lines]
 
 
-def _per_sub_rows(section: FrameworkSection, figure: str) -> list[list[str]]:
+#: One cell of a per-sub-component table: (the sub-component's result, the run's result).
+_Cell = Callable[[SubComponentResult, RunResult | None], str]
+
+
+def _per_sub_rows(section: FrameworkSection, cell: _Cell) -> list[list[str]]:
     rows: list[list[str]] = []
     named: list[tuple[str, Assessment | None, RunResult | None]] = [
         (r.label, r.assessment, r) for r in section.results
@@ -229,9 +240,10 @@ def _per_sub_rows(section: FrameworkSection, figure: str) -> list[list[str]]:
     for label, assessment, result in named:
         cells = [markdown_text(label)]
         for sub in section.sub_components:
-            cells.append(_sub_cell(assessment, result, sub, figure))
+            found = _sub_result(assessment, sub)
+            cells.append(MISSING if found is None else cell(found, result))
         rows.append(cells)
-    if section.experts is not None and figure == "difference":
+    if section.experts is not None and cell is _verdict_cell:
         rows.append(
             [
                 f"{EXPERTS_LABEL}: κ(expert k, R_k)",
@@ -241,17 +253,22 @@ def _per_sub_rows(section: FrameworkSection, figure: str) -> list[list[str]]:
     return rows
 
 
-def _sub_cell(
-    assessment: Assessment | None, result: RunResult | None, sub: str, figure: str
-) -> str:
+def _sub_result(assessment: Assessment | None, sub: str) -> SubComponentResult | None:
     if assessment is None:
-        return MISSING
+        return None
     try:
-        found = assessment.result(sub)
+        return assessment.result(sub)
     except KeyError:
-        return MISSING
-    if figure == "kappa":
-        return interval(found.kappa)
+        return None
+
+
+def _statistic_cell(statistic: Statistic, found: SubComponentResult, _: RunResult | None) -> str:
+    return statistic_text(statistic, statistic.read(found))
+
+
+def _verdict_cell(found: SubComponentResult, result: RunResult | None) -> str:
+    """Δ with its interval and the verdict the report counts (the verdict table's cell)."""
+    sub = found.sub_component
     verdict = result.verdicts.get(sub, found.verdict) if result is not None else found.verdict
     note = settle_note(found, verdict)
     return f"{interval(found.difference, signed=True)} {verdict}" + (f" ({note})" if note else "")

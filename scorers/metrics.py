@@ -24,8 +24,9 @@ column of ``inspect view``):
   level everywhere), ``length_bias_rho`` (Spearman ρ of model − consensus with the supporter's
   word count; the point estimate only: its interval and the experts' own ρ are the report's) and
   ``polarity_flags`` (negative sub-components rated as if positive);
-* per sub-component ``<sub>``: ``kappa_<sub>`` (κ against the consensus) and ``loo_<sub>``
-  (candidate − experts, like for like).
+* per sub-component ``<sub>``, the point estimate of every statistic the registry shows in the
+  log (`empathy_judge.scorers.shown_statistics`, ``<log_metric>_<sub>``): ``kappa_<sub>`` (κ
+  against the consensus) and ``loo_<sub>`` (candidate − experts, like for like).
 
 The figures that do not depend on the model, per sub-component the ceiling (the median
 expert-pair κ, the paper's benchmark) and the crowd's κ, are not metrics: `reference_figures`
@@ -54,6 +55,7 @@ from .bootstrap import DEFAULT_RESAMPLES, agreement_statistic
 from .diagnostic_results import diagnostic_metrics
 from .diagnostics import diagnose
 from .panel import Panel, PanelSpec, default_spec
+from .shown_statistics import shown_statistics
 from .weighted_statistics import spearman_statistic
 
 #: The task's declared headline metric (`Task(headline_metric=...)`): the SCORE of
@@ -204,9 +206,10 @@ def agreement_summary(
     out.update(diagnostic_metrics(diagnostics))
     consensus = panel.consensus()
     out["length_bias_rho"] = length_bias_rho(panel, ratings.model, ratings.word_counts, consensus)
+    logged = shown_statistics("log")
     for sub in result.sub_components:
-        out[f"kappa_{sub.sub_component}"] = sub.kappa.value
-        out[f"loo_{sub.sub_component}"] = sub.difference.value
+        for statistic in logged:
+            out[f"{statistic.log_metric}_{sub.sub_component}"] = statistic.value(sub)
     return out
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from inspect_ai.analysis import evals_df
 
-from empathy_judge.reports.inspect_frames import COLUMNS, sub_component_figures
+from empathy_judge.reports.inspect_frames import columns, sub_component_figures
 from empathy_judge.reports.logs import load_runs
 
 pytestmark = pytest.mark.release
@@ -24,7 +24,7 @@ def _value_kappa(x: np.ndarray, y: np.ndarray) -> float:
 
 def test_sub_component_figures_from_evals_df(replay_logs_dir: Path) -> None:
     figures = sub_component_figures(evals_df(str(replay_logs_dir), quiet=True))
-    assert tuple(figures.columns) == COLUMNS
+    assert tuple(figures.columns) == columns()
     # Three replay models (one with a model argument, shown by Inspect under the same model
     # name) × the 3 + 3 + 6 sub-components of the frameworks with public texts.
     assert len(figures) == 3 * 12
