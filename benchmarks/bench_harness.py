@@ -18,6 +18,15 @@ One run measures, on the authors' release, for each framework with public text
 3. Wall time per sample of ``gguf/smollm2`` (the same runs, ``max_connections=1``: Inspect's
    adaptive concurrency ignores the provider's own limit).
 
+Inspect places an external task's module in its installed distribution on every ``eval()``
+call. When the imported ``empathy_judge`` is not the installed one (a git worktree on
+``PYTHONPATH``, a clone run without installing), that falls through to
+``importlib.metadata.packages_distributions()``, a scan of every installed distribution's
+files (0.5-0.7 s a call here), which an installed package (regular or editable) never pays.
+The benchmark memoises that scan for the process (:func:`memoise_distribution_scan`) and
+reports how often Inspect asked for it and what the first call cost, so that the figure is
+the one an installed harness has.
+
 ``--breakdown`` also times the cumulative steps from the bare task to the harness (rating
 solver with its system message, generation config, sample metadata and target, scorer, the
 agreement metric, reducer).
@@ -73,6 +82,43 @@ FRAMEWORKS = ("empatheticdialogues", "epitome", "lend_an_ear")
 REPLAY_MODEL = "replay/gemini-2.5-pro"
 GGUF_MODEL = "gguf/smollm2"
 OVERHEAD_GOAL = 1.2
+
+
+@dataclass
+class DistributionScan:
+    """Inspect's scan of the installed distributions, memoised (see the module docstring)."""
+
+    calls: int = 0
+    first_call_s: float = float("nan")
+
+
+def memoise_distribution_scan() -> DistributionScan:
+    """Make Inspect's ``packages_distributions()`` lookup run once per process.
+
+    Its answer (which distributions ship which import names) cannot change while the benchmark
+    runs. Only uninstalled imports of the package reach it: for them every ``eval()`` call of a
+    framework task paid the scan, the bare task (not a registered task) never did.
+
+    Returns:
+        The counter of Inspect's calls (all of them, the memoised ones included).
+    """
+    import inspect_ai._util.package as inspect_package
+
+    record = DistributionScan()
+    # Imported by name into Inspect's module, so it is replaced there.
+    scan = cast(Callable[[], Any], getattr(inspect_package, "packages_distributions"))  # noqa: B009
+    cached: list[Any] = []
+
+    def memoised() -> Any:
+        record.calls += 1
+        if not cached:
+            started = time.perf_counter()
+            cached.append(scan())
+            record.first_call_s = time.perf_counter() - started
+        return cached[0]
+
+    setattr(inspect_package, "packages_distributions", memoised)  # noqa: B010
+    return record
 
 
 def resolve_release(data_dir: str | None) -> Path:
@@ -535,6 +581,7 @@ def render_markdown(
     gguf_note: str,
     breakdown: dict[str, dict[str, float]] | None = None,
     load_average: tuple[tuple[float, ...], tuple[float, ...]] | None = None,
+    scan: DistributionScan | None = None,
 ) -> str:
     """The benchmark's results as Markdown tables with their reading notes."""
     lines = []
@@ -587,6 +634,17 @@ def render_markdown(
     lines += [
         "",
         f"Replay provider load: {_f(replay_load_s)} s (once, outside every timing).",
+        *(
+            [
+                f"Inspect's installed-distribution scan: asked {scan.calls} times, run once "
+                f"({_f(scan.first_call_s)} s) and memoised: `empathy_judge` is imported from "
+                "outside its installed distribution (a worktree or an uninstalled clone), which "
+                "an installed package never is (without the memo every harness `eval()` call "
+                "paid it, the bare task's never).",
+            ]
+            if scan is not None and scan.calls
+            else []
+        ),
         "The ratio compares whole `eval()` calls (warm process, one shared model instance): both",
         "include Inspect's fixed cost per call (task/plan resolution, log file open and write,",
         "scheduling; the one-sample runs estimate it) and the replay lookup; the harness adds its",
@@ -678,6 +736,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     def progress(message: str) -> None:
         print(f"[bench_harness] {message}", file=sys.stderr, flush=True)
 
+    scan = memoise_distribution_scan()
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="bench-harness-") as log_dir:
         overhead, harness_logs, replay_load_s = measure_overhead(
@@ -719,6 +778,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             gguf_note=note,
             breakdown=breakdown,
             load_average=(load_before, load_after),
+            scan=scan,
         )
     )
     if args.json:
@@ -730,6 +790,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "load_average_end": load_after,
             "replay_model": REPLAY_MODEL,
             "replay_load_s": replay_load_s,
+            "distribution_scan": asdict(scan),
             "overhead": [{**asdict(r), **r.summary()} for r in overhead],
             "overhead_total_ratio": sum(r.harness_s for r in overhead)
             / sum(r.bare_s for r in overhead),
