@@ -27,6 +27,11 @@ The benchmark memoises that scan for the process (:func:`memoise_distribution_sc
 reports how often Inspect asked for it and what the first call cost, so that the figure is
 the one an installed harness has.
 
+``--calls`` also counts, under ``cProfile``, the Python function calls each extra sample costs
+(all-sample run − one-sample run, over n − 1) in the harness and the bare task: a count, which
+moves by 1-2 % between runs (the event loop's scheduling) where the timings of a shared machine
+move by 10 %, so that a per-sample saving of a few percent shows.
+
 ``--breakdown`` also times the cumulative steps from the bare task to the harness (rating
 solver with its system message, generation config, sample metadata and target, scorer, the
 agreement metric, reducer).
@@ -35,7 +40,7 @@ Run from the repository root (a few minutes on 2 cores, mostly the local model; 
 with ``--skip-gguf``)::
 
     .venv/bin/python benchmarks/bench_harness.py [--repeats 5] [--gguf-samples 3] [--skip-gguf]
-        [--breakdown] [--data-dir PATH] [--json PATH]
+        [--breakdown] [--calls] [--data-dir PATH] [--json PATH]
 
 The release is ``--data-dir``, else ``EMPATHY_JUDGE_DATA``, else ``../shared/data/replication``.
 """
@@ -43,9 +48,11 @@ The release is ``--data-dir``, else ``EMPATHY_JUDGE_DATA``, else ``../shared/dat
 from __future__ import annotations
 
 import argparse
+import cProfile
 import gc
 import json
 import os
+import pstats
 import statistics
 import sys
 import tempfile
@@ -442,6 +449,57 @@ def measure_breakdown(
     return {fw: {step: _median(xs) for step, xs in steps.items()} for fw, steps in times.items()}
 
 
+@dataclass(frozen=True)
+class CallCount:
+    """Python function calls per extra sample (marginal), harness and bare, one framework."""
+
+    framework: str
+    harness_calls: float
+    bare_calls: float
+    harness_deepcopies: float
+    bare_deepcopies: float
+
+    @property
+    def ratio(self) -> float:
+        return self.harness_calls / self.bare_calls
+
+
+def profiled_calls(task: Task, model: Model, log_dir: str, limit: int | None) -> tuple[int, int]:
+    """Function calls of one ``eval()`` call under ``cProfile``: all of them, and deep copies."""
+    profile = cProfile.Profile()
+    gc.collect()
+    profile.enable()
+    try:
+        inspect_eval(task, model=model, log_dir=log_dir, display="none", limit=limit)
+    finally:
+        profile.disable()
+    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+    calls = sum(int(v[1]) for v in stats.values())
+    deepcopies = sum(
+        int(v[1]) for k, v in stats.items() if k[0].endswith("copy.py") and k[2] == "deepcopy"
+    )
+    return calls, deepcopies
+
+
+def measure_calls(data_dir: Path, log_dir: str) -> list[CallCount]:
+    """Marginal function calls per sample of the harness and the bare task, per framework."""
+    model = get_model(REPLAY_MODEL, data_dir=str(data_dir))
+    rows = []
+    for fw in FRAMEWORKS:
+        task = TASKS[fw](data_dir=str(data_dir))
+        n = len(task.dataset)
+        per_sample: list[tuple[float, float]] = []
+        for t in (task, bare_task(task)):
+            timed_eval(t, model, log_dir)  # warm-up: first-call caches are not per-sample costs
+            all_calls, all_copies = profiled_calls(t, model, log_dir, None)
+            one_calls, one_copies = profiled_calls(t, model, log_dir, 1)
+            extra = n - 1
+            per_sample.append(((all_calls - one_calls) / extra, (all_copies - one_copies) / extra))
+        (hc, hd), (bc, bd) = per_sample
+        rows.append(CallCount(fw, hc, bc, hd, bd))
+    return rows
+
+
 @dataclass
 class TokenRow:
     """Prompt and completion tokens per conversation, SmolLM2 tokenizer and gguf runs."""
@@ -582,6 +640,7 @@ def render_markdown(
     breakdown: dict[str, dict[str, float]] | None = None,
     load_average: tuple[tuple[float, ...], tuple[float, ...]] | None = None,
     scan: DistributionScan | None = None,
+    calls: list[CallCount] | None = None,
 ) -> str:
     """The benchmark's results as Markdown tables with their reading notes."""
     lines = []
@@ -669,6 +728,19 @@ def render_markdown(
                 for b in breakdown.values()
             )
             lines.append(f"| {step} | {cells} |")
+    if calls:
+        lines += [
+            "",
+            "### Python function calls per extra sample (cProfile; a count, steadier than timings)",
+            "",
+            "| framework | harness | bare | ratio | of which deep copies harness / bare |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        lines += [
+            f"| {c.framework} | {_f(c.harness_calls, 0)} | {_f(c.bare_calls, 0)} | "
+            f"{_f(c.ratio, 2)}× | {_f(c.harness_deepcopies, 0)} / {_f(c.bare_deepcopies, 0)} |"
+            for c in calls
+        ]
     lines += [
         "",
         "## Tokens per conversation (SmolLM2 tokenizer) and `gguf/smollm2` speed",
@@ -724,6 +796,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="also time the steps from the bare task to the harness (about 1 min more)",
     )
+    parser.add_argument(
+        "--calls",
+        action="store_true",
+        help="also count the Python function calls per extra sample under cProfile",
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     if args.repeats < 1 or args.gguf_samples < 1:
@@ -745,6 +822,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         breakdown = (
             measure_breakdown(data_dir, args.repeats, log_dir, progress) if args.breakdown else None
         )
+        calls = measure_calls(data_dir, log_dir) if args.calls else None
         tokens: list[TokenRow] = []
         gguf_load_s: float | None = None
         note = ""
@@ -779,6 +857,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             breakdown=breakdown,
             load_average=(load_before, load_after),
             scan=scan,
+            calls=calls,
         )
     )
     if args.json:
@@ -799,6 +878,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "gguf_model": None if gguf_load_s is None else GGUF_MODEL,
             "gguf_load_s": gguf_load_s,
             "breakdown": breakdown,
+            "calls_per_sample": None
+            if calls is None
+            else [{**asdict(c), "ratio": c.ratio} for c in calls],
             "tokens": [asdict(t) for t in tokens],
             "note": note,
         }
