@@ -458,6 +458,8 @@ class CallCount:
     bare_calls: float
     harness_deepcopies: float
     bare_deepcopies: float
+    #: Calls per extra sample at each step of :data:`LADDER_STEPS` (first: bare, last: harness).
+    steps: dict[str, float] = field(default_factory=dict)
 
     @property
     def ratio(self) -> float:
@@ -482,21 +484,27 @@ def profiled_calls(task: Task, model: Model, log_dir: str, limit: int | None) ->
 
 
 def measure_calls(data_dir: Path, log_dir: str) -> list[CallCount]:
-    """Marginal function calls per sample of the harness and the bare task, per framework."""
+    """Marginal function calls per sample of the harness, the bare task and the ladder steps.
+
+    The first and last steps are the bare task and the framework task themselves; the steps
+    between are those of :func:`harness_ladder`.
+    """
     model = get_model(REPLAY_MODEL, data_dir=str(data_dir))
     rows = []
     for fw in FRAMEWORKS:
         task = TASKS[fw](data_dir=str(data_dir))
         n = len(task.dataset)
+        middle = harness_ladder(task)[1:-1]
         per_sample: list[tuple[float, float]] = []
-        for t in (task, bare_task(task)):
+        for t in (bare_task(task), *(t for _, t in middle), task):
             timed_eval(t, model, log_dir)  # warm-up: first-call caches are not per-sample costs
             all_calls, all_copies = profiled_calls(t, model, log_dir, None)
             one_calls, one_copies = profiled_calls(t, model, log_dir, 1)
             extra = n - 1
             per_sample.append(((all_calls - one_calls) / extra, (all_copies - one_copies) / extra))
-        (hc, hd), (bc, bd) = per_sample
-        rows.append(CallCount(fw, hc, bc, hd, bd))
+        (bc, bd), (hc, hd) = per_sample[0], per_sample[-1]
+        steps = {step: calls for step, (calls, _) in zip(LADDER_STEPS, per_sample, strict=True)}
+        rows.append(CallCount(fw, hc, bc, hd, bd, steps))
     return rows
 
 
@@ -741,6 +749,16 @@ def render_markdown(
             f"{_f(c.ratio, 2)}× | {_f(c.harness_deepcopies, 0)} / {_f(c.bare_deepcopies, 0)} |"
             for c in calls
         ]
+        lines += [
+            "",
+            "| step (cumulative) | " + " | ".join(c.framework for c in calls) + " |",
+            "|---|" + "---:|" * len(calls),
+        ]
+        for step in LADDER_STEPS:
+            cells = " | ".join(
+                f"{_f(c.steps[step], 0)} (+{_f(c.steps[step] - c.bare_calls, 0)})" for c in calls
+            )
+            lines.append(f"| {step} | {cells} |")
     lines += [
         "",
         "## Tokens per conversation (SmolLM2 tokenizer) and `gguf/smollm2` speed",
