@@ -18,6 +18,20 @@ One run measures, on the authors' release, for each framework with public text
 3. Wall time per sample of ``gguf/smollm2`` (the same runs, ``max_connections=1``: Inspect's
    adaptive concurrency ignores the provider's own limit).
 
+Inspect places an external task's module in its installed distribution on every ``eval()``
+call. When the imported ``empathy_judge`` is not the installed one (a git worktree on
+``PYTHONPATH``, a clone run without installing), that falls through to
+``importlib.metadata.packages_distributions()``, a scan of every installed distribution's
+files (0.5-0.7 s a call here), which an installed package (regular or editable) never pays.
+The benchmark memoises that scan for the process (:func:`memoise_distribution_scan`) and
+reports how often Inspect asked for it and what the first call cost, so that the figure is
+the one an installed harness has.
+
+``--calls`` also counts, under ``cProfile``, the Python function calls each extra sample costs
+(all-sample run − one-sample run, over n − 1) in the harness and the bare task: a count, which
+moves by 1-2 % between runs (the event loop's scheduling) where the timings of a shared machine
+move by 10 %, so that a per-sample saving of a few percent shows.
+
 ``--breakdown`` also times the cumulative steps from the bare task to the harness (rating
 solver with its system message, generation config, sample metadata and target, scorer, the
 agreement metric, reducer).
@@ -26,7 +40,7 @@ Run from the repository root (a few minutes on 2 cores, mostly the local model; 
 with ``--skip-gguf``)::
 
     .venv/bin/python benchmarks/bench_harness.py [--repeats 5] [--gguf-samples 3] [--skip-gguf]
-        [--breakdown] [--data-dir PATH] [--json PATH]
+        [--breakdown] [--calls] [--data-dir PATH] [--json PATH]
 
 The release is ``--data-dir``, else ``EMPATHY_JUDGE_DATA``, else ``../shared/data/replication``.
 """
@@ -34,9 +48,11 @@ The release is ``--data-dir``, else ``EMPATHY_JUDGE_DATA``, else ``../shared/dat
 from __future__ import annotations
 
 import argparse
+import cProfile
 import gc
 import json
 import os
+import pstats
 import statistics
 import sys
 import tempfile
@@ -73,6 +89,43 @@ FRAMEWORKS = ("empatheticdialogues", "epitome", "lend_an_ear")
 REPLAY_MODEL = "replay/gemini-2.5-pro"
 GGUF_MODEL = "gguf/smollm2"
 OVERHEAD_GOAL = 1.2
+
+
+@dataclass
+class DistributionScan:
+    """Inspect's scan of the installed distributions, memoised (see the module docstring)."""
+
+    calls: int = 0
+    first_call_s: float = float("nan")
+
+
+def memoise_distribution_scan() -> DistributionScan:
+    """Make Inspect's ``packages_distributions()`` lookup run once per process.
+
+    Its answer (which distributions ship which import names) cannot change while the benchmark
+    runs. Only uninstalled imports of the package reach it: for them every ``eval()`` call of a
+    framework task paid the scan, the bare task (not a registered task) never did.
+
+    Returns:
+        The counter of Inspect's calls (all of them, the memoised ones included).
+    """
+    import inspect_ai._util.package as inspect_package
+
+    record = DistributionScan()
+    # Imported by name into Inspect's module, so it is replaced there.
+    scan = cast(Callable[[], Any], getattr(inspect_package, "packages_distributions"))  # noqa: B009
+    cached: list[Any] = []
+
+    def memoised() -> Any:
+        record.calls += 1
+        if not cached:
+            started = time.perf_counter()
+            cached.append(scan())
+            record.first_call_s = time.perf_counter() - started
+        return cached[0]
+
+    setattr(inspect_package, "packages_distributions", memoised)  # noqa: B010
+    return record
 
 
 def resolve_release(data_dir: str | None) -> Path:
@@ -396,6 +449,65 @@ def measure_breakdown(
     return {fw: {step: _median(xs) for step, xs in steps.items()} for fw, steps in times.items()}
 
 
+@dataclass(frozen=True)
+class CallCount:
+    """Python function calls per extra sample (marginal), harness and bare, one framework."""
+
+    framework: str
+    harness_calls: float
+    bare_calls: float
+    harness_deepcopies: float
+    bare_deepcopies: float
+    #: Calls per extra sample at each step of :data:`LADDER_STEPS` (first: bare, last: harness).
+    steps: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float:
+        return self.harness_calls / self.bare_calls
+
+
+def profiled_calls(task: Task, model: Model, log_dir: str, limit: int | None) -> tuple[int, int]:
+    """Function calls of one ``eval()`` call under ``cProfile``: all of them, and deep copies."""
+    profile = cProfile.Profile()
+    gc.collect()
+    profile.enable()
+    try:
+        inspect_eval(task, model=model, log_dir=log_dir, display="none", limit=limit)
+    finally:
+        profile.disable()
+    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+    calls = sum(int(v[1]) for v in stats.values())
+    deepcopies = sum(
+        int(v[1]) for k, v in stats.items() if k[0].endswith("copy.py") and k[2] == "deepcopy"
+    )
+    return calls, deepcopies
+
+
+def measure_calls(data_dir: Path, log_dir: str) -> list[CallCount]:
+    """Marginal function calls per sample of the harness, the bare task and the ladder steps.
+
+    The first and last steps are the bare task and the framework task themselves; the steps
+    between are those of :func:`harness_ladder`.
+    """
+    model = get_model(REPLAY_MODEL, data_dir=str(data_dir))
+    rows = []
+    for fw in FRAMEWORKS:
+        task = TASKS[fw](data_dir=str(data_dir))
+        n = len(task.dataset)
+        middle = harness_ladder(task)[1:-1]
+        per_sample: list[tuple[float, float]] = []
+        for t in (bare_task(task), *(t for _, t in middle), task):
+            timed_eval(t, model, log_dir)  # warm-up: first-call caches are not per-sample costs
+            all_calls, all_copies = profiled_calls(t, model, log_dir, None)
+            one_calls, one_copies = profiled_calls(t, model, log_dir, 1)
+            extra = n - 1
+            per_sample.append(((all_calls - one_calls) / extra, (all_copies - one_copies) / extra))
+        (bc, bd), (hc, hd) = per_sample[0], per_sample[-1]
+        steps = {step: calls for step, (calls, _) in zip(LADDER_STEPS, per_sample, strict=True)}
+        rows.append(CallCount(fw, hc, bc, hd, bd, steps))
+    return rows
+
+
 @dataclass
 class TokenRow:
     """Prompt and completion tokens per conversation, SmolLM2 tokenizer and gguf runs."""
@@ -535,6 +647,8 @@ def render_markdown(
     gguf_note: str,
     breakdown: dict[str, dict[str, float]] | None = None,
     load_average: tuple[tuple[float, ...], tuple[float, ...]] | None = None,
+    scan: DistributionScan | None = None,
+    calls: list[CallCount] | None = None,
 ) -> str:
     """The benchmark's results as Markdown tables with their reading notes."""
     lines = []
@@ -587,6 +701,17 @@ def render_markdown(
     lines += [
         "",
         f"Replay provider load: {_f(replay_load_s)} s (once, outside every timing).",
+        *(
+            [
+                f"Inspect's installed-distribution scan: asked {scan.calls} times, run once "
+                f"({_f(scan.first_call_s)} s) and memoised: `empathy_judge` is imported from "
+                "outside its installed distribution (a worktree or an uninstalled clone), which "
+                "an installed package never is (without the memo every harness `eval()` call "
+                "paid it, the bare task's never).",
+            ]
+            if scan is not None and scan.calls
+            else []
+        ),
         "The ratio compares whole `eval()` calls (warm process, one shared model instance): both",
         "include Inspect's fixed cost per call (task/plan resolution, log file open and write,",
         "scheduling; the one-sample runs estimate it) and the replay lookup; the harness adds its",
@@ -609,6 +734,29 @@ def render_markdown(
             cells = " | ".join(
                 f"{_f(b[step])} ({_f(b[step] / b[LADDER_STEPS[0]], 2)}×)"
                 for b in breakdown.values()
+            )
+            lines.append(f"| {step} | {cells} |")
+    if calls:
+        lines += [
+            "",
+            "### Python function calls per extra sample (cProfile; a count, steadier than timings)",
+            "",
+            "| framework | harness | bare | ratio | of which deep copies harness / bare |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        lines += [
+            f"| {c.framework} | {_f(c.harness_calls, 0)} | {_f(c.bare_calls, 0)} | "
+            f"{_f(c.ratio, 2)}× | {_f(c.harness_deepcopies, 0)} / {_f(c.bare_deepcopies, 0)} |"
+            for c in calls
+        ]
+        lines += [
+            "",
+            "| step (cumulative) | " + " | ".join(c.framework for c in calls) + " |",
+            "|---|" + "---:|" * len(calls),
+        ]
+        for step in LADDER_STEPS:
+            cells = " | ".join(
+                f"{_f(c.steps[step], 0)} (+{_f(c.steps[step] - c.bare_calls, 0)})" for c in calls
             )
             lines.append(f"| {step} | {cells} |")
     lines += [
@@ -666,6 +814,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="also time the steps from the bare task to the harness (about 1 min more)",
     )
+    parser.add_argument(
+        "--calls",
+        action="store_true",
+        help="also count the Python function calls per extra sample under cProfile",
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     if args.repeats < 1 or args.gguf_samples < 1:
@@ -678,6 +831,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     def progress(message: str) -> None:
         print(f"[bench_harness] {message}", file=sys.stderr, flush=True)
 
+    scan = memoise_distribution_scan()
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="bench-harness-") as log_dir:
         overhead, harness_logs, replay_load_s = measure_overhead(
@@ -686,6 +840,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         breakdown = (
             measure_breakdown(data_dir, args.repeats, log_dir, progress) if args.breakdown else None
         )
+        calls = measure_calls(data_dir, log_dir) if args.calls else None
         tokens: list[TokenRow] = []
         gguf_load_s: float | None = None
         note = ""
@@ -719,6 +874,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             gguf_note=note,
             breakdown=breakdown,
             load_average=(load_before, load_after),
+            scan=scan,
+            calls=calls,
         )
     )
     if args.json:
@@ -730,6 +887,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "load_average_end": load_after,
             "replay_model": REPLAY_MODEL,
             "replay_load_s": replay_load_s,
+            "distribution_scan": asdict(scan),
             "overhead": [{**asdict(r), **r.summary()} for r in overhead],
             "overhead_total_ratio": sum(r.harness_s for r in overhead)
             / sum(r.bare_s for r in overhead),
@@ -738,6 +896,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "gguf_model": None if gguf_load_s is None else GGUF_MODEL,
             "gguf_load_s": gguf_load_s,
             "breakdown": breakdown,
+            "calls_per_sample": None
+            if calls is None
+            else [{**asdict(c), "ratio": c.ratio} for c in calls],
             "tokens": [asdict(t) for t in tokens],
             "note": note,
         }

@@ -42,6 +42,7 @@ from inspect_ai.model import (
 )
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.util import JSONSchema
+from pydantic import ConfigDict
 
 from ..datasets.errors import EmpathyJudgeError
 from .modes import STRUCTURED_MODES, StructuredMode
@@ -109,6 +110,39 @@ def shared_properties(schema: ResponseSchema) -> ResponseSchema:
     return schema.model_copy(update={"json_schema": json_schema})
 
 
+class SharedResponseSchema(ResponseSchema):
+    """A response schema that deep copies share instead of copying.
+
+    Inspect deep-copies the generation config on every merge, four to five times per request
+    (`GenerateConfig.merge` copies both sides), and the response schema is most of a rating
+    config's objects. The task's schema is never modified in place (it is frozen here, and
+    Inspect's providers that adapt a schema copy it first), so every copy can be the one
+    object. It serialises as a `ResponseSchema`: the log and the request are unchanged.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> SharedResponseSchema:
+        return self
+
+
+def shared_schema(schema: ResponseSchema) -> SharedResponseSchema:
+    """The schema as one shared, frozen object, with equal property schemas shared too.
+
+    Args:
+        schema: A response schema.
+
+    Returns:
+        A `SharedResponseSchema` with the same fields (the same JSON).
+    """
+    if isinstance(schema, SharedResponseSchema):
+        return schema
+    shared = shared_properties(schema)
+    return SharedResponseSchema(
+        **{name: getattr(shared, name) for name in ResponseSchema.model_fields}
+    )
+
+
 def format_config(mode: StructuredMode, schema: ResponseSchema) -> GenerateConfig:
     """The generation settings that carry one mode's response format.
 
@@ -120,7 +154,7 @@ def format_config(mode: StructuredMode, schema: ResponseSchema) -> GenerateConfi
         A config holding only the response-format fields of the mode.
     """
     if mode == "schema":
-        return GenerateConfig(response_schema=shared_properties(schema))
+        return GenerateConfig(response_schema=shared_schema(schema))
     if mode == "json":
         return GenerateConfig(extra_body=dict(JSON_OBJECT_BODY))
     return GenerateConfig()

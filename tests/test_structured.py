@@ -221,3 +221,25 @@ def test_a_rate_limited_probe_is_not_blamed_on_the_format(
     log = _run("schema", tmp_path, samples=1)
     assert log.status == "success", log.error
     assert server.requests == ["schema", "plain", "schema", "schema"]
+
+
+def test_schema_config_shares_its_schema_through_merges_and_serialises_unchanged() -> None:
+    level = {"type": "integer", "enum": [1, 2, 3, 4, 5]}
+    schema = ResponseSchema(
+        name="ratings",
+        json_schema=JSONSchema.model_validate(
+            {"type": "object", "properties": {"a": level, "b": level}, "required": ["a", "b"]}
+        ),
+        description="two ratings",
+    )
+    config = GenerateConfig(temperature=0.0, seed=3).merge(format_config("schema", schema))
+    # Inspect merges the task config with each request's settings: the schema stays one object.
+    merged = config.merge(GenerateConfig(seed=4)).merge(config)
+    assert merged.response_schema is config.response_schema
+    assert merged.seed == 3
+    # ... while the JSON (the request's and the log's) is the plain schema's.
+    plain = GenerateConfig(temperature=0.0, seed=3, response_schema=schema)
+    assert config.model_dump_json(exclude_none=True) == plain.model_dump_json(exclude_none=True)
+    # Sharing is only sound because nothing can edit it in place.
+    with pytest.raises(ValueError, match="frozen"):
+        config.response_schema.name = "other"  # type: ignore[union-attr]
