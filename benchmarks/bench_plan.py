@@ -37,16 +37,17 @@ Every share is printed with its Monte Carlo standard error √(p(1 − p)/reps).
 not read `assess`'s bootstrap (its interval is the jackknife's), so `--resamples` is small.
 
 Run: `nice -n 5 python -P benchmarks/bench_plan.py --reps 600 --gate-reps 0 --seed 1
---models project` (287 s) and ``--models harder`` (377 s), both at once on the 2 shared cores
-at load average 4–5. Conclusive share at n* for a stated 80% (± about 1.6, Monte Carlo):
+--models project` (1,659 s) and ``--models harder`` (744 s), at load average 5–7 on the 2 shared
+cores. The studies are frameworks of three sub-components per scale, the verdict's interval
+shape pooled over them (the plan holds the pilot's pooled shape). Conclusive share at n* for a
+stated 80% (± about 1.6, Monte Carlo):
 
-    project  Δ = 0:     81.0% (0–2, n* 369)  80.3% (1–5, 294)  81.3% (1–7, 264)
-             Δ = −0.10: 80.2% (0–2, 397)     78.8% (1–5, 317)  81.8% (1–7, 307)
-    harder   Δ = 0:     84.3% (0–2, 570)     85.0% (1–5, 453)  79.8% (1–7, 458)
-             Δ = −0.10: 81.5% (0–2, 538)     77.3% (1–5, 420)  79.7% (1–7, 441)
+    project  Δ = 0:     81.3% (0–2, n* 350)  80.3% (1–5, 266)  80.8% (1–7, 262)
+             Δ = −0.10: 78.7% (0–2, 350)     80.2% (1–5, 293)  80.3% (1–7, 271)
+    harder   Δ = 0:     84.0% (0–2, 585)     79.3% (1–5, 435)  80.7% (1–7, 437)
+             Δ = −0.10: 85.2% (0–2, 498)     83.2% (1–5, 426)  82.8% (1–7, 415)
 
-(the analytic plan before: 73.3–77.3% and 79.2–85.0% under the project model). Planned from a
-single pilot, the mean power is 68.6–77.6%. Details in benchmarks/README.md.
+Planned from a single pilot, the mean power is 72.7–79.4%. Details in benchmarks/README.md.
 """
 
 from __future__ import annotations

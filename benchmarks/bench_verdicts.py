@@ -46,9 +46,10 @@ framework — and an equal candidate on all of them: the share of runs with at l
 overall row's control (Benjamini–Hochberg over all 21), and for the four framework verdicts.
 
 Run: `python benchmarks/bench_verdicts.py [--reps 400] [--family-reps 200] [--resamples 500]
-[--seed 0] [--models project,harder] [--quick]`. With the defaults it takes about 4–6 minutes of
-wall time on the shared 2 cores (`nice -n 10`); a rate's standard error is then at most 2.5
-points (0.85 near 3%).
+[--seed 0] [--models project,harder] [--quick]`. With the defaults both models took 2,455 s of
+wall time on the shared 2 cores at load 5–7 (`nice -n 10`; three `assess` calls per
+replication); a rate's standard error over the replications is then at most 2.5 points (0.85
+near 3%). `bench_interval_shape.py` measures the interval alone at 20,000 replications.
 """
 
 from __future__ import annotations

@@ -40,16 +40,16 @@ false-discovery control over the assessment's sub-components (`family_verdicts`:
 Benjamini–Hochberg per kind of claim at (1 − level)/2), and ``Assessment.framework_verdict``
 is the same rule applied once to the mean Δ over the sub-components.
 
-Measured by ``benchmarks/bench_verdicts.py`` (50 items, three experts, 400 replications, two
-data models, the second with skewed marginals, rater-specific leniency and cut points, item
-difficulty and halo): see ``benchmarks/README.md`` for the figures. In short, per scale
-(0–2, 1–5, 1–7) the interval covers Δ 94.5–96.8% of the time (the percentile interval
-91.0–93.2%), a candidate exactly as good as an expert is called ``above`` 3.0–3.2% of the
-time under the project's model and 3.0–5.5% under the harder one (percentile 4.2–5.8% and
-5.5–8.2%), and one exactly at −δ ``at`` or ``above`` 3.0–3.7% and 4.2–4.3% (percentile
-3.7–6.0% and 6.0–8.0%): better everywhere, but the goals of 3% are not reached on the
-coarsest scale, nor at the margin, under the harder model. The price of a calibrated interval
-at 50 items: most equal candidates are ``inconclusive``.
+Measured by ``benchmarks/bench_interval_shape.py`` (20,000 replications) and
+``benchmarks/bench_verdicts.py`` (through `assess`; 50 items, three experts, frameworks of
+three sub-components on 0–2, 1–5 and 1–7, two data models, the second with skewed marginals,
+rater-specific leniency and cut points, item difficulty and halo): see
+``benchmarks/README.md`` for the figures. In short, the interval covers Δ 95.2–96.2% of the
+time (the percentile interval 91–93%), a candidate exactly as good as an expert is called
+``above`` 2.3–2.4% of the time under the project's model and 2.3–2.7% under the harder one
+(percentile 4.5–7.8% under the harder one), and one exactly at −δ ``at`` or ``above``
+2.4–2.8% and 2.5–2.6%; at 25 items the latter is still 2.9–3.6%. The price of a calibrated
+interval at 50 items: most equal candidates are ``inconclusive``.
 
 With one expert there is no leave-one-out reference: the verdict is ``not assessed``.
 

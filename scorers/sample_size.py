@@ -12,9 +12,10 @@ both a higher Δ̂ and a smaller standard error, as real studies do; the analyti
 which treats the width at n as known, does not see that correlation and promised more power
 than it gave an equal judge (73.3–77.3% for a stated 80%). Against fresh studies with a known
 truth (``benchmarks/bench_plan.py --reps 600 --gate-reps 0 --seed 1``, planned from 300 pilots'
-pseudo-values), the resampling plan's n gives 78.8–81.8% conclusive verdicts under the
-project's data model and 77.3–85.0% under the harder one, for an equal judge and one at the
-margin, for a stated 80% (benchmarks/README.md).
+pseudo-values), the resampling plan's n gives 78.7–81.3% conclusive verdicts under the
+project's data model and 79.3–85.2% under the harder one, for an equal judge and one at the
+margin, for a stated 80% (benchmarks/README.md). A pilot whose verdict pooled its shape over
+its framework's sub-components is planned with that shape held fixed.
 
 **The analytic plan** (`items_for_verdict`; the plan's fallback for a verdict without
 pseudo-values): s from a pilot of n₀ items scaled as a mean's, s(n) = s₀ · √(n₀ / n), with

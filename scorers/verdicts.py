@@ -200,13 +200,13 @@ def family_verdicts(
     ``below``) the expected share of false ones is at most (1 − level)/2, and for a candidate
     where every such claim is false (e.g. one exactly as good as an expert, for ``above``) so is
     the chance of any false one in the family (the step-up keeps its guarantee under the
-    positive correlation between sub-components). The p-values are those of the Δ interval,
-    whose tails are somewhat light at 50 items: `benchmarks/bench_verdicts.py --family`
-    measures, for an equal candidate over the release's 21 sub-components, at least one false
-    ``above`` in 45.5–53% of runs with no control, 17–17.5% when each framework is its own
-    family (four families), and 5.0–6.5% with one family of all 21 (the overall row), under the
-    project's and the harder data model. With one
-    series it is that series' own verdict. Series that are not assessed or have too few items
+    positive correlation between sub-components). The p-values are those of the Δ interval:
+    `benchmarks/bench_verdicts.py` (its multiplicity section) measures, for an equal candidate
+    over the release's 21 sub-components under the harder data model, at least one false
+    ``above`` in 35% of runs with no control, 6.0% when each framework is its own family (four
+    families) and 1.0% with one family of all 21 (the overall row); with each sub-component's
+    own interval shape before, 53%, 17.5% and 6.5%. With one series it is that series' own
+    verdict. Series that are not assessed or have too few items
     keep their verdict and are not in the family.
 
     Args:
