@@ -525,10 +525,9 @@ def jackknife_t_interval(
 
 @dataclass(frozen=True)
 class _Moments:
-    """Per column: items, centred pseudo-values (0 off the mask), variance and shape."""
+    """Per column: items, variance and shape of the pseudo-values (on the mask)."""
 
     m: FloatArray
-    dev: FloatArray
     variance: FloatArray
     skewness: FloatArray
     kurtosis: FloatArray
@@ -548,7 +547,7 @@ def _moments(values: FloatArray, mask: NDArray[np.bool_]) -> _Moments:
         variance = squares.sum(axis=0) / np.maximum(m - 1.0, 1.0)
         skewness = np.where(m2 > 0, m3 / m2**1.5, 0.0)
         kurtosis = np.where(m2 > 0, m4 / m2**2 - 3.0, 0.0)
-    return _Moments(m, dev, variance, skewness, kurtosis)
+    return _Moments(m, variance, skewness, kurtosis)
 
 
 def _pooled_shape(
@@ -556,23 +555,25 @@ def _pooled_shape(
 ) -> tuple[FloatArray, FloatArray, NDArray[np.bool_]]:
     """Skewness and kurtosis of each group's standardised pseudo-values, put together.
 
+    A column's standardised values z = dev / sd have Σz² = m, Σz³ = m·γ and Σz⁴ = m·(κ₄ + 3),
+    so the pooled shape is the m-weighted mean of the members' own γ and κ₄ (one bincount over
+    the group labels, however many groups).
+
     Returns (skewness, kurtosis, pooled) per column; a column outside every group of two or
     more usable columns keeps its own shape (pooled False).
     """
-    skewness, kurtosis = moments.skewness.copy(), moments.kurtosis.copy()
-    pooled = np.zeros(groups.shape, dtype=bool)
-    for label in np.unique(groups[groups >= 0]):
-        members = np.flatnonzero((groups == label) & usable)
-        if members.size < 2:
-            continue
-        dev = moments.dev[:, members]
-        spread = np.sqrt((dev**2).sum(axis=0) / moments.m[members])
-        z = dev / spread[None, :]
-        count = moments.m[members].sum()
-        m2 = float((z**2).sum()) / count
-        gamma = float((z**3).sum()) / count / m2**1.5
-        kappa = float((z**4).sum()) / count / m2**2 - 3.0
-        skewness[members], kurtosis[members], pooled[members] = gamma, kappa, True
+    member = usable & (groups >= 0)
+    labels = np.where(member, groups, 0)
+    size = int(labels.max(initial=0)) + 1
+    weight = np.where(member, moments.m, 0.0)
+    count = np.bincount(labels, weights=weight, minlength=size)
+    members = np.bincount(labels, weights=member.astype(np.float64), minlength=size)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gamma = np.bincount(labels, weights=weight * moments.skewness, minlength=size) / count
+        kappa = np.bincount(labels, weights=weight * moments.kurtosis, minlength=size) / count
+    pooled = member & (members[labels] >= 2)
+    skewness = np.where(pooled, gamma[labels], moments.skewness)
+    kurtosis = np.where(pooled, kappa[labels], moments.kurtosis)
     return skewness, kurtosis, pooled
 
 
