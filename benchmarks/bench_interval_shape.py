@@ -178,9 +178,15 @@ def main() -> None:
     parser.add_argument("--subs", type=int, default=3, help="sub-components per framework")
     parser.add_argument("--models", default="project,harder")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--designs", default="50x3,25x3,100x3,50x5", help="ITEMSxEXPERTS, comma-separated"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
-    designs = [(50, 3), (25, 3), (100, 3), (50, 5)]
+    designs = [
+        (int(items), int(experts))
+        for items, experts in (d.strip().split("x") for d in args.designs.split(","))
+    ]
     for m, name in enumerate(args.models.split(",")):
         model: Model = HarderModel() if name.strip() == "harder" else ProjectModel()
         print(f"\n=== model: {model.name} ({args.reps:,} replications per design) ===")

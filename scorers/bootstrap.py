@@ -478,7 +478,8 @@ def jackknife_t_interval(
     """Skewness-corrected jackknife-t interval of S statistics from their leave-one-out values.
 
     With m relevant items, pseudo-values p_i = m·θ̂ − (m − 1)·θ_(i), the jackknife standard
-    error s = sd(p)/√m, their skewness γ and excess kurtosis κ₄, the pivot T = (θ̂ − θ)/s is
+    error s = sd(p)/√m, their skewness γ and excess kurtosis κ₄ (sample moment ratios with
+    Joanes & Gill's (1998) small-sample adjustment, G1 and G2), the pivot T = (θ̂ − θ)/s is
     made symmetric by Hall's (1992) transformation g(T) = T + γT²/(3√m) + γ²T³/(27m) +
     γ/(6√m) and referred to Student's t with the effective degrees of freedom of the variance
     estimate, df = 2 / (2/(m − 1) + max(κ₄, 0)/m). The bounds are θ̂ − g⁻¹(±t_df)·s.
@@ -545,8 +546,14 @@ def _moments(values: FloatArray, mask: NDArray[np.bool_]) -> _Moments:
     m4 = (squares * squares).sum(axis=0) / safe_m
     with np.errstate(divide="ignore", invalid="ignore"):
         variance = squares.sum(axis=0) / np.maximum(m - 1.0, 1.0)
-        skewness = np.where(m2 > 0, m3 / m2**1.5, 0.0)
-        kurtosis = np.where(m2 > 0, m4 / m2**2 - 3.0, 0.0)
+        g1 = np.where(m2 > 0, m3 / m2**1.5, 0.0)
+        g2 = np.where(m2 > 0, m4 / m2**2 - 3.0, 0.0)
+        # Joanes & Gill's (1998) G1 and G2: the moment ratios g1, g2 adjusted for their
+        # small-sample bias (scipy's `skew`/`kurtosis` with bias=False). g1 and g2 are too small
+        # at 25 items, and the interval's skewness and df are read from them.
+        small = m > 3
+        skewness = np.where(small, g1 * np.sqrt(m * (m - 1.0)) / (m - 2.0), g1)
+        kurtosis = np.where(small, ((m + 1.0) * g2 + 6.0) * (m - 1.0) / ((m - 2.0) * (m - 3.0)), g2)
     return _Moments(m, variance, skewness, kurtosis)
 
 
@@ -555,9 +562,10 @@ def _pooled_shape(
 ) -> tuple[FloatArray, FloatArray, NDArray[np.bool_]]:
     """Skewness and kurtosis of each group's standardised pseudo-values, put together.
 
-    A column's standardised values z = dev / sd have Σz² = m, Σz³ = m·γ and Σz⁴ = m·(κ₄ + 3),
-    so the pooled shape is the m-weighted mean of the members' own γ and κ₄ (one bincount over
-    the group labels, however many groups).
+    A column's standardised values z = dev / sd have Σz² = m, Σz³ = m·g1 and Σz⁴ = m·(g2 + 3)
+    for its moment ratios g1, g2, so the m-weighted mean of the members' own shapes is the shape
+    of their standardised values put together (one bincount over the group labels, however many
+    groups); each member's γ and κ₄ carry the small-sample adjustment for its own m.
 
     Returns (skewness, kurtosis, pooled) per column; a column outside every group of two or
     more usable columns keeps its own shape (pooled False).
