@@ -360,11 +360,15 @@ def test_resampled_plan_is_seeded_monotone_and_the_first_n_reaching_the_power() 
     assert share(10) == pytest.approx(0.377, abs=0.03)
     curve = [share(n) for n in (40, 60, 80, 160, 320, 640)]
     assert curve == sorted(curve) and curve[0] < 0.1 and curve[-1] == 1.0
-    n = items_for_verdict_resampled(psi, 0.0, margin=0.1, power=0.8, level=0.95)
+    n = items_for_verdict_resampled(
+        psi, 0.0, margin=0.1, power=0.8, level=0.95, allow_for_pilot=False
+    )
     assert n is not None and share(n) >= 0.8 > share(n - 1)
-    assert n == items_for_verdict_resampled(psi, 0.0, margin=0.1, power=0.8, level=0.95)
+    assert n == items_for_verdict_resampled(
+        psi, 0.0, margin=0.1, power=0.8, level=0.95, allow_for_pilot=False
+    )
     assert items_for_verdict_resampled(psi, 0.0, margin=0.1, power=0.8, level=0.95,
-                                       max_items=n - 1) is None  # fmt: skip
+                                       max_items=n - 1, allow_for_pilot=False) is None  # fmt: skip
 
 
 def test_resampled_search_is_not_fooled_by_the_dip_at_few_items() -> None:
@@ -380,12 +384,64 @@ def test_resampled_search_is_not_fooled_by_the_dip_at_few_items() -> None:
     at_ten = resampled_conclusive_share(pilot, 0.0, 10, margin=0.1, level=0.95)
     assert at_ten == pytest.approx(0.98**10, abs=0.03) and at_ten >= 0.8
     assert resampled_conclusive_share(pilot, 0.0, 20, margin=0.1, level=0.95) < 0.8
-    n = items_for_verdict_resampled(pilot, 0.0, margin=0.1, power=0.8, level=0.95)
+    n = items_for_verdict_resampled(
+        pilot, 0.0, margin=0.1, power=0.8, level=0.95, allow_for_pilot=False
+    )
     assert n is not None and n > 20
     assert all(
         resampled_conclusive_share(pilot, 0.0, k, margin=0.1, level=0.95) >= 0.8 for k in (n, 2 * n)
     )
     assert resampled_conclusive_share(pilot, 0.0, n - 1, margin=0.1, level=0.95) < 0.8
+
+
+def test_the_plan_allows_for_the_pilots_own_uncertainty_about_its_spread() -> None:
+    from scipy import integrate, stats
+
+    from empathy_judge.scorers.sample_size import (
+        items_for_verdict_resampled,
+        pilot_df,
+        pilot_variance_inflation,
+        resampled_conclusive_share,
+    )
+
+    # Oracle: the expected power E_X[Φ(a·√(c·X) − z)], X = χ²_ν/ν, integrated by quad over the
+    # χ² density, is the stated 80% at the c found on the quantile grid.
+    z = stats.norm.ppf(0.975)
+    a = z + stats.norm.ppf(0.8)
+    for nu in (10, 49):
+        c = pilot_variance_inflation(nu, 0.8, 0.95)
+        expected, _ = integrate.quad(
+            lambda x, c=c, nu=nu: (
+                stats.norm.cdf(a * np.sqrt(c * x / nu) - z) * stats.chi2.pdf(x, nu)
+            ),
+            0,
+            np.inf,
+        )
+        assert expected == pytest.approx(0.8, abs=2e-4)
+    assert pilot_variance_inflation(49, 0.8, 0.95) == pytest.approx(1.035, abs=1e-3)
+    assert pilot_variance_inflation(10, 0.8, 0.95) > pilot_variance_inflation(49, 0.8, 0.95)
+    assert pilot_variance_inflation(math.inf, 0.8, 0.95) == 1.0
+
+    _, subs = _example_pilot()
+    verdict = subs[0].like_for_like
+    assert verdict is not None and verdict.pseudo_values is not None
+    psi = verdict.pseudo_values
+    # A pilot's own df: the verdict's formula at scipy's small-sample excess kurtosis.
+    m = np.isfinite(psi).sum()
+    excess = stats.kurtosis(psi[np.isfinite(psi)], bias=False)
+    assert pilot_df(psi) == pytest.approx(2 / (2 / (m - 1) + max(excess, 0) / m), rel=1e-9)
+    spread = math.sqrt(pilot_variance_inflation(pilot_df(psi), 0.8, 0.95))
+    assert spread > 1.0
+
+    def share(n: int) -> float:
+        return resampled_conclusive_share(psi, 0.0, n, margin=0.1, level=0.95, spread=spread)
+
+    widened = items_for_verdict_resampled(psi, 0.0, margin=0.1, power=0.8, level=0.95)
+    plain = items_for_verdict_resampled(
+        psi, 0.0, margin=0.1, power=0.8, level=0.95, allow_for_pilot=False
+    )
+    assert widened is not None and plain is not None and widened > plain
+    assert share(widened) >= 0.8 > share(widened - 1)
 
 
 def test_plan_falls_back_to_the_analytic_plan_without_pseudo_values() -> None:
