@@ -44,11 +44,11 @@ Measured by ``benchmarks/bench_interval_shape.py`` (20,000 replications) and
 ``benchmarks/bench_verdicts.py`` (through `assess`; 50 items, three experts, frameworks of
 three sub-components on 0–2, 1–5 and 1–7, two data models, the second with skewed marginals,
 rater-specific leniency and cut points, item difficulty and halo): see
-``benchmarks/README.md`` for the figures. In short, the interval covers Δ 95.2–96.2% of the
+``benchmarks/README.md`` for the figures. In short, the interval covers Δ 95.3–96.3% of the
 time (the percentile interval 91–93%), a candidate exactly as good as an expert is called
-``above`` 2.3–2.4% of the time under the project's model and 2.3–2.7% under the harder one
+``above`` 2.2–2.3% of the time under the project's model and 2.2–2.5% under the harder one
 (percentile 4.5–7.8% under the harder one), and one exactly at −δ ``at`` or ``above``
-2.4–2.8% and 2.5–2.6%; at 25 items the latter is still 2.9–3.6%. The price of a calibrated
+2.3–2.7% and 2.4–2.5%; at 25 items the latter is 2.7–3.1%. The price of a calibrated
 interval at 50 items: most equal candidates are ``inconclusive``.
 
 With one expert there is no leave-one-out reference: the verdict is ``not assessed``.
