@@ -43,6 +43,7 @@ resampling a pilot's items.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Sequence
@@ -178,18 +179,45 @@ def items_needed(
     """
     pseudo = _pseudo_values(verdict)
     if pseudo is not None:
-        return items_for_verdict_resampled(
-            pseudo,
+        return _resampled_items(
+            np.ascontiguousarray(pseudo, dtype=np.float64).tobytes(),
             difference,
-            margin=margin,
-            power=power,
-            level=level,
-            seed=seed,
-            shape=pooled_shape(verdict),
+            margin,
+            power,
+            level,
+            seed,
+            pooled_shape(verdict),
         )
     s, shape = verdict_interval(verdict, estimate, level)
     return items_for_verdict(
         difference, s, n_items, margin=margin, power=power, level=level, shape=shape
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _resampled_items(
+    pseudo_values: bytes,
+    difference: float,
+    margin: float,
+    power: float,
+    level: float,
+    seed: int,
+    shape: VerdictShape | None,
+) -> int | None:
+    """`items_for_verdict_resampled`, remembered by value.
+
+    A report asks for the same plan once per output format (Markdown, HTML, JSON), and the
+    plan is a simulation; the key is the pilot's pseudo-values themselves (their bytes), so a
+    remembered answer is the one the simulation would give again (it is seeded).
+    """
+    return items_for_verdict_resampled(
+        np.frombuffer(pseudo_values, dtype=np.float64),
+        difference,
+        margin=margin,
+        power=power,
+        level=level,
+        seed=seed,
+        shape=shape,
     )
 
 

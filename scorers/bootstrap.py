@@ -534,13 +534,19 @@ class _Moments:
     kurtosis: FloatArray
 
 
-def _moments(values: FloatArray, mask: NDArray[np.bool_]) -> _Moments:
-    m = mask.sum(axis=0).astype(np.float64)
-    safe_m = np.maximum(m, 1.0)
-    pseudo = np.where(mask, np.nan_to_num(values), 0.0)
-    centre = pseudo.sum(axis=0) / safe_m
-    dev = np.where(mask, pseudo - centre[None, :], 0.0)
-    squares = dev**2
+def _moments(values: FloatArray, mask: NDArray[np.bool_] | None) -> _Moments:
+    """Per column, on the rows of `mask` (None: every row, read as it is, NaN included)."""
+    if mask is None:
+        m = np.full(values.shape[1], float(values.shape[0]))
+        safe_m = np.maximum(m, 1.0)
+        dev = values - values.mean(axis=0)
+    else:
+        m = mask.sum(axis=0).astype(np.float64)
+        safe_m = np.maximum(m, 1.0)
+        pseudo = np.where(mask, np.nan_to_num(values), 0.0)
+        centre = pseudo.sum(axis=0) / safe_m
+        dev = np.where(mask, pseudo - centre[None, :], 0.0)
+    squares = dev * dev
     m2 = squares.sum(axis=0) / safe_m
     m3 = (squares * dev).sum(axis=0) / safe_m
     m4 = (squares * squares).sum(axis=0) / safe_m
@@ -605,7 +611,8 @@ def pseudo_value_interval(
     Args:
         estimate: θ̂ per column, shape (S,) (a resampled study: the mean of its pseudo-values).
         pseudo_values: items × S; rows that are not relevant are ignored.
-        relevant: items × S booleans (default: every row of every column).
+        relevant: items × S booleans (default: every row of every column, a NaN making its
+            column NaN).
         confidence: Two-sided coverage.
         undefined: Columns whose interval is NaN whatever their values, shape (S,).
         shape_groups: Columns that share their shape (`jackknife_t_interval`).
@@ -618,9 +625,7 @@ def pseudo_value_interval(
     """
     theta = np.atleast_1d(np.asarray(estimate, dtype=np.float64))
     values = np.asarray(pseudo_values, dtype=np.float64)
-    mask = (
-        np.ones(values.shape, dtype=bool) if relevant is None else np.asarray(relevant, dtype=bool)
-    )
+    mask = None if relevant is None else np.asarray(relevant, dtype=bool)
     moments = _moments(values, mask)
     m = moments.m
     bad = np.isnan(theta) | (m < 3)
@@ -654,6 +659,6 @@ def pseudo_value_interval(
         df=np.where(bad, np.nan, df),
         n_items=m,
         confidence=confidence,
-        pseudo_values=np.where(mask, values, np.nan),
+        pseudo_values=values if mask is None else np.where(mask, values, np.nan),
         pooled=pooled,
     )
