@@ -40,3 +40,8 @@ class BootstrapSettings:
             raise ValueError(f"need n_resamples ≥ 1, got {self.n_resamples}")
         if not 0.0 < self.confidence < 1.0:
             raise ValueError(f"confidence must be in (0, 1), got {self.confidence}")
+
+
+#: The defaults (2000 resamples, seed 0, 95%): a module constant so that signatures can default
+#: to it without a call in the default (the object is frozen, so sharing it is safe).
+DEFAULT_BOOTSTRAP = BootstrapSettings()
