@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from empathy_judge.scorers.bootstrap_settings import BootstrapSettings
 from empathy_judge.reports.cli import main
 from empathy_judge.reports.task_params import (
     TaskParameterError,
     check_task_args,
     parse_task_args,
 )
+from empathy_judge.scorers.bootstrap_settings import BootstrapSettings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "data"
