@@ -55,6 +55,7 @@ from benchmarks.bench_verdicts import (
 from empathy_judge.scorers.agreement import assess
 from empathy_judge.scorers.arrays import FloatArray
 from empathy_judge.scorers.bootstrap import pseudo_value_interval
+from empathy_judge.scorers.bootstrap_settings import BootstrapSettings
 from empathy_judge.scorers.kappa import kappa_from_moment_arrays
 from empathy_judge.scorers.verdicts import MARGIN
 
@@ -112,7 +113,7 @@ def simulate(
                     make_panel(ratings[r, ..., :n_experts], scale_of),
                     ratings[r, ..., n_experts],
                     "candidate",
-                    n_resamples=20,
+                    settings=BootstrapSettings(n_resamples=20),
                     alt_epsilon=None,
                     swap=False,
                 )

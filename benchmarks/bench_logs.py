@@ -91,6 +91,7 @@ def child(job: str, folder: str, resamples: int) -> None:
 
     from empathy_judge.reports.logs import load_runs
     from empathy_judge.reports.report_files import write_report
+    from empathy_judge.scorers.bootstrap_settings import BootstrapSettings
 
     started = time.perf_counter(), time.process_time()
     if job == "baseline":
@@ -102,7 +103,7 @@ def child(job: str, folder: str, resamples: int) -> None:
         count = len(runs.runs)
         if job == "report":
             with tempfile.TemporaryDirectory() as out:
-                write_report(runs, Path(out), n_resamples=resamples)
+                write_report(runs, Path(out), settings=BootstrapSettings(n_resamples=resamples))
     wall = time.perf_counter() - started[0]
     cpu = time.process_time() - started[1]
     print(json.dumps({"wall": wall, "cpu": cpu, "peak_mb": _peak_mb(), "runs": count}))

@@ -86,6 +86,7 @@ from benchmarks.bench_verdicts import (
 from empathy_judge.reports.plan import pooled_shape
 from empathy_judge.scorers.agreement import assess
 from empathy_judge.scorers.arrays import FloatArray
+from empathy_judge.scorers.bootstrap_settings import BootstrapSettings
 from empathy_judge.scorers.sample_size import (
     VerdictShape,
     items_for_verdict_resampled,
@@ -136,8 +137,7 @@ def judged(
             make_panel(experts[:, block], FRAMEWORK_SCALES[block]),
             candidate[:, block],
             "candidate",
-            n_resamples=resamples,
-            seed=seed,
+            settings=BootstrapSettings(n_resamples=resamples, seed=seed),
             alt_epsilon=None,
             swap=False,
         )
@@ -338,7 +338,11 @@ def gate_check(rng: np.random.Generator, reps: int, resamples: int) -> None:
         corpus = JudgedCorpus(
             "simulated", "bench", "baseline", make_panel(experts, SCALE_OF), baseline
         )
-        _, mean = gate_pilots(corpus, drop=drop, level=LEVEL, n_resamples=resamples, seed=p)
+        _, mean = gate_pilots(
+            corpus,
+            drop=drop,
+            settings=BootstrapSettings(confidence=LEVEL, n_resamples=resamples, seed=p),
+        )
         planned.append(
             items_for_gate(
                 drop,
@@ -358,7 +362,7 @@ def gate_check(rng: np.random.Generator, reps: int, resamples: int) -> None:
         ratings = model.draw(rng, (1, n_gate, len(SCALES)), SCALE_OF, sds)[0]
         result = regression_gate(
             np.median(ratings[..., :3], axis=-1), ratings[..., 3], ratings[..., 4],
-            level=LEVEL, n_resamples=resamples, seed=r,
+            settings=BootstrapSettings(confidence=LEVEL, n_resamples=resamples, seed=r),
         )  # fmt: skip
         flags.append(result.groups[0].verdict == "regressed")
     print(

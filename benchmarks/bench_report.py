@@ -48,6 +48,7 @@ from empathy_judge.reports.logs import (
 )
 from empathy_judge.reports.report_files import write_report
 from empathy_judge.scorers.bootstrap import bootstrap, kappa_statistic, resample_counts
+from empathy_judge.scorers.bootstrap_settings import BootstrapSettings
 from empathy_judge.scorers.panel import default_spec, panel_from_table
 
 N_MODELS = 10
@@ -165,10 +166,14 @@ def main() -> None:
             baseline_intervals(runs, args.resamples)
             timed("baseline", started)
             started = now()
-            board = build_leaderboard(runs, n_resamples=args.resamples)
+            board = build_leaderboard(runs, settings=BootstrapSettings(n_resamples=args.resamples))
             timed("engine", started)
             started = now()
-            write_report(runs, Path(tmp) / f"out{attempt}", n_resamples=args.resamples)
+            write_report(
+                runs,
+                Path(tmp) / f"out{attempt}",
+                settings=BootstrapSettings(n_resamples=args.resamples),
+            )
             timed("report", started)
         models = {r.label for r in board.overall if r.kind == "model"}
         print(

@@ -71,6 +71,7 @@ import numpy as np
 from empathy_judge.scorers.agreement import assess, shared_counts
 from empathy_judge.scorers.arrays import FloatArray
 from empathy_judge.scorers.bootstrap import kappa_statistic
+from empathy_judge.scorers.bootstrap_settings import BootstrapSettings
 from empathy_judge.scorers.kappa import kappa_from_moment_arrays
 from empathy_judge.scorers.panel import Panel, Scale
 from empathy_judge.scorers.verdicts import MARGIN, Verdict, family_verdicts, verdict_of
@@ -407,7 +408,8 @@ def run_scenario(
     ratings = model.draw(rng, (reps, n_items, len(scale_of)), scale_of, sds)
     tally = Tally(len(SCALES), per_rep=subs)
     counts = shared_counts(
-        make_panel(ratings[0, :, blocks[0], :n_experts], scale_of[blocks[0]]), resamples, seed
+        make_panel(ratings[0, :, blocks[0], :n_experts], scale_of[blocks[0]]),
+        BootstrapSettings(n_resamples=resamples, seed=seed),
     )
     for r in range(reps):
         lows, highs = np.zeros(len(SCALES)), np.zeros(len(SCALES))
@@ -502,7 +504,10 @@ def family_run(
         scale_of = [scale] * n_subs
         sds = [np.full(len(SCALES), EXPERT_SD)] * 3 + [sd]
         draws.append((scale_of, model.draw(rng, (reps, N_ITEMS, n_subs), scale_of, sds)))
-    counts = shared_counts(make_panel(draws[0][1][0, ..., :3], draws[0][0]), resamples, seed)
+    counts = shared_counts(
+        make_panel(draws[0][1][0, ..., :3], draws[0][0]),
+        BootstrapSettings(n_resamples=resamples, seed=seed),
+    )
     for r in range(reps):
         singles = []
         marginal = framework = framework_verdict = False

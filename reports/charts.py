@@ -136,7 +136,7 @@ def difference_chart(section: FrameworkSection, board: Leaderboard) -> Chart:
         name=f"loo_{file_stem(section.key)}",
         section=section.key,
         title=f"{section.title}: Δ per sub-component on {len(section.items)} items "
-        f"(bars: {board.settings.confidence:.0%} interval; open markers: reference rows)",
+        f"(bars: {board.settings.bootstrap.confidence:.0%} interval; open markers: reference rows)",
         png=_png(figure),
     )
 

@@ -50,10 +50,9 @@ import numpy as np
 from ..datasets.errors import EmpathyJudgeError
 from ..scorers.agreement import Assessment, assess, shared_counts
 from ..scorers.arrays import FloatArray
-from ..scorers.bootstrap import DEFAULT_RESAMPLES
+from ..scorers.bootstrap_settings import DEFAULT_BOOTSTRAP, BootstrapSettings
 from ..scorers.gate import (
     DEFAULT_CORRECTION,
-    DEFAULT_LEVEL,
     DEFAULT_TOLERANCE,
     Correction,
     GateEntry,
@@ -343,7 +342,8 @@ def _own_kappa(run: Run) -> str:
             panel,
             run.rating_matrix(panel.sub_components),
             run.candidate_name,
-            n_resamples=200,
+            # A refusal's message quotes the point κ only: few resamples suffice.
+            settings=BootstrapSettings(n_resamples=200),
             alt_epsilon=None,
             swap=False,
         ).mean_kappa.value
@@ -427,9 +427,7 @@ def compare_sides(
     candidate: Side,
     *,
     tolerance: float = DEFAULT_TOLERANCE,
-    n_resamples: int = DEFAULT_RESAMPLES,
-    level: float = DEFAULT_LEVEL,
-    seed: int = 0,
+    settings: BootstrapSettings = DEFAULT_BOOTSTRAP,
     correction: Correction = DEFAULT_CORRECTION,
     max_parse_drop: float = DEFAULT_PARSE_DROP,
     strict: bool = False,
@@ -441,9 +439,8 @@ def compare_sides(
         baseline: The reference side (e.g. the model in production).
         candidate: The side under test (e.g. its update).
         tolerance: T, in κw units.
-        n_resamples: Bootstrap resamples.
-        level: Family-wise confidence of the gate.
-        seed: Bootstrap seed.
+        settings: Paired-bootstrap resamples and seed, and as `confidence` the gate's
+            family-wise confidence level.
         correction: The gate's multiplicity correction.
         max_parse_drop: A parse-rate fall larger than this is a regression.
         strict: Inconclusive verdicts fail (exit 1).
@@ -511,9 +508,7 @@ def compare_sides(
             base,
             cand,
             tolerance=tolerance,
-            level=level,
-            n_resamples=n_resamples,
-            seed=seed,
+            settings=settings,
             groups=[f for f, _ in columns],
             names=[f"{f}/{s}" for f, s in columns],
             strata=strata,
@@ -524,7 +519,7 @@ def compare_sides(
         raise CompareError(str(error)) from error
     assessments = {}
     for b in blocks:
-        counts = shared_counts(b.panel, n_resamples, seed)
+        counts = shared_counts(b.panel, settings)
         own_baseline, own_candidate = (
             assess(
                 b.panel,
@@ -558,7 +553,7 @@ def compare_sides(
         unmatched=tuple(unmatched),
         assessments=assessments,
         strict=strict,
-        seed=seed,
+        seed=settings.seed,
         notes=tuple(notes),
     )
 

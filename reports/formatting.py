@@ -170,7 +170,7 @@ def legend(settings: Settings) -> list[tuple[str, str]]:
     Returns:
         (symbol, meaning) pairs, in the order the page shows them.
     """
-    level = f"{settings.confidence:.0%}"
+    level = f"{settings.bootstrap.confidence:.0%}"
     return [
         (
             "κ",
@@ -191,8 +191,8 @@ def legend(settings: Settings) -> list[tuple[str, str]]:
             "freedom; skewness and kurtosis pooled over the framework's sub-components): a "
             "percentile interval narrows when the candidate happens to agree well and "
             "calls an equal candidate 'above' too often. Of κ and the other figures: the "
-            f"percentile item bootstrap ({settings.n_resamples:,} resamples, seed "
-            f"{settings.seed}).",
+            f"percentile item bootstrap ({settings.bootstrap.n_resamples:,} resamples, seed "
+            f"{settings.bootstrap.seed}).",
         ),
         (
             "above",
@@ -233,7 +233,8 @@ def legend(settings: Settings) -> list[tuple[str, str]]:
             "never dropped), under false-discovery control: each kind of claim (above; at; "
             "below) gets Benjamini–Hochberg's step-up over the framework's sub-components (in "
             "the overall table: over all of a model's sub-components together) at "
-            f"{(1 - settings.confidence) / 2:.1%} one-sided: of the sub-components counted "
+            f"{(1 - settings.bootstrap.confidence) / 2:.1%} one-sided: of the sub-components "
+            "counted "
             "'above', the expected share of false ones is meant to stay at most that. By "
             "simulation (benchmarks/bench_verdicts.py) a candidate exactly as good as an expert "
             "still shows some 'above' among the 21 sub-components of the overall row in 5–7% "

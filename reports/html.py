@@ -682,8 +682,9 @@ def render_html(
         "scored, like for like: each expert is compared with the mean of the other experts, and "
         "so is the candidate (Δ = candidate − experts). The primary column counts the verdicts "
         "per sub-component; ranks compare only runs over the same items, by the mean Δ, with "
-        f"the {settings.confidence:.0%} range of the rank over {settings.n_resamples:,} item "
-        "resamples. Every symbol is explained in the <a href='#legend'>legend</a>.</p>",
+        f"the {settings.bootstrap.confidence:.0%} range of the rank over "
+        f"{settings.bootstrap.n_resamples:,} item resamples. Every symbol is explained in the "
+        "<a href='#legend'>legend</a>.</p>",
         "<h2 id='overall'>Overall</h2>",
         "<p>"
         + (

@@ -29,7 +29,7 @@ import numpy as np
 
 from ..scorers.agreement import Assessment, assess, shared_counts
 from ..scorers.arrays import FloatArray
-from ..scorers.bootstrap import DEFAULT_RESAMPLES
+from ..scorers.bootstrap_settings import DEFAULT_BOOTSTRAP, BootstrapSettings
 from ..scorers.jury import JuryWorth, identical_pairs, jury_worth
 from ..scorers.jury_rules import JuryError, JuryRule, check_rule, rules_for
 from ..scorers.panel import Panel
@@ -309,9 +309,7 @@ def form_juries(
     specs: Sequence[JurySpec],
     *,
     rules: Sequence[str] | None = None,
-    n_resamples: int = DEFAULT_RESAMPLES,
-    seed: int = 0,
-    confidence: float = 0.95,
+    settings: BootstrapSettings = DEFAULT_BOOTSTRAP,
     folds: int | None = None,
     margin: float = MARGIN,
 ) -> JuryReport:
@@ -323,9 +321,9 @@ def form_juries(
         rules: Combination rules (None: every rule that fits the scale: mean, median and
             weighted, majority on nominal scales; no median for two members, where it is the
             mean).
-        n_resamples: Bootstrap resamples (the leaderboard's, so that the resamples are shared).
-        seed: Bootstrap seed (likewise).
-        confidence: Interval coverage.
+        settings: Bootstrap resamples and seed (the leaderboard's, so that the resamples are
+            shared; the seed also assigns the weighted rule's folds) and the intervals'
+            coverage.
         folds: Cross-fitting folds of the weighted rule (None: leave one item out).
         margin: Non-inferiority margin δ of the verdicts.
 
@@ -347,16 +345,14 @@ def form_juries(
             name = spec.name
             if spec.is_all and sum(f == framework for f, _ in groups) > 1:
                 name = f"{spec.name}#{number}"
-            formed += _form(
-                name, framework, members, rules, n_resamples, seed, confidence, folds, margin
-            )
+            formed += _form(name, framework, members, rules, settings, folds, margin)
     return JuryReport(
         juries=tuple(formed),
         notes=tuple(dict.fromkeys(notes + [n for j in formed for n in j.notes])),
         settings={
-            "n_resamples": n_resamples,
-            "seed": seed,
-            "confidence": confidence,
+            "n_resamples": settings.n_resamples,
+            "seed": settings.seed,
+            "confidence": settings.confidence,
             "folds": "leave one item out" if folds is None else folds,
         },
     )
@@ -367,9 +363,7 @@ def _form(
     framework: str,
     members: Sequence[Run],
     rules: Sequence[str] | None,
-    n_resamples: int,
-    seed: int,
-    confidence: float,
+    settings: BootstrapSettings,
     folds: int | None,
     margin: float,
 ) -> list[FormedJury]:
@@ -383,11 +377,17 @@ def _form(
     chosen = [check_rule(r, panel.level) for r in (rules or defaults)]
     stacked = np.stack(list(values.values()))
     notes = _identical_notes(name, framework, identical_pairs(list(values), stacked, subs), subs)
-    counts = shared_counts(panel, n_resamples, seed)
+    counts = shared_counts(panel, settings)
     out: list[FormedJury] = []
     for rule in chosen:
         worth = jury_worth(
-            panel, values, rule, counts=counts, confidence=confidence, folds=folds, seed=seed
+            panel,
+            values,
+            rule,
+            counts=counts,
+            confidence=settings.confidence,
+            folds=folds,
+            seed=settings.seed,
         )
         run = jury_run(name, rule, members, items, worth.ratings)
         assessment = assess(
@@ -395,7 +395,7 @@ def _form(
             worth.ratings,
             run.model,
             margin=margin,
-            confidence=confidence,
+            settings=settings,
             counts=counts,
             alt_epsilon=ALT_EPSILON,
         )

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..scorers.bootstrap import DEFAULT_RESAMPLES
+from ..scorers.bootstrap_settings import DEFAULT_BOOTSTRAP, BootstrapSettings
 from ..scorers.verdicts import Estimate
 from .formatting import interval, number
 from .juries import FormedJury, JuryReport
@@ -467,8 +467,7 @@ def write_jury_report(
     *,
     rules: Sequence[str] | None = None,
     folds: int | None = None,
-    n_resamples: int = DEFAULT_RESAMPLES,
-    seed: int = 0,
+    settings: BootstrapSettings = DEFAULT_BOOTSTRAP,
 ) -> tuple[JuryReport, str]:
     """Form the juries and write their files alone (``empathy-judge jury``).
 
@@ -478,8 +477,7 @@ def write_jury_report(
         juries: ``NAME=MODEL,MODEL`` or ``all`` texts.
         rules: Combination rules (None: every rule that fits the scale).
         folds: Cross-fitting folds of the weighted rule (None: leave one item out).
-        n_resamples: Bootstrap resamples.
-        seed: Bootstrap seed.
+        settings: Bootstrap resamples, seed and the intervals' coverage.
 
     Returns:
         The juries and their Markdown summary.
@@ -496,8 +494,7 @@ def write_jury_report(
         [parse_jury(text) for text in juries],
         rules=rules,
         folds=folds,
-        n_resamples=n_resamples,
-        seed=seed,
+        settings=settings,
     )
     charts = correlation_charts(report)
     write_jury_files(report, folder, charts)

@@ -57,7 +57,7 @@ from ..datasets.ratings_table import EXPERT_GROUP
 from ..scorers.agreement import Assessment, assess, shared_counts
 from ..scorers.arrays import FloatArray
 from ..scorers.blas import one_blas_thread
-from ..scorers.bootstrap import DEFAULT_RESAMPLES
+from ..scorers.bootstrap_settings import DEFAULT_BOOTSTRAP, BootstrapSettings
 from ..scorers.diagnostic_results import Diagnostics
 from ..scorers.diagnostics import diagnose
 from ..scorers.panel import Panel, PanelSpec
@@ -153,7 +153,7 @@ class _Assessor:
         self.items = tuple(sorted(work[0]))
         self.subs = _ordered_subs(reference, work[1])
         self.panel = reference.panel(self.items, self.subs)
-        self.counts = shared_counts(self.panel, settings.n_resamples, settings.seed)
+        self.counts = shared_counts(self.panel, settings.bootstrap)
 
     def assess(self, name: str, values: FloatArray, panel: Panel | None = None) -> Assessment:
         settings = self.settings
@@ -163,7 +163,7 @@ class _Assessor:
                 values,
                 name,
                 margin=settings.margin,
-                confidence=settings.confidence,
+                settings=settings.bootstrap,
                 counts=self.counts,
                 alt_epsilon=settings.alt_epsilon,
             )
@@ -172,9 +172,7 @@ class _Assessor:
             values,
             name,
             margin=settings.margin,
-            n_resamples=settings.n_resamples,
-            seed=settings.seed,
-            confidence=settings.confidence,
+            settings=settings.bootstrap,
             alt_epsilon=settings.alt_epsilon,
         )
 
@@ -205,9 +203,7 @@ class _Assessor:
                 word_counts=reference.words(panel.items),
                 crowd=crowd,
                 counts=self.counts if shared else None,
-                n_resamples=settings.n_resamples,
-                seed=settings.seed,
-                confidence=settings.confidence,
+                settings=settings.bootstrap,
             )
         except (EmpathyJudgeError, ValueError) as error:
             return None, f"no diagnostics: {error}"
@@ -321,7 +317,7 @@ def _section(
     primary = _primary_work(reference.runs, candidates)
     assessor = _Assessor(reference, primary, settings)
     results = _rank(
-        [assessor.run_result(run, primary) for run in reference.runs], settings.confidence
+        [assessor.run_result(run, primary) for run in reference.runs], settings.bootstrap.confidence
     )
     items, subs, panel = assessor.items, assessor.subs, assessor.panel
     crowd_values = reference.crowd(items, subs)
@@ -340,7 +336,7 @@ def _section(
             np.zeros((len(items), len(subs))),
             "experts",
             margin=settings.margin,
-            confidence=settings.confidence,
+            settings=settings.bootstrap,
             counts=assessor.counts,
             alt_epsilon=None,
         )
@@ -602,9 +598,7 @@ def _why_not_overall(
 def build_leaderboard(
     runs: RunSet,
     *,
-    n_resamples: int = DEFAULT_RESAMPLES,
-    confidence: float = 0.95,
-    seed: int = 0,
+    settings: BootstrapSettings = DEFAULT_BOOTSTRAP,
     margin: float = MARGIN,
     alt_epsilon: float | None = ALT_EPSILON,
     report_dir: Path | None = None,
@@ -614,9 +608,8 @@ def build_leaderboard(
     Args:
         runs: The runs (from `reports.logs.load_runs`); probe runs are paired with plain runs,
             never ranked.
-        n_resamples: Item-bootstrap resamples per interval.
-        confidence: Interval coverage.
-        seed: Bootstrap seed (the same on every framework).
+        settings: Item-bootstrap resamples per interval, their seed (the same on every
+            framework) and the intervals' coverage.
         margin: Non-inferiority margin δ of the verdicts.
         alt_epsilon: ε of the Alternative Annotator Test (None: not run).
         report_dir: The report's folder, to show log paths relative to it (None: file names).
@@ -624,10 +617,8 @@ def build_leaderboard(
     Returns:
         The leaderboard.
     """
-    settings = Settings(
-        n_resamples=n_resamples,
-        confidence=confidence,
-        seed=seed,
+    report_settings = Settings(
+        bootstrap=settings,
         margin=margin,
         alt_epsilon=alt_epsilon,
         flag_parse_rate=FLAG_PARSE_RATE,
@@ -638,9 +629,9 @@ def build_leaderboard(
     pairs, unpaired = pair_probes(runs.probed, references)
     # BLAS on one thread: the bootstrap's products are small, and a thread pool only spins.
     with one_blas_thread():
-        probes = probe_results(pairs, n_resamples=n_resamples, seed=seed, confidence=confidence)
-        sections = [_section(reference, settings, probes) for reference in references]
-    overall, overall_keys = _overall(sections, confidence)
+        probes = probe_results(pairs, settings=settings)
+        sections = [_section(reference, report_settings, probes) for reference in references]
+    overall, overall_keys = _overall(sections, settings.confidence)
     _, warnings = overall_references(sections)
     locations = [r.location for r in runs.runs] + [s.location for s in runs.skipped]
     return Leaderboard(
@@ -648,7 +639,7 @@ def build_leaderboard(
         overall=tuple(overall),
         overall_frameworks=overall_keys,
         runs=runs,
-        settings=settings,
+        settings=report_settings,
         notes=(PUBLISHED_NOTE,),
         warnings=tuple(warnings),
         log_names={loc: display_path(loc, report_dir) for loc in locations},

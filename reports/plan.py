@@ -54,6 +54,7 @@ import numpy as np
 from ..datasets.errors import EmpathyJudgeError
 from ..scorers.agreement import Assessment, SubComponentResult
 from ..scorers.arrays import FloatArray
+from ..scorers.bootstrap_settings import DEFAULT_BOOTSTRAP, BootstrapSettings
 from ..scorers.sample_size import (
     MAX_ITEMS,
     VerdictShape,
@@ -396,9 +397,7 @@ def gate_pilots(
     corpus: JudgedCorpus,
     *,
     drop: float,
-    level: float,
-    n_resamples: int,
-    seed: int,
+    settings: BootstrapSettings,
     copies: int = 4,
 ) -> tuple[list[GatePilot], GatePilot]:
     """The gate's standard errors on the pilot under a drop: per sub-component and framework mean.
@@ -414,9 +413,8 @@ def gate_pilots(
     Args:
         corpus: The pilot.
         drop: The κ drop planned for.
-        level: The gate's family-wise confidence.
-        n_resamples: Bootstrap resamples of each gate call.
-        seed: Seed of the resamples and of the degradations.
+        settings: Bootstrap resamples of each gate call, their seed (also the degradations'),
+            and as `confidence` the gate's family-wise confidence.
         copies: Random degradations per expert.
     """
     from ..scorers.gate import regression_gate
@@ -424,7 +422,8 @@ def gate_pilots(
 
     panel = corpus.panel
     references = panel.leave_one_out_references()
-    rng = np.random.default_rng(seed)
+    level = settings.confidence
+    rng = np.random.default_rng(settings.seed)
     columns: list[list[tuple[float, int]]] = [[] for _ in panel.sub_components]
     means: list[tuple[float, int]] = []
     for k in range(panel.n_raters):
@@ -440,9 +439,7 @@ def gate_pilots(
                 references[:, :, k],
                 panel.values[:, :, k],
                 degraded(corpus.ratings, share, rng),
-                level=level,
-                n_resamples=n_resamples,
-                seed=seed,
+                settings=settings,
                 names=list(panel.sub_components),
             )
             for j, entry in enumerate(result.columns):
@@ -518,9 +515,13 @@ def _row(
 
 
 def pilot_assessment(
-    corpus: JudgedCorpus, *, level: float, n_resamples: int, seed: int
+    corpus: JudgedCorpus, *, settings: BootstrapSettings
 ) -> tuple[Assessment, int]:
     """The like-for-like assessment of the pilot, on the items with a consensus.
+
+    Args:
+        corpus: The pilot.
+        settings: Bootstrap resamples, seed and the verdicts' interval coverage.
 
     Returns:
         The assessment and the number of items it used.
@@ -545,9 +546,7 @@ def pilot_assessment(
         panel.restrict(items),
         corpus.ratings[rated],
         corpus.judge,
-        n_resamples=n_resamples,
-        seed=seed,
-        confidence=level,
+        settings=settings,
         alt_epsilon=None,
         swap=False,
     )
@@ -559,22 +558,29 @@ def plan_corpus(
     *,
     margin: float = MARGIN,
     power: float = DEFAULT_POWER,
-    level: float = DEFAULT_LEVEL,
-    n_resamples: int = 2000,
-    seed: int = 0,
+    settings: BootstrapSettings = DEFAULT_BOOTSTRAP,
 ) -> list[PlanRow]:
     """The plan for every sub-component of one pilot corpus, and for its framework mean.
+
+    Args:
+        corpus: The pilot.
+        margin: Non-inferiority margin δ of the verdicts.
+        power: The power planned for.
+        settings: Bootstrap resamples and seed of the pilot's verdicts and gate calls, and as
+            `confidence` their level (the verdicts' interval coverage, the gate's family-wise
+            confidence).
+
+    Returns:
+        One row per sub-component, then the framework mean's.
 
     Raises:
         PlanError: See `pilot_assessment`.
     """
     from ..scorers.verdicts import verdict_of
 
-    assessment, n_items = pilot_assessment(corpus, level=level, n_resamples=n_resamples, seed=seed)
-    pilots = [
-        gate_pilots(corpus, drop=d, level=level, n_resamples=n_resamples, seed=seed)
-        for d in GATE_DROPS
-    ]
+    level = settings.confidence
+    assessment, n_items = pilot_assessment(corpus, settings=settings)
+    pilots = [gate_pilots(corpus, drop=d, settings=settings) for d in GATE_DROPS]
     rows = [
         _row(
             corpus,

@@ -45,11 +45,11 @@ from ..datasets.lookup import find
 from ..evals.probes import PROBE_REGISTRY
 from ..scorers.arrays import FloatArray, quiet_nanmean
 from ..scorers.bootstrap import (
-    DEFAULT_RESAMPLES,
     agreement_statistic,
     bootstrap,
     resample_counts,
 )
+from ..scorers.bootstrap_settings import DEFAULT_BOOTSTRAP, BootstrapSettings
 from ..scorers.column_plan import ColumnPlan
 from ..scorers.log_contract import ProbeRecord
 from ..scorers.verdicts import Estimate
@@ -228,17 +228,13 @@ def pair_probes(
 def probe_result(
     pair: ProbePair,
     *,
-    n_resamples: int = DEFAULT_RESAMPLES,
-    seed: int = 0,
-    confidence: float = 0.95,
+    settings: BootstrapSettings = DEFAULT_BOOTSTRAP,
 ) -> ProbeResult:
     """The shifts of one probe run against its plain partner (see the module doc).
 
     Args:
         pair: The pair (from `pair_probes`).
-        n_resamples: Paired item-bootstrap resamples.
-        seed: Seed of the resamples.
-        confidence: Interval coverage.
+        settings: Paired item-bootstrap resamples, their seed and the intervals' coverage.
 
     Returns:
         The figures, or a result whose `not_applicable` says why there are none.
@@ -273,7 +269,7 @@ def probe_result(
             mean_shift=mean_shift,
             mean_delta_kappa=mean_delta_kappa,
             not_applicable=not_applicable,
-            n_resamples=n_resamples,
+            n_resamples=settings.n_resamples,
         )
 
     replayed = probe_run.replayed_annotator or plain_run.replayed_annotator
@@ -323,8 +319,8 @@ def probe_result(
             }
         )
 
-    counts = resample_counts(len(items), n_resamples, seed)
-    result = bootstrap(statistic, len(items), counts=counts, confidence=confidence)
+    counts = resample_counts(len(items), settings.n_resamples, settings.seed)
+    result = bootstrap(statistic, len(items), counts=counts, confidence=settings.confidence)
     nominal = panel.level == "nominal"
 
     def estimate(block: str, j: int = 0, *, ordered: bool = False) -> Estimate:
@@ -355,14 +351,10 @@ def probe_result(
 def probe_results(
     pairs: Sequence[ProbePair],
     *,
-    n_resamples: int = DEFAULT_RESAMPLES,
-    seed: int = 0,
-    confidence: float = 0.95,
+    settings: BootstrapSettings = DEFAULT_BOOTSTRAP,
 ) -> list[ProbeResult]:
     """`probe_result` for every pair, sorted by model label, probe name, then framework."""
-    results = [
-        probe_result(p, n_resamples=n_resamples, seed=seed, confidence=confidence) for p in pairs
-    ]
+    results = [probe_result(p, settings=settings) for p in pairs]
     results.sort(key=lambda r: (r.label, r.probe.name, r.section))
     return results
 

@@ -352,9 +352,9 @@ def leaderboard_json(board: Leaderboard) -> dict[str, Any]:
             "ranking_key": "mean over sub-components of the leave-one-out difference "
             "(candidate - experts)",
             "interval": "percentile item bootstrap, paired for differences",
-            "n_resamples": settings.n_resamples,
-            "confidence": settings.confidence,
-            "seed": settings.seed,
+            "n_resamples": settings.bootstrap.n_resamples,
+            "confidence": settings.bootstrap.confidence,
+            "seed": settings.bootstrap.seed,
             "margin": settings.margin,
             "alt_test_epsilon": settings.alt_epsilon,
             "flag_parse_rate_below": settings.flag_parse_rate,

@@ -294,8 +294,9 @@ def leaderboard_markdown(board: Leaderboard) -> str:
         "experts, and so is the candidate (Δ = candidate − experts). The primary column counts "
         "the verdicts per sub-component. Ranks compare only runs over the same items; the rank "
         "key is the mean Δ. "
-        f"Intervals: {settings.confidence:.0%} item bootstrap, {settings.n_resamples:,} "
-        "resamples. Every symbol is explained in the legend below.",
+        f"Intervals: {settings.bootstrap.confidence:.0%} item bootstrap, "
+        f"{settings.bootstrap.n_resamples:,} resamples. Every symbol is explained in the legend "
+        "below.",
         "",
         "## Overall",
         "",

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..datasets.errors import EmpathyJudgeError
-from ..scorers.bootstrap import DEFAULT_RESAMPLES
+from ..scorers.bootstrap_settings import DEFAULT_BOOTSTRAP, BootstrapSettings
 from .html import render_html
 from .leaderboard import build_leaderboard
 from .logs import RunSet, SkippedLog
@@ -71,8 +71,7 @@ class ReportFiles:
 def _render(
     runs: RunSet,
     folder: Path,
-    n_resamples: int,
-    seed: int,
+    settings: BootstrapSettings,
     juries: JuryReport | None = None,
 ) -> tuple[Leaderboard, dict[str, bytes]]:
     """Every report file's name and content, rendered in memory."""
@@ -81,7 +80,7 @@ def _render(
 
     if juries is not None:
         runs = RunSet(runs=(*runs.runs, *juries.runs), skipped=runs.skipped)
-    board = build_leaderboard(runs, n_resamples=n_resamples, seed=seed, report_dir=folder)
+    board = build_leaderboard(runs, settings=settings, report_dir=folder)
     charts = all_charts(board)
     files = {f"{chart.name}.png": chart.png for chart in charts}
     files[MARKDOWN_NAME] = leaderboard_markdown(board).encode("utf-8")
@@ -110,16 +109,18 @@ def _render(
 
 
 def _render_skipping_bad_runs(
-    runs: RunSet, folder: Path, n_resamples: int, seed: int, juries: JuryReport | None = None
+    runs: RunSet, folder: Path, settings: BootstrapSettings, juries: JuryReport | None = None
 ) -> tuple[Leaderboard, dict[str, bytes]]:
     try:
-        return _render(runs, folder, n_resamples, seed, juries)
+        return _render(runs, folder, settings, juries)
     except Exception as error:  # a malformed log that no check foresaw: find it, skip it
         failure = error
     bad: list[SkippedLog] = []
+    # Each run alone, on few resamples: only whether it renders matters, not its figures.
+    isolation = replace(settings, n_resamples=_ISOLATION_RESAMPLES)
     for run in runs.runs:
         try:
-            _render(RunSet((run,)), folder, _ISOLATION_RESAMPLES, seed)
+            _render(RunSet((run,)), folder, isolation)
         except Exception as error:
             reason = f"{run.location}: cannot be reported: {type(error).__name__}: {error}"
             bad.append(SkippedLog(run.location, reason.splitlines()[0]))
@@ -131,7 +132,7 @@ def _render_skipping_bad_runs(
         runs=tuple(r for r in runs.runs if r.location not in names),
         skipped=(*runs.skipped, *bad),
     )
-    return _render(kept, folder, n_resamples, seed, juries)
+    return _render(kept, folder, settings, juries)
 
 
 def _pid_running(pid: int) -> bool:
@@ -250,8 +251,7 @@ def write_report(
     runs: RunSet,
     out: str | Path,
     *,
-    n_resamples: int = DEFAULT_RESAMPLES,
-    seed: int = 0,
+    settings: BootstrapSettings = DEFAULT_BOOTSTRAP,
     juries: JuryReport | None = None,
 ) -> ReportFiles:
     """Compute the leaderboard and write every report file into a folder, all or nothing.
@@ -260,10 +260,9 @@ def write_report(
         runs: The runs to report on.
         out: Output folder (created, or replaced when it holds a previous report). Log paths
             in the files are relative to it.
-        n_resamples: Bootstrap resamples.
-        seed: Bootstrap seed.
+        settings: Bootstrap resamples, seed and the intervals' coverage.
         juries: Juries formed from these runs (`reports.juries.form_juries`, with the same
-            resamples and seed): added as rows of the leaderboard, with their own files.
+            settings): added as rows of the leaderboard, with their own files.
 
     Returns:
         The files written and the leaderboard (its ``runs.skipped`` includes runs that could
@@ -279,7 +278,7 @@ def write_report(
     except OSError as error:
         raise _write_error(folder, error) from error
     with report_lock(folder):
-        board, files = _render_skipping_bad_runs(runs, Path(out), n_resamples, seed, juries)
+        board, files = _render_skipping_bad_runs(runs, Path(out), settings, juries)
         _publish(folder, files)
     shown = Path(out)
     jury_names = {name for name in files if name.startswith(("jury", "judge_error"))}

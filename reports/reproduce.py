@@ -22,11 +22,11 @@ from ..datasets.rubric import load_framework
 from ..scorers.agreement import Assessment, assess_many
 from ..scorers.alpha import krippendorff_alpha
 from ..scorers.bootstrap import (
-    DEFAULT_RESAMPLES,
     alpha_statistic,
     kappa_statistic,
     resample_counts,
 )
+from ..scorers.bootstrap_settings import DEFAULT_BOOTSTRAP, BootstrapSettings
 from ..scorers.classification import threshold_f1, weighted_f1
 from ..scorers.kappa import paper_weighted_kappa, weighted_kappa_n
 from ..scorers.panel import (
@@ -128,26 +128,31 @@ def _series(data: PanelData, sub: str, name: str) -> np.ndarray:
 def kappa_table(
     ratings: pd.DataFrame,
     *,
-    seed: int = 0,
-    n_resamples: int = DEFAULT_RESAMPLES,
-    confidence: float = 0.95,
+    settings: BootstrapSettings = DEFAULT_BOOTSTRAP,
 ) -> pd.DataFrame:
     """kappa.csv: paper-mode κw with p-value, value-based κw with a bootstrap CI, and n.
 
     Items are resampled per framework (one resample matrix shared by all of the framework's
     sub-components and pairs), with the same seed for every framework.
+
+    Args:
+        ratings: The long ratings table.
+        settings: Bootstrap resamples, seed and the CI's coverage.
+
+    Returns:
+        One row per framework, sub-component and pair.
     """
     validate_ratings(ratings)
     llms = llm_annotators(ratings)
     pairs = comparison_pairs(llms)
     rows: list[dict[str, object]] = []
-    tail = (1.0 - confidence) / 2.0
+    tail = (1.0 - settings.confidence) / 2.0
     for data in framework_panels(ratings, [CROWD, *llms]):
         present = [(a, b) for a, b in pairs if data.has(a) and data.has(b)]
         keys = [(sub, a, b) for sub in data.panel.sub_components for a, b in present]
         x = np.column_stack([_series(data, sub, a) for sub, a, _ in keys])
         y = np.column_stack([_series(data, sub, b) for sub, _, b in keys])
-        counts = resample_counts(len(data.panel.items), n_resamples, seed)
+        counts = resample_counts(len(data.panel.items), settings.n_resamples, settings.seed)
         replicates = kappa_statistic(x, y)(counts)
         with np.errstate(all="ignore"):
             low = np.nanquantile(replicates, tail, axis=0)
@@ -175,22 +180,28 @@ def alpha_table(
     ratings: pd.DataFrame,
     *,
     level: Level = "interval",
-    seed: int = 0,
-    n_resamples: int = DEFAULT_RESAMPLES,
-    confidence: float = 0.95,
+    settings: BootstrapSettings = DEFAULT_BOOTSTRAP,
 ) -> pd.DataFrame:
     """alpha.csv: α among the experts, and among the LLMs when two or more are present.
 
     Each framework also gets a row with sub_component "mean": the mean α over its
     sub-components (the study's framework value), its CI from the same resamples.
+
+    Args:
+        ratings: The long ratings table.
+        level: Level of measurement for α.
+        settings: Bootstrap resamples, seed and the CI's coverage.
+
+    Returns:
+        One row per framework, rater set and sub-component (and the framework mean).
     """
     validate_ratings(ratings)
     llms = llm_annotators(ratings)
     panels = [list(EXPERTS)] + ([llms] if len(llms) >= 2 else [])
     rows: list[dict[str, object]] = []
-    tail = (1.0 - confidence) / 2.0
+    tail = (1.0 - settings.confidence) / 2.0
     for data in framework_panels(ratings, [CROWD, *llms]):
-        counts = resample_counts(len(data.panel.items), n_resamples, seed)
+        counts = resample_counts(len(data.panel.items), settings.n_resamples, settings.seed)
         framework = data.panel.framework
         for panel in panels:
             raters = "+".join(panel)
@@ -238,9 +249,13 @@ def _alpha_row(
 
 
 def assessments(
-    ratings: pd.DataFrame, *, seed: int = 0, n_resamples: int = DEFAULT_RESAMPLES
+    ratings: pd.DataFrame, *, settings: BootstrapSettings = DEFAULT_BOOTSTRAP
 ) -> dict[str, dict[str, Assessment]]:
     """Every non-expert annotator (crowd, each LLM) against each framework's expert panel.
+
+    Args:
+        ratings: The long ratings table.
+        settings: Bootstrap resamples, seed and the intervals' coverage.
 
     Returns:
         ``{framework: {annotator: Assessment}}`` (see `empathy_judge.scorers.agreement`).
@@ -249,9 +264,7 @@ def assessments(
     out: dict[str, dict[str, Assessment]] = {}
     for data in framework_panels(ratings, candidates):
         present = {name: data.ratings_of(name) for name in candidates if data.has(name)}
-        out[data.panel.framework] = assess_many(
-            data.panel, present, n_resamples=n_resamples, seed=seed
-        )
+        out[data.panel.framework] = assess_many(data.panel, present, settings=settings)
     return out
 
 
@@ -539,8 +552,7 @@ def reproduce(
     ratings: pd.DataFrame,
     out_dir: str | Path,
     *,
-    seed: int = 0,
-    n_resamples: int = DEFAULT_RESAMPLES,
+    settings: BootstrapSettings = DEFAULT_BOOTSTRAP,
     level: Level = "interval",
 ) -> Reproduction:
     """Compute and write kappa.csv, alpha.csv, leave_one_out.csv, alt_test.csv and summary.md.
@@ -548,15 +560,14 @@ def reproduce(
     Args:
         ratings: The long ratings table (from `load_ratings`).
         out_dir: Output folder (created if needed).
-        seed: Seed for the bootstrap resamples.
-        n_resamples: Number of bootstrap resamples.
+        settings: Bootstrap resamples, their seed and the intervals' coverage.
         level: Level of measurement for α (the study used interval throughout).
     """
     # Individual crowd raters are not part of the study's tables (the crowd is its per-item mean).
     table = ratings[ratings["annotator"].isin([*EXPERTS, CROWD, *llm_annotators(ratings)])]
-    kappa = kappa_table(table, seed=seed, n_resamples=n_resamples)
-    alpha = alpha_table(table, level=level, seed=seed, n_resamples=n_resamples)
-    results = assessments(table, seed=seed, n_resamples=n_resamples)
+    kappa = kappa_table(table, settings=settings)
+    alpha = alpha_table(table, level=level, settings=settings)
+    results = assessments(table, settings=settings)
     leave_one_out = leave_one_out_table(results)
     alt = alt_test_table(results)
     summary = summary_markdown(table, kappa, alpha, results)

@@ -15,6 +15,7 @@ from typing import Literal
 from ..datasets.lookup import find
 from ..scorers.agreement import Assessment
 from ..scorers.arrays import FloatArray
+from ..scorers.bootstrap_settings import BootstrapSettings
 from ..scorers.diagnostic_results import Diagnostics
 from ..scorers.panel import PanelSpec
 from ..scorers.verdicts import VERDICTS, RankRange, Verdict
@@ -33,9 +34,8 @@ class Settings:
     """How the report judged and ranked.
 
     Attributes:
-        n_resamples: Item-bootstrap resamples per interval.
-        confidence: Interval coverage (also of the rank ranges).
-        seed: Bootstrap seed (the same on every framework).
+        bootstrap: Item-bootstrap resamples per interval, their seed (the same on every
+            framework) and the intervals' coverage (also of the rank ranges).
         margin: Non-inferiority margin δ of the verdicts, in κ units.
         alt_epsilon: ε of the Alternative Annotator Test (None: not run).
         flag_parse_rate: Runs below this parse rate are flagged.
@@ -44,9 +44,7 @@ class Settings:
             (the engine's `MIN_VERDICT_ITEMS`, quoted by the legend).
     """
 
-    n_resamples: int
-    confidence: float
-    seed: int
+    bootstrap: BootstrapSettings
     margin: float
     alt_epsilon: float | None
     flag_parse_rate: float

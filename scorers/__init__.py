@@ -20,6 +20,7 @@ from .bootstrap import (
     kappa_statistic,
     resample_counts,
 )
+from .bootstrap_settings import BootstrapSettings
 from .classification import ThresholdF1, threshold_f1, weighted_f1
 from .correlation import Correlation, spearman
 from .kappa import (
@@ -48,6 +49,7 @@ __all__ = [
     "MARGIN",
     "Assessment",
     "BootstrapResult",
+    "BootstrapSettings",
     "Correlation",
     "Estimate",
     "Level",

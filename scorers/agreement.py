@@ -96,6 +96,7 @@ from .bootstrap import (
     jackknife_weights,
     resample_counts,
 )
+from .bootstrap_settings import DEFAULT_BOOTSTRAP, BootstrapSettings
 from .column_plan import ColumnPlan
 from .kappa import paper_weighted_kappa
 from .panel import Panel, PanelError, Scale
@@ -253,15 +254,22 @@ def _checked_candidate(panel: Panel, candidate: ArrayLike) -> FloatArray:
     return values
 
 
-def shared_counts(panel: Panel, n_resamples: int = DEFAULT_RESAMPLES, seed: int = 0) -> FloatArray:
+def shared_counts(panel: Panel, settings: BootstrapSettings = DEFAULT_BOOTSTRAP) -> FloatArray:
     """The resample counts every candidate on this panel shares (for ranks and differences).
 
     The draws are made over the items sorted by id and then laid out in the panel's order, so
     the same items and seed give the same resamples whatever order a surface holds them in (the
     in-run metric has the samples' order, the report and `compare` their own): the log, the
     report and `compare` then give the same intervals and verdicts for the same ratings.
+
+    Args:
+        panel: The reference panel.
+        settings: How many resamples, from which seed (the coverage is not used here).
+
+    Returns:
+        Resample counts, B × items in `panel.items` order.
     """
-    counts = resample_counts(len(panel.items), n_resamples, seed)
+    counts = resample_counts(len(panel.items), settings.n_resamples, settings.seed)
     order = sorted(range(len(panel.items)), key=lambda i: panel.items[i])
     out = np.empty_like(counts)
     out[:, order] = counts
@@ -274,9 +282,7 @@ def assess(
     name: str = "candidate",
     *,
     margin: float = MARGIN,
-    n_resamples: int = DEFAULT_RESAMPLES,
-    seed: int = 0,
-    confidence: float = 0.95,
+    settings: BootstrapSettings = DEFAULT_BOOTSTRAP,
     counts: FloatArray | None = None,
     alt_epsilon: float | None = 0.2,
     alt_q: float = 0.05,
@@ -289,9 +295,8 @@ def assess(
         candidate: items × sub-components ratings aligned with `panel.items` (NaN: not rated).
         name: The candidate's name; a panel member is scored against the panel without it.
         margin: Non-inferiority margin δ of the verdict.
-        n_resamples: Bootstrap resamples.
-        seed: Seed of the resamples (ignored when `counts` is given).
-        confidence: Interval coverage.
+        settings: The bootstrap's resamples and seed (both ignored when `counts` is given) and
+            the intervals' coverage.
         counts: Shared resample counts (B × items), e.g. from `shared_counts`.
         alt_epsilon: ε of the Alternative Annotator Test; None skips the test.
         alt_q: Benjamini–Yekutieli level of the Alternative Annotator Test.
@@ -312,7 +317,8 @@ def assess(
     if n_raters == 1:
         notes.append("one expert: there is no expert ceiling and no like-for-like verdict")
     if counts is None:
-        counts = shared_counts(panel, n_resamples, seed)
+        counts = shared_counts(panel, settings)
+    confidence = settings.confidence
     consensus = panel.consensus()
     pairs = list(combinations(range(n_raters), 2))
     references = panel.leave_one_out_references()
@@ -527,9 +533,7 @@ def expert_level_verdict(
         panel,
         values[:, None],
         margin=margin,
-        n_resamples=n_resamples,
-        seed=seed,
-        confidence=level,
+        settings=BootstrapSettings(n_resamples=n_resamples, seed=seed, confidence=level),
         alt_epsilon=None,
         swap=False,
     )
@@ -658,9 +662,7 @@ class AssessOptions(TypedDict, total=False):
     """The keyword options of :func:`assess` (see there) that :func:`assess_many` passes on."""
 
     margin: float
-    n_resamples: int
-    seed: int
-    confidence: float
+    settings: BootstrapSettings
     alt_epsilon: float | None
     alt_q: float
     swap: bool
@@ -672,9 +674,7 @@ def assess_many(
     **options: Unpack[AssessOptions],
 ) -> dict[str, Assessment]:
     """Assess several candidates on the same resamples of the same items (ranks need this)."""
-    counts = shared_counts(
-        panel, options.get("n_resamples", DEFAULT_RESAMPLES), options.get("seed", 0)
-    )
+    counts = shared_counts(panel, options.get("settings", DEFAULT_BOOTSTRAP))
     return {
         name: assess(panel, values, name, counts=counts, **options)
         for name, values in candidates.items()

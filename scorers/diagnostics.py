@@ -71,12 +71,12 @@ from numpy.typing import ArrayLike, NDArray
 from ..datasets.levels import POLARITIES, Polarity
 from .arrays import FloatArray, quiet_nanmean
 from .bootstrap import (
-    DEFAULT_RESAMPLES,
     BootstrapResult,
     WeightedStatistic,
     bootstrap,
     resample_counts,
 )
+from .bootstrap_settings import DEFAULT_BOOTSTRAP, BootstrapSettings
 from .column_plan import ColumnPlan
 from .diagnostic_results import (
     Diagnostics,
@@ -264,9 +264,7 @@ def diagnose(
     word_counts: ArrayLike | None = None,
     crowd: ArrayLike | None = None,
     counts: FloatArray | None = None,
-    n_resamples: int = DEFAULT_RESAMPLES,
-    seed: int = 0,
-    confidence: float = 0.95,
+    settings: BootstrapSettings = DEFAULT_BOOTSTRAP,
 ) -> Diagnostics:
     """Every diagnostic of one candidate on one framework (see the module doc).
 
@@ -280,10 +278,9 @@ def diagnose(
             unknown); None skips the length bias.
         crowd: The crowd's items × sub-components ratings, for its leniency; None skips it.
         counts: Shared resample counts (B × items), e.g. `agreement.shared_counts(panel)`.
-        n_resamples: Bootstrap resamples when `counts` is None (the default matches `assess`,
-            so the same seed gives the same resamples).
-        seed: Seed of the resamples when `counts` is None.
-        confidence: Interval coverage.
+        settings: Resamples and seed when `counts` is None (drawn as by `resample_counts`, so the
+            default matches `assess`'s and the same seed gives the same resamples), and the
+            intervals' coverage.
 
     Returns:
         The diagnostics.
@@ -308,7 +305,7 @@ def diagnose(
         words = None
     n_items, n_subs, n_raters = panel.values.shape
     if counts is None:
-        counts = resample_counts(n_items, n_resamples, seed)
+        counts = resample_counts(n_items, settings.n_resamples, settings.seed)
     elif counts.ndim != 2 or counts.shape[1] != n_items:
         raise DiagnosticsError(
             f"resample counts have shape {counts.shape}; expected (resamples, {n_items})"
@@ -330,7 +327,7 @@ def diagnose(
     if columns.length:
         recentred += ["experts_abs_rho", "all_experts_abs_rho"]
     result = _recentred(
-        bootstrap(statistic, n_items, counts=counts, confidence=confidence),
+        bootstrap(statistic, n_items, counts=counts, confidence=settings.confidence),
         plan.indices(*recentred),
     )
     read = _Reader(result, plan, nominal)
@@ -355,7 +352,7 @@ def diagnose(
         experts_length_bias=experts_or_missing("all_experts_rho") if length else None,
         experts_abs_length_bias=experts_or_missing("all_experts_abs_rho") if length else None,
         n_resamples=int(counts.shape[0]),
-        confidence=confidence,
+        confidence=settings.confidence,
         notes=tuple(notes),
     )
 

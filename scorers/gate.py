@@ -121,9 +121,7 @@ from numpy.typing import ArrayLike
 
 from ..datasets.levels import Level
 from .arrays import BoolArray, FloatArray, IntArray
-from .bootstrap import (
-    DEFAULT_RESAMPLES,
-)
+from .bootstrap_settings import DEFAULT_BOOTSTRAP, BootstrapSettings
 from .gate_input import (
     DeltaBootstrap,
     GateInputError,
@@ -577,9 +575,7 @@ def regression_gate(
     candidate: ArrayLike,
     *,
     tolerance: float = DEFAULT_TOLERANCE,
-    level: float = DEFAULT_LEVEL,
-    n_resamples: int = DEFAULT_RESAMPLES,
-    seed: int | None = 0,
+    settings: BootstrapSettings = DEFAULT_BOOTSTRAP,
     groups: Sequence[Hashable] | None = None,
     names: Sequence[Hashable] | None = None,
     strata: Sequence[Hashable] | None = None,
@@ -598,10 +594,9 @@ def regression_gate(
         candidate: Candidate judge's ratings, same shape.
         tolerance: T ≥ 0 in κw units: smaller drops are never "regressed", and "equivalent"
             means both bounds lie inside ±T.
-        level: Family-wise confidence (0.95: at most 5% chance of any false "regressed").
-        n_resamples: Bootstrap resamples B (at least groups / (1 − level); "holm" needs
-            hypotheses / (1 − level)).
-        seed: Seed of the resamples.
+        settings: Bootstrap resamples B (at least groups / (1 − level); "holm" needs
+            hypotheses / (1 − level)), their seed, and as `confidence` the family-wise
+            confidence level (0.95: at most 5% chance of any false "regressed").
         groups: One label per column (e.g. its framework); each group's mean Δκ is a
             hypothesis too. Default: one group "all" holding every column.
         names: One name per column (default "0", "1", …).
@@ -609,7 +604,7 @@ def regression_gate(
             framework when frameworks rate different items). Default: one stratum.
         correction: "hierarchical", "maxt" or "holm" (module docstring).
         counts: Precomputed resample counts (B × items), e.g. one matrix reused across
-            simulated comparisons; when given, `n_resamples` and `seed` are not used (and
+            simulated comparisons; when given, the settings' resamples and seed are not used (and
             `strata` only groups the jackknife).
         std_error_method: "jackknife" (default) or "bootstrap": the standard error that
             scales each test and bound (module docstring).
@@ -629,8 +624,7 @@ def regression_gate(
         reference,
         baseline,
         candidate,
-        n_resamples=n_resamples,
-        seed=seed,
+        settings=settings,
         groups=groups,
         names=names,
         strata=strata,
@@ -640,7 +634,7 @@ def regression_gate(
     return decide(
         deltas,
         tolerance=tolerance,
-        level=level,
+        level=settings.confidence,
         correction=correction,
         std_error_method=std_error_method,
     )

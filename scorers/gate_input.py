@@ -19,13 +19,13 @@ from ..datasets.errors import EmpathyJudgeError
 from ..datasets.levels import Level
 from .arrays import BoolArray, FloatArray, IntArray
 from .bootstrap import (
-    DEFAULT_RESAMPLES,
     agreement_statistic,
     bootstrap,
     jackknife_weights,
     kappa_difference_statistic,
     resample_counts,
 )
+from .bootstrap_settings import DEFAULT_BOOTSTRAP, BootstrapSettings
 from .kappa import kappa_from_moment_arrays
 
 #: The group that holds every column when no `groups` are given.
@@ -167,8 +167,7 @@ def delta_bootstrap(
     baseline: ArrayLike,
     candidate: ArrayLike,
     *,
-    n_resamples: int = DEFAULT_RESAMPLES,
-    seed: int | None = 0,
+    settings: BootstrapSettings = DEFAULT_BOOTSTRAP,
     groups: Sequence[Hashable] | None = None,
     names: Sequence[Hashable] | None = None,
     strata: Sequence[Hashable] | None = None,
@@ -200,7 +199,7 @@ def delta_bootstrap(
     group_of = _labels(groups, n_columns, "groups", [ALL_COLUMNS] * n_columns)
     drawn_here = counts is None
     if counts is None:
-        counts = stratified_counts(strata, n_items, n_resamples, seed)
+        counts = stratified_counts(strata, n_items, settings.n_resamples, settings.seed)
     elif counts.ndim != 2 or counts.shape[1] != n_items:
         raise GateInputError(f"counts: expected B × {n_items}, got shape {counts.shape}")
     difference = kappa_difference_statistic(ref, cand, base, measurement)
@@ -237,7 +236,7 @@ def delta_bootstrap(
         baseline_kappa=_paired_kappa(ref, base, paired, measurement),
         candidate_kappa=_paired_kappa(ref, cand, paired, measurement),
         reasons=reasons,
-        seed=seed if drawn_here else None,
+        seed=settings.seed if drawn_here else None,
         # The engine's leave-one-out weights: the same κ, nominal or weighted, without item i.
         jackknife=difference(jackknife_weights(n_items)),
         paired=paired,

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 from typing import Any, TypedDict
 
@@ -52,6 +52,7 @@ from .alpha import framework_mean, krippendorff_alpha
 from .arrays import FloatArray, as_float, quiet_nanmedian
 from .blas import one_blas_thread
 from .bootstrap import DEFAULT_RESAMPLES, agreement_statistic
+from .bootstrap_settings import DEFAULT_BOOTSTRAP, BootstrapSettings
 from .diagnostic_results import diagnostic_metrics
 from .diagnostics import diagnose
 from .panel import Panel, PanelSpec, default_spec
@@ -64,6 +65,9 @@ HEADLINE_METRIC = "kappa"
 #: Bootstrap resamples of the in-run intervals: the report's and `compare`'s default, so that with
 #: the default seed all three give the same intervals and verdicts for the same ratings.
 RUN_RESAMPLES = DEFAULT_RESAMPLES
+#: The in-run bootstrap: the engine's defaults with the in-run resample count (today the same
+#: number; `replace` keeps the two apart should the metric ever need fewer).
+RUN_BOOTSTRAP = replace(DEFAULT_BOOTSTRAP, n_resamples=RUN_RESAMPLES)
 
 
 @dataclass(frozen=True)
@@ -172,9 +176,21 @@ def length_bias_rho(
 
 
 def agreement_summary(
-    ratings: RunRatings, spec: PanelSpec | None = None, *, seed: int = 0
+    ratings: RunRatings,
+    spec: PanelSpec | None = None,
+    *,
+    settings: BootstrapSettings = RUN_BOOTSTRAP,
 ) -> dict[str, float]:
-    """All agreement figures of a run, keyed as they appear in the log (see module doc)."""
+    """All agreement figures of a run, keyed as they appear in the log (see module doc).
+
+    Args:
+        ratings: The run's ratings, from `gather_run_ratings`.
+        spec: The reference panel's description (default: the run's own reference).
+        settings: The bootstrap behind the intervals (default: `RUN_BOOTSTRAP`).
+
+    Returns:
+        Metric name → value, the names the log shows.
+    """
     spec = spec or default_spec(ratings.framework, ratings.reference)
     out: dict[str, float] = {}
     total = ratings.model.size
@@ -182,8 +198,16 @@ def agreement_summary(
     if not ratings.sub_components or not spec.raters:
         return {"kappa": math.nan, "parse_rate": parse_rate}
     panel = run_panel(ratings, spec)
-    counts = shared_counts(panel, RUN_RESAMPLES, seed)
-    result = assess(panel, ratings.model, "model", counts=counts, alt_epsilon=None, swap=False)
+    counts = shared_counts(panel, settings)
+    result = assess(
+        panel,
+        ratings.model,
+        "model",
+        settings=settings,
+        counts=counts,
+        alt_epsilon=None,
+        swap=False,
+    )
     verdicts = result.verdict_counts()
     out["kappa"] = result.mean_kappa.value
     out["kappa_low"] = result.mean_kappa.low
@@ -202,7 +226,9 @@ def agreement_summary(
     polarity = [spec.polarity.get(s, "positive") for s in ratings.sub_components]
     # The log shows only the point estimate of the length bias: its bootstrap, and the experts'
     # own length bias beside it (most of the diagnostics' cost), are the report's.
-    diagnostics = diagnose(panel, ratings.model, "model", polarity=polarity, counts=counts)
+    diagnostics = diagnose(
+        panel, ratings.model, "model", polarity=polarity, counts=counts, settings=settings
+    )
     out.update(diagnostic_metrics(diagnostics))
     consensus = panel.consensus()
     out["length_bias_rho"] = length_bias_rho(panel, ratings.model, ratings.word_counts, consensus)

@@ -13,6 +13,7 @@ import pytest
 from empathy_judge.datasets.release import load_ratings
 from empathy_judge.datasets.rubric import load_framework
 from empathy_judge.scorers.agreement import assess, assess_many
+from empathy_judge.scorers.bootstrap_settings import BootstrapSettings
 from empathy_judge.scorers.kappa import weighted_kappa
 from empathy_judge.scorers.panel import Panel, Scale, panel_from_table
 from empathy_judge.scorers.verdicts import MARGIN, rank_ranges, verdict_of
@@ -34,7 +35,9 @@ E3 = [2, 2, 4, 4, 5, 1, 3, 5]
 def test_leave_one_out_by_hand() -> None:
     panel = _panel([E1, E2, E3])
     candidate = np.array([1, 2, 4, 4, 5, 2, 3, 4], dtype=float)[:, None]
-    result = assess(panel, candidate, "model", n_resamples=200, alt_epsilon=None)
+    result = assess(
+        panel, candidate, "model", settings=BootstrapSettings(n_resamples=200), alt_epsilon=None
+    )
     sub = result.result("s")
     e = np.array([E1, E2, E3], dtype=float)
     a = []
@@ -57,7 +60,9 @@ def test_leave_one_out_by_hand() -> None:
 def test_swap_alpha_matches_krippendorff() -> None:
     panel = _panel([E1, E2, E3])
     clone = np.array(E1, dtype=float)[:, None]
-    sub = assess(panel, clone, "clone", n_resamples=100, alt_epsilon=None).result("s")
+    sub = assess(
+        panel, clone, "clone", settings=BootstrapSettings(n_resamples=100), alt_epsilon=None
+    ).result("s")
     experts = krippendorff.alpha(reliability_data=[E1, E2, E3], level_of_measurement="interval")
     swapped = [
         krippendorff.alpha(reliability_data=data, level_of_measurement="interval")
@@ -70,7 +75,9 @@ def test_swap_alpha_matches_krippendorff() -> None:
 def test_panel_member_is_scored_without_itself() -> None:
     panel = _panel([E1, E2, E3])
     own = np.array(E1, dtype=float)[:, None]
-    result = assess(panel, own, "expert1", n_resamples=100, alt_epsilon=None)
+    result = assess(
+        panel, own, "expert1", settings=BootstrapSettings(n_resamples=100), alt_epsilon=None
+    )
     assert result.raters == ("expert2", "expert3")
     assert "belongs to the panel" in result.notes[0]
     # Against the other two only: κ(expert1, mean(e2, e3)) vs κ(e2, e3)-based references.
@@ -82,7 +89,9 @@ def test_panel_member_is_scored_without_itself() -> None:
 
 def test_one_expert_has_no_verdict() -> None:
     panel = _panel([E1])
-    result = assess(panel, np.array(E2, dtype=float)[:, None], "m", n_resamples=50)
+    result = assess(
+        panel, np.array(E2, dtype=float)[:, None], "m", settings=BootstrapSettings(n_resamples=50)
+    )
     sub = result.result("s")
     assert sub.verdict == "not assessed"
     assert np.isnan(sub.ceiling.value)
@@ -110,7 +119,9 @@ def test_nominal_panel_uses_unweighted_kappa() -> None:
     x = [0, 1, 2, 0, 1, 2]
     y = [0, 1, 1, 0, 2, 2]
     panel = _panel([x, x, x], level="nominal")
-    result = assess(panel, np.array(y, dtype=float)[:, None], "m", n_resamples=50)
+    result = assess(
+        panel, np.array(y, dtype=float)[:, None], "m", settings=BootstrapSettings(n_resamples=50)
+    )
     p_o = 4 / 6
     p_e = (2 / 6) * (2 / 6) + (2 / 6) * (2 / 6) + (2 / 6) * (2 / 6)
     assert result.result("s").kappa.value == pytest.approx((p_o - p_e) / (1 - p_e))
@@ -153,7 +164,9 @@ def test_release_leave_one_out_oracles(release_ratings: pd.DataFrame) -> None:
     at_least = {"gemini-2.5-pro": 0, "crowd": 0}
     paper = {"gemini-2.5-pro": 0, "crowd": 0}
     for panel, others in _release_panels(release_ratings).values():
-        results = assess_many(panel, others, n_resamples=200, alt_epsilon=None)
+        results = assess_many(
+            panel, others, settings=BootstrapSettings(n_resamples=200), alt_epsilon=None
+        )
         for name, result in results.items():
             for sub in result.sub_components:
                 at_least[name] += int(sub.loo_candidate.value >= sub.loo_experts.value)

@@ -19,6 +19,7 @@ from empathy_judge.reports.task_params import (
     check_task_args,
     parse_task_args,
 )
+from empathy_judge.scorers.bootstrap_settings import BootstrapSettings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "data"
@@ -123,8 +124,10 @@ def test_compare_runs_with_the_imported_defaults(monkeypatch: pytest.MonkeyPatch
     result = CliRunner().invoke(main, ["compare", "a.eval", "b.eval"])
     assert result.exit_code == 2
     assert seen["tolerance"] == 0.05
-    assert seen["n_resamples"] == 2000
-    assert seen["seed"] == 0
+    settings = seen["settings"]
+    assert isinstance(settings, BootstrapSettings)
+    assert settings.n_resamples == 2000
+    assert settings.seed == 0
 
 
 # -- `empathy-judge tasks` -----------------------------------------------------------------------

@@ -18,6 +18,7 @@ from empathy_judge.datasets.rubric import load_framework
 from empathy_judge.reports.cli.compare import compare
 from empathy_judge.reports.compare import compare_paths
 from empathy_judge.reports.logs import Run, load_runs
+from empathy_judge.scorers.bootstrap_settings import BootstrapSettings
 
 pytestmark = pytest.mark.release
 
@@ -113,7 +114,9 @@ def test_single_log_files_and_markdown(replay_logs_dir: Path) -> None:
 
 def test_delta_matches_sklearn_oracle(replay_logs_dir: Path) -> None:
     comparison = compare_paths(
-        f"{replay_logs_dir}:{GEMINI}", f"{replay_logs_dir}:{EXPERT1}", n_resamples=200
+        f"{replay_logs_dir}:{GEMINI}",
+        f"{replay_logs_dir}:{EXPERT1}",
+        settings=BootstrapSettings(n_resamples=200),
     )
     gemini = _run(replay_logs_dir, GEMINI, "epitome")
     expert = _run(replay_logs_dir, EXPERT1, "epitome")

@@ -13,6 +13,7 @@ from scipy.stats import spearmanr
 from empathy_judge.datasets.release import load_conversations, load_ratings
 from empathy_judge.datasets.rubric import load_framework
 from empathy_judge.scorers.bootstrap import resample_counts
+from empathy_judge.scorers.bootstrap_settings import BootstrapSettings
 from empathy_judge.scorers.diagnostic_results import (
     DIAGNOSTIC_METRICS,
     DiagnosticsError,
@@ -67,7 +68,7 @@ def test_leniency_by_hand() -> None:
         "model",
         polarity=["positive"],
         crowd=_one(CROWD),
-        n_resamples=B,
+        settings=BootstrapSettings(n_resamples=B),
     )
     sub = result.result("s0")
     # candidate − consensus = [1, 0, 1, 0, 1] -> 3/5.
@@ -103,7 +104,12 @@ def test_leniency_interval_is_the_percentile_of_resampled_means() -> None:
 def test_missing_ratings_leave_the_item_out() -> None:
     candidate = CANDIDATE.copy()
     candidate[0] = np.nan  # gap [·, 0, 1, 0, 1] -> 2/4
-    sub = diagnose(_panel(EXPERTS), _one(candidate), polarity=["positive"], n_resamples=B)
+    sub = diagnose(
+        _panel(EXPERTS),
+        _one(candidate),
+        polarity=["positive"],
+        settings=BootstrapSettings(n_resamples=B),
+    )
     assert sub.sub_components[0].leniency.candidate.value == pytest.approx(0.5)
     assert sub.sub_components[0].leniency.n_items == 4
     assert sub.sub_components[0].scale_use.n_rated == 4
@@ -111,7 +117,10 @@ def test_missing_ratings_leave_the_item_out() -> None:
 
 def test_scale_use_by_hand() -> None:
     sub = diagnose(
-        _panel(EXPERTS), _one(CANDIDATE), polarity=["positive"], n_resamples=B
+        _panel(EXPERTS),
+        _one(CANDIDATE),
+        polarity=["positive"],
+        settings=BootstrapSettings(n_resamples=B),
     ).sub_components[0]
     use = sub.scale_use
     assert use.levels == (1.0, 2.0, 3.0, 4.0, 5.0)
@@ -136,7 +145,13 @@ def test_crowd_means_are_binned_half_up() -> None:
     # [2.5, 3.5, 3, 4.5, 4.25] -> [3, 4, 3, 5, 4] (numpy's round would give 2, 4, 3, 4, 4).
     assert round_half_up(CROWD).tolist() == [3, 4, 3, 5, 4]
     use = (
-        diagnose(_panel(EXPERTS), _one(CROWD), "crowd", polarity=["positive"], n_resamples=B)
+        diagnose(
+            _panel(EXPERTS),
+            _one(CROWD),
+            "crowd",
+            polarity=["positive"],
+            settings=BootstrapSettings(n_resamples=B),
+        )
         .sub_components[0]
         .scale_use
     )
@@ -147,7 +162,12 @@ def test_crowd_means_are_binned_half_up() -> None:
 def test_off_scale_ratings_are_counted_apart() -> None:
     candidate = np.array([6, 3, 4, 5, 0.4])  # 6 -> 6 and 0.4 -> 0: outside 1–5
     use = (
-        diagnose(_panel(EXPERTS), _one(candidate), polarity=["positive"], n_resamples=B)
+        diagnose(
+            _panel(EXPERTS),
+            _one(candidate),
+            polarity=["positive"],
+            settings=BootstrapSettings(n_resamples=B),
+        )
         .sub_components[0]
         .scale_use
     )
@@ -163,7 +183,7 @@ def test_a_constant_judge_is_named_constant() -> None:
         "smollm2",
         polarity=["positive", "negative"],
         word_counts=WORDS,
-        n_resamples=B,
+        settings=BootstrapSettings(n_resamples=B),
     )
     for sub in result.sub_components:
         assert sub.scale_use.constant
@@ -185,7 +205,11 @@ def test_a_constant_judge_is_named_constant() -> None:
 
 def test_length_bias_by_hand() -> None:
     result = diagnose(
-        _panel(EXPERTS), _one(CANDIDATE), polarity=["positive"], word_counts=WORDS, n_resamples=B
+        _panel(EXPERTS),
+        _one(CANDIDATE),
+        polarity=["positive"],
+        word_counts=WORDS,
+        settings=BootstrapSettings(n_resamples=B),
     )
     bias = result.sub_components[0].length_bias
     assert bias is not None
@@ -214,7 +238,7 @@ def test_unknown_word_counts_leave_items_out() -> None:
             _one(CANDIDATE),
             polarity=["positive"],
             word_counts=words,
-            n_resamples=B,
+            settings=BootstrapSettings(n_resamples=B),
         )
         .sub_components[0]
         .length_bias
@@ -223,7 +247,12 @@ def test_unknown_word_counts_leave_items_out() -> None:
     assert bias.n_items == 4
     gap = CANDIDATE - CONSENSUS
     assert bias.candidate.value == pytest.approx(spearmanr(gap[:4], WORDS[:4])[0])
-    no_words = diagnose(_panel(EXPERTS), _one(CANDIDATE), polarity=["positive"], n_resamples=B)
+    no_words = diagnose(
+        _panel(EXPERTS),
+        _one(CANDIDATE),
+        polarity=["positive"],
+        settings=BootstrapSettings(n_resamples=B),
+    )
     assert no_words.sub_components[0].length_bias is None
     assert math.isnan(diagnostic_metrics(no_words)["length_bias_rho"])
 
@@ -233,7 +262,12 @@ def test_polarity_by_hand() -> None:
     negative = np.repeat(np.array([4, 3, 2, 1, 2], dtype=float)[:, None], 3, axis=1)
     experts = np.stack([EXPERTS, negative], axis=1)
     candidate = np.column_stack([CANDIDATE, [2, 3, 4, 5, 5]])  # rates it like a positive
-    result = diagnose(_panel(experts), candidate, polarity=["positive", "negative"], n_resamples=B)
+    result = diagnose(
+        _panel(experts),
+        candidate,
+        polarity=["positive", "negative"],
+        settings=BootstrapSettings(n_resamples=B),
+    )
     check = result.result("s1").polarity_check
     assert check is not None and result.result("s0").polarity_check is None
     assert check.positives == ("s0",)
@@ -279,7 +313,12 @@ def test_spread_ratio_statistic_is_numpy_on_the_expanded_sample() -> None:
 
 def test_shared_counts_give_the_same_figures_as_the_same_seed() -> None:
     panel = _panel(EXPERTS)
-    by_seed = diagnose(panel, _one(CANDIDATE), polarity=["positive"], n_resamples=B, seed=5)
+    by_seed = diagnose(
+        panel,
+        _one(CANDIDATE),
+        polarity=["positive"],
+        settings=BootstrapSettings(n_resamples=B, seed=5),
+    )
     shared = diagnose(
         panel, _one(CANDIDATE), polarity=["positive"], counts=resample_counts(5, B, seed=5)
     )
@@ -297,7 +336,10 @@ def test_a_panel_member_is_compared_with_the_others() -> None:
 
 def test_nominal_panels_get_shares_only() -> None:
     result = diagnose(
-        _panel(EXPERTS, "nominal"), _one(CANDIDATE), polarity=["positive"], n_resamples=B
+        _panel(EXPERTS, "nominal"),
+        _one(CANDIDATE),
+        polarity=["positive"],
+        settings=BootstrapSettings(n_resamples=B),
     )
     sub = result.sub_components[0]
     assert math.isnan(sub.leniency.candidate.value)
@@ -322,7 +364,7 @@ def test_bad_input_is_named(kwargs: dict[str, object], message: str) -> None:
     arguments: dict[str, object] = {"candidate": _one(CANDIDATE), "polarity": ["positive"]}
     arguments.update(kwargs)
     with pytest.raises(DiagnosticsError, match=message):
-        diagnose(_panel(EXPERTS), n_resamples=B, **arguments)  # type: ignore[arg-type]
+        diagnose(_panel(EXPERTS), settings=BootstrapSettings(n_resamples=B), **arguments)  # type: ignore[arg-type]
 
 
 # -- the authors' release ----------------------------------------------------------------------
@@ -339,8 +381,12 @@ def test_crowd_leniency_on_perceived_empathy_is_the_published_gap(
     data = panel_from_table(release_ratings, "perceived_empathy", annotators=["crowd"])
     crowd = data.others["crowd"]
     polarity = ["positive"] * len(data.panel.sub_components)
-    as_crowd = diagnose(data.panel, crowd, "crowd", polarity=polarity, n_resamples=B)
-    beside = diagnose(data.panel, crowd, polarity=polarity, crowd=crowd, n_resamples=B)
+    as_crowd = diagnose(
+        data.panel, crowd, "crowd", polarity=polarity, settings=BootstrapSettings(n_resamples=B)
+    )
+    beside = diagnose(
+        data.panel, crowd, polarity=polarity, crowd=crowd, settings=BootstrapSettings(n_resamples=B)
+    )
     # Published means on 1–7: crowd 4.99, expert median 3.39.
     assert round(as_crowd.leniency.value, 2) == round(4.99 - 3.39, 2) == 1.60
     assert beside.crowd_leniency is not None
@@ -369,7 +415,7 @@ def test_experts_rate_lend_an_ear_negatives_against_the_positives(
         "gemini-2.5-pro",
         polarity=[s.polarity for s in framework.sub_components],
         word_counts=[words.get(item, np.nan) for item in data.panel.items],
-        n_resamples=B,
+        settings=BootstrapSettings(n_resamples=B),
     )
     negatives = ("advice_giving", "self_oriented", "dismissing_emotions")
     checks = {n: result.result(n).polarity_check for n in negatives}
@@ -415,8 +461,7 @@ def test_every_interval_contains_its_estimate(seed: int) -> None:
         polarity=["positive"],
         word_counts=words,
         crowd=_one(np.clip(candidate + 0.5, 1, 5)),
-        n_resamples=400,
-        seed=seed,
+        settings=BootstrapSettings(n_resamples=400, seed=seed),
     )
     checked = [e for e in _estimates(result) if all(map(math.isfinite, e[1:]))]
     assert len(checked) > 20

@@ -11,6 +11,7 @@ from inspect_ai.scorer import SampleScore, Score
 from scipy import stats
 
 from empathy_judge.scorers.agreement import assess, expert_level_verdict
+from empathy_judge.scorers.bootstrap_settings import BootstrapSettings
 from empathy_judge.scorers.kappa import weighted_kappa
 from empathy_judge.scorers.metrics import agreement
 from empathy_judge.scorers.multiplicity import benjamini_hochberg
@@ -118,7 +119,14 @@ def test_the_engine_and_the_pure_function_give_identical_figures() -> None:
     candidate = np.clip(values[:, :, 0] + rng.integers(-1, 2, size=(40, 3)), 1, 5)
     values[5, 1, 2] = np.nan  # missing ratings stay missing in both
     candidate[7, 2] = np.nan
-    result = assess(_panel(values), candidate, "m", n_resamples=300, alt_epsilon=None, swap=False)
+    result = assess(
+        _panel(values),
+        candidate,
+        "m",
+        settings=BootstrapSettings(n_resamples=300),
+        alt_epsilon=None,
+        swap=False,
+    )
     for j, sub in enumerate(result.sub_components):
         alone = expert_level_verdict(values[:, j, :], candidate[:, j], n_resamples=300)
         # A one-sub-component panel is the pure function exactly.
@@ -126,7 +134,7 @@ def test_the_engine_and_the_pure_function_give_identical_figures() -> None:
             _panel(values[:, j : j + 1, :]),
             candidate[:, j : j + 1],
             "m",
-            n_resamples=300,
+            settings=BootstrapSettings(n_resamples=300),
             alt_epsilon=None,
             swap=False,
         ).sub_components[0]
@@ -233,7 +241,14 @@ def test_assessment_counts_the_controlled_verdicts() -> None:
         values,
         (Scale(1, 5),) * 4,
     )
-    result = assess(panel, candidate, "m", n_resamples=200, alt_epsilon=None, swap=False)
+    result = assess(
+        panel,
+        candidate,
+        "m",
+        settings=BootstrapSettings(n_resamples=200),
+        alt_epsilon=None,
+        swap=False,
+    )
     singles = [s.like_for_like for s in result.sub_components]
     assert all(s is not None for s in singles)
     expected = family_verdicts(cast(list[ExpertLevelVerdict], singles))
@@ -277,7 +292,14 @@ def test_a_family_shares_the_shape_of_its_pseudo_values() -> None:
     rng = np.random.default_rng(1)
     values = rng.integers(1, 6, size=(30, 2, 3)).astype(float)
     candidate = np.clip(values[:, :, 1] + rng.integers(-2, 2, size=(30, 2)), 1, 5)
-    result = assess(_panel(values), candidate, "m", n_resamples=200, alt_epsilon=None, swap=False)
+    result = assess(
+        _panel(values),
+        candidate,
+        "m",
+        settings=BootstrapSettings(n_resamples=200),
+        alt_epsilon=None,
+        swap=False,
+    )
     n = values.shape[0]
     standardised, deltas, errors, pseudos = [], [], [], []
     for j in range(2):

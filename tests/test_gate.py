@@ -14,6 +14,7 @@ from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.multitest import multipletests
 
 from empathy_judge.datasets.errors import EmpathyJudgeError
+from empathy_judge.scorers.bootstrap_settings import BootstrapSettings
 from empathy_judge.scorers.gate import decide, regression_gate
 from empathy_judge.scorers.gate_input import (
     GateInputError,
@@ -300,7 +301,9 @@ def test_bench_pieces_equal_one_stacked_call() -> None:
     assert joined.estimate == pytest.approx(stacked.estimate, abs=1e-12)
     assert np.allclose(joined.replicates, stacked.replicates, atol=1e-12, equal_nan=True)
     # And through the public entry point with the same resamples: the same verdicts.
-    direct = regression_gate(ref, base, cand, groups=groups, strata=strata, n_resamples=300)
+    direct = regression_gate(
+        ref, base, cand, groups=groups, strata=strata, settings=BootstrapSettings(n_resamples=300)
+    )
     assert decide(joined).verdicts == direct.verdicts
     # The stratified jackknife too: each framework's items are their own stratum.
     pieced = decide(joined)
@@ -321,7 +324,7 @@ def test_items_needed_inverts_the_smallest_detectable_drop() -> None:
     reference = rng.integers(1, 6, (60, 3)).astype(float)
     baseline = np.clip(reference + rng.integers(-1, 2, (60, 3)), 1, 5)
     candidate = np.clip(reference + rng.integers(-2, 3, (60, 3)), 1, 5)
-    result = _gate(reference, baseline, candidate, n_resamples=500)
+    result = _gate(reference, baseline, candidate, settings=BootstrapSettings(n_resamples=500))
     group = result.groups[0]
     assert group.items_needed(group.min_detectable_drop) == 60
     s, c, z = group.std_error, group.critical, 0.8416212335729143

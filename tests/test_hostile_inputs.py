@@ -26,6 +26,7 @@ from empathy_judge.datasets.user_data import (
     load_user_ratings,
     ratings_problems,
 )
+from empathy_judge.scorers.bootstrap_settings import BootstrapSettings
 
 ED = "empatheticdialogues"
 HEADER = "item_id,sub_component,annotator,rating\n"
@@ -652,7 +653,9 @@ def test_logs_forged_reference_never_takes_rank_one(replay_logs_dir: Path) -> No
 
     runs = _epitome_runs(replay_logs_dir)
     gemini, expert = runs[GEMINI], runs["replay/expert1"]
-    board = build_leaderboard(RunSet((gemini, expert, _forged(gemini))), n_resamples=50)
+    board = build_leaderboard(
+        RunSet((gemini, expert, _forged(gemini))), settings=BootstrapSettings(n_resamples=50)
+    )
     assert [s.key for s in board.sections] == ["epitome", "epitome#2"]
     assert board.overall_frameworks == ("epitome",)
     honest = board.overall_row(GEMINI)
@@ -680,7 +683,9 @@ def test_logs_tied_references_leave_the_framework_out_of_the_overall_rank(
     from empathy_judge.reports.logs import RunSet
 
     gemini = _epitome_runs(replay_logs_dir)[GEMINI]
-    board = build_leaderboard(RunSet((gemini, _forged(gemini))), n_resamples=50)
+    board = build_leaderboard(
+        RunSet((gemini, _forged(gemini))), settings=BootstrapSettings(n_resamples=50)
+    )
     # One run on each reference: no telling which is right, so neither ranks overall.
     assert board.overall_frameworks == ()
     assert board.overall_row("test/forged").rank is None
@@ -812,7 +817,7 @@ def test_logs_a_run_that_breaks_rendering_is_skipped(
 
     monkeypatch.setattr(report_files, "leaderboard_markdown", fragile)
     files = report_files.write_report(
-        RunSet((runs[GEMINI], broken)), tmp_path / "out", n_resamples=20
+        RunSet((runs[GEMINI], broken)), tmp_path / "out", settings=BootstrapSettings(n_resamples=20)
     )
     [skipped] = files.leaderboard.runs.skipped
     assert skipped.location == broken.location
@@ -844,7 +849,7 @@ def test_files_a_full_disk_leaves_the_previous_report_intact(
     from empathy_judge.reports.report_files import ReportWriteError, write_report
 
     out = tmp_path / "out"
-    write_report(_report_runs(replay_logs_dir), out, n_resamples=20)
+    write_report(_report_runs(replay_logs_dir), out, settings=BootstrapSettings(n_resamples=20))
     before = _snapshot(out)
     real = Path.write_bytes
     written: list[str] = []
@@ -858,7 +863,7 @@ def test_files_a_full_disk_leaves_the_previous_report_intact(
     monkeypatch.setattr(Path, "write_bytes", full_disk)
     monkeypatch.setattr(Path, "write_text", lambda self, *a, **k: full_disk(self, b""))
     with pytest.raises(ReportWriteError) as excinfo:
-        write_report(_report_runs(replay_logs_dir), out, n_resamples=30)
+        write_report(_report_runs(replay_logs_dir), out, settings=BootstrapSettings(n_resamples=30))
     assert str(excinfo.value) == (
         f"cannot write the report into {out}: the disk is full (OSError); the previous report "
         "there, if any, is unchanged"
@@ -930,13 +935,15 @@ def test_files_a_folder_held_by_a_running_report_is_refused(
     try:
         lock_path(out).write_text(f"{holder.pid}\n", encoding="utf-8")
         with pytest.raises(ReportWriteError, match=rf"another report \(pid {holder.pid}\)"):
-            write_report(_report_runs(replay_logs_dir), out, n_resamples=20)
+            write_report(
+                _report_runs(replay_logs_dir), out, settings=BootstrapSettings(n_resamples=20)
+            )
         assert not out.exists()
     finally:
         holder.kill()
         holder.wait()
     # The holder is gone: its lock is stale and taken over.
-    write_report(_report_runs(replay_logs_dir), out, n_resamples=20)
+    write_report(_report_runs(replay_logs_dir), out, settings=BootstrapSettings(n_resamples=20))
     assert (out / "results.json").is_file() and not lock_path(out).exists()
     assert os.getpid() > 0
 
@@ -947,16 +954,18 @@ def test_files_a_new_report_replaces_the_old_one_whole(
     from empathy_judge.reports.report_files import ReportWriteError, write_report
 
     out = tmp_path / "out"
-    write_report(_report_runs(replay_logs_dir), out, n_resamples=20)
+    write_report(_report_runs(replay_logs_dir), out, settings=BootstrapSettings(n_resamples=20))
     (out / "stale-chart.png").write_bytes(b"old")
-    write_report(_report_runs(replay_logs_dir), out, n_resamples=30)
+    write_report(_report_runs(replay_logs_dir), out, settings=BootstrapSettings(n_resamples=30))
     assert not (out / "stale-chart.png").exists()  # no mix of old and new files
     assert '"n_resamples": 30' in (out / "results.json").read_text(encoding="utf-8")
     other = tmp_path / "notes"
     other.mkdir()
     (other / "mine.txt").write_text("keep me", encoding="utf-8")
     with pytest.raises(ReportWriteError, match="holds files that are not an empathy-judge report"):
-        write_report(_report_runs(replay_logs_dir), other, n_resamples=20)
+        write_report(
+            _report_runs(replay_logs_dir), other, settings=BootstrapSettings(n_resamples=20)
+        )
     assert (other / "mine.txt").read_text(encoding="utf-8") == "keep me"
 
 

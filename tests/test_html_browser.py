@@ -12,6 +12,7 @@ from inspect_ai.log import read_eval_log, write_eval_log
 
 from empathy_judge.reports.logs import load_runs
 from empathy_judge.reports.report_files import write_report
+from empathy_judge.scorers.bootstrap_settings import BootstrapSettings
 
 pytestmark = [pytest.mark.release, pytest.mark.browser]
 
@@ -73,7 +74,7 @@ def poisoned_report(tmp_path_factory: pytest.TempPathFactory, replay_logs_dir: P
     poisoned.parent.mkdir()
     write_eval_log(log, str(poisoned))
     out = root / "report"
-    write_report(load_runs([poisoned, logs_dir]), out, n_resamples=200)
+    write_report(load_runs([poisoned, logs_dir]), out, settings=BootstrapSettings(n_resamples=200))
     return out / "index.html"
 
 

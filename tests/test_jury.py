@@ -11,6 +11,7 @@ import pytest
 
 from empathy_judge.scorers.agreement import assess, shared_counts
 from empathy_judge.scorers.alpha import krippendorff_alpha
+from empathy_judge.scorers.bootstrap_settings import BootstrapSettings
 from empathy_judge.scorers.jury import (
     GAIN_FOLDS,
     GAIN_REPEATS,
@@ -77,7 +78,7 @@ def test_majority_picks_the_most_frequent_label_and_leaves_ties_unrated() -> Non
 
 def test_error_correlations_equal_pandas_on_the_items_both_rated() -> None:
     panel, judges = _fixture()
-    counts = shared_counts(panel, 300, 0)
+    counts = shared_counts(panel, BootstrapSettings(n_resamples=300))
     worth = jury_worth(panel, judges, "mean", counts=counts, swap=False)
     consensus = panel.consensus()
     names = list(judges)
@@ -100,7 +101,13 @@ def test_error_correlations_equal_pandas_on_the_items_both_rated() -> None:
 def test_jury_kappa_is_the_verdicts_leave_one_out_kappa_by_hand() -> None:
     panel, judges = _fixture()
     subset = {k: judges[k] for k in ("judge_a", "judge_c")}
-    worth = jury_worth(panel, subset, "mean", counts=shared_counts(panel, 200, 0), swap=False)
+    worth = jury_worth(
+        panel,
+        subset,
+        "mean",
+        counts=shared_counts(panel, BootstrapSettings(n_resamples=200)),
+        swap=False,
+    )
     jury = (subset["judge_a"] + subset["judge_c"]) / 2
     for j, sub in enumerate(SUBS):
         common = ~(np.isnan(subset["judge_a"][:, j]) | np.isnan(subset["judge_c"][:, j]))
@@ -148,7 +155,13 @@ def _fold_kappa(
 def test_cross_fitted_gain_chooses_on_other_folds_and_measures_on_its_own_by_hand() -> None:
     panel, judges = _fixture()
     subset = {k: judges[k] for k in ("judge_a", "judge_c")}
-    worth = jury_worth(panel, subset, "mean", counts=shared_counts(panel, 200, 0), swap=False)
+    worth = jury_worth(
+        panel,
+        subset,
+        "mean",
+        counts=shared_counts(panel, BootstrapSettings(n_resamples=200)),
+        swap=False,
+    )
     jury = (subset["judge_a"] + subset["judge_c"]) / 2
     rng = np.random.default_rng(0)
     assignments = [rng.permutation(N_ITEMS) % GAIN_FOLDS for _ in range(GAIN_REPEATS)]
@@ -176,7 +189,7 @@ def test_cross_fitted_gain_chooses_on_other_folds_and_measures_on_its_own_by_han
 
 def test_a_jury_of_one_member_equals_that_member_exactly() -> None:
     panel, judges = _fixture()
-    counts = shared_counts(panel, 400, 0)
+    counts = shared_counts(panel, BootstrapSettings(n_resamples=400))
     for rule in ("mean", "median", "weighted", "majority"):
         worth = jury_worth(panel, {"judge_b": judges["judge_b"]}, rule, counts=counts)
         np.testing.assert_array_equal(worth.ratings, judges["judge_b"])
@@ -197,7 +210,7 @@ def test_a_jury_of_one_member_equals_that_member_exactly() -> None:
 
 def test_the_jurys_swap_alpha_is_the_engines_and_krippendorffs() -> None:
     panel, judges = _fixture()
-    counts = shared_counts(panel, 300, 0)
+    counts = shared_counts(panel, BootstrapSettings(n_resamples=300))
     worth = jury_worth(panel, judges, "mean", counts=counts)
     engine = assess(panel, worth.ratings, "jury", counts=counts)
     for j, sub in enumerate(SUBS):

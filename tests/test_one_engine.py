@@ -29,6 +29,7 @@ from empathy_judge.reports.cli import main
 from empathy_judge.reports.compare import compare_paths
 from empathy_judge.reports.leaderboard import build_leaderboard
 from empathy_judge.reports.logs import LogError, load_runs, read_run
+from empathy_judge.scorers.bootstrap_settings import BootstrapSettings
 from empathy_judge.scorers.panel import consensus_of
 from empathy_judge.scorers.verdicts import MIN_VERDICT_ITEMS, VERDICTS
 
@@ -145,7 +146,9 @@ def pack_case(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
 def test_the_log_the_report_and_compare_agree(pack_case: PackCase) -> None:
     root, _, logs = pack_case
     framework = read_run(logs["judge-a"].location).framework
-    board = build_leaderboard(load_runs([root.parent / "logs"]), n_resamples=2000)
+    board = build_leaderboard(
+        load_runs([root.parent / "logs"]), settings=BootstrapSettings(n_resamples=2000)
+    )
     [section] = board.sections
     comparison = compare_paths(logs["judge-b"].location, logs["judge-a"].location)
     base_side, cand_side = comparison.assessments[framework]
@@ -212,8 +215,12 @@ def test_reproduce_agrees_with_the_report(release_dir: Path, replay_logs_dir: Pa
     from empathy_judge.datasets.release import load_ratings
     from empathy_judge.reports.reproduce import assessments, leave_one_out_table
 
-    table = leave_one_out_table(assessments(load_ratings(release_dir), n_resamples=2000))
-    board = build_leaderboard(load_runs([replay_logs_dir]), n_resamples=2000)
+    table = leave_one_out_table(
+        assessments(load_ratings(release_dir), settings=BootstrapSettings(n_resamples=2000))
+    )
+    board = build_leaderboard(
+        load_runs([replay_logs_dir]), settings=BootstrapSettings(n_resamples=2000)
+    )
     section = board.section("epitome")
     result = section.result("replay/gemini-2.5-pro")
     assert result.assessment is not None
@@ -313,7 +320,7 @@ def test_the_log_carries_titles_and_labels(pack_case: PackCase) -> None:
     assert [e["label"] for e in metadata["rubric"]] == list(SUB_LABELS.values())
     run = read_run(log.location)
     assert run.title.startswith("Engine test (")
-    board = build_leaderboard(load_runs([log.location]), n_resamples=50)
+    board = build_leaderboard(load_runs([log.location]), settings=BootstrapSettings(n_resamples=50))
     section = board.sections[0]
     assert section.title == run.title
     assert section.sub_component_labels == SUB_LABELS
@@ -334,7 +341,7 @@ def test_a_pack_reusing_a_packaged_id_keeps_its_own_title_and_labels(
     )
     mine = _run(tmp_path / "mine", "judge-a", tmp_path / "logs")
     runs = load_runs([replay_logs_dir, mine.location])
-    board = build_leaderboard(runs, n_resamples=50)
+    board = build_leaderboard(runs, settings=BootstrapSettings(n_resamples=50))
     released = board.section("epitome")
     ours = board.section("epitome#2")
     assert released.title == "EPITOME"

@@ -11,6 +11,7 @@ import pytest
 
 from empathy_judge.datasets.release import load_ratings
 from empathy_judge.scorers.agreement import assess
+from empathy_judge.scorers.bootstrap_settings import BootstrapSettings
 from empathy_judge.scorers.panel import (
     CONSENSUS,
     Panel,
@@ -128,7 +129,12 @@ def release(release_dir: Path) -> pd.DataFrame:
 @pytest.mark.release
 def test_release_paper_figures(release: pd.DataFrame) -> None:
     data = panel_from_table(release, "lend_an_ear", annotators=["gemini-2.5-pro", "crowd"])
-    gemini = assess(data.panel, data.others["gemini-2.5-pro"], "gemini", n_resamples=50)
+    gemini = assess(
+        data.panel,
+        data.others["gemini-2.5-pro"],
+        "gemini",
+        settings=BootstrapSettings(n_resamples=50),
+    )
     elaboration = gemini.result("encouraging_elaboration")
     assert round(elaboration.paper_kappa, 2) == 0.86  # published Experts–Gemini
     assert round(elaboration.paper_ceiling, 2) == 0.69  # median of 0.69 / 0.73 / 0.62

@@ -17,6 +17,7 @@ from empathy_judge.reports.cli import main
 from empathy_judge.reports.corpora import JudgedCorpus
 from empathy_judge.scorers.agreement import SubComponentResult
 from empathy_judge.scorers.bootstrap import jackknife_t_interval
+from empathy_judge.scorers.bootstrap_settings import BootstrapSettings
 from empathy_judge.scorers.sample_size import (
     VerdictShape,
     conclusive_probability,
@@ -155,8 +156,10 @@ def test_plan_agrees_with_items_to_settle(release_dir: Path) -> None:
     )
 
     corpus = load_corpora("epitome", judge="gemini-2.5-pro", data_dir=str(release_dir))[0]
-    assessment, _ = pilot_assessment(corpus, level=0.95, n_resamples=1000, seed=0)
-    rows = plan_corpus(corpus, n_resamples=1000)
+    assessment, _ = pilot_assessment(
+        corpus, settings=BootstrapSettings(confidence=0.95, n_resamples=1000, seed=0)
+    )
+    rows = plan_corpus(corpus, settings=BootstrapSettings(n_resamples=1000))
     for sub, row in zip(assessment.sub_components, rows, strict=False):
         assert items_to_settle(sub) == row.items_needed_observed
         note = settle_note(sub, sub.verdict)
@@ -238,7 +241,9 @@ def _example_pilot() -> tuple[JudgedCorpus, list[SubComponentResult]]:
     from empathy_judge.reports.plan import pilot_assessment
 
     corpus = load_corpora(str(EXAMPLE), judge="my-llm")[0]
-    assessment, _ = pilot_assessment(corpus, level=0.95, n_resamples=20, seed=0)
+    assessment, _ = pilot_assessment(
+        corpus, settings=BootstrapSettings(confidence=0.95, n_resamples=20, seed=0)
+    )
     return corpus, list(assessment.sub_components)
 
 
@@ -261,7 +266,7 @@ def test_pseudo_values_are_the_engines_and_give_back_its_interval() -> None:
             assess(
                 panel.restrict([panel.items[k] for k in keep]),
                 ratings[keep],
-                n_resamples=10,
+                settings=BootstrapSettings(n_resamples=10),
                 alt_epsilon=None,
                 swap=False,
             )

@@ -36,6 +36,7 @@ from empathy_judge.reports.safe_text import (
     markdown_text,
     neutralise_bidi,
 )
+from empathy_judge.scorers.bootstrap_settings import BootstrapSettings
 from empathy_judge.scorers.panel import PanelSpec
 
 pytestmark = pytest.mark.release
@@ -252,7 +253,9 @@ def limited_logs_dir(tmp_path_factory: pytest.TempPathFactory, release_dir: Path
 
 @pytest.fixture(scope="session")
 def limited_board(replay_logs_dir: Path, limited_logs_dir: Path) -> Any:
-    return build_leaderboard(load_runs([replay_logs_dir, limited_logs_dir]), n_resamples=200)
+    return build_leaderboard(
+        load_runs([replay_logs_dir, limited_logs_dir]), settings=BootstrapSettings(n_resamples=200)
+    )
 
 
 @pytest.mark.parametrize("label", [LIMITED, CONSTANT])
@@ -321,7 +324,9 @@ def test_parse_rate_flags_and_thresholds(replay_logs_dir: Path) -> None:
             _with_ratings(gemini, "test/nothing", 0.0),
         )
     )
-    section = build_leaderboard(runs, n_resamples=100).section("epitome")
+    section = build_leaderboard(runs, settings=BootstrapSettings(n_resamples=100)).section(
+        "epitome"
+    )
     flagged = section.result("test/flagged")
     assert flagged.parse_rate == pytest.approx(0.90)
     assert flagged.rank is not None and any("parse rate" in f for f in flagged.flags)
@@ -338,7 +343,9 @@ def test_parse_rate_flags_and_thresholds(replay_logs_dir: Path) -> None:
 def test_overall_rank_only_over_the_same_frameworks(replay_logs_dir: Path) -> None:
     runs = load_runs([replay_logs_dir])
     solo = replace(_epitome_run(replay_logs_dir, DEGRADED), model="test/epitome-only")
-    board = build_leaderboard(RunSet((*runs.runs, solo)), n_resamples=100)
+    board = build_leaderboard(
+        RunSet((*runs.runs, solo)), settings=BootstrapSettings(n_resamples=100)
+    )
     assert board.overall_frameworks == FRAMEWORKS
     row = board.overall_row("test/epitome-only")
     assert row.rank is None
@@ -359,7 +366,7 @@ def test_runs_on_different_references_are_kept_apart(replay_logs_dir: Path) -> N
     contract = contract_from_samples("epitome", gemini.panel_spec(), samples, gemini.sub_components)
     other = replace(gemini, model="test/other-data", samples=samples, contract=contract)
     assert other.fingerprint != gemini.fingerprint
-    board = build_leaderboard(RunSet((gemini, other)), n_resamples=100)
+    board = build_leaderboard(RunSet((gemini, other)), settings=BootstrapSettings(n_resamples=100))
     assert [s.key for s in board.sections] == ["epitome", "epitome#2"]
     assert [r.label for r in board.section("epitome").results] == [GEMINI]
     apart = board.section("epitome#2")
@@ -377,7 +384,7 @@ def test_one_expert_panel_gives_no_verdict_and_no_rank(replay_logs_dir: Path) ->
     spec = replace(gemini.panel_spec(), raters=("expert1",))
     contract = contract_from_samples("epitome", spec, samples, gemini.sub_components)
     one = replace(gemini, samples=samples, contract=contract)
-    section = build_leaderboard(RunSet((one,)), n_resamples=50)
+    section = build_leaderboard(RunSet((one,)), settings=BootstrapSettings(n_resamples=50))
     [result] = section.sections[0].results
     assert set(result.verdicts.values()) == {"not assessed"}
     assert result.rank is None and "1 expert(s)" in result.unranked
@@ -417,14 +424,16 @@ def test_panel_description_in_the_log_is_used(replay_logs_dir: Path, tmp_path: P
     reasons = {Path(s.location).name: s.reason for s in runs.skipped}
     assert "the log was edited after it was written" in reasons["edited.eval"]
     assert "malformed log contract" in reasons["broken.eval"]
-    board = build_leaderboard(RunSet((gemini, run)), n_resamples=50)
+    board = build_leaderboard(RunSet((gemini, run)), settings=BootstrapSettings(n_resamples=50))
     # A different panel is a different reference: its own section, judged by two experts.
     assert [s.key for s in board.sections] == ["epitome", "epitome#2"]
     judged = board.section("epitome#2").results[0].assessment
     assert judged is not None and judged.raters == ("expert1", "expert2")
     # An annotator of the expert group is a panel member even when it is not a rater.
     replayed = replace(run, model="replay/expert3", model_name="replay/expert3")
-    result = build_leaderboard(RunSet((run, replayed)), n_resamples=50).sections[0]
+    result = build_leaderboard(
+        RunSet((run, replayed)), settings=BootstrapSettings(n_resamples=50)
+    ).sections[0]
     assert result.result("replay/expert3").kind == "panel member"
 
 
@@ -483,7 +492,9 @@ BIDI = "good\u202emodel\u2066x\u2069"
 def hostile_report(replay_logs_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("hostile") / "report"
     names = [FORMULA, "+cmd", "-2+3", "@SUM(A1)", "\tx", MARKUP, BIDI]
-    write_report(_hostile_runs(replay_logs_dir, names), out, n_resamples=50)
+    write_report(
+        _hostile_runs(replay_logs_dir, names), out, settings=BootstrapSettings(n_resamples=50)
+    )
     return out
 
 
@@ -638,7 +649,7 @@ def test_html_escapes_everything_from_data(replay_logs_dir: Path) -> None:
             for s in gemini.samples
         ),
     )
-    board = build_leaderboard(RunSet((poisoned,)), n_resamples=20)
+    board = build_leaderboard(RunSet((poisoned,)), settings=BootstrapSettings(n_resamples=20))
     html = render_html(board, all_charts(board))
     assert "<script" not in html.lower()
     assert "<img src=x" not in html

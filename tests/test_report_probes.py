@@ -28,6 +28,7 @@ from empathy_judge.reports.logs import (
 )
 from empathy_judge.reports.probes import REPLAY_NOT_APPLICABLE, pair_probes, probe_result
 from empathy_judge.reports.reference_sets import reference_sets
+from empathy_judge.scorers.bootstrap_settings import BootstrapSettings
 from empathy_judge.scorers.log_contract import LogContract, LogContractError, ProbeRecord
 from empathy_judge.scorers.panel import PanelSpec, default_spec
 
@@ -116,7 +117,7 @@ def test_shift_moved_share_and_delta_kappa_by_hand() -> None:
     probed = _tiny(JUDGE, PROBED, "2026-01-02T00:00:00", INJECTION)
     [pair], unpaired = pair_probes([probed], reference_sets([plain]))
     assert unpaired == [] and pair.plain_run is plain
-    result = probe_result(pair, n_resamples=RESAMPLES)
+    result = probe_result(pair, settings=BootstrapSettings(n_resamples=RESAMPLES))
     assert result.not_applicable == "" and result.target == "the top of the scale"
     first, second = result.result(SUBS[0]), result.result(SUBS[1])
     # Sub-component 1: probe − plain = 2, 0, 1, 0, 1, −1 → mean 3/6; a, c, e, f changed (4/6);
@@ -151,7 +152,7 @@ def test_items_the_probe_left_unchanged_are_not_compared() -> None:
     probe = ProbeRecord("label_swap", 1, unchanged_items=("a",))
     probed = _tiny(JUDGE, PROBED, "2026-01-02T00:00:00", probe)
     [pair], _ = pair_probes([probed], reference_sets([plain]))
-    result = probe_result(pair, n_resamples=RESAMPLES)
+    result = probe_result(pair, settings=BootstrapSettings(n_resamples=RESAMPLES))
     assert result.items == tuple("bcdef") and result.excluded == ("a",)
     assert result.target is None
     first = result.result(SUBS[0])
@@ -165,7 +166,7 @@ def test_replay_probe_rows_are_not_applicable() -> None:
     plain = _tiny(GEMINI, PLAIN, "2026-01-01T00:00:00")
     probed = _tiny(GEMINI, PLAIN, "2026-01-02T00:00:00", INJECTION)
     [pair], _ = pair_probes([probed], reference_sets([plain]))
-    result = probe_result(pair, n_resamples=RESAMPLES)
+    result = probe_result(pair, settings=BootstrapSettings(n_resamples=RESAMPLES))
     assert result.not_applicable == REPLAY_NOT_APPLICABLE
     assert result.shifts == () and math.isnan(result.mean_shift.value)
     assert result.sub_components == SUBS
@@ -202,7 +203,9 @@ def test_probe_runs_are_kept_apart_from_plain_runs() -> None:
     kept, superseded = select_latest([probed, plain, older])
     assert [(r.model, r.probe_name) for r in kept] == [(JUDGE, None), (JUDGE, "injection")]
     assert [s.location for s in superseded] == [older.location]
-    board = build_leaderboard(RunSet((plain, probed)), n_resamples=RESAMPLES)
+    board = build_leaderboard(
+        RunSet((plain, probed)), settings=BootstrapSettings(n_resamples=RESAMPLES)
+    )
     # One candidate, not two: the probe run is a probe row of the plain run's model.
     assert [r.label for r in board.sections[0].results] == [JUDGE]
     assert [r.label for r in board.overall] == [JUDGE]
@@ -442,7 +445,9 @@ def test_crowd_leniency_on_perceived_empathy_in_the_report(release_dir: Path) ->
             panel.sub_components,
         ),
     )
-    section = build_leaderboard(RunSet((run,)), n_resamples=RESAMPLES).sections[0]
+    section = build_leaderboard(
+        RunSet((run,)), settings=BootstrapSettings(n_resamples=RESAMPLES)
+    ).sections[0]
     crowd_row = section.crowd_diagnostics
     assert crowd_row is not None
     assert round(crowd_row.leniency.value, 2) == round(4.99 - 3.39, 2) == 1.60

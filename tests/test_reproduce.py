@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from empathy_judge.datasets.release import load_ratings
 from empathy_judge.reports.cli.reproduce import reproduce as reproduce_command
 from empathy_judge.reports.reproduce import comparison_pairs, reproduce
+from empathy_judge.scorers.bootstrap_settings import BootstrapSettings
 
 PUBLISHED = {
     ("empatheticdialogues", "empathy"): (0.51, 0.62, 0.53, 0.34, 0.15, 0.00),
@@ -139,7 +140,9 @@ def test_extra_llm_annotators_appear(release_dir: Path, tmp_path: Path) -> None:
     ratings = ratings[ratings["framework"] == "epitome"]
     gemini = ratings[ratings["annotator"] == "gemini-2.5-pro"]
     extra = [gemini.assign(annotator=name) for name in ("gpt-4o", "claude-3.7-sonnet")]
-    result = reproduce(pd.concat([ratings, *extra]), tmp_path, n_resamples=50)
+    result = reproduce(
+        pd.concat([ratings, *extra]), tmp_path, settings=BootstrapSettings(n_resamples=50)
+    )
     pairs = set(result.kappa["pair"])
     assert {"experts-gpt-4o", "experts-claude-3.7-sonnet", "gemini-2.5-pro-gpt-4o"} <= pairs
     # a copy of Gemini agrees with Gemini perfectly

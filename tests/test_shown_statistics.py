@@ -19,6 +19,7 @@ from empathy_judge.reports.compare_output import comparison_json
 from empathy_judge.reports.inspect_frames import columns, sub_component_figures
 from empathy_judge.scorers import shown_statistics as registry
 from empathy_judge.scorers.agreement import SubComponentResult
+from empathy_judge.scorers.bootstrap_settings import BootstrapSettings
 from empathy_judge.scorers.shown_statistics import (
     Group,
     Statistic,
@@ -94,7 +95,11 @@ def extended(release_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Any
         result = CliRunner().invoke(report, [str(logs), "--out", str(out), "--resamples", "200"])
         assert result.exit_code == 0, result.output
         comparison = comparison_json(
-            compare_paths(f"{logs}:{GEMINI}", f"{logs}:{DEGRADED}", n_resamples=200)
+            compare_paths(
+                f"{logs}:{GEMINI}",
+                f"{logs}:{DEGRADED}",
+                settings=BootstrapSettings(n_resamples=200),
+            )
         )
         frames = sub_component_figures(evals_df(str(logs)))
         frame_columns = columns()

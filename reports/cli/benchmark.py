@@ -182,12 +182,13 @@ def benchmark(
     if not locations:
         click.echo(f"error: no run succeeded; see the logs in {log_dir}", err=True)
         sys.exit(1)
+    from ...scorers.bootstrap_settings import BootstrapSettings
     from ..logs import load_runs
     from ..report_files import write_report
 
     runs = load_runs(locations)
     folder = out or (Path("report") if is_remote(log_dir) else Path(log_dir) / "report")
-    files = write_report(runs, folder, n_resamples=resamples)
+    files = write_report(runs, folder, settings=BootstrapSettings(n_resamples=resamples))
     click.echo(files.markdown.read_text(encoding="utf-8"))
     click.echo(f"report written to {files.index_html}")
     if not success:

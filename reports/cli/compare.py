@@ -84,6 +84,7 @@ def compare(
     --strict, 2 when the sides cannot be compared (a probe run is compared only with a run
     made with the same probe; `empathy-judge report` pairs it with its plain run).
     """
+    from ...scorers.bootstrap_settings import BootstrapSettings
     from ..compare import CompareError, compare_paths
     from ..compare_output import format_comparison
 
@@ -92,8 +93,7 @@ def compare(
             baseline,
             candidate,
             tolerance=tolerance,
-            n_resamples=resamples,
-            seed=seed,
+            settings=BootstrapSettings(n_resamples=resamples, seed=seed),
             strict=strict,
             max_parse_drop=max_parse_drop,
             correction=correction,

@@ -35,6 +35,7 @@ def jury(
     correlation heat map per framework into OUT. Without --jury, the jury of every candidate
     run per framework (--jury all).
     """
+    from ...scorers.bootstrap_settings import BootstrapSettings
     from ..jury_files import write_jury_report
 
     runs = usable_runs(logs)
@@ -44,8 +45,7 @@ def jury(
         juries or ("all",),
         rules=jury_rules or None,
         folds=jury_folds,
-        n_resamples=resamples,
-        seed=seed,
+        settings=BootstrapSettings(n_resamples=resamples, seed=seed),
     )
     click.echo(markdown)
     click.echo(f"jury files written to {out}")

@@ -72,17 +72,17 @@ def plan(
     (items × experts).
     """
     from ...datasets.errors import EmpathyJudgeError
+    from ...scorers.bootstrap_settings import BootstrapSettings
     from ..corpora import load_corpora
     from ..plan import plan_corpus, plan_json, plan_text
 
+    bootstrap = BootstrapSettings(n_resamples=resamples, seed=seed, confidence=level)
     try:
         corpora = load_corpora(source, judge=judge, frameworks=frameworks, data_dir=data_dir)
         rows = [
             row
             for corpus in corpora
-            for row in plan_corpus(
-                corpus, margin=margin, power=power, level=level, n_resamples=resamples, seed=seed
-            )
+            for row in plan_corpus(corpus, margin=margin, power=power, settings=bootstrap)
         ]
     except EmpathyJudgeError as error:
         click.echo(f"error: {error}", err=True)

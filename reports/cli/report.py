@@ -44,8 +44,10 @@ def report(
     --jury, juries of several runs are added as rows (labelled ``jury NAME (rule): A + B``) and
     the jury files (jury.csv, judge_error_correlation.csv, ...) are written beside the report.
     """
+    from ...scorers.bootstrap_settings import BootstrapSettings
     from ..report_files import ReportWriteError, write_report
 
+    settings = BootstrapSettings(n_resamples=resamples, seed=seed)
     runs = usable_runs(logs, latest_only=not all_runs)
     jury_report = None
     if juries:
@@ -56,11 +58,10 @@ def report(
             [parse_jury(text) for text in juries],
             rules=jury_rules or None,
             folds=jury_folds,
-            n_resamples=resamples,
-            seed=seed,
+            settings=settings,
         )
     try:
-        files = write_report(runs, out, n_resamples=resamples, seed=seed, juries=jury_report)
+        files = write_report(runs, out, settings=settings, juries=jury_report)
     except ReportWriteError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)

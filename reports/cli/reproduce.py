@@ -24,10 +24,11 @@ from .options import data_dir_option, resamples_option, seed_option
 def reproduce(data_dir: str | None, out_dir: Path, seed: int, resamples: int) -> None:
     """Write the study's κw and α tables and a summary from the release's annotation files."""
     from ...datasets.release import load_ratings
+    from ...scorers.bootstrap_settings import BootstrapSettings
     from ..reproduce import reproduce as run
 
     ratings = load_ratings(data_dir)
-    result = run(ratings, out_dir, seed=seed, n_resamples=resamples)
+    result = run(ratings, out_dir, settings=BootstrapSettings(n_resamples=resamples, seed=seed))
     click.echo(
         f"wrote {len(result.kappa)} κ rows, {len(result.alpha)} α rows and summary.md "
         f"to {result.out_dir}"
