@@ -46,6 +46,7 @@ from empathy_judge.reports.logs import (
     contract_from_samples,
     load_runs,
 )
+from empathy_judge.reports.plan import forget_plans
 from empathy_judge.reports.report_files import write_report
 from empathy_judge.scorers.bootstrap import bootstrap, kappa_statistic, resample_counts
 from empathy_judge.scorers.bootstrap_settings import BootstrapSettings
@@ -168,6 +169,8 @@ def main() -> None:
             started = now()
             board = build_leaderboard(runs, settings=BootstrapSettings(n_resamples=args.resamples))
             timed("engine", started)
+            # A report computes its plans afresh, as each `empathy-judge report` process does.
+            forget_plans()
             started = now()
             write_report(
                 runs,

@@ -222,6 +222,11 @@ def _resampled_items(
     )
 
 
+def forget_plans() -> None:
+    """Forget the remembered plans (`_resampled_items`), e.g. to time a report afresh."""
+    _resampled_items.cache_clear()
+
+
 def conclusive_share(
     verdict: ExpertLevelVerdict | None,
     estimate: Estimate,

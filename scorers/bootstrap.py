@@ -534,8 +534,13 @@ class _Moments:
     kurtosis: FloatArray
 
 
-def _moments(values: FloatArray, mask: NDArray[np.bool_] | None) -> _Moments:
-    """Per column, on the rows of `mask` (None: every row, read as it is, NaN included)."""
+def _moments(
+    values: FloatArray, mask: NDArray[np.bool_] | None, *, with_shape: bool = True
+) -> _Moments:
+    """Per column, on the rows of `mask` (None: every row, read as it is, NaN included).
+
+    Without `with_shape` (a given shape), skewness and kurtosis are NaN, not computed.
+    """
     if mask is None:
         m = np.full(values.shape[1], float(values.shape[0]))
         safe_m = np.maximum(m, 1.0)
@@ -547,6 +552,10 @@ def _moments(values: FloatArray, mask: NDArray[np.bool_] | None) -> _Moments:
         centre = pseudo.sum(axis=0) / safe_m
         dev = np.where(mask, pseudo - centre[None, :], 0.0)
     squares = dev * dev
+    if not with_shape:
+        unknown = np.full(m.shape, np.nan)
+        variance = squares.sum(axis=0) / np.maximum(m - 1.0, 1.0)
+        return _Moments(m, variance, unknown, unknown)
     m2 = squares.sum(axis=0) / safe_m
     m3 = (squares * dev).sum(axis=0) / safe_m
     m4 = (squares * squares).sum(axis=0) / safe_m
@@ -626,7 +635,7 @@ def pseudo_value_interval(
     theta = np.atleast_1d(np.asarray(estimate, dtype=np.float64))
     values = np.asarray(pseudo_values, dtype=np.float64)
     mask = None if relevant is None else np.asarray(relevant, dtype=bool)
-    moments = _moments(values, mask)
+    moments = _moments(values, mask, with_shape=shape is None)
     m = moments.m
     bad = np.isnan(theta) | (m < 3)
     if undefined is not None:
