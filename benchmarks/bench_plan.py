@@ -37,17 +37,19 @@ Every share is printed with its Monte Carlo standard error √(p(1 − p)/reps).
 not read `assess`'s bootstrap (its interval is the jackknife's), so `--resamples` is small.
 
 Run: `nice -n 5 python -P benchmarks/bench_plan.py --reps 600 --gate-reps 0 --seed 1
---models project` (1,659 s) and ``--models harder`` (744 s), at load average 5–7 on the 2 shared
-cores. The studies are frameworks of three sub-components per scale, the verdict's interval
-shape pooled over them (the plan holds the pilot's pooled shape). Conclusive share at n* for a
-stated 80% (± about 1.6, Monte Carlo):
+--models project` (126 s) and ``--models harder`` (186 s), at load average about 2 on the 2
+shared cores. The studies are frameworks of three sub-components per scale, the verdict's
+interval shape pooled over them (the plan holds the pilot's pooled shape). Conclusive share at
+n* for a stated 80% (± about 1.6, Monte Carlo):
 
-    project  Δ = 0:     81.3% (0–2, n* 350)  80.3% (1–5, 266)  80.8% (1–7, 262)
-             Δ = −0.10: 78.7% (0–2, 350)     80.2% (1–5, 293)  80.3% (1–7, 271)
-    harder   Δ = 0:     84.0% (0–2, 585)     79.3% (1–5, 435)  80.7% (1–7, 437)
-             Δ = −0.10: 85.2% (0–2, 498)     83.2% (1–5, 426)  82.8% (1–7, 415)
+    project  Δ = 0:     81.3% (0–2, n* 350)  76.5% (1–5, 269)  81.2% (1–7, 263)
+             Δ = −0.10: 80.7% (0–2, 372)     82.7% (1–5, 289)  81.7% (1–7, 275)
+    harder   Δ = 0:     86.3% (0–2, 586)     78.8% (1–5, 436)  79.2% (1–7, 437)
+             Δ = −0.10: 83.2% (0–2, 479)     78.3% (1–5, 395)  81.8% (1–7, 418)
 
-Planned from a single pilot, the mean power is 72.7–79.4%. Details in benchmarks/README.md.
+Planned from a single pilot, with the allowance for the pilot's own uncertainty about its
+spread (`scorers.sample_size.pilot_variance_inflation`), the mean power is 77.1–82.4%
+(72.7–79.4% without it). Details in benchmarks/README.md.
 """
 
 from __future__ import annotations
