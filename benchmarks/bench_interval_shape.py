@@ -1,11 +1,11 @@
 """Benchmark: the like-for-like interval with its own shape or one pooled over the framework.
 
-The verdict's interval (`scorers.bootstrap.jackknife_t_interval`) bends a jackknife-t interval
-by the skewness and kurtosis of Δ's pseudo-values. This script measures, with many more
+The verdict's interval (`scorers.jackknife_interval.jackknife_t_interval`) bends a jackknife-t
+interval by the skewness and kurtosis of Δ's pseudo-values. This script measures, with many more
 replications than `bench_verdicts.py` can afford through `assess`, the two ways of estimating
 that shape: each sub-component's **own** (50 values; each bound then never narrower than the
-plain jackknife-t one) and the shape **pooled** over a framework's sub-components and their
-mean (what `assess` does). Same data models as `bench_verdicts.py` (imported from it), the
+plain jackknife-t one) and the shape **pooled** over a framework's sub-components and their mean
+(what `assess` does). Same data models as `bench_verdicts.py` (imported from it), the
 candidate's noise calibrated there to Δ = 0 or −0.10.
 
 A simulated framework has `--subs` sub-components on one scale; Δ's pseudo-values are computed
@@ -54,8 +54,8 @@ from benchmarks.bench_verdicts import (
 )
 from empathy_judge.scorers.agreement import assess
 from empathy_judge.scorers.arrays import FloatArray
-from empathy_judge.scorers.bootstrap import pseudo_value_interval
 from empathy_judge.scorers.bootstrap_settings import BootstrapSettings
+from empathy_judge.scorers.jackknife_interval import pseudo_value_interval
 from empathy_judge.scorers.kappa import kappa_from_moment_arrays
 from empathy_judge.scorers.verdicts import MARGIN
 

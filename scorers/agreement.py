@@ -92,12 +92,12 @@ from .bootstrap import (
     DEFAULT_RESAMPLES,
     agreement_statistic,
     bootstrap,
-    jackknife_t_interval,
     jackknife_weights,
     resample_counts,
 )
 from .bootstrap_settings import DEFAULT_BOOTSTRAP, BootstrapSettings
 from .column_plan import ColumnPlan
+from .jackknife_interval import jackknife_t_interval
 from .kappa import paper_weighted_kappa
 from .panel import Panel, PanelError, Scale
 from .verdicts import (

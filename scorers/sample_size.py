@@ -4,7 +4,7 @@
 `empathy-judge plan` and the reports use): the pilot's jackknife pseudo-values of Δ
 (`ExpertLevelVerdict.pseudo_values`), shifted to the Δ assumed true, are drawn with replacement
 into B studies of n items; each study's interval is drawn from its own pseudo-values as the
-verdict draws it (`scorers.bootstrap.pseudo_value_interval`: mean, standard error sd/√n,
+verdict draws it (`scorers.jackknife_interval.pseudo_value_interval`: mean, standard error sd/√n,
 skewness and kurtosis → Hall-corrected t bounds) and read by the verdict's rule; the share that
 is conclusive is the power at n, and n is found by a monotone search (doubling, then bisection;
 the same seed at every n). A study that lacks the pilot's rare items of large disagreement has
@@ -58,7 +58,7 @@ from scipy.special import ndtr
 from scipy.stats import chi2
 
 from .arrays import FloatArray
-from .bootstrap import bound_multipliers, effective_df, pseudo_value_interval
+from .jackknife_interval import bound_multipliers, effective_df, pseudo_value_interval
 from .verdicts import MIN_VERDICT_ITEMS, conclusive
 
 #: Largest number of items a plan searches (beyond it the plan says "more than this").
@@ -115,11 +115,12 @@ class VerdictShape:
     """What the verdict's interval is made of beyond its standard error, to redraw it at any n.
 
     The like-for-like interval is a skewness-corrected jackknife-t interval
-    (`empathy_judge.scorers.bootstrap.jackknife_t_interval`): its reach below and above Δ̂ is
-    a t quantile at degrees of freedom that grow with the items, bent by a skewness correction
-    that fades as 1/√n. At the pilot's n the widening is largest; a plan that kept it at every n
-    would ask for too many items. The skewness and excess kurtosis of the pseudo-values are
-    properties of the items, so the pilot's are kept and the interval is redrawn at each n.
+    (`empathy_judge.scorers.jackknife_interval.jackknife_t_interval`): its reach below and above
+    Δ̂ is a t quantile at degrees of freedom that grow with the items, bent by a skewness
+    correction that fades as 1/√n. At the pilot's n the widening is largest; a plan that kept it
+    at every n would ask for too many items. The skewness and excess kurtosis of the
+    pseudo-values are properties of the items, so the pilot's are kept and the interval is
+    redrawn at each n.
 
     Attributes:
         skewness: γ of the pilot's jackknife pseudo-values.
@@ -257,7 +258,7 @@ def pilot_variance_inflation(df: float, power: float, level: float) -> float:
     (Φ is concave above the median): a 50-item pilot of heavy-tailed pseudo-values planned
     73–79% for a stated 80%. c solves E_X[Φ(a·√(c·X) − z)] = power, the expected power of
     Julious & Owen (2006, Pharm. Stat. 5:29–37), on a grid of X's quantiles. ν is the
-    verdict's own effective df (`scorers.bootstrap.effective_df`, from the items and the
+    verdict's own effective df (`scorers.jackknife_interval.effective_df`, from the items and the
     kurtosis), so a heavy-tailed pilot is widened more.
 
     Args:
@@ -314,7 +315,7 @@ def resampled_conclusive_share(
 
     Each study draws `n_items` of the pilot's jackknife pseudo-values ψ of Δ with replacement,
     after shifting them to mean `difference` (the Δ assumed true); its Δ̂ is the mean of its
-    draws and its interval the verdict's (`scorers.bootstrap.pseudo_value_interval`: the
+    draws and its interval the verdict's (`scorers.jackknife_interval.pseudo_value_interval`: the
     standard error sd(ψ*)/√n, skewness and kurtosis of its own draws), read by the verdict's
     rule (`scorers.verdicts.conclusive`; under `MIN_VERDICT_ITEMS` items, inconclusive). A
     study that lacks the pilot's rare large disagreements has both a higher Δ̂ and a smaller

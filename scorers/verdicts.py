@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .arrays import FloatArray
-from .bootstrap import JackknifeInterval
+from .jackknife_interval import JackknifeInterval
 from .multiplicity import benjamini_hochberg
 
 #: Non-inferiority margin of the leave-one-out verdict, in κ units.
@@ -104,7 +104,7 @@ class ExpertLevelVerdict:
             was drawn from; None where it is undefined): a plan resamples them
             (`empathy_judge.scorers.sample_size.items_for_verdict_resampled`).
         pooled_shape: Whether `skewness` and `df` are the shape pooled over the assessment's
-            sub-components (`scorers.bootstrap.jackknife_t_interval`) rather than this
+            sub-components (`scorers.jackknife_interval.jackknife_t_interval`) rather than this
             series' own; a plan then holds that shape fixed.
     """
 

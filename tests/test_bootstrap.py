@@ -13,12 +13,11 @@ from empathy_judge.scorers.bootstrap import (
     BootstrapResult,
     alpha_statistic,
     bootstrap,
-    jackknife_t_interval,
     kappa_difference_statistic,
     kappa_statistic,
-    pseudo_value_interval,
     resample_counts,
 )
+from empathy_judge.scorers.jackknife_interval import jackknife_t_interval, pseudo_value_interval
 from empathy_judge.scorers.kappa import weighted_kappa
 
 

@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from empathy_judge.reports.cli import main
 from empathy_judge.reports.corpora import JudgedCorpus
 from empathy_judge.scorers.agreement import SubComponentResult
-from empathy_judge.scorers.bootstrap import jackknife_t_interval
 from empathy_judge.scorers.bootstrap_settings import BootstrapSettings
+from empathy_judge.scorers.jackknife_interval import jackknife_t_interval
 from empathy_judge.scorers.sample_size import (
     VerdictShape,
     conclusive_probability,
@@ -250,7 +250,7 @@ def _example_pilot() -> tuple[JudgedCorpus, list[SubComponentResult]]:
 def test_pseudo_values_are_the_engines_and_give_back_its_interval() -> None:
     from empathy_judge.reports.plan import pooled_shape
     from empathy_judge.scorers.agreement import assess
-    from empathy_judge.scorers.bootstrap import pseudo_value_interval
+    from empathy_judge.scorers.jackknife_interval import pseudo_value_interval
 
     corpus, subs = _example_pilot()
     panel, ratings = corpus.panel, corpus.ratings
@@ -297,7 +297,7 @@ def _two_point_share(delta: float, a: float, n: int, margin: float, level: float
     """
     from scipy.stats import binom
 
-    from empathy_judge.scorers.bootstrap import bound_multipliers, effective_df
+    from empathy_judge.scorers.jackknife_interval import bound_multipliers, effective_df
 
     total = 0.0
     for k in range(n + 1):
