@@ -15,6 +15,7 @@ from empathy_judge.scorers.bootstrap_settings import BootstrapSettings
 from empathy_judge.scorers.jury import (
     GAIN_FOLDS,
     GAIN_REPEATS,
+    JuryWorth,
     effective_judges,
     gain_over_best,
     identical_pairs,
@@ -98,7 +99,8 @@ def test_error_correlations_equal_pandas_on_the_items_both_rated() -> None:
         assert result.n_items == int(common.sum())
 
 
-def test_jury_kappa_is_the_verdicts_leave_one_out_kappa_by_hand() -> None:
+def _mean_of_a_and_c() -> tuple[Panel, dict[str, np.ndarray], dict[str, np.ndarray], JuryWorth]:
+    """The fixture's panel, the jury of judges a and c, and its worth (mean rule)."""
     panel, judges = _fixture()
     subset = {k: judges[k] for k in ("judge_a", "judge_c")}
     worth = jury_worth(
@@ -108,6 +110,11 @@ def test_jury_kappa_is_the_verdicts_leave_one_out_kappa_by_hand() -> None:
         counts=shared_counts(panel, BootstrapSettings(n_resamples=200)),
         swap=False,
     )
+    return panel, subset, worth
+
+
+def test_jury_kappa_is_the_verdicts_leave_one_out_kappa_by_hand() -> None:
+    panel, subset, worth = _mean_of_a_and_c()
     jury = (subset["judge_a"] + subset["judge_c"]) / 2
     for j, sub in enumerate(SUBS):
         common = ~(np.isnan(subset["judge_a"][:, j]) | np.isnan(subset["judge_c"][:, j]))
@@ -153,15 +160,7 @@ def _fold_kappa(
 
 
 def test_cross_fitted_gain_chooses_on_other_folds_and_measures_on_its_own_by_hand() -> None:
-    panel, judges = _fixture()
-    subset = {k: judges[k] for k in ("judge_a", "judge_c")}
-    worth = jury_worth(
-        panel,
-        subset,
-        "mean",
-        counts=shared_counts(panel, BootstrapSettings(n_resamples=200)),
-        swap=False,
-    )
+    panel, subset, worth = _mean_of_a_and_c()
     jury = (subset["judge_a"] + subset["judge_c"]) / 2
     rng = np.random.default_rng(0)
     assignments = [rng.permutation(N_ITEMS) % GAIN_FOLDS for _ in range(GAIN_REPEATS)]
