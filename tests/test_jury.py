@@ -99,7 +99,7 @@ def test_error_correlations_equal_pandas_on_the_items_both_rated() -> None:
         assert result.n_items == int(common.sum())
 
 
-def _mean_of_a_and_c() -> tuple[Panel, dict[str, np.ndarray], dict[str, np.ndarray], JuryWorth]:
+def _mean_of_a_and_c() -> tuple[Panel, dict[str, np.ndarray], JuryWorth]:
     """The fixture's panel, the jury of judges a and c, and its worth (mean rule)."""
     panel, judges = _fixture()
     subset = {k: judges[k] for k in ("judge_a", "judge_c")}
