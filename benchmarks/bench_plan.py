@@ -30,8 +30,8 @@ Per model, scenario and scale:
 4. **The gate** (``--gate-reps``, project model only): a baseline judge (σ = 0.7) and a
    candidate whose κ against the expert median is 0.2 lower on each sub-component (σ calibrated
    on 200,000 items); the plan's n for a 0.2 drop of the framework mean, from 40 pilots of 50
-   items with the experts and the baseline judge only (`reports.plan.gate_pilots`), then fresh
-   studies of that n through `scorers.gate.regression_gate`: the share "regressed".
+   items with the experts and the baseline judge only (`reports.gate_plan.gate_pilots`), then
+   fresh studies of that n through `scorers.gate.regression_gate`: the share "regressed".
 
 Every share is printed with its Monte Carlo standard error √(p(1 − p)/reps). The verdict does
 not read `assess`'s bootstrap (its interval is the jackknife's), so `--resamples` is small.
@@ -85,7 +85,7 @@ from benchmarks.bench_verdicts import (
     population_difference,
     scale_label,
 )
-from empathy_judge.reports.plan import pooled_shape
+from empathy_judge.reports.verdict_plan import pooled_shape
 from empathy_judge.scorers.agreement import assess
 from empathy_judge.scorers.arrays import FloatArray
 from empathy_judge.scorers.bootstrap_settings import BootstrapSettings
@@ -323,7 +323,7 @@ def calibrate_drop(drop: float) -> FloatArray:
 def gate_check(rng: np.random.Generator, reps: int, resamples: int) -> None:
     """Section 4 of the module doc: the plan's n for a 0.2 drop, and the gate's detection."""
     from empathy_judge.reports.corpora import JudgedCorpus
-    from empathy_judge.reports.plan import gate_pilots
+    from empathy_judge.reports.gate_plan import gate_pilots
     from empathy_judge.scorers.gate import DEFAULT_TOLERANCE, regression_gate
     from empathy_judge.scorers.sample_size import items_for_gate
 

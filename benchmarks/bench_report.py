@@ -46,8 +46,8 @@ from empathy_judge.reports.logs import (
     contract_from_samples,
     load_runs,
 )
-from empathy_judge.reports.plan import forget_plans
 from empathy_judge.reports.report_files import write_report
+from empathy_judge.reports.verdict_plan import forget_plans
 from empathy_judge.scorers.bootstrap import bootstrap, kappa_statistic, resample_counts
 from empathy_judge.scorers.bootstrap_settings import BootstrapSettings
 from empathy_judge.scorers.panel import default_spec, panel_from_table

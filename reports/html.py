@@ -41,7 +41,6 @@ from .formatting import (
     verdict_summary,
 )
 from .logs import Run, SampleRecord
-from .plan import settle_note
 from .probes import ProbeResult
 from .prose import (
     CROWD_LABEL,
@@ -68,6 +67,7 @@ from .prose import (
 )
 from .results import FrameworkSection, Leaderboard, RunResult
 from .safe_text import html_text, replace_locations
+from .verdict_plan import settle_note
 
 if TYPE_CHECKING:
     from .charts import Chart

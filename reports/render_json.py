@@ -14,7 +14,6 @@ from ..scorers.verdicts import FAMILY_CONTROL, Estimate, RankRange
 from .formatting import (
     legend,
 )
-from .plan import items_to_settle
 from .probes import ProbeResult
 from .prose import (
     CROWD_LABEL,
@@ -24,6 +23,7 @@ from .prose import (
     skip_reason,
 )
 from .results import FrameworkSection, Leaderboard, RunResult
+from .verdict_plan import items_to_settle
 
 # -- JSON -------------------------------------------------------------------------------------
 

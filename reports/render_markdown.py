@@ -26,7 +26,6 @@ from .formatting import (
     statistic_text,
     verdict_summary,
 )
-from .plan import settle_note
 from .prose import (
     CROWD_LABEL,
     DIAGNOSTICS_INTRO,
@@ -51,6 +50,7 @@ from .safe_text import (
     markdown_code,
     markdown_text,
 )
+from .verdict_plan import settle_note
 
 
 def _md_row(cells: list[str]) -> str:

@@ -148,12 +148,8 @@ def test_release_plan_rows(release_dir: Path) -> None:
 
 def test_plan_agrees_with_items_to_settle(release_dir: Path) -> None:
     from empathy_judge.reports.corpora import load_corpora
-    from empathy_judge.reports.plan import (
-        items_to_settle,
-        pilot_assessment,
-        plan_corpus,
-        settle_note,
-    )
+    from empathy_judge.reports.plan import pilot_assessment, plan_corpus
+    from empathy_judge.reports.verdict_plan import items_to_settle, settle_note
 
     corpus = load_corpora("epitome", judge="gemini-2.5-pro", data_dir=str(release_dir))[0]
     assessment, _ = pilot_assessment(
@@ -222,7 +218,7 @@ def test_power_curve_is_vectorised() -> None:
 
 
 def test_degraded_rerates_the_asked_share_from_the_column_marginal() -> None:
-    from empathy_judge.reports.plan import degraded
+    from empathy_judge.reports.gate_plan import degraded
 
     ratings = np.array([[0.0, 1.0], [1.0, 2.0], [2.0, np.nan], [2.0, 5.0]] * 5)
     out = degraded(ratings, np.array([0.0, 1.0]), np.random.default_rng(0))
@@ -248,7 +244,7 @@ def _example_pilot() -> tuple[JudgedCorpus, list[SubComponentResult]]:
 
 
 def test_pseudo_values_are_the_engines_and_give_back_its_interval() -> None:
-    from empathy_judge.reports.plan import pooled_shape
+    from empathy_judge.reports.verdict_plan import pooled_shape
     from empathy_judge.scorers.agreement import assess
     from empathy_judge.scorers.jackknife_interval import pseudo_value_interval
 
@@ -452,7 +448,7 @@ def test_the_plan_allows_for_the_pilots_own_uncertainty_about_its_spread() -> No
 def test_plan_falls_back_to_the_analytic_plan_without_pseudo_values() -> None:
     from dataclasses import replace
 
-    from empathy_judge.reports.plan import items_needed, pooled_shape, verdict_interval
+    from empathy_judge.reports.verdict_plan import items_needed, pooled_shape, verdict_interval
 
     _, subs = _example_pilot()
     sub = subs[0]

@@ -74,7 +74,8 @@ def plan(
     from ...datasets.errors import EmpathyJudgeError
     from ...scorers.bootstrap_settings import BootstrapSettings
     from ..corpora import load_corpora
-    from ..plan import plan_corpus, plan_json, plan_text
+    from ..plan import plan_corpus
+    from ..plan_output import plan_json, plan_text
 
     bootstrap = BootstrapSettings(n_resamples=resamples, seed=seed, confidence=level)
     try:
