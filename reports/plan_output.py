@@ -12,6 +12,13 @@ from ..scorers.sample_size import (
 )
 from .plan import GATE_DROPS, PlanRow
 
+#: How the verdict's items are planned, for the legend and the JSON.
+PILOT_ALLOWANCE = (
+    "The verdict's items allow for the pilot's own uncertainty about its spread: the power holds "
+    "on average over pilots of this size (expected power), not only for a pilot whose spread "
+    "happens to be the truth's."
+)
+
 
 def plan_json(rows: Sequence[PlanRow], *, margin: float, power: float, level: float) -> str:
     """The plan as JSON: settings, then ``rows`` (None where no number of items suffices)."""
@@ -29,6 +36,7 @@ def plan_json(rows: Sequence[PlanRow], *, margin: float, power: float, level: fl
             "level": level,
             "gate_drops": list(GATE_DROPS),
             "max_items": MAX_ITEMS,
+            "verdict_items": PILOT_ALLOWANCE,
             "rows": [clean(r) for r in rows],
         },
         indent=2,
@@ -64,6 +72,6 @@ def plan_text(rows: Sequence[PlanRow], *, margin: float, power: float, level: fl
         "now: the pilot's items; Δ=0: if the judge is as good as an expert; Δ=pilot: if the "
         "pilot's Δ is the truth; gate: items for compare (one framework) to flag that drop "
         "between two raters that err independently (fewer for two versions of one judge, "
-        "which err alike)."
+        "which err alike). " + PILOT_ALLOWANCE
     )
     return "\n".join(lines)

@@ -119,7 +119,10 @@ def test_release_plan_rows(release_dir: Path) -> None:
         "--data-dir", str(release_dir), "--resamples", "1000",
     )  # fmt: skip
     assert code == 0, err
-    rows = json.loads(out)["rows"]
+    plan = json.loads(out)
+    # The rows say how the verdict's items were planned (the pilot's own spread allowed for).
+    assert "expected power" in plan["verdict_items"]
+    rows = plan["rows"]
     assert [r["sub_component"] for r in rows] == [
         "level_emotional_reactions",
         "level_interpretations",
