@@ -119,26 +119,31 @@ def bootstrap(
         low_q, high_q = _bca_quantiles(statistic, n_items, estimate, replicates, tail)
     else:
         raise ValueError(f"unknown interval method {method!r}")
-    low = _nan_quantile_columns(replicates, low_q)
-    high = _nan_quantile_columns(replicates, high_q)
+    low, high = _nan_quantile_columns(replicates, low_q, high_q)
     return BootstrapResult(estimate, low, high, replicates, confidence, method, seed)
 
 
-def _nan_quantile_columns(replicates: FloatArray, quantiles: FloatArray) -> FloatArray:
-    """Per-column quantile, ignoring NaN; NaN when under half the column is defined."""
-    # Sort once (NaN last) and interpolate linearly like np.quantile's default method.
+def _nan_quantile_columns(replicates: FloatArray, *quantiles: FloatArray) -> list[FloatArray]:
+    """Per-column quantiles, ignoring NaN; NaN when under half the column is defined.
+
+    One sort of the replicates (NaN last) serves every quantile, each interpolated linearly like
+    np.quantile's default method.
+    """
     ordered = np.sort(replicates, axis=0)
     defined = (~np.isnan(replicates)).sum(axis=0)
-    position = quantiles * (defined - 1)
-    below = np.clip(np.floor(position).astype(np.int64), 0, None)
-    above = np.clip(below + 1, None, np.maximum(defined - 1, 0))
     columns = np.arange(replicates.shape[1])
-    fraction = position - below
-    low_values = ordered[below, columns]
-    high_values = ordered[above, columns]
-    value = low_values + (high_values - low_values) * fraction
-    enough = (defined >= max(2, replicates.shape[0] // 2)) & ~np.isnan(quantiles)
-    return np.where(enough, value, np.nan)
+    last = np.maximum(defined - 1, 0)
+    enough = defined >= max(2, replicates.shape[0] // 2)
+    values: list[FloatArray] = []
+    for q in quantiles:
+        position = q * (defined - 1)
+        below = np.clip(np.floor(position).astype(np.int64), 0, None)
+        above = np.clip(below + 1, None, last)
+        low_values = ordered[below, columns]
+        high_values = ordered[above, columns]
+        value = low_values + (high_values - low_values) * (position - below)
+        values.append(np.where(enough & ~np.isnan(q), value, np.nan))
+    return values
 
 
 def _bca_quantiles(

@@ -121,6 +121,49 @@ def _weighted_pearson(weights: FloatArray, x: FloatArray, y: FloatArray) -> Floa
         sxx = (weights * dx * dx).sum(axis=1)
         syy = (weights * dy * dy).sum(axis=1)
         r = sxy / np.sqrt(sxx * syy)
+    return _defined_r(r, n, sxx, syy)
+
+
+#: A series with at most this many distinct values on the items it pairs (ratings, consensus
+#: medians) is ranked from its table of weights per pair of levels (`_LevelTables`) when its
+#: partner has as few too; other pairs are ranked from one sort per series (`_RankPlan`).
+MAX_TABLE_LEVELS = 10
+
+
+def _level_codes(values: FloatArray) -> tuple[NDArray[np.int64], int]:
+    """Each value's index among the sorted distinct values, and how many there are."""
+    distinct, codes = np.unique(values, return_inverse=True)
+    return codes.astype(np.int64).reshape(-1), int(distinct.shape[0])
+
+
+def _pearson_of_levels(wx: FloatArray, wy: FloatArray, cells: FloatArray) -> FloatArray:
+    """Spearman ρ per resample and series from the weights of their levels and pairs of levels.
+
+    The expanded sample's average ranks depend only on an item's level: level l of x, holding
+    weight W_l, spans the ranks below_l + 1 .. below_l + W_l, whose average is
+    below_l + (W_l + 1)/2. Pearson's r of those ranks is a sum over the table's cells (levels
+    that hold no weight, padding included, add nothing).
+
+    Args:
+        wx: R × S × Lx weights of each level of x.
+        wy: R × S × Ly weights of each level of y.
+        cells: R × S × Lx × Ly weights of each pair of levels.
+    """
+    n = wx.sum(axis=2)
+    rx = np.cumsum(wx, axis=2) - wx / 2.0 + 0.5
+    ry = np.cumsum(wy, axis=2) - wy / 2.0 + 0.5
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dx = rx - (np.einsum("rsl,rsl->rs", wx, rx) / n)[..., None]
+        dy = ry - (np.einsum("rsl,rsl->rs", wy, ry) / n)[..., None]
+        sxx = np.einsum("rsl,rsl,rsl->rs", wx, dx, dx)
+        syy = np.einsum("rsl,rsl,rsl->rs", wy, dy, dy)
+        sxy = np.einsum("rslk,rsl,rsk->rs", cells, dx, dy)
+        r = sxy / np.sqrt(sxx * syy)
+    return _defined_r(r, n, sxx, syy)
+
+
+def _defined_r(r: FloatArray, n: FloatArray, sxx: FloatArray, syy: FloatArray) -> FloatArray:
+    """R where it is defined: two items or more, and both series varying."""
     # Ranks are multiples of 1/2, so a tied-out series has an exact zero sum of squares up to
     # rounding; anything below this tolerance is no variation at all.
     tolerance = 1e-9 * np.maximum(n, 1.0) ** 3
@@ -128,13 +171,65 @@ def _weighted_pearson(weights: FloatArray, x: FloatArray, y: FloatArray) -> Floa
     return np.asarray(np.where(undefined, np.nan, np.clip(r, -1.0, 1.0)), dtype=np.float64)
 
 
+@dataclass(frozen=True)
+class _LevelTables:
+    """Pairs of series of few levels: matrix products give every resample's level weights.
+
+    Lx and Ly are the most levels of any of the S pairs. ``x_levels`` (items × S·Lx) and
+    ``y_levels`` (items × S·Ly) hold the one-hot level of each item in each series, ``cells``
+    (items × S·Lx·Ly) that of its pair of levels, with zero rows for the items a pair lacks:
+    weights @ each sums the weight of every level (cell) of every pair at once.
+    """
+
+    series: NDArray[np.int64]
+    shape: tuple[int, int]
+    x_levels: FloatArray
+    y_levels: FloatArray
+    cells: FloatArray
+
+    @staticmethod
+    def of(
+        n_items: int, pairs: list[tuple[int, NDArray[np.int64], FloatArray, FloatArray]]
+    ) -> _LevelTables:
+        codes = [(rows, *_level_codes(x), *_level_codes(y)) for _, rows, x, y in pairs]
+        lx = max((c[2] for c in codes), default=1)
+        ly = max((c[4] for c in codes), default=1)
+        x_levels = np.zeros((n_items, len(pairs), lx))
+        y_levels = np.zeros((n_items, len(pairs), ly))
+        cells = np.zeros((n_items, len(pairs), lx, ly))
+        for k, (rows, cx, _, cy, _) in enumerate(codes):
+            x_levels[rows, k, cx] = 1.0
+            y_levels[rows, k, cy] = 1.0
+            cells[rows, k, cx, cy] = 1.0
+        return _LevelTables(
+            np.array([s for s, *_ in pairs], dtype=np.int64),
+            (lx, ly),
+            x_levels.reshape(n_items, -1),
+            y_levels.reshape(n_items, -1),
+            cells.reshape(n_items, -1),
+        )
+
+    def rho(self, weights: FloatArray) -> FloatArray:
+        """Each pair's ρ per resample (R × pairs)."""
+        shape = (weights.shape[0], self.series.shape[0])
+        lx, ly = self.shape
+        return _pearson_of_levels(
+            (weights @ self.x_levels).reshape(*shape, lx),
+            (weights @ self.y_levels).reshape(*shape, ly),
+            (weights @ self.cells).reshape(*shape, lx, ly),
+        )
+
+
 def spearman_statistic(x: ArrayLike, y: ArrayLike) -> WeightedStatistic:
     """Spearman ρ of S pairs of series as a weighted statistic.
 
     For weights w (e.g. bootstrap counts), ρ is that of the expanded sample in which item i
     appears w_i times: average ranks with ties (as ``scipy.stats.rankdata``), then Pearson's r
-    of the ranks. Only items where both series exist enter a pair. Each series is sorted once;
-    a resample's ranks are then cumulative sums of its weights, so B resamples cost O(B·n).
+    of the ranks. Only items where both series exist enter a pair. A pair of series with few
+    levels (ratings, consensus medians: at most `MAX_TABLE_LEVELS` each) is ranked
+    from its table of weights per pair of levels, all such pairs from one matrix product;
+    any other is sorted once, and a resample's ranks are then cumulative sums of its weights.
+    Either way B resamples cost O(B·n).
 
     Args:
         x: items × S (or one series); NaN = missing.
@@ -150,21 +245,26 @@ def spearman_statistic(x: ArrayLike, y: ArrayLike) -> WeightedStatistic:
         xa, ya = xa[:, None], ya[:, None]
     if xa.shape != ya.shape or xa.ndim != 2:
         raise ValueError(f"x and y differ in shape: {xa.shape}, {ya.shape}")
-    plans: list[tuple[NDArray[np.int64], _RankPlan, _RankPlan] | None] = []
+    sorted_plans: list[tuple[int, NDArray[np.int64], _RankPlan, _RankPlan]] = []
+    few_levels: list[tuple[int, NDArray[np.int64], FloatArray, FloatArray]] = []
     for s in range(xa.shape[1]):
         rows = np.flatnonzero(~(np.isnan(xa[:, s]) | np.isnan(ya[:, s])))
         if rows.shape[0] < 2:
-            plans.append(None)
             continue
-        plans.append((rows, _RankPlan.of(xa[rows, s]), _RankPlan.of(ya[rows, s])))
+        xs, ys = xa[rows, s], ya[rows, s]
+        if max(np.unique(xs).shape[0], np.unique(ys).shape[0]) <= MAX_TABLE_LEVELS:
+            few_levels.append((s, rows, xs, ys))
+        else:
+            sorted_plans.append((s, rows, _RankPlan.of(xs), _RankPlan.of(ys)))
+    tables = _LevelTables.of(xa.shape[0], few_levels)
+    n_series = xa.shape[1]
 
     def statistic(weights: FloatArray) -> FloatArray:
         w = np.asarray(weights, dtype=np.float64)
-        out = np.full((w.shape[0], len(plans)), np.nan)
-        for s, plan in enumerate(plans):  # series, not resamples: each line covers all of them
-            if plan is None:
-                continue
-            rows, rank_x, rank_y = plan
+        out = np.full((w.shape[0], n_series), np.nan)
+        if tables.series.size:
+            out[:, tables.series] = tables.rho(w)
+        for s, rows, rank_x, rank_y in sorted_plans:  # series, not resamples
             ws = w[:, rows]
             out[:, s] = _weighted_pearson(ws, rank_x.ranks(ws), rank_y.ranks(ws))
         return out
