@@ -34,7 +34,8 @@ move by 10 %, so that a per-sample saving of a few percent shows.
 
 ``--breakdown`` also times the cumulative steps from the bare task to the harness (rating
 solver with its system message, generation config, sample metadata and target, scorer, the
-agreement metric, reducer).
+agreement metric's keys with constant values (the rows Inspect tabulates at the end of every run),
+the metric's computation, reducer).
 
 Run from the repository root (a few minutes on 2 cores, mostly the local model; under a minute
 with ``--skip-gguf``)::
@@ -80,7 +81,7 @@ from inspect_ai.scorer import (
 from inspect_ai.solver import TaskState, generate
 
 from empathy_judge.evals.tasks import TASKS
-from empathy_judge.scorers.metrics import agreement
+from empathy_judge.scorers.metrics import agreement, agreement_summary, gather_run_ratings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_RELEASE = REPO_ROOT.parent / "shared" / "data" / "replication"
@@ -156,15 +157,52 @@ def _count() -> Metric:
     return compute
 
 
-def rating_scorer_only(task: Task) -> Scorer:
-    """The task's scorer under a counting metric instead of the agreement metric.
+@metric(name="constant_keys")
+def _constant_keys(keys: Sequence[str]) -> Metric:
+    """A metric that does no work but returns the agreement metric's keys (each 0.5)."""
+    names = list(keys)
+
+    def compute(scores: list[SampleScore]) -> dict[str, float]:
+        return dict.fromkeys(names, 0.5)
+
+    return compute
+
+
+def agreement_keys(task: Task) -> list[str]:
+    """The keys the agreement metric logs for a framework task (its run-level figures).
+
+    Read from the metric itself, applied to the task's samples rated as the expert consensus
+    (their targets), so that a keys-only step shows exactly as many rows in Inspect's results.
+    """
+    scores = [
+        SampleScore(
+            score=Score(
+                value=json.loads(str(s.target)),
+                metadata={"framework": (s.metadata or {})["framework"]},
+            ),
+            sample_id=s.id,
+            sample_metadata=s.metadata,
+        )
+        for s in task.dataset
+    ]
+    return list(agreement_summary(gather_run_ratings(scores)))
+
+
+def rating_scorer_only(task: Task, keys: Sequence[str] | None = None) -> Scorer:
+    """The task's scorer under a metric that computes nothing, instead of the agreement metric.
+
+    Args:
+        task: A built framework task.
+        keys: None: a counting metric (one key); else a metric returning these keys with
+            constant values (the agreement metric's rows in Inspect's results, no computation).
 
     A wrapper rather than ``Task(metrics=...)``: Inspect records a task's metrics on the scorer
     object itself, which would take the agreement metric away from the framework task.
     """
     (inner,) = task.scorer or []
+    stand_in = _count() if keys is None else _constant_keys(keys)
 
-    @scorer(metrics=[_count()], name="rating_scorer_only")
+    @scorer(metrics=[stand_in], name="rating_scorer_only")
     def wrapped() -> Scorer:
         async def score(state: TaskState, target: Target) -> Score:
             return cast(Score, await inner(state, target))
@@ -183,6 +221,7 @@ def _variant(
     config: bool = False,
     metadata: bool = False,
     scorer: bool = False,
+    metric_keys: Sequence[str] | None = None,
     agreement_metric: bool = False,
     reducer: bool = False,
 ) -> Task:
@@ -202,7 +241,7 @@ def _variant(
         name=name,
         dataset=MemoryDataset(samples, name=f"bare_{task.dataset.name}"),
         solver=task.solver if solver else generate(),
-        scorer=(task.scorer if agreement_metric else rating_scorer_only(task))
+        scorer=(task.scorer if agreement_metric else rating_scorer_only(task, metric_keys))
         if scorer
         else constant_one(),
         config=task.config if config else GenerateConfig(),
@@ -232,7 +271,8 @@ LADDER_STEPS: tuple[str, ...] = (
     "+ generation config (response schema)",
     "+ sample metadata and target (references, consensus)",
     "+ rating scorer (answer parser, a counting metric)",
-    "+ agreement metric (its computation and its keys in Inspect's results table)",
+    "+ the agreement metric's keys, constant (its rows in Inspect's results table)",
+    "+ the agreement metric's computation",
     "+ NaN-median epoch reducer (= harness)",
 )
 
@@ -248,6 +288,7 @@ def harness_ladder(task: Task, limit: int | None = None) -> list[tuple[str, Task
         ``(step, task)`` pairs in the order of :data:`LADDER_STEPS`; the last has every part
         of the framework task (solver, config, metadata and target, scorer, metric, reducer).
     """
+    keys = agreement_keys(task)
     return [
         (
             step,
@@ -259,8 +300,9 @@ def harness_ladder(task: Task, limit: int | None = None) -> list[tuple[str, Task
                 config=i >= 2,
                 metadata=i >= 3,
                 scorer=i >= 4,
-                agreement_metric=i >= 5,
-                reducer=i >= 6,
+                metric_keys=keys if i >= 5 else None,
+                agreement_metric=i >= 6,
+                reducer=i >= 7,
             ),
         )
         for i, step in enumerate(LADDER_STEPS)

@@ -41,10 +41,23 @@ def quiet_nanmean(values: ArrayLike, axis: int = -1) -> FloatArray:
 
 
 def quiet_nanmedian(values: ArrayLike, axis: int = -1) -> FloatArray:
-    """Median along `axis` ignoring NaN; NaN (and no warning) where every value is missing."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices give NaN, as intended
-        return np.asarray(np.nanmedian(np.asarray(values, dtype=np.float64), axis=axis))
+    """Median along `axis` ignoring NaN; NaN (and no warning) where every value is missing.
+
+    numpy's ``nanmedian`` of many short slices (B resamples × a few expert pairs) goes through
+    masked arrays; one sort along the axis (NaN last) and the middle one or two defined values
+    give the same medians several times faster.
+    """
+    array = np.asarray(values, dtype=np.float64)
+    if array.ndim == 0 or array.shape[axis] == 0:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return np.asarray(np.nanmedian(array, axis=axis))
+    ordered = np.sort(array, axis=axis)
+    defined = np.expand_dims(np.count_nonzero(~np.isnan(array), axis=axis), axis)
+    low = np.take_along_axis(ordered, np.maximum((defined - 1) // 2, 0), axis=axis)
+    high = np.take_along_axis(ordered, defined // 2 - (defined == 0), axis=axis)
+    middle = np.squeeze((low + high) / 2.0, axis=axis)
+    return np.asarray(np.where(np.squeeze(defined, axis=axis) > 0, middle, np.nan))
 
 
 def nanmedian_last(values: ArrayLike) -> FloatArray:

@@ -66,8 +66,11 @@ def test_ladder_ends_with_every_part_of_the_task(
     # the framework task's own metric in place (Inspect records a task's metrics on the scorer).
     steps = dict(ladder)
     scorer_only = steps["+ rating scorer (answer parser, a counting metric)"]
+    keys_only = steps[
+        "+ the agreement metric's keys, constant (its rows in Inspect's results table)"
+    ]
     metrics = {}
-    for name, t in (("scorer", scorer_only), ("task", task)):
+    for name, t in (("scorer", scorer_only), ("keys", keys_only), ("task", task)):
         (log,) = inspect_eval(
             t, model="replay/gemini-2.5-pro", log_dir=str(tmp_path), display="none", limit=1
         )
@@ -75,6 +78,9 @@ def test_ladder_ends_with_every_part_of_the_task(
         metrics[name] = {k: m.value for k, m in log.results.scores[0].metrics.items()}
     assert metrics["scorer"] == {"count": 1.0}
     assert metrics["task"]["parse_rate"] == 1.0 and "kappa" in metrics["task"]
+    # The keys-only step tabulates as many rows as the agreement metric, computing none of them.
+    assert list(metrics["keys"]) == list(metrics["task"])
+    assert len(metrics["keys"]) == 24 and set(metrics["keys"].values()) == {0.5}
     assert [step for step, _ in ladder] == list(bench.LADDER_STEPS)
     _, full = ladder[-1]
     assert full.config == task.config

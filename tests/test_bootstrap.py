@@ -188,14 +188,18 @@ def test_a_shape_group_pools_skewness_and_kurtosis_and_a_lone_column_keeps_its_o
     alone = pseudo_value_interval(theta, pseudo)
     grouped = pseudo_value_interval(theta, pseudo, shape_groups=[0, 0, 1])
     z = (pseudo[:, :2] - pseudo[:, :2].mean(axis=0)) / pseudo[:, :2].std(axis=0)
-    g1 = float((z**3).mean() / (z**2).mean() ** 1.5)
     g2 = float((z**4).mean() / (z**2).mean() ** 2 - 3.0)
-    # Each column's ratios adjusted for 40 values (Joanes & Gill's G1, G2), as scipy's
-    # bias=False gives them for one column.
+    # Each column's ratios adjusted for 40 values (Joanes & Gill's G1, G2: scipy's bias=False),
+    # and G1's remaining bias removed by the jackknife over the column's values.
     n = 40
-    gamma = g1 * np.sqrt(n * (n - 1)) / (n - 2)
+
+    def jackknifed(values: np.ndarray) -> float:
+        left_out = [stats.skew(np.delete(values, i), bias=False) for i in range(n)]
+        return float(n * stats.skew(values, bias=False) - (n - 1) * np.mean(left_out))
+
+    gamma = (jackknifed(pseudo[:, 0]) + jackknifed(pseudo[:, 1])) / 2
     excess = ((n + 1) * g2 + 6) * (n - 1) / ((n - 2) * (n - 3))
-    assert alone.skewness[2] == pytest.approx(stats.skew(pseudo[:, 2], bias=False), rel=1e-12)
+    assert alone.skewness[2] == pytest.approx(jackknifed(pseudo[:, 2]), rel=1e-10)
     assert gamma < -0.5
     np.testing.assert_allclose(grouped.skewness[:2], gamma, rtol=1e-12)
     assert grouped.pooled is not None
@@ -214,3 +218,22 @@ def test_a_shape_group_pools_skewness_and_kurtosis_and_a_lone_column_keeps_its_o
     for value in np.linspace(-0.3, 0.3, 61):
         assert list(grouped.p_greater(value)[:2] < 0.025) == list(grouped.low[:2] > value)
         assert list(grouped.p_less(value)[:2] < 0.025) == list(grouped.high[:2] < value)
+
+
+@pytest.mark.parametrize(
+    ("shape", "axis"), [((400, 3), 1), ((400, 4), -1), ((6, 5, 7), 1), ((9,), 0)]
+)
+def test_quiet_nanmedian_is_numpys_nanmedian_with_all_missing_slices(
+    shape: tuple[int, ...], axis: int
+) -> None:
+    from empathy_judge.scorers.arrays import quiet_nanmedian
+
+    rng = np.random.default_rng(len(shape) + axis)
+    values = rng.integers(0, 4, size=shape).astype(float)  # ties, so even counts average two
+    values[rng.random(shape) < 0.35] = np.nan
+    np.moveaxis(values, axis, -1)[(0,) * (len(shape) - 1)] = np.nan  # one slice all missing
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        expected = np.nanmedian(values, axis=axis)
+    assert np.array_equal(quiet_nanmedian(values, axis=axis), expected, equal_nan=True)
+    assert np.isnan(expected).any()
