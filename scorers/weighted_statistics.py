@@ -128,6 +128,14 @@ def _weighted_pearson(weights: FloatArray, x: FloatArray, y: FloatArray) -> Floa
 #: medians) is ranked from its table of weights per pair of levels (`_LevelTables`) when its
 #: partner has as few too; other pairs are ranked from one sort per series (`_RankPlan`).
 MAX_TABLE_LEVELS = 10
+#: Cells (pairs × Lx × Ly) of one block of level tables: each block is one matrix product, so
+#: B resamples hold B × this many weights at once (2,000 × 1,024 × 8 bytes = 16 MB).
+TABLE_BLOCK_CELLS = 1024
+
+
+def _distinct(values: FloatArray) -> int:
+    """How many distinct values there are."""
+    return int(np.unique(values).shape[0])
 
 
 def _level_codes(values: FloatArray) -> tuple[NDArray[np.int64], int]:
@@ -163,7 +171,7 @@ def _pearson_of_levels(wx: FloatArray, wy: FloatArray, cells: FloatArray) -> Flo
 
 
 def _defined_r(r: FloatArray, n: FloatArray, sxx: FloatArray, syy: FloatArray) -> FloatArray:
-    """R where it is defined: two items or more, and both series varying."""
+    """Pearson's r where it is defined: two items or more, and both series varying."""
     # Ranks are multiples of 1/2, so a tied-out series has an exact zero sum of squares up to
     # rounding; anything below this tolerance is no variation at all.
     tolerance = 1e-9 * np.maximum(n, 1.0) ** 3
@@ -220,6 +228,31 @@ class _LevelTables:
         )
 
 
+def _table_blocks(
+    n_items: int, pairs: list[tuple[int, NDArray[np.int64], FloatArray, FloatArray]]
+) -> list[_LevelTables]:
+    """The pairs of few levels in blocks of at most `TABLE_BLOCK_CELLS` cells, like with like.
+
+    Pairs are ordered by their numbers of levels first, so that a block pads little.
+    """
+    levels = {pair[0]: (_distinct(pair[2]), _distinct(pair[3])) for pair in pairs}
+    sized = sorted(pairs, key=lambda pair: (*levels[pair[0]], pair[0]))
+    blocks: list[_LevelTables] = []
+    block: list[tuple[int, NDArray[np.int64], FloatArray, FloatArray]] = []
+    lx = ly = 0
+    for pair in sized:
+        nx, ny = levels[pair[0]]
+        wider_x, wider_y = max(lx, nx), max(ly, ny)
+        if block and (len(block) + 1) * wider_x * wider_y > TABLE_BLOCK_CELLS:
+            blocks.append(_LevelTables.of(n_items, block))
+            block, wider_x, wider_y = [], nx, ny
+        block.append(pair)
+        lx, ly = wider_x, wider_y
+    if block:
+        blocks.append(_LevelTables.of(n_items, block))
+    return blocks
+
+
 def spearman_statistic(x: ArrayLike, y: ArrayLike) -> WeightedStatistic:
     """Spearman ρ of S pairs of series as a weighted statistic.
 
@@ -252,18 +285,18 @@ def spearman_statistic(x: ArrayLike, y: ArrayLike) -> WeightedStatistic:
         if rows.shape[0] < 2:
             continue
         xs, ys = xa[rows, s], ya[rows, s]
-        if max(np.unique(xs).shape[0], np.unique(ys).shape[0]) <= MAX_TABLE_LEVELS:
+        if max(_distinct(xs), _distinct(ys)) <= MAX_TABLE_LEVELS:
             few_levels.append((s, rows, xs, ys))
         else:
             sorted_plans.append((s, rows, _RankPlan.of(xs), _RankPlan.of(ys)))
-    tables = _LevelTables.of(xa.shape[0], few_levels)
+    blocks = _table_blocks(xa.shape[0], few_levels)
     n_series = xa.shape[1]
 
     def statistic(weights: FloatArray) -> FloatArray:
         w = np.asarray(weights, dtype=np.float64)
         out = np.full((w.shape[0], n_series), np.nan)
-        if tables.series.size:
-            out[:, tables.series] = tables.rho(w)
+        for block in blocks:  # blocks of series, each covering every resample
+            out[:, block.series] = block.rho(w)
         for s, rows, rank_x, rank_y in sorted_plans:  # series, not resamples
             ws = w[:, rows]
             out[:, s] = _weighted_pearson(ws, rank_x.ranks(ws), rank_y.ranks(ws))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -298,6 +299,29 @@ def test_spearman_statistic_is_scipy_on_the_expanded_sample() -> None:
             assert values[b, s] == pytest.approx(expected[0], abs=1e-12)
     plain = spearman_statistic(x, y)(np.ones((1, 30)))[0]
     assert plain[0] == pytest.approx(spearmanr(x[:, 0], y[:, 0])[0])
+
+
+def test_spearman_of_many_few_level_series_is_scipys_across_blocks_of_level_tables() -> None:
+    from empathy_judge.scorers.weighted_statistics import TABLE_BLOCK_CELLS
+
+    rng = np.random.default_rng(11)
+    levels = [2, 3, 5, 7, 10] * 12  # 60 pairs: more cells than one block holds
+    x = np.column_stack([rng.integers(0, k, 30) for k in levels]).astype(float)
+    y = np.column_stack([rng.integers(0, k, 30) for k in reversed(levels)]).astype(float)
+    y[rng.random(y.shape) < 0.1] = np.nan  # each pair its own items
+    assert sum(k * k for k in levels) > TABLE_BLOCK_CELLS
+    counts = resample_counts(30, 6, seed=3)
+    values = spearman_statistic(x, y)(counts)
+    assert np.isfinite(values).mean() > 0.9
+    for b, row in enumerate(counts.astype(int)):
+        for s in range(len(levels)):
+            keep = ~np.isnan(y[:, s])
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # a resample may leave a 2-level series constant
+                expected = spearmanr(
+                    np.repeat(x[keep, s], row[keep]), np.repeat(y[keep, s], row[keep])
+                )[0]
+            assert values[b, s] == pytest.approx(expected, abs=1e-12, nan_ok=True)
 
 
 def test_spread_ratio_statistic_is_numpy_on_the_expanded_sample() -> None:
