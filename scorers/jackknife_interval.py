@@ -248,18 +248,17 @@ def _moments(
         unknown = np.full(m.shape, np.nan)
         variance = squares.sum(axis=0) / np.maximum(m - 1.0, 1.0)
         return _Moments(m, variance, unknown, unknown)
-    cubes = squares * dev
-    fourths = squares * squares
-    m2 = squares.sum(axis=0) / safe_m
-    m4 = fourths.sum(axis=0) / safe_m
+    s2 = squares.sum(axis=0)
+    m2 = s2 / safe_m
+    m4 = (squares * squares).sum(axis=0) / safe_m
     with np.errstate(divide="ignore", invalid="ignore"):
-        variance = squares.sum(axis=0) / np.maximum(m - 1.0, 1.0)
+        variance = s2 / np.maximum(m - 1.0, 1.0)
         g2 = np.where(m2 > 0, m4 / m2**2 - 3.0, 0.0)
         # Joanes & Gill's (1998) G2: the moment ratio g2 adjusted for its small-sample bias
         # (scipy's `kurtosis` with bias=False); the df is read from it.
         small = m > 3
         kurtosis = np.where(small, ((m + 1.0) * g2 + 6.0) * (m - 1.0) / ((m - 2.0) * (m - 3.0)), g2)
-    skewness = _jackknifed_skewness(m, dev, squares, cubes, mask)
+    skewness = _jackknifed_skewness(m, dev, squares, s2, mask)
     return _Moments(m, variance, skewness, kurtosis)
 
 
@@ -280,7 +279,7 @@ def _jackknifed_skewness(
     m: FloatArray,
     dev: FloatArray,
     squares: FloatArray,
-    cubes: FloatArray,
+    s2: FloatArray,
     mask: NDArray[np.bool_] | None,
 ) -> FloatArray:
     """Per column, G1 with its remaining bias removed by the jackknife: m·G1 − (m − 1)·mean G1₍ᵢ₎.
@@ -297,10 +296,10 @@ def _jackknifed_skewness(
         m: Values per column.
         dev: Deviations from the column's mean, items × S (zero outside `mask`).
         squares: dev², the same shape.
-        cubes: dev³, the same shape.
+        s2: Σ dev² per column.
         mask: The rows of each column (None: every row).
     """
-    s2 = squares.sum(axis=0)
+    cubes = squares * dev
     s3 = cubes.sum(axis=0)
     safe_m = np.maximum(m, 1.0)
     whole = _adjusted_skewness(m, s2 / safe_m, s3 / safe_m)

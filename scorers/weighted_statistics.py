@@ -133,15 +133,22 @@ MAX_TABLE_LEVELS = 10
 TABLE_BLOCK_CELLS = 1024
 
 
-def _distinct(values: FloatArray) -> int:
-    """How many distinct values there are."""
-    return int(np.unique(values).shape[0])
-
-
 def _level_codes(values: FloatArray) -> tuple[NDArray[np.int64], int]:
     """Each value's index among the sorted distinct values, and how many there are."""
     distinct, codes = np.unique(values, return_inverse=True)
     return codes.astype(np.int64).reshape(-1), int(distinct.shape[0])
+
+
+@dataclass(frozen=True)
+class _LevelPair:
+    """One pair of series of few levels: its column, its items, and each item's two levels."""
+
+    series: int
+    rows: NDArray[np.int64]
+    x_codes: NDArray[np.int64]
+    x_levels: int
+    y_codes: NDArray[np.int64]
+    y_levels: int
 
 
 def _pearson_of_levels(wx: FloatArray, wy: FloatArray, cells: FloatArray) -> FloatArray:
@@ -196,21 +203,18 @@ class _LevelTables:
     cells: FloatArray
 
     @staticmethod
-    def of(
-        n_items: int, pairs: list[tuple[int, NDArray[np.int64], FloatArray, FloatArray]]
-    ) -> _LevelTables:
-        codes = [(rows, *_level_codes(x), *_level_codes(y)) for _, rows, x, y in pairs]
-        lx = max((c[2] for c in codes), default=1)
-        ly = max((c[4] for c in codes), default=1)
+    def of(n_items: int, pairs: list[_LevelPair]) -> _LevelTables:
+        lx = max((p.x_levels for p in pairs), default=1)
+        ly = max((p.y_levels for p in pairs), default=1)
         x_levels = np.zeros((n_items, len(pairs), lx))
         y_levels = np.zeros((n_items, len(pairs), ly))
         cells = np.zeros((n_items, len(pairs), lx, ly))
-        for k, (rows, cx, _, cy, _) in enumerate(codes):
-            x_levels[rows, k, cx] = 1.0
-            y_levels[rows, k, cy] = 1.0
-            cells[rows, k, cx, cy] = 1.0
+        for k, p in enumerate(pairs):
+            x_levels[p.rows, k, p.x_codes] = 1.0
+            y_levels[p.rows, k, p.y_codes] = 1.0
+            cells[p.rows, k, p.x_codes, p.y_codes] = 1.0
         return _LevelTables(
-            np.array([s for s, *_ in pairs], dtype=np.int64),
+            np.array([p.series for p in pairs], dtype=np.int64),
             (lx, ly),
             x_levels.reshape(n_items, -1),
             y_levels.reshape(n_items, -1),
@@ -228,24 +232,19 @@ class _LevelTables:
         )
 
 
-def _table_blocks(
-    n_items: int, pairs: list[tuple[int, NDArray[np.int64], FloatArray, FloatArray]]
-) -> list[_LevelTables]:
+def _table_blocks(n_items: int, pairs: list[_LevelPair]) -> list[_LevelTables]:
     """The pairs of few levels in blocks of at most `TABLE_BLOCK_CELLS` cells, like with like.
 
     Pairs are ordered by their numbers of levels first, so that a block pads little.
     """
-    levels = {pair[0]: (_distinct(pair[2]), _distinct(pair[3])) for pair in pairs}
-    sized = sorted(pairs, key=lambda pair: (*levels[pair[0]], pair[0]))
     blocks: list[_LevelTables] = []
-    block: list[tuple[int, NDArray[np.int64], FloatArray, FloatArray]] = []
+    block: list[_LevelPair] = []
     lx = ly = 0
-    for pair in sized:
-        nx, ny = levels[pair[0]]
-        wider_x, wider_y = max(lx, nx), max(ly, ny)
+    for pair in sorted(pairs, key=lambda p: (p.x_levels, p.y_levels, p.series)):
+        wider_x, wider_y = max(lx, pair.x_levels), max(ly, pair.y_levels)
         if block and (len(block) + 1) * wider_x * wider_y > TABLE_BLOCK_CELLS:
             blocks.append(_LevelTables.of(n_items, block))
-            block, wider_x, wider_y = [], nx, ny
+            block, wider_x, wider_y = [], pair.x_levels, pair.y_levels
         block.append(pair)
         lx, ly = wider_x, wider_y
     if block:
@@ -279,14 +278,15 @@ def spearman_statistic(x: ArrayLike, y: ArrayLike) -> WeightedStatistic:
     if xa.shape != ya.shape or xa.ndim != 2:
         raise ValueError(f"x and y differ in shape: {xa.shape}, {ya.shape}")
     sorted_plans: list[tuple[int, NDArray[np.int64], _RankPlan, _RankPlan]] = []
-    few_levels: list[tuple[int, NDArray[np.int64], FloatArray, FloatArray]] = []
+    few_levels: list[_LevelPair] = []
     for s in range(xa.shape[1]):
         rows = np.flatnonzero(~(np.isnan(xa[:, s]) | np.isnan(ya[:, s])))
         if rows.shape[0] < 2:
             continue
         xs, ys = xa[rows, s], ya[rows, s]
-        if max(_distinct(xs), _distinct(ys)) <= MAX_TABLE_LEVELS:
-            few_levels.append((s, rows, xs, ys))
+        (x_codes, nx), (y_codes, ny) = _level_codes(xs), _level_codes(ys)
+        if max(nx, ny) <= MAX_TABLE_LEVELS:
+            few_levels.append(_LevelPair(s, rows, x_codes, nx, y_codes, ny))
         else:
             sorted_plans.append((s, rows, _RankPlan.of(xs), _RankPlan.of(ys)))
     blocks = _table_blocks(xa.shape[0], few_levels)
