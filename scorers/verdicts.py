@@ -203,7 +203,7 @@ def family_verdicts(
     positive correlation between sub-components). The p-values are those of the Δ interval:
     `benchmarks/bench_verdicts.py` (its multiplicity section) measures, for an equal candidate
     over the release's 21 sub-components under the harder data model, at least one false
-    ``above`` in 25.5% of runs with no control, 4.0% when each framework is its own family (four
+    ``above`` in 30.5% of runs with no control, 6.0% when each framework is its own family (four
     families) and 0.8% with one family of all 21 (the overall row), 400 replications; with each
     sub-component's own interval shape before, 53%, 17.5% and 6.5%. With one series it is that
     series' own verdict. Series that are not assessed or have too few items keep their verdict
